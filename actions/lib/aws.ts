@@ -1,0 +1,41 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ConfigurationError } from './errors.ts';
+import { optionalInput } from './inputs.ts';
+
+/** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
+export function regionInput(): string {
+  const region =
+    optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) {
+    throw new ConfigurationError(
+      'Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.',
+    );
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigurationError(`Input "aws-region": "${region}" is not an AWS region name.`);
+  }
+  return region;
+}
+
+/**
+ * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
+ * adaptive retries absorb throttling when many services are watched at once.
+ */
+function clientConfig(region: string) {
+  return {
+    region,
+    retryMode: 'adaptive',
+    maxAttempts: 8,
+    customUserAgent: [['adhoc-actions', packageJson.version]] as [string, string][],
+  };
+}
+
+export function ecsClient(region: string): ECSClient {
+  return new ECSClient(clientConfig(region));
+}
+
+export function logsClient(region: string): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(clientConfig(region));
+}

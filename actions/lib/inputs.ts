@@ -1,0 +1,91 @@
+import * as core from '@actions/core';
+import { ConfigurationError } from './errors.ts';
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+
+export function optionalInput(name: string): string | undefined {
+  const value = core.getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+export function requiredInput(name: string): string {
+  const value = optionalInput(name);
+  if (value === undefined) throw new ConfigurationError(`Input "${name}" is required.`);
+  return value;
+}
+
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+export function multilineInput(name: string): string[] {
+  return splitLines(core.getInput(name));
+}
+
+export function splitLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+
+export function booleanInput(name: string, defaultValue: boolean): boolean {
+  const value = optionalInput(name);
+  if (value === undefined) return defaultValue;
+  const lower = value.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw new ConfigurationError(`Input "${name}" must be true or false, got "${value}".`);
+}
+
+export function numberInput(
+  name: string,
+  defaultValue: number,
+  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number {
+  const value = optionalInput(name);
+  if (value === undefined) return defaultValue;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) {
+    throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
+  }
+  return number;
+}
+
+export function choiceInput<T extends string>(name: string, choices: readonly T[], defaultValue: T): T {
+  const value = optionalInput(name) ?? defaultValue;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+  }
+  return value as T;
+}
+
+export function jsonInput(name: string): unknown {
+  const value = optionalInput(name);
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new ConfigurationError(`Input "${name}" is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Fails when more than one of the named inputs is given. */
+export function exclusiveInputs(names: string[]): void {
+  const given = names.filter((name) => optionalInput(name) !== undefined);
+  if (given.length > 1) {
+    throw new ConfigurationError(
+      `Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`,
+    );
+  }
+}
+
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+export function secretInput(name: string): string | undefined {
+  const value = optionalInput(name);
+  if (value !== undefined) core.setSecret(value);
+  return value;
+}

@@ -1,0 +1,16 @@
+import * as core from '@actions/core';
+import { errorMessage, isUserError } from './errors.ts';
+
+/**
+ * Runs an action's main function the way every entry point should: a user mistake becomes one
+ * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
+ * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
+ */
+export async function runAction(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (!isUserError(error) && error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(errorMessage(error));
+  }
+}

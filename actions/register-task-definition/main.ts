@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { ecsClient } from '../lib/aws.ts';
+import { ConfigurationError } from '../lib/errors.ts';
+import { writeSummaryTable } from '../lib/summary.ts';
+import { describeTaskDefinition } from '../lib/task-definitions.ts';
+import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
+import { getSettings, type Source } from './settings.ts';
+
+interface Base {
+  /** What to render from. */
+  input: RegisterInput;
+  /** The family's latest revision, to compare with; undefined for a new family. */
+  current?: { arn: string; input: RegisterInput };
+}
+
+interface Result {
+  family: string;
+  arn: string;
+  previousArn?: string;
+  changed: boolean;
+  images: string[];
+}
+
+export async function main(): Promise<void> {
+  const settings = getSettings();
+  const ecs = ecsClient(settings.region);
+  // Everything is read and rendered before the first write, so a mistake changes nothing.
+  const bases = await loadBases(ecs, settings.source, settings.skipUnchanged);
+  const rendered = applyChanges(
+    bases.map((base) => base.input),
+    settings,
+  );
+  const results = await Promise.all(
+    bases.map((base, i) => registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged)),
+  );
+
+  for (const result of results) core.info(describe(result));
+  const arns = Object.fromEntries(results.map((r) => [r.family, r.arn]));
+  core.setOutput('task-definition-arn', results.at(-1)!.arn);
+  core.setOutput('task-definition-arns', JSON.stringify(arns));
+  core.setOutput('changed', String(results.some((r) => r.changed)));
+  await writeSummaryTable(
+    'Task definitions',
+    ['Family', 'Revision', 'Changed', 'Images'],
+    results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]),
+  );
+}
+
+async function loadBases(ecs: ECSClient, source: Source, compare: boolean): Promise<Base[]> {
+  if (source.kind === 'file') {
+    const inputs = await readTaskDefinitionFile(source.path);
+    return Promise.all(
+      inputs.map(async (input) => {
+        const latest = compare ? await describeTaskDefinition(ecs, input.family!) : undefined;
+        return { input: toRegisterInput(input), ...(latest && { current: current(latest) }) };
+      }),
+    );
+  }
+  return Promise.all(
+    source.refs.map(async ({ text, ref }) => {
+      const base = await describeTaskDefinition(ecs, text);
+      if (!base) {
+        throw new ConfigurationError(`Input "task-definitions": task definition "${text}" was not found.`);
+      }
+      // Starting from an older revision still compares with what the family runs today.
+      const latest =
+        ref.revision === undefined || !compare ? base : await describeTaskDefinition(ecs, ref.family);
+      return {
+        input: toRegisterInput(base.taskDefinition, base.tags),
+        ...(latest && { current: current(latest) }),
+      };
+    }),
+  );
+}
+
+function current(described: NonNullable<Awaited<ReturnType<typeof describeTaskDefinition>>>) {
+  return {
+    arn: described.taskDefinition.taskDefinitionArn!,
+    input: toRegisterInput(described.taskDefinition, described.tags),
+  };
+}
+
+async function readTaskDefinitionFile(path: string): Promise<RegisterInput[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(
+      `Input "task-definition-file": cannot read "${path}": ${(error as Error).message}`,
+    );
+  }
+  const definitions = Array.isArray(parsed) ? parsed : [parsed];
+  for (const definition of definitions) {
+    const { family, containerDefinitions } = (definition ?? {}) as RegisterInput;
+    if (typeof family !== 'string' || !Array.isArray(containerDefinitions)) {
+      throw new ConfigurationError(
+        `Input "task-definition-file": "${path}" must hold a task definition (or a list of them) with "family" and "containerDefinitions".`,
+      );
+    }
+  }
+  return definitions as RegisterInput[];
+}
+
+async function registerIfChanged(
+  ecs: ECSClient,
+  base: Base,
+  input: RegisterInput,
+  skipUnchanged: boolean,
+): Promise<Result> {
+  const family = input.family!;
+  const images = (input.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`);
+  const previousArn = base.current?.arn;
+  if (skipUnchanged && base.current && sameDefinition(base.current.input, input)) {
+    return { family, arn: base.current.arn, previousArn, changed: false, images };
+  }
+  const response = await ecs.send(new RegisterTaskDefinitionCommand(input));
+  return { family, arn: response.taskDefinition!.taskDefinitionArn!, previousArn, changed: true, images };
+}
+
+function revision(arn: string | undefined): string {
+  return arn?.slice(arn.lastIndexOf(':') + 1) ?? '—';
+}
+
+function revisionChange(result: Result): string {
+  return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
+}
+
+function describe(result: Result): string {
+  return result.changed
+    ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
+    : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+}

@@ -1,0 +1,83 @@
+import { regionInput } from '../lib/aws.ts';
+import { ConfigurationError } from '../lib/errors.ts';
+import { booleanInput, exclusiveInputs, multilineInput, optionalInput } from '../lib/inputs.ts';
+import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
+import { parseEnvironmentLines, parseKeyValueLines, type EnvironmentSetting } from '../lib/key-value.ts';
+
+export type Source =
+  { kind: 'refs'; refs: { text: string; ref: TaskDefinitionRef }[] } | { kind: 'file'; path: string };
+
+export interface ImageOverride {
+  /** A container name, or `*` for every container. */
+  container: string;
+  image: string;
+}
+
+export interface Settings {
+  region: string;
+  source: Source;
+  images: ImageOverride[];
+  imageTag?: { tag: string; repository?: string };
+  environment: EnvironmentSetting[];
+  skipUnchanged: boolean;
+}
+
+const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export function getSettings(): Settings {
+  exclusiveInputs(['task-definitions', 'task-definition-file']);
+  exclusiveInputs(['images', 'image-tag']);
+  const imageTag = optionalInput('image-tag');
+  const repository = optionalInput('repository');
+  if (repository !== undefined && imageTag === undefined) {
+    throw new ConfigurationError('Input "repository" is only used with "image-tag".');
+  }
+  if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) {
+    throw new ConfigurationError(`Input "image-tag": "${imageTag}" is not a valid image tag.`);
+  }
+  return {
+    region: regionInput(),
+    source: source(),
+    images: images(),
+    ...(imageTag !== undefined && { imageTag: { tag: imageTag, ...(repository && { repository }) } }),
+    environment: parseEnvironmentLines('environment', multilineInput('environment')),
+    skipUnchanged: booleanInput('skip-unchanged', true),
+  };
+}
+
+function source(): Source {
+  const path = optionalInput('task-definition-file');
+  if (path !== undefined) return { kind: 'file', path };
+  const lines = multilineInput('task-definitions');
+  if (lines.length === 0) {
+    throw new ConfigurationError('Input "task-definitions" or "task-definition-file" is required.');
+  }
+  const refs = lines.map((text) => {
+    const ref = parseTaskDefinitionRef(text);
+    if (!ref) {
+      throw new ConfigurationError(
+        `Input "task-definitions": "${text}" is not a family, family:revision or task definition ARN.`,
+      );
+    }
+    return { text, ref };
+  });
+  const families = refs.map(({ ref }) => ref.family);
+  const repeated = families.find((family, i) => families.indexOf(family) !== i);
+  if (repeated) {
+    throw new ConfigurationError(`Input "task-definitions": family "${repeated}" is given twice.`);
+  }
+  return { kind: 'refs', refs };
+}
+
+function images(): ImageOverride[] {
+  return parseKeyValueLines('images', multilineInput('images'), 'CONTAINER=IMAGE').map(({ key, value }) => {
+    if (!CONTAINER_NAME.test(key)) {
+      throw new ConfigurationError(`Input "images": "${key}" is not a container name.`);
+    }
+    if (value === '' || /\s/.test(value)) {
+      throw new ConfigurationError(`Input "images": "${value}" is not an image for "${key}".`);
+    }
+    return { container: key, image: value };
+  });
+}

@@ -1,0 +1,27 @@
+import type { Config } from 'jest';
+
+// Type checking is `tsc --noEmit`'s job; ts-jest only strips types, and keeps the `.ts` import
+// specifiers (Node 24 and ncc resolve them as written).
+const tsJest = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      useESM: true,
+      transpilation: true,
+      tsconfig: { rewriteRelativeImportExtensions: false, allowImportingTsExtensions: true },
+    },
+  ],
+} satisfies Config['transform'];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: tsJest,
+  testEnvironment: 'node',
+} satisfies Config;
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/actions/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+  ],
+} satisfies Config;

@@ -1,0 +1,50 @@
+import { clusterNotFound } from '../errors.ts';
+import type { Operations } from '../protocol.ts';
+import type { ClusterRecord, EmulatorState, Json } from '../state.ts';
+
+const nameOf = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
+
+export function createCluster(
+  state: EmulatorState,
+  name: string,
+  capacityProviders = ['FARGATE', 'FARGATE_SPOT'],
+): ClusterRecord {
+  const cluster: ClusterRecord = {
+    clusterArn: state.arn('ecs', `cluster/${name}`),
+    clusterName: name,
+    status: 'ACTIVE',
+    capacityProviders,
+    tags: [],
+  };
+  state.clusters.set(name, cluster);
+  return cluster;
+}
+
+/** The cluster a request names (name or ARN, `default` when absent); ClusterNotFoundException if none. */
+export function findCluster(state: EmulatorState, ref: unknown): ClusterRecord {
+  const cluster = state.clusters.get(nameOf(typeof ref === 'string' && ref !== '' ? ref : 'default'));
+  if (!cluster || cluster.status !== 'ACTIVE') throw clusterNotFound();
+  return cluster;
+}
+
+export const clusterOperations: Operations = {
+  DescribeClusters(state, input) {
+    const refs = (input['clusters'] as string[] | undefined) ?? ['default'];
+    const clusters: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of refs) {
+      const cluster = state.clusters.get(nameOf(ref));
+      if (cluster) {
+        const { tags, ...rest } = cluster;
+        const include = (input['include'] as string[] | undefined) ?? [];
+        clusters.push({ ...rest, ...(include.includes('TAGS') && { tags }) });
+      } else {
+        failures.push({
+          arn: ref.startsWith('arn:') ? ref : state.arn('ecs', `cluster/${ref}`),
+          reason: 'MISSING',
+        });
+      }
+    }
+    return { clusters, failures };
+  },
+};

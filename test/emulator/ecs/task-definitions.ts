@@ -1,0 +1,127 @@
+import { clientException, invalidParameter } from '../errors.ts';
+import type { Operations } from '../protocol.ts';
+import type { EmulatorState, Json, TaskDefinitionRecord } from '../state.ts';
+
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+const ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d+:task-definition\/([^:]+):(\d+)$/;
+/** Fields that only DescribeTaskDefinition returns; registering them is a caller's bug. */
+const DESCRIBE_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+];
+
+type Tags = TaskDefinitionRecord['tags'];
+
+export function registerTaskDefinition(state: EmulatorState, input: Json): TaskDefinitionRecord {
+  const { tags = [], ...definition } = input as Json & { tags?: Tags };
+  const family = definition['family'];
+  if (typeof family !== 'string' || !FAMILY.test(family)) {
+    throw clientException(
+      'Family contains invalid characters or is too long. Up to 255 letters, numbers, hyphens and underscores are allowed.',
+    );
+  }
+  const misplaced = DESCRIBE_ONLY.find((field) => field in definition);
+  if (misplaced) throw clientException(`Unknown parameter in input: "${misplaced}".`);
+  const containers = definition['containerDefinitions'];
+  if (!Array.isArray(containers) || containers.length === 0) {
+    throw clientException('Container list cannot be empty.');
+  }
+  for (const container of containers as Json[]) {
+    if (typeof container['name'] !== 'string' || typeof container['image'] !== 'string') {
+      throw clientException('Container.name and Container.image should not be null or empty.');
+    }
+  }
+  for (const tag of tags) {
+    if (!tag.key || tag.key.length > 128 || (tag.value ?? '').length > 256) {
+      throw invalidParameter(
+        `Tag ${JSON.stringify(tag)} is invalid: keys are 1-128 characters, values up to 256.`,
+      );
+    }
+  }
+  const revisions = state.taskDefinitions.get(family) ?? [];
+  const revision = revisions.length + 1;
+  const fargate = ((definition['requiresCompatibilities'] as string[] | undefined) ?? []).includes('FARGATE');
+  const record: TaskDefinitionRecord = {
+    definition: {
+      ...structuredClone(definition),
+      family,
+      taskDefinitionArn: state.arn('ecs', `task-definition/${family}:${revision}`),
+      revision,
+      status: 'ACTIVE',
+      requiresAttributes: [],
+      compatibilities: fargate ? ['EC2', 'FARGATE'] : ['EC2'],
+      registeredAt: state.now(),
+      registeredBy: state.arn('iam', 'role/deployer'),
+    },
+    tags: structuredClone(tags),
+  };
+  state.taskDefinitions.set(family, [...revisions, record]);
+  return record;
+}
+
+/** Resolves `family`, `family:revision` or an ARN like ECS: a bare family means its latest ACTIVE revision. */
+export function findTaskDefinition(state: EmulatorState, ref: unknown): TaskDefinitionRecord | undefined {
+  if (typeof ref !== 'string') return undefined;
+  const arn = ARN.exec(ref);
+  const [family, revision] = arn ? [arn[1]!, arn[2]] : ref.split(':');
+  const revisions = state.taskDefinitions.get(family ?? '') ?? [];
+  if (revision === undefined) return revisions.findLast((r) => r.definition.status === 'ACTIVE');
+  return revisions[Number(revision) - 1];
+}
+
+function describe(state: EmulatorState, ref: unknown): TaskDefinitionRecord {
+  const record = findTaskDefinition(state, ref);
+  if (!record) throw clientException('Unable to describe task definition.');
+  return record;
+}
+
+export const taskDefinitionOperations: Operations = {
+  RegisterTaskDefinition(state, input) {
+    const record = registerTaskDefinition(state, input);
+    return { taskDefinition: record.definition, tags: record.tags };
+  },
+
+  DescribeTaskDefinition(state, input) {
+    const record = describe(state, input['taskDefinition']);
+    const include = (input['include'] as string[] | undefined) ?? [];
+    return { taskDefinition: record.definition, ...(include.includes('TAGS') && { tags: record.tags }) };
+  },
+
+  DeregisterTaskDefinition(state, input) {
+    const ref = input['taskDefinition'];
+    if (typeof ref !== 'string' || !(ARN.test(ref) || /^[^:]+:\d+$/.test(ref))) {
+      throw clientException('The specified task definition identifier is invalid. Specify a valid revision.');
+    }
+    const record = describe(state, ref);
+    record.definition.status = 'INACTIVE';
+    record.definition['deregisteredAt'] = state.now();
+    return { taskDefinition: record.definition };
+  },
+
+  ListTaskDefinitions(state, input) {
+    const prefix = (input['familyPrefix'] as string | undefined) ?? '';
+    const status = (input['status'] as string | undefined) ?? 'ACTIVE';
+    const arns = [...state.taskDefinitions.entries()]
+      .filter(([family]) => family.startsWith(prefix))
+      .flatMap(([, revisions]) => revisions)
+      .filter((r) => r.definition.status === status)
+      .map((r) => r.definition.taskDefinitionArn);
+    if (input['sort'] === 'DESC') arns.reverse();
+    return paginate(arns, input, 'taskDefinitionArns', 100);
+  },
+};
+
+/** ECS-style pagination: an opaque token (the offset here) and maxResults up to a limit. */
+export function paginate<T>(items: T[], input: Json, key: string, limit: number): Json {
+  const max = Math.min(Number(input['maxResults'] ?? limit), limit);
+  const start = Number(input['nextToken'] ?? 0);
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? String(start + max) : undefined;
+  return { [key]: page, ...(next && { nextToken: next }) };
+}

@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { clusterOperations, createCluster } from './ecs/clusters.ts';
+import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
+import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
+import { EmulatorState, type Json } from './state.ts';
+
+/**
+ * An AWS emulator for tests and the demo: ECS and CloudWatch Logs over the JSON 1.1 protocol on
+ * 127.0.0.1 (a random port), so the real SDK clients talk to it through AWS_ENDPOINT_URL_ECS and
+ * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS. Tests seed and inspect it with the methods here, in process,
+ * or over HTTP with `POST /_control/<method>` and a JSON array of arguments.
+ */
+export class Emulator {
+  readonly state = new EmulatorState();
+  private readonly dispatcher = new Dispatcher(this.state, {
+    ecs: { ...clusterOperations, ...taskDefinitionOperations },
+    logs: {},
+  });
+  private server?: Server;
+  url = '';
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const handled = request.url?.startsWith('/_control/')
+          ? this.control(request.url.slice('/_control/'.length), body, response)
+          : this.dispatcher.handle(request, response, body);
+        handled.catch((error: unknown) => {
+          response.writeHead(500).end(String(error));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Environment for a process whose SDK clients should talk to this emulator. */
+  env(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_ECS: this.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
+      AWS_REGION: this.state.region,
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+  }
+
+  // --- control API -------------------------------------------------------------------------
+
+  createCluster(name: string, capacityProviders?: string[]): Json {
+    return { ...createCluster(this.state, name, capacityProviders) };
+  }
+
+  registerTaskDefinition(definition: Json, tags: { key: string; value: string }[] = []): Json {
+    return registerTaskDefinition(this.state, { ...definition, tags }).definition;
+  }
+
+  setFaults(faults: FaultSettings, seed?: number): void {
+    this.dispatcher.setFaults(faults, seed);
+  }
+
+  /** Requests received (faulted ones included), optionally of one operation. */
+  calls(operation?: string, service?: ServiceName): Call[] {
+    return this.dispatcher.calls.filter(
+      (call) => (!operation || call.operation === operation) && (!service || call.service === service),
+    );
+  }
+
+  /** Number of requests received by operation. */
+  callCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { operation } of this.dispatcher.calls) counts[operation] = (counts[operation] ?? 0) + 1;
+    return counts;
+  }
+
+  resetCalls(): void {
+    this.dispatcher.calls.length = 0;
+  }
+
+  private static readonly CONTROL = new Set([
+    'createCluster',
+    'registerTaskDefinition',
+    'setFaults',
+    'callCounts',
+    'resetCalls',
+    'calls',
+  ]);
+
+  private async control(
+    method: string,
+    body: string,
+    response: import('node:http').ServerResponse,
+  ): Promise<void> {
+    if (!Emulator.CONTROL.has(method)) {
+      response.writeHead(404).end(`unknown control method ${method}`);
+      return;
+    }
+    const args = body === '' ? [] : (JSON.parse(body) as unknown[]);
+    const result = await (this[method as keyof this] as (...a: unknown[]) => unknown).apply(this, args);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
+  }
+}
+
+export async function startEmulator(port = 0): Promise<Emulator> {
+  return new Emulator().start(port);
+}

@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsError } from './errors.ts';
+import type { EmulatorState, Json } from './state.ts';
+
+/**
+ * The AWS JSON 1.1 protocol: POST /, `X-Amz-Target: <prefix>.<Operation>`, a JSON body, and
+ * errors as `{ "__type", "message" }` with a 4xx/5xx status.
+ */
+
+export type Handler = (state: EmulatorState, input: Json) => Json | Promise<Json>;
+export type Operations = Record<string, Handler>;
+
+export const TARGET_PREFIXES = {
+  ecs: 'AmazonEC2ContainerServiceV20141113',
+  logs: 'Logs_20140328',
+} as const;
+export type ServiceName = keyof typeof TARGET_PREFIXES;
+
+export interface Call {
+  service: ServiceName;
+  operation: string;
+  input: Json;
+  /** Epoch milliseconds the request arrived. */
+  at: number;
+  /** The error type returned, if any (injected faults included). */
+  error?: string;
+}
+
+export interface FaultSettings {
+  /** Share of calls answered with ThrottlingException, 0..1. */
+  throttleRate?: number;
+  /** Share of calls answered with a 5xx error, 0..1. */
+  serverErrorRate?: number;
+  /** Only these operations get faults (all when unset). */
+  operations?: string[];
+}
+
+/** A small seeded PRNG (mulberry32) so fault injection is repeatable. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Dispatcher {
+  readonly calls: Call[] = [];
+  faults: FaultSettings = {};
+  private random = seededRandom(42);
+
+  private readonly state: EmulatorState;
+  private readonly operations: Record<ServiceName, Operations>;
+
+  constructor(state: EmulatorState, operations: Record<ServiceName, Operations>) {
+    this.state = state;
+    this.operations = operations;
+  }
+
+  setFaults(faults: FaultSettings, seed = 42): void {
+    this.faults = faults;
+    this.random = seededRandom(seed);
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const [prefix, operation = ''] = target.split('.');
+    const service = (Object.keys(TARGET_PREFIXES) as ServiceName[]).find(
+      (s) => TARGET_PREFIXES[s] === prefix,
+    );
+    if (!service)
+      return send(response, new AwsError('UnknownOperationException', `Unknown target ${target}`));
+
+    let input: Json;
+    try {
+      input = body === '' ? {} : (JSON.parse(body) as Json);
+    } catch {
+      return send(response, new AwsError('SerializationException', 'Request body is not JSON.'));
+    }
+    const call: Call = { service, operation, input, at: Date.now() };
+    this.calls.push(call);
+    try {
+      const fault = this.injectedFault(operation);
+      if (fault) throw fault;
+      const handler = this.operations[service][operation];
+      if (!handler)
+        throw new AwsError('UnknownOperationException', `The emulator does not implement ${operation}.`);
+      send(response, await handler(this.state, input));
+    } catch (error) {
+      const awsError =
+        error instanceof AwsError ? error : new AwsError('ServerException', (error as Error).message, 500);
+      call.error = awsError.type;
+      if (awsError.status >= 500 && !(error instanceof AwsError)) console.error(error);
+      send(response, awsError);
+    }
+  }
+
+  private injectedFault(operation: string): AwsError | undefined {
+    const { throttleRate = 0, serverErrorRate = 0, operations } = this.faults;
+    if (operations && !operations.includes(operation)) return undefined;
+    const roll = this.random();
+    if (roll < throttleRate) return new AwsError('ThrottlingException', 'Rate exceeded');
+    if (roll < throttleRate + serverErrorRate) {
+      return new AwsError('ServiceUnavailableException', 'Service unavailable, try again.', 503);
+    }
+    return undefined;
+  }
+}
+
+function send(response: ServerResponse, result: Json | AwsError): void {
+  const error = result instanceof AwsError ? result : undefined;
+  const payload = error ? { __type: error.type, message: error.message } : result;
+  const text = JSON.stringify(payload);
+  response.writeHead(error ? error.status : 200, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...(error && { 'x-amzn-errortype': error.type }),
+  });
+  response.end(text);
+}

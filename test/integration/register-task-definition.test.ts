@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { runAction } from '../helpers/run-action.ts';
+
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+const register = (inputs: Record<string, string>) =>
+  runAction('register-task-definition', inputs, { env: emulator.env() });
+
+function backend(family: string, image = 'repo:v1') {
+  return {
+    family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+    containerDefinitions: [
+      {
+        name: family,
+        image,
+        essential: true,
+        command: ['gunicorn', 'app.wsgi'],
+        environment: [{ name: 'DJANGO_SETTINGS_MODULE', value: 'app.settings' }],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': '/ecs/app',
+            'awslogs-region': 'us-east-1',
+            'awslogs-stream-prefix': family,
+          },
+        },
+      },
+      { name: 'sidecar', image: 'public.ecr.aws/nginx/nginx:1.27', essential: false },
+    ],
+  };
+}
+
+const TAGS = [{ key: 'env', value: 'feature-abc' }];
+const registered = () => emulator.calls('RegisterTaskDefinition').filter((call) => !call.error);
+
+describe('register-task-definition', () => {
+  test('registers revision n+1 with only the image changed, tags kept and outputs written', async () => {
+    emulator.registerTaskDefinition(backend('web'), TAGS);
+    const previous = emulator.registerTaskDefinition(backend('web'), TAGS);
+
+    const run = await register({ 'task-definitions': 'web', images: 'web=repo:v2' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const [call] = registered();
+    expect(call).toBeDefined();
+    for (const field of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'requiresAttributes',
+      'compatibilities',
+      'registeredAt',
+      'registeredBy',
+    ]) {
+      expect(call!.input).not.toHaveProperty(field);
+    }
+    const { revision, taskDefinitionArn, registeredAt, ...after } =
+      emulator.state.taskDefinitions.get('web')![2]!.definition;
+    const { revision: r0, taskDefinitionArn: a0, registeredAt: t0, ...before } = previous;
+    expect(revision).toBe(3);
+    const containers = before['containerDefinitions'] as { image: string }[];
+    containers[0]!.image = 'repo:v2';
+    expect(after).toEqual(before);
+    expect(emulator.state.taskDefinitions.get('web')![2]!.tags).toEqual(TAGS);
+    expect(run.outputs).toEqual({
+      'task-definition-arn': taskDefinitionArn,
+      'task-definition-arns': JSON.stringify({ web: taskDefinitionArn }),
+      changed: 'true',
+    });
+    expect(run.summary).toContain('<td>web</td>');
+    expect(run.lines.join('\n')).toContain('web: registered revision 2 → 3');
+  });
+
+  test('the same run again registers nothing and outputs changed=false', async () => {
+    emulator.registerTaskDefinition(backend('web'), TAGS);
+    const first = await register({ 'task-definitions': 'web', images: 'web=repo:v2' });
+    const second = await register({ 'task-definitions': 'web', images: 'web=repo:v2' });
+
+    expect(second.exitCode).toBe(0);
+    expect(registered()).toHaveLength(1);
+    expect(second.outputs['changed']).toBe('false');
+    expect(second.outputs['task-definition-arn']).toBe(first.outputs['task-definition-arn']);
+    expect(second.lines.join('\n')).toContain('web: unchanged, keeping revision 2');
+  });
+
+  test('skip-unchanged false registers a new revision anyway', async () => {
+    emulator.registerTaskDefinition(backend('web'));
+    const run = await register({ 'task-definitions': 'web', 'skip-unchanged': 'false' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/);
+  });
+
+  test('three families in one step each get their own new revision', async () => {
+    for (const family of ['gunicorn', 'celery', 'beat']) {
+      emulator.registerTaskDefinition(backend(family));
+      emulator.registerTaskDefinition(backend(family));
+    }
+    emulator.registerTaskDefinition(backend('celery'));
+
+    const run = await register({
+      'task-definitions': 'gunicorn\ncelery\nbeat',
+      'image-tag': 'v2',
+      repository: 'repo',
+    });
+
+    expect(run.errors).toEqual([]);
+    const arns = JSON.parse(run.outputs['task-definition-arns']!) as Record<string, string>;
+    expect(arns).toEqual({
+      gunicorn: expect.stringMatching(/:task-definition\/gunicorn:3$/),
+      celery: expect.stringMatching(/:task-definition\/celery:4$/),
+      beat: expect.stringMatching(/:task-definition\/beat:3$/),
+    });
+    expect(run.outputs['task-definition-arn']).toBe(arns['beat']);
+    for (const family of ['gunicorn', 'celery', 'beat']) {
+      const latest = emulator.state.taskDefinitions.get(family)!.at(-1)!.definition;
+      const images = (latest['containerDefinitions'] as { image: string }[]).map((c) => c.image);
+      expect(images).toEqual(['repo:v2', 'public.ecr.aws/nginx/nginx:1.27']);
+    }
+  });
+
+  test('environment sets variables in every container or one, and a file can be the source', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-'));
+    const file = join(dir, 'task-definition.json');
+    await writeFile(file, JSON.stringify(backend('worker')));
+
+    const run = await register({
+      'task-definition-file': file,
+      environment: 'RELEASE=42\nworker:DJANGO_SETTINGS_MODULE=app.settings.prod',
+    });
+
+    expect(run.errors).toEqual([]);
+    const definition = emulator.state.taskDefinitions.get('worker')![0]!.definition;
+    const [worker, sidecar] = definition['containerDefinitions'] as { environment: unknown[] }[];
+    expect(worker!.environment).toEqual([
+      { name: 'DJANGO_SETTINGS_MODULE', value: 'app.settings.prod' },
+      { name: 'RELEASE', value: '42' },
+    ]);
+    expect(sidecar!.environment).toEqual([{ name: 'RELEASE', value: '42' }]);
+
+    const again = await register({
+      'task-definition-file': file,
+      environment: 'RELEASE=42\nworker:DJANGO_SETTINGS_MODULE=app.settings.prod',
+    });
+    expect(again.outputs['changed']).toBe('false');
+  });
+
+  test.each([
+    [
+      'unknown container in images',
+      { 'task-definitions': 'web', images: 'nope=repo:v2' },
+      /Input "images": container "nope" is not in task definition "web"/,
+    ],
+    [
+      'a malformed images line',
+      { 'task-definitions': 'web', images: 'repo:v2' },
+      /Input "images": line "repo:v2" is not CONTAINER=IMAGE/,
+    ],
+    [
+      'an unknown family',
+      { 'task-definitions': 'web\nmissing', images: 'web=repo:v2' },
+      /Input "task-definitions": task definition "missing" was not found/,
+    ],
+    [
+      'both sources',
+      { 'task-definitions': 'web', 'task-definition-file': 'td.json' },
+      /Inputs "task-definitions" and "task-definition-file" cannot be used together/,
+    ],
+    ['a bad environment line', { 'task-definitions': 'web', environment: 'web:=x' }, /Input "environment"/],
+    ['a bad region', { 'task-definitions': 'web', 'aws-region': 'mars' }, /Input "aws-region"/],
+  ])('bad input (%s) fails with one line and registers nothing', async (_, inputs, message) => {
+    emulator.registerTaskDefinition(backend('web'));
+    const run = await register(inputs);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(message);
+    expect(run.stdout).not.toMatch(/\n\s+at /);
+    expect(emulator.calls('RegisterTaskDefinition')).toHaveLength(0);
+  });
+
+  test('succeeds with 30% of calls throttled', async () => {
+    for (const family of ['gunicorn', 'celery', 'beat']) emulator.registerTaskDefinition(backend(family));
+    emulator.setFaults({ throttleRate: 0.3 });
+
+    const run = await register({ 'task-definitions': 'gunicorn\ncelery\nbeat', images: '*=repo:v3' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(emulator.calls().some((call) => call.error === 'ThrottlingException')).toBe(true);
+    for (const family of ['gunicorn', 'celery', 'beat']) {
+      expect(emulator.state.taskDefinitions.get(family)).toHaveLength(2);
+    }
+  });
+});
