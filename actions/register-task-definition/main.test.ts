@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -18,6 +18,7 @@ beforeEach(() => {
   ecs.reset();
   process.env['AWS_REGION'] = 'us-east-1';
   process.env['GITHUB_OUTPUT'] = join(mkdtempSync(join(tmpdir(), 'out-')), 'output');
+  writeFileSync(process.env['GITHUB_OUTPUT'], '');
   process.env['INPUT_TASK-DEFINITIONS'] = 'web:1\nworker';
   process.env['INPUT_IMAGES'] = '*=repo:v2';
 });
@@ -66,4 +67,5 @@ test('an older revision is compared with the latest, and registered with its tag
     },
     { family: 'worker', containerDefinitions: [{ name: 'worker', image: 'repo:v2' }] },
   ]);
+  expect(readFileSync(process.env['GITHUB_OUTPUT']!, 'utf8')).toContain('changed<<');
 });
