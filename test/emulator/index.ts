@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clusterOperations, createCluster } from './ecs/clusters.ts';
 import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
+import { taskOperations } from './ecs/tasks.ts';
+import { appendLogEvents, logsOperations } from './logs.ts';
 import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
-import { EmulatorState, type Json } from './state.ts';
+import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
 
 /**
  * An AWS emulator for tests and the demo: ECS and CloudWatch Logs over the JSON 1.1 protocol on
@@ -14,8 +16,8 @@ import { EmulatorState, type Json } from './state.ts';
 export class Emulator {
   readonly state = new EmulatorState();
   private readonly dispatcher = new Dispatcher(this.state, {
-    ecs: { ...clusterOperations, ...taskDefinitionOperations },
-    logs: {},
+    ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations },
+    logs: logsOperations,
   });
   private server?: Server;
   url = '';
@@ -40,6 +42,7 @@ export class Emulator {
   }
 
   async stop(): Promise<void> {
+    this.state.shutdown();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -64,6 +67,28 @@ export class Emulator {
 
   registerTaskDefinition(definition: Json, tags: { key: string; value: string }[] = []): Json {
     return registerTaskDefinition(this.state, { ...definition, tags }).definition;
+  }
+
+  /** How tasks of a family (`web`) or one revision (`web:3`) start, log and exit. */
+  setTaskBehavior(taskDefinition: string, behavior: TaskBehavior): void {
+    this.state.taskBehaviors.set(taskDefinition, behavior);
+  }
+
+  setTiming(timing: Partial<Timing>): void {
+    this.state.timing = { ...this.state.timing, ...timing };
+  }
+
+  /** The next RunTask call returns no task and this failure, e.g. `RESOURCE:MEMORY`. */
+  failNextRunTask(reason: string): void {
+    this.state.runTaskFailures.push(reason);
+  }
+
+  appendLogEvents(group: string, stream: string, messages: string[]): void {
+    appendLogEvents(this.state, group, stream, messages);
+  }
+
+  tasks(): TaskRecord[] {
+    return [...this.state.tasks.values()];
   }
 
   setFaults(faults: FaultSettings, seed?: number): void {

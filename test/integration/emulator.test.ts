@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+
+/** The emulator answers the real SDK clients the way AWS does. */
+
+let emulator: Emulator;
+let ecs: ECSClient;
+let logs: CloudWatchLogsClient;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  const config = {
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+  };
+  ecs = new ECSClient({ ...config, endpoint: emulator.url });
+  logs = new CloudWatchLogsClient({ ...config, endpoint: emulator.url });
+  emulator.createCluster('app');
+  emulator.registerTaskDefinition({
+    family: 'migrate',
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: 'backend:v1',
+        command: ['python', 'manage.py', 'migrate'],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': 'migrate' },
+        },
+      },
+    ],
+  });
+});
+afterEach(async () => {
+  ecs.destroy();
+  logs.destroy();
+  await emulator.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForStop(taskArn: string) {
+  for (;;) {
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: 'app', tasks: [taskArn] }));
+    if (tasks?.[0]?.lastStatus === 'STOPPED') return tasks[0];
+    await sleep(20);
+  }
+}
+
+describe('GetLogEvents', () => {
+  const get = (input: Partial<ConstructorParameters<typeof GetLogEventsCommand>[0]>) =>
+    logs.send(new GetLogEventsCommand({ logGroupName: 'g', logStreamName: 's', ...input }));
+
+  test('pages forward at 10,000 events, and the forward token repeats at the end', async () => {
+    emulator.appendLogEvents(
+      'g',
+      's',
+      Array.from({ length: 25_000 }, (_, i) => `line ${i}`),
+    );
+    const first = await get({ startFromHead: true });
+    expect(first.events).toHaveLength(10_000);
+    const second = await get({ nextToken: first.nextForwardToken });
+    const third = await get({ nextToken: second.nextForwardToken });
+    expect(third.events).toHaveLength(5_000);
+    expect(third.events?.at(-1)?.message).toBe('line 24999');
+    const end = await get({ nextToken: third.nextForwardToken });
+    expect(end.events).toEqual([]);
+    expect(end.nextForwardToken).toBe(third.nextForwardToken);
+    emulator.appendLogEvents('g', 's', ['late']);
+    const late = await get({ nextToken: end.nextForwardToken });
+    expect(late.events?.map((e) => e.message)).toEqual(['late']);
+  });
+
+  test('a page holds at most 1 MB counting 26 bytes an event', async () => {
+    emulator.appendLogEvents(
+      'g',
+      's',
+      Array.from({ length: 300 }, () => 'x'.repeat(10_000)),
+    );
+    const page = await get({ startFromHead: true });
+    expect(page.events).toHaveLength(Math.floor(1_048_576 / 10_026));
+  });
+
+  test('without startFromHead the newest page comes first', async () => {
+    emulator.appendLogEvents('g', 's', ['a', 'b', 'c']);
+    const page = await get({ limit: 2 });
+    expect(page.events?.map((e) => e.message)).toEqual(['b', 'c']);
+  });
+
+  test('a stream that does not exist yet is ResourceNotFoundException', async () => {
+    emulator.appendLogEvents('g', 'other', []);
+    await expect(get({})).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'The specified log stream does not exist.',
+    });
+  });
+});
+
+describe('tasks', () => {
+  test('a scripted task logs to its awslogs stream and stops with its exit code', async () => {
+    emulator.setTaskBehavior('migrate', {
+      startMs: 30,
+      logs: [
+        { afterMs: 10, message: 'Applying app.0001_initial... OK' },
+        { afterMs: 20, message: 'boom' },
+      ],
+      exitAfterMs: 40,
+      exitCode: 3,
+    });
+    const { tasks } = await ecs.send(new RunTaskCommand({ cluster: 'app', taskDefinition: 'migrate' }));
+    const task = await waitForStop(tasks![0]!.taskArn!);
+    expect(task.containers?.[0]?.exitCode).toBe(3);
+    expect(task.stopCode).toBe('EssentialContainerExited');
+    const id = task.taskArn!.split('/').at(-1);
+    const page = await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: '/ecs/app',
+        logStreamName: `migrate/app/${id}`,
+        startFromHead: true,
+      }),
+    );
+    expect(page.events?.map((e) => e.message)).toEqual(['Applying app.0001_initial... OK', 'boom']);
+  });
+
+  test('a task that cannot start stops with TaskFailedToStart and the reason', async () => {
+    emulator.setTaskBehavior('migrate', { failToStart: 'CannotPullContainerError: pull access denied' });
+    const { tasks } = await ecs.send(new RunTaskCommand({ cluster: 'app', taskDefinition: 'migrate' }));
+    const task = await waitForStop(tasks![0]!.taskArn!);
+    expect(task).toMatchObject({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: pull access denied',
+    });
+  });
+
+  test('RunTask failures[] and the real errors for bad requests', async () => {
+    emulator.failNextRunTask('RESOURCE:MEMORY');
+    const failed = await ecs.send(new RunTaskCommand({ cluster: 'app', taskDefinition: 'migrate' }));
+    expect(failed.tasks).toEqual([]);
+    expect(failed.failures?.[0]?.reason).toBe('RESOURCE:MEMORY');
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster: 'nope', taskDefinition: 'migrate' })),
+    ).rejects.toMatchObject({
+      name: 'ClusterNotFoundException',
+    });
+    await expect(
+      ecs.send(
+        new RunTaskCommand({
+          cluster: 'app',
+          taskDefinition: 'migrate',
+          overrides: { containerOverrides: [{ name: 'x' }] },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  test('a local process is the container: its output the log, its status the exit code; StopTask ends it', async () => {
+    emulator.setTaskBehavior('migrate', { localProcess: true, startMs: 10 });
+    const script = 'echo one; echo two >&2; exit 7';
+    const { tasks } = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'app',
+        taskDefinition: 'migrate',
+        overrides: { containerOverrides: [{ name: 'app', command: ['sh', '-c', script] }] },
+      }),
+    );
+    const task = await waitForStop(tasks![0]!.taskArn!);
+    expect(task.containers?.[0]?.exitCode).toBe(7);
+    const id = task.taskArn!.split('/').at(-1);
+    const page = await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: '/ecs/app',
+        logStreamName: `migrate/app/${id}`,
+        startFromHead: true,
+      }),
+    );
+    expect(page.events?.map((e) => e.message).sort()).toEqual(['one', 'two']);
+
+    const long = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'app',
+        taskDefinition: 'migrate',
+        overrides: { containerOverrides: [{ name: 'app', command: ['sleep', '30'] }] },
+      }),
+    );
+    await sleep(100);
+    await ecs.send(
+      new StopTaskCommand({ cluster: 'app', task: long.tasks![0]!.taskArn!, reason: 'cancelled' }),
+    );
+    const stopped = await waitForStop(long.tasks![0]!.taskArn!);
+    expect(stopped).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'cancelled' });
+    expect(stopped.containers?.[0]?.exitCode).toBe(143);
+  });
+});
