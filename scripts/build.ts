@@ -1,16 +1,21 @@
 /**
  * Builds one ncc bundle per action into dist/<action>/ and writes action-docs.md from the
- * action.yml files. `node scripts/build.ts [outDir]`: check-dist builds into a temporary folder.
+ * action.yml files. `node scripts/build.ts [--out DIR] [ACTION ...]`: check-dist builds
+ * everything into a temporary folder; naming actions rebuilds only those.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ncc from '@vercel/ncc';
 import { listActions, ROOT, type ActionMetadata } from './actions.ts';
 
-export async function build(outDir: string): Promise<void> {
+export async function build(outDir: string, only: string[] = []): Promise<void> {
   const actions = await listActions();
-  await rm(join(outDir, 'dist'), { recursive: true, force: true });
-  for (const action of actions) await bundle(action, join(outDir, 'dist', action.name));
+  const unknown = only.filter((name) => !actions.some((a) => a.name === name));
+  if (unknown.length > 0) throw new Error(`No action.yml for ${unknown.join(', ')}`);
+  for (const action of actions) {
+    if (only.length > 0 && !only.includes(action.name)) continue;
+    await bundle(action, join(outDir, 'dist', action.name));
+  }
   await writeFile(join(outDir, 'action-docs.md'), actionDocs(actions));
 }
 
@@ -19,12 +24,14 @@ async function bundle(action: ActionMetadata, outDir: string): Promise<void> {
   if (action.runs.using !== 'node24' || action.runs.main !== expected) {
     throw new Error(`${action.name}/action.yml must run node24 with main ${expected}`);
   }
+  // ts-loader picks actions/tsconfig.json: only the actions' own code is type-checked here.
   const { code, assets } = await ncc(join(ROOT, 'actions', action.name, 'index.ts'), {
     quiet: true,
     target: 'es2023',
     minify: false,
     sourceMap: false,
   });
+  await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'index.js'), code);
   for (const [name, asset] of Object.entries(assets ?? {})) {
@@ -71,5 +78,8 @@ export function actionDocs(actions: ActionMetadata[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await build(process.argv[2] ?? ROOT);
+  const args = process.argv.slice(2);
+  const out = args.indexOf('--out');
+  const outDir = out >= 0 ? args.splice(out, 2)[1]! : ROOT;
+  await build(outDir, args);
 }
