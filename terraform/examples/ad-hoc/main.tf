@@ -1,0 +1,77 @@
+# One ad hoc environment per Terraform workspace; the workspace name is the environment
+# name and envs/<name>.tfvars holds its settings (the ad-hoc-deploy workflow runs):
+#   terraform init -backend-config=... && terraform workspace select -or-create feature-abc
+#   terraform apply -var-file=envs/feature-abc.tfvars
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+
+  # Workspace states land under env:/<name>/<key>.
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = merge(var.tags, { environment = local.name })
+  }
+}
+
+data "terraform_remote_state" "shared" {
+  backend = "s3"
+  config = {
+    bucket = var.shared_state_bucket
+    key    = var.shared_state_key
+    region = var.region
+  }
+}
+
+locals {
+  name   = coalesce(var.name, terraform.workspace)
+  shared = data.terraform_remote_state.shared.outputs.shared
+}
+
+check "workspace_matches_name" {
+  assert {
+    condition     = var.name == null || var.name == terraform.workspace
+    error_message = "name (${coalesce(var.name, "-")}) differs from the workspace (${terraform.workspace}); select the workspace of the same name."
+  }
+}
+
+module "environment" {
+  source = "../../modules/environment"
+
+  name   = local.name
+  domain = local.shared.domain
+
+  vpc_id                           = local.shared.vpc_id
+  subnet_ids                       = local.shared.app_subnet_ids
+  assign_public_ip                 = local.shared.assign_public_ip
+  app_security_group_id            = local.shared.app_security_group_id
+  alb_listener_arn                 = local.shared.https_listener_arn
+  alb_dns_name                     = local.shared.alb_dns_name
+  alb_zone_id                      = local.shared.alb_zone_id
+  alb_arn_suffix                   = local.shared.alb_arn_suffix
+  route53_zone_id                  = local.shared.route53_zone_id
+  service_discovery_namespace_id   = local.shared.service_discovery_namespace_id
+  service_discovery_namespace_name = local.shared.service_discovery_namespace_name
+  rds_address                      = local.shared.rds_address
+  rds_port                         = local.shared.rds_port
+  execution_role_arn               = local.shared.task_execution_role_arn
+  iam_role_path                    = local.shared.iam_role_path
+
+  backend_image  = "${var.ecr_registry}/${var.backend_repository}:${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/${var.frontend_repository}:${var.frontend_image_tag}"
+
+  s3_bucket_prefix       = var.s3_bucket_prefix
+  listener_priority_slot = var.listener_priority_slot
+  environment_variables  = var.environment_variables
+  secrets                = var.secrets
+}

@@ -1,0 +1,38 @@
+# Run once per account with local state:
+#   terraform init && terraform apply -var state_bucket_name=acme-terraform-state -var repository=acme/webapp
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+data "aws_caller_identity" "current" {}
+
+module "bootstrap" {
+  source = "../../modules/bootstrap"
+
+  state_bucket_name = var.state_bucket_name
+  tags              = var.tags
+}
+
+# The role the workflows assume; it may pass only roles under the path the shared and
+# environment modules use (/adhoc-actions/).
+module "github_oidc" {
+  source = "../../modules/github-oidc"
+
+  repository           = var.repository
+  ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)
+  pass_role_arns       = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/adhoc-actions/*"]
+  state_bucket_arn     = module.bootstrap.state_bucket_arn
+  state_lock_table_arn = module.bootstrap.lock_table_arn
+  tags                 = var.tags
+}

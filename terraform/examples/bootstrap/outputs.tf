@@ -1,0 +1,19 @@
+output "state_bucket_name" {
+  description = "backend \"s3\" bucket for the other configurations."
+  value       = module.bootstrap.state_bucket_name
+}
+
+output "lock_table_name" {
+  description = "backend \"s3\" dynamodb_table."
+  value       = module.bootstrap.lock_table_name
+}
+
+output "ecr_repository_urls" {
+  description = "Where CI pushes the backend and frontend images."
+  value       = module.bootstrap.ecr_repository_urls
+}
+
+output "deploy_role_arn" {
+  description = "role-to-assume for aws-actions/configure-aws-credentials."
+  value       = module.github_oidc.role_arn
+}

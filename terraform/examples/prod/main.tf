@@ -1,0 +1,98 @@
+# Production: its own network, ALB and Multi-AZ database (the shared module with
+# production settings) and one environment with on-demand Fargate, autoscaling and alarms.
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = var.tags
+  }
+}
+
+module "platform" {
+  source = "../../modules/shared"
+
+  name                        = "prod"
+  domain                      = var.domain
+  route53_zone_id             = var.route53_zone_id
+  certificate_arn             = var.certificate_arn
+  azs                         = var.azs
+  enable_nat_gateway          = true
+  service_discovery_namespace = "prod.internal"
+  alb_deletion_protection     = true
+  db_instance_class           = "db.t4g.medium"
+  db_multi_az                 = true
+  db_backup_retention_days    = 14
+  db_deletion_protection      = true
+  db_skip_final_snapshot      = false
+}
+
+resource "aws_sns_topic" "alarms" {
+  name = "prod-alarms"
+}
+
+module "app" {
+  source = "../../modules/environment"
+
+  name     = "prod"
+  domain   = var.domain
+  hostname = var.hostname
+
+  vpc_id                           = module.platform.vpc_id
+  subnet_ids                       = module.platform.app_subnet_ids
+  assign_public_ip                 = module.platform.assign_public_ip
+  app_security_group_id            = module.platform.app_security_group_id
+  alb_listener_arn                 = module.platform.https_listener_arn
+  alb_dns_name                     = module.platform.alb_dns_name
+  alb_zone_id                      = module.platform.alb_zone_id
+  alb_arn_suffix                   = module.platform.alb_arn_suffix
+  route53_zone_id                  = module.platform.route53_zone_id
+  service_discovery_namespace_id   = module.platform.service_discovery_namespace_id
+  service_discovery_namespace_name = module.platform.service_discovery_namespace_name
+  rds_address                      = module.platform.rds_address
+  rds_port                         = module.platform.rds_port
+  execution_role_arn               = module.platform.task_execution_role_arn
+  iam_role_path                    = module.platform.iam_role_path
+
+  backend_image  = "${var.ecr_registry}/backend:${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/frontend:${var.frontend_image_tag}"
+
+  # The only environment on this ALB: a fixed slot.
+  listener_priority_slot = 0
+  s3_bucket_prefix       = var.s3_bucket_prefix
+  s3_force_destroy       = false
+  log_retention_days     = 90
+  container_insights     = true
+
+  # On-demand baseline, spot for the burst.
+  capacity_provider_strategy = [
+    { capacity_provider = "FARGATE", weight = 1, base = 2 },
+    { capacity_provider = "FARGATE_SPOT", weight = 1 },
+  ]
+  task_sizes = {
+    gunicorn = { cpu = 512, memory = 1024 }
+    celery   = { cpu = 512, memory = 1024 }
+  }
+  desired_counts = { gunicorn = 2, celery = 1, frontend = 2 }
+
+  autoscaling_enabled  = true
+  gunicorn_scaling     = { min_count = 2, max_count = 10, cpu_target = 60, requests_per_target = 1000 }
+  celery_scaling       = { min_count = 1, max_count = 6, cpu_target = 70 }
+  alarms_enabled       = true
+  alarm_sns_topic_arns = [aws_sns_topic.alarms.arn]
+
+  environment_variables = var.environment_variables
+  secrets               = var.secrets
+}

@@ -1,0 +1,41 @@
+# Plans production end to end (platform + app) against the mock provider.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
+
+variables {
+  domain             = "example.com"
+  hostname           = "app.example.com"
+  route53_zone_id    = "Z0123"
+  certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+  ecr_registry       = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+  backend_image_tag  = "v1.0.0"
+  frontend_image_tag = "v2.0.0"
+}
+
+run "production_settings" {
+  command = plan
+
+  assert {
+    condition     = module.platform.assign_public_ip == false && output.network_configuration.assign_public_ip == false
+    error_message = "Production tasks run in private subnets behind a NAT gateway."
+  }
+
+  assert {
+    condition     = output.url == "https://app.example.com" && output.cluster_name == "prod"
+    error_message = "Production URL and cluster."
+  }
+
+  assert {
+    condition     = toset(keys(module.app.task_families)) == toset(["gunicorn", "celery", "beat", "frontend", "redis", "migrate"])
+    error_message = "All families exist."
+  }
+}

@@ -1,0 +1,35 @@
+# Shared infrastructure of the ad hoc environments. Applied rarely, by hand or by the
+# terraform workflow:
+#   terraform init -backend-config=bucket=acme-terraform-state -backend-config=key=shared/terraform.tfstate \
+#     -backend-config=region=us-east-1 -backend-config=use_lockfile=true
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = var.tags
+  }
+}
+
+module "shared" {
+  source = "../../modules/shared"
+
+  name               = var.name
+  domain             = var.domain
+  route53_zone_id    = var.route53_zone_id
+  certificate_arn    = var.certificate_arn
+  azs                = var.azs
+  enable_nat_gateway = var.enable_nat_gateway
+}

@@ -1,0 +1,98 @@
+variable "state_bucket_name" {
+  description = "Name of the S3 bucket that stores Terraform state (globally unique)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    error_message = "state_bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "create_lock_table" {
+  description = "Create a DynamoDB table for state locking. Terraform >= 1.10 can lock with an S3 lockfile (use_lockfile = true) instead."
+  type        = bool
+  default     = true
+}
+
+variable "lock_table_name" {
+  description = "Name of the DynamoDB lock table."
+  type        = string
+  default     = "terraform-locks"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.lock_table_name))
+    error_message = "lock_table_name must be 3-255 characters of letters, digits, '_', '-' and '.'."
+  }
+}
+
+variable "state_noncurrent_version_expiration_days" {
+  description = "Days after which old (noncurrent) state versions are deleted. 0 keeps them forever."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.state_noncurrent_version_expiration_days >= 0
+    error_message = "state_noncurrent_version_expiration_days must be 0 or more."
+  }
+}
+
+variable "ecr_repositories" {
+  description = "Short names of the ECR repositories to create (the backend image is shared by gunicorn, celery, beat and one-off tasks)."
+  type        = set(string)
+  default     = ["backend", "frontend"]
+
+  validation {
+    condition     = alltrue([for r in var.ecr_repositories : can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*$", r))])
+    error_message = "ecr_repositories entries must be lowercase letters and digits, optionally separated by '.', '_' or '-'."
+  }
+}
+
+variable "ecr_repository_prefix" {
+  description = "Prefix of the ECR repository names, e.g. \"myapp/\" gives myapp/backend."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.ecr_repository_prefix == "" || can(regex("^[a-z0-9][a-z0-9._/-]*[/_-]$", var.ecr_repository_prefix))
+    error_message = "ecr_repository_prefix must be lowercase and end with '/', '-' or '_'."
+  }
+}
+
+variable "ecr_image_tag_mutability" {
+  description = "MUTABLE (branch tags are re-pushed for ad hoc environments) or IMMUTABLE."
+  type        = string
+  default     = "MUTABLE"
+
+  validation {
+    condition     = contains(["MUTABLE", "IMMUTABLE"], var.ecr_image_tag_mutability)
+    error_message = "ecr_image_tag_mutability must be MUTABLE or IMMUTABLE."
+  }
+}
+
+variable "ecr_keep_images" {
+  description = "How many images each ECR repository keeps; older ones expire."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.ecr_keep_images >= 1
+    error_message = "ecr_keep_images must be at least 1."
+  }
+}
+
+variable "ecr_untagged_expiration_days" {
+  description = "Days after which untagged images expire."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.ecr_untagged_expiration_days >= 1
+    error_message = "ecr_untagged_expiration_days must be at least 1."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,101 @@
+data "aws_region" "current" {}
+
+locals {
+  hostname      = coalesce(var.hostname, "${var.name}.${var.domain}")
+  database_name = coalesce(var.database_name, replace(var.name, "-", "_"))
+  redis_host    = "${var.name}-redis.${var.service_discovery_namespace_name}"
+  redis_url     = "redis://${local.redis_host}:6379/0"
+  bucket_name   = "${var.s3_bucket_prefix}${var.name}"
+  tags          = merge({ "adhoc-actions:environment" = var.name }, var.tags)
+
+  # Backend task definitions share the image; "migrate" is the one-off family
+  # (migrate, collectstatic, any management command via a command override).
+  backend_components = ["gunicorn", "celery", "beat", "migrate"]
+  components         = concat(local.backend_components, ["frontend", "redis"])
+
+  families = { for c in local.components : c => "${var.name}-${c}" }
+
+  task_sizes = merge(
+    { for c in local.components : c => { cpu = 256, memory = 512 } },
+    var.task_sizes,
+  )
+
+  # Plain-text settings only; passwords come through var.secrets.
+  backend_environment = merge(
+    {
+      POSTGRES_HOST  = var.rds_address
+      POSTGRES_PORT  = tostring(var.rds_port)
+      POSTGRES_NAME  = local.database_name
+      POSTGRES_USER  = local.database_name
+      REDIS_URL      = local.redis_url
+      REDIS_HOST     = local.redis_host
+      S3_BUCKET_NAME = local.bucket_name
+      ALLOWED_HOSTS  = local.hostname
+      APP_URL        = "https://${local.hostname}"
+      ENVIRONMENT    = var.name
+    },
+    var.environment_variables,
+  )
+}
+
+################################################################################
+# S3 bucket for static and media files
+################################################################################
+
+resource "aws_s3_bucket" "this" {
+  bucket        = local.bucket_name
+  force_destroy = var.s3_force_destroy
+  tags          = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.bucket_name) <= 63 && can(regex("^[a-z0-9][a-z0-9-]*[a-z0-9]$", local.bucket_name))
+      error_message = "The bucket name \"${local.bucket_name}\" (s3_bucket_prefix + name) must be at most 63 lowercase characters."
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+################################################################################
+# Route 53
+################################################################################
+
+resource "aws_route53_record" "this" {
+  count = var.create_dns_record ? 1 : 0
+
+  zone_id = var.route53_zone_id
+  name    = local.hostname
+  type    = "A"
+
+  alias {
+    name                   = var.alb_dns_name
+    zone_id                = var.alb_zone_id
+    evaluate_target_health = false
+  }
+}

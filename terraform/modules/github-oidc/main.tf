@@ -1,0 +1,202 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
+  account   = data.aws_caller_identity.current.account_id
+  ecs       = "arn:${local.partition}:ecs:${local.region}:${local.account}"
+  logs      = "arn:${local.partition}:logs:${local.region}:${local.account}"
+
+  # Known at plan time (the provider ARN is deterministic), so the trust is testable.
+  oidc_provider_arn = var.create_oidc_provider ? "arn:${local.partition}:iam::${local.account}:oidc-provider/token.actions.githubusercontent.com" : var.oidc_provider_arn
+  subject_claims    = length(var.subject_claims) > 0 ? var.subject_claims : ["repo:${var.repository}:*"]
+
+  cluster_arns = [for c in var.ecs_cluster_names : "${local.ecs}:cluster/${c}"]
+
+  # Optional groups use `[for s in [...] : s if cond]`: a conditional would need both
+  # branches to have the same tuple type.
+  statements = concat(
+    [
+      {
+        # These ECS actions have no resource-level permissions.
+        Sid      = "TaskDefinitions"
+        Effect   = "Allow"
+        Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]
+        Resource = "*"
+      },
+      {
+        # Tags copied by register-task-definition / run-task are applied on create only.
+        Sid       = "TagOnCreate"
+        Effect    = "Allow"
+        Action    = ["ecs:TagResource"]
+        Resource  = "*"
+        Condition = { StringEquals = { "ecs:CreateAction" = ["RegisterTaskDefinition", "RunTask"] } }
+      },
+      {
+        Sid      = "Clusters"
+        Effect   = "Allow"
+        Action   = ["ecs:DescribeClusters"]
+        Resource = local.cluster_arns
+      },
+      {
+        Sid      = "Services"
+        Effect   = "Allow"
+        Action   = ["ecs:DescribeServices", "ecs:UpdateService"]
+        Resource = [for c in var.ecs_cluster_names : "${local.ecs}:service/${c}/*"]
+      },
+      {
+        Sid       = "RunTasks"
+        Effect    = "Allow"
+        Action    = ["ecs:RunTask"]
+        Resource  = "${local.ecs}:task-definition/*"
+        Condition = { ArnLike = { "ecs:cluster" = local.cluster_arns } }
+      },
+      {
+        Sid      = "Tasks"
+        Effect   = "Allow"
+        Action   = ["ecs:DescribeTasks", "ecs:StopTask"]
+        Resource = [for c in var.ecs_cluster_names : "${local.ecs}:task/${c}/*"]
+      },
+      {
+        Sid       = "ListTasks"
+        Effect    = "Allow"
+        Action    = ["ecs:ListTasks"]
+        Resource  = "*"
+        Condition = { ArnLike = { "ecs:cluster" = local.cluster_arns } }
+      },
+      {
+        Sid      = "ReadLogs"
+        Effect   = "Allow"
+        Action   = ["logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams"]
+        Resource = ["${local.logs}:log-group:${var.log_group_prefix}*", "${local.logs}:log-group:${var.log_group_prefix}*:log-stream:*"]
+      },
+      {
+        Sid      = "PassTaskRoles"
+        Effect   = "Allow"
+        Action   = ["iam:PassRole"]
+        Resource = var.pass_role_arns
+        # Only to ECS tasks: the role cannot hand these roles to anything else.
+        Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+      },
+    ],
+    [for s in [
+      {
+        # GetAuthorizationToken has no resource-level permissions.
+        Sid      = "EcrLogin"
+        Effect   = "Allow"
+        Action   = ["ecr:GetAuthorizationToken"]
+        Resource = "*"
+      },
+      {
+        Sid    = "EcrPushPull"
+        Effect = "Allow"
+        Action = [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:CompleteLayerUpload",
+          "ecr:DescribeImages",
+          "ecr:DescribeRepositories",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:InitiateLayerUpload",
+          "ecr:PutImage",
+          "ecr:UploadLayerPart",
+        ]
+        Resource = var.ecr_repository_arns
+      },
+    ] : s if length(var.ecr_repository_arns) > 0],
+    [for s in [
+      {
+        Sid      = "StateList"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = var.state_bucket_arn
+      },
+      {
+        # Objects include workspace states (env:/<name>/...) and the S3 lockfile (.tflock).
+        Sid    = "StateObjects"
+        Effect = "Allow"
+        Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        # coalesce: the for expression evaluates the element even when it is filtered out.
+        Resource = "${coalesce(var.state_bucket_arn, "unset")}/*"
+      },
+    ] : s if var.state_bucket_arn != null],
+    [for s in [
+      {
+        Sid      = "StateLock"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+        Resource = var.state_lock_table_arn
+      },
+    ] : s if var.state_lock_table_arn != null],
+    [for s in [
+      {
+        Sid      = "ReadSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = var.readable_secret_arns
+      },
+    ] : s if length(var.readable_secret_arns) > 0],
+  )
+
+  policy_json = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+  # AWS no longer checks these for GitHub (it trusts the CA), but the API wants one.
+  thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
+  tags            = var.tags
+}
+
+resource "aws_iam_role" "this" {
+  name                 = var.role_name
+  path                 = var.role_path
+  max_session_duration = var.max_session_duration
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = local.oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = local.subject_claims }
+      }
+    }]
+  })
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.create_oidc_provider || var.oidc_provider_arn != null
+      error_message = "oidc_provider_arn is required when create_oidc_provider = false."
+    }
+    precondition {
+      # GitHub sends sub as repo:<owner>/<name>:<context>; anything else widens the trust.
+      condition     = alltrue([for s in local.subject_claims : startswith(lower(s), lower("repo:${var.repository}:"))])
+      error_message = "Every subject_claims entry must start with \"repo:${var.repository}:\" (trust is limited to this repository)."
+    }
+  }
+
+  depends_on = [aws_iam_openid_connect_provider.github]
+}
+
+resource "aws_iam_role_policy" "deploy" {
+  name   = "deploy"
+  role   = aws_iam_role.this.id
+  policy = local.policy_json
+}
+
+resource "aws_iam_role_policy_attachment" "additional" {
+  for_each = toset(var.additional_policy_arns)
+
+  role       = aws_iam_role.this.name
+  policy_arn = each.value
+}

@@ -1,0 +1,19 @@
+output "role_arn" {
+  description = "ARN of the deploy role (role-to-assume of aws-actions/configure-aws-credentials)."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "Name of the deploy role."
+  value       = aws_iam_role.this.name
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider the role trusts."
+  value       = local.oidc_provider_arn
+}
+
+output "policy_json" {
+  description = "The deploy role's inline policy document."
+  value       = local.policy_json
+}

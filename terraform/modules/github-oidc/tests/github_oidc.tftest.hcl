@@ -1,0 +1,202 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
+
+variables {
+  repository           = "acme/webapp"
+  ecr_repository_arns  = ["arn:aws:ecr:eu-west-1:123456789012:repository/backend", "arn:aws:ecr:eu-west-1:123456789012:repository/frontend"]
+  pass_role_arns       = ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
+  state_bucket_arn     = "arn:aws:s3:::acme-terraform-state"
+  state_lock_table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/terraform-locks"
+  readable_secret_arns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc"]
+}
+
+run "no_wildcard_actions" {
+  command = plan
+
+  assert {
+    # Action may be a string or a list; normalise with flatten.
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      alltrue([for a in flatten([s.Action]) : a != "*" && a != "*:*" && !strcontains(a, "*")])
+    ])
+    error_message = "No statement may allow \"*\", \"*:*\" or any wildcard action."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Effect == "Allow" && !contains(keys(s), "NotAction")])
+    error_message = "Only explicit Allow statements, no NotAction."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.additional) == 0
+    error_message = "No managed policies unless asked."
+  }
+}
+
+run "policy_covers_what_the_actions_need" {
+  command = plan
+
+  assert {
+    condition = length(setsubtract(
+      toset([
+        "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DescribeServices", "ecs:UpdateService",
+        "ecs:RunTask", "ecs:DescribeTasks", "ecs:StopTask", "ecs:ListTasks", "ecs:DescribeClusters", "ecs:TagResource",
+        "logs:GetLogEvents", "logs:FilterLogEvents", "iam:PassRole", "ecr:GetAuthorizationToken", "ecr:PutImage",
+        "ecr:BatchGetImage", "s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:DeleteItem",
+      ]),
+      toset(flatten([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Action])),
+    )) == 0
+    error_message = "The policy lacks an action the workflows need."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      s.Condition.StringEquals["iam:PassedToService"] == "ecs-tasks.amazonaws.com" && s.Resource == ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
+      if contains(flatten([s.Action]), "iam:PassRole")
+    ])
+    error_message = "PassRole only for the task roles and only to ECS tasks."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      s.Resource == ["arn:aws:ecr:eu-west-1:123456789012:repository/backend", "arn:aws:ecr:eu-west-1:123456789012:repository/frontend"]
+      if contains(flatten([s.Action]), "ecr:PutImage")
+    ])
+    error_message = "ECR push only to the given repositories."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/")])
+      if contains(flatten([s.Action]), "logs:GetLogEvents")
+    ])
+    error_message = "Log reading is limited to the ECS log groups."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 15
+    error_message = "Expected every optional statement group to be present."
+  }
+}
+
+run "trust_limited_to_the_repository" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] == ["repo:acme/webapp:*"]
+    error_message = "Default trust is every workflow of the repository, nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "Audience must be sts.amazonaws.com."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "Trust the GitHub OIDC provider."
+  }
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github[0].url == "https://token.actions.githubusercontent.com" && aws_iam_openid_connect_provider.github[0].client_id_list == toset(["sts.amazonaws.com"])
+    error_message = "OIDC provider for GitHub Actions."
+  }
+}
+
+run "per_environment_subjects_and_existing_provider" {
+  command = plan
+
+  variables {
+    subject_claims       = ["repo:acme/webapp:environment:production"]
+    create_oidc_provider = false
+    oidc_provider_arn    = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    ecs_cluster_names    = ["prod"]
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "An existing provider is reused."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] == ["repo:acme/webapp:environment:production"]
+    error_message = "Trust can be limited to one GitHub environment."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      s.Resource == ["arn:aws:ecs:eu-west-1:123456789012:service/prod/*"]
+      if contains(flatten([s.Action]), "ecs:UpdateService")
+    ])
+    error_message = "UpdateService is limited to the given clusters."
+  }
+}
+
+run "optional_groups_left_out" {
+  command = plan
+
+  variables {
+    ecr_repository_arns  = []
+    state_bucket_arn     = null
+    state_lock_table_arn = null
+    readable_secret_arns = []
+  }
+
+  assert {
+    condition     = !anytrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : anytrue([for a in flatten([s.Action]) : startswith(a, "ecr:") || startswith(a, "s3:") || startswith(a, "dynamodb:") || startswith(a, "secretsmanager:")])])
+    error_message = "Groups without resources are left out."
+  }
+}
+
+run "rejects_subject_of_another_repository" {
+  command = plan
+
+  variables {
+    subject_claims = ["repo:evil/fork:*"]
+  }
+
+  expect_failures = [aws_iam_role.this]
+}
+
+run "rejects_wildcard_repository" {
+  command = plan
+
+  variables {
+    repository = "acme/*"
+  }
+
+  expect_failures = [var.repository]
+}
+
+run "rejects_wildcard_pass_role" {
+  command = plan
+
+  variables {
+    pass_role_arns = ["*"]
+  }
+
+  expect_failures = [var.pass_role_arns]
+}
+
+run "requires_provider_arn_when_not_created" {
+  command = plan
+
+  variables {
+    create_oidc_provider = false
+  }
+
+  expect_failures = [aws_iam_role.this]
+}

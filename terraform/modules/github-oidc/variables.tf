@@ -1,0 +1,128 @@
+variable "repository" {
+  description = "GitHub repository (\"owner/name\") whose workflows may assume the role."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$", var.repository))
+    error_message = "repository must be \"owner/name\", e.g. acme/webapp (no wildcards)."
+  }
+}
+
+variable "subject_claims" {
+  description = "Allowed OIDC `sub` claims (StringLike), each for this repository, e.g. [\"repo:acme/webapp:environment:production\"]. Empty allows every workflow of the repository (repo:<repository>:*)."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_oidc_provider" {
+  description = "Create the token.actions.githubusercontent.com OIDC provider (one per account; set false and pass oidc_provider_arn if it exists)."
+  type        = bool
+  default     = true
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of an existing GitHub OIDC provider (when create_oidc_provider = false)."
+  type        = string
+  default     = null
+}
+
+variable "role_name" {
+  description = "Name of the deploy role."
+  type        = string
+  default     = "github-actions-deploy"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the deploy role. Keep it outside iam_role_path of the task roles so the role cannot pass itself."
+  type        = string
+  default     = "/github-actions/"
+
+  validation {
+    condition     = can(regex("^/([a-zA-Z0-9+=,.@_-]+/)*$", var.role_path))
+    error_message = "role_path must start and end with '/'."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Maximum session length in seconds (long migrations need more than the 1 hour default)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
+    error_message = "max_session_duration must be between 3600 and 43200 seconds."
+  }
+}
+
+variable "ecs_cluster_names" {
+  description = "Names (or name patterns like \"pr-*\") of the ECS clusters the role may deploy to. The default allows every cluster of the account and region."
+  type        = list(string)
+  default     = ["*"]
+
+  validation {
+    condition     = length(var.ecs_cluster_names) >= 1
+    error_message = "ecs_cluster_names needs at least one entry."
+  }
+}
+
+variable "log_group_prefix" {
+  description = "The role may read CloudWatch log groups whose names start with this (the environment module uses /ecs/<env>/...)."
+  type        = string
+  default     = "/ecs/"
+
+  validation {
+    condition     = startswith(var.log_group_prefix, "/") && length(var.log_group_prefix) > 1
+    error_message = "log_group_prefix must start with '/' and not be just '/'."
+  }
+}
+
+variable "ecr_repository_arns" {
+  description = "ECR repositories the role may push to and pull from."
+  type        = list(string)
+  default     = []
+}
+
+variable "pass_role_arns" {
+  description = "Task and execution roles the role may pass to ECS (ARNs or path patterns such as arn:aws:iam::123456789012:role/adhoc-actions/*)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.pass_role_arns) >= 1 && alltrue([for a in var.pass_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+", a))])
+    error_message = "pass_role_arns must list role ARNs (arn:aws:iam::<account>:role/...) — a bare \"*\" is not allowed."
+  }
+}
+
+variable "state_bucket_arn" {
+  description = "ARN of the Terraform state bucket the workflows read and write (null: no state access)."
+  type        = string
+  default     = null
+}
+
+variable "state_lock_table_arn" {
+  description = "ARN of the DynamoDB lock table (null when S3 native locking is used)."
+  type        = string
+  default     = null
+}
+
+variable "readable_secret_arns" {
+  description = "Secrets Manager secrets the workflows may read (e.g. the RDS master secret for create-database)."
+  type        = list(string)
+  default     = []
+}
+
+variable "additional_policy_arns" {
+  description = "Managed policies attached as well, e.g. the rights `terraform apply` of the ad hoc environments needs."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
