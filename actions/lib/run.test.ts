@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, DeploymentFailure } from './errors.ts';
 import { runAction } from './run.ts';
 
 let written: string[];
@@ -43,4 +43,9 @@ test('success writes nothing and leaves the exit code alone', async () => {
   await runAction(async () => {});
   expect(written).toEqual([]);
   expect(process.exitCode).toBeUndefined();
+});
+
+test('a deployment failure is one line too', async () => {
+  await runAction(() => Promise.reject(new DeploymentFailure('Task abc failed with exit code 3.')));
+  expect(written.join('')).toBe('::error::Task abc failed with exit code 3.\n');
 });
