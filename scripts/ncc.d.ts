@@ -2,6 +2,7 @@
 declare module '@vercel/ncc' {
   interface Options {
     quiet?: boolean;
+    transpileOnly?: boolean;
     target?: string;
     minify?: boolean;
     sourceMap?: boolean;

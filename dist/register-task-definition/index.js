@@ -59413,12 +59413,20 @@ module.exports = {
 /* harmony export */   iU: () => (/* binding */ isUserError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError)
 /* harmony export */ });
+/* unused harmony export DeploymentFailure */
 /**
  * A mistake the user can fix (bad input, unknown cluster, service or container). The entry
  * wrapper prints it as one line; anything else is a bug and keeps its stack in debug output.
  */
 class ConfigurationError extends Error {
     name = 'ConfigurationError';
+}
+/**
+ * An outcome the step must report, not a bug: a migration that exited non-zero, a rollout that
+ * failed, a timeout. Printed as one line like a ConfigurationError, without a stack.
+ */
+class DeploymentFailure extends Error {
+    name = 'DeploymentFailure';
 }
 /** Error types AWS returns for a request the caller got wrong, not for a fault on AWS's side. */
 const USER_ERROR_TYPES = new Set([
@@ -59432,14 +59440,14 @@ const USER_ERROR_TYPES = new Set([
     'UnrecognizedClientException',
     'ExpiredTokenException',
 ]);
-/** True when the error is one the user must fix rather than a bug to report. */
+/** True for an expected outcome (a user mistake, a failed deployment) rather than a bug. */
 function isUserError(error) {
-    if (error instanceof ConfigurationError)
+    if (error instanceof ConfigurationError || error instanceof DeploymentFailure)
         return true;
     return error instanceof Error && USER_ERROR_TYPES.has(error.name);
 }
 function errorMessage(error) {
-    if (error instanceof ConfigurationError)
+    if (error instanceof ConfigurationError || error instanceof DeploymentFailure)
         return error.message;
     if (error instanceof Error) {
         return USER_ERROR_TYPES.has(error.name) ? `${error.name}: ${error.message}` : error.message;
