@@ -12,9 +12,9 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
-  /** stdout lines without `::debug::` and other workflow commands. */
+  /** stdout lines without `::debug::` and other workflow commands (but with text printed while commands were stopped). */
   lines: string[];
-  /** `::error::` messages. */
+  /** `::error::` messages the runner would show. */
   errors: string[];
 }
 
@@ -79,7 +79,6 @@ export async function runAction(
     readFile(summaryFile, 'utf8'),
   ]);
   await rm(dir, { recursive: true, force: true });
-  const all = stdout.split('\n');
   return {
     exitCode,
     signal,
@@ -87,9 +86,31 @@ export async function runAction(
     stderr,
     outputs: parseOutputFile(outputText),
     summary,
-    lines: all.filter((line) => line !== '' && !line.startsWith('::')),
-    errors: all.filter((line) => line.startsWith('::error::')).map((line) => line.slice('::error::'.length)),
+    ...parseLog(stdout),
   };
+}
+
+/**
+ * Reads stdout as the runner does: `::command::` lines are commands, except between
+ * `::stop-commands::TOKEN` and `::TOKEN::`, where every line is plain text.
+ */
+export function parseLog(stdout: string): { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  let resume: string | undefined;
+  for (const line of stdout.split('\n')) {
+    if (resume !== undefined) {
+      if (line === resume) resume = undefined;
+      else lines.push(line);
+    } else if (line.startsWith('::stop-commands::')) {
+      resume = `::${line.slice('::stop-commands::'.length)}::`;
+    } else if (line.startsWith('::error::')) {
+      errors.push(line.slice('::error::'.length));
+    } else if (line !== '' && !line.startsWith('::')) {
+      lines.push(line);
+    }
+  }
+  return { lines, errors };
 }
 
 /** Parses the `name<<DELIMITER ... DELIMITER` blocks @actions/core writes to GITHUB_OUTPUT. */
