@@ -20,8 +20,16 @@ const common = {
 } satisfies Config;
 
 export default {
+  // Integration tests run real processes against servers; a shared 2-core machine needs slack.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/actions/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    // Integration tests run real processes against servers; a shared 2-core machine needs slack.
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 60_000,
+    },
   ],
 } satisfies Config;

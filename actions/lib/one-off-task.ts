@@ -42,10 +42,10 @@ export interface WatchOptions {
   onStarted?: (taskArn: string) => void;
   /** Where log lines go; default: the job log, with workflow commands off. */
   onLines?: (lines: string[]) => void;
-  /** DescribeTasks every `pollMs`, GetLogEvents every `logPollMs` (defaults 1 s and 0.5 s). */
+  /** DescribeTasks every `pollMs`, GetLogEvents every `logPollMs` (default 0.5 s both). */
   pollMs?: number;
   logPollMs?: number;
-  /** After the task stops, how long to wait for late log lines (default 1 s). */
+  /** After the task stops, how long to wait for late log lines (default 0.5 s). */
   drainGraceMs?: number;
 }
 
@@ -111,7 +111,7 @@ export async function runOneOffTask(
   task: PreparedTask,
   options: WatchOptions,
 ): Promise<OneOffResult> {
-  const { pollMs = 1000, logPollMs = 500, drainGraceMs = 1000 } = options;
+  const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
   const response = await ecs.send(new RunTaskCommand(task.input));
   const failures = response.failures ?? [];
   const taskArn = response.tasks?.[0]?.taskArn;

@@ -65237,7 +65237,7 @@ async function describeService(ecs, cluster, name) {
 }
 /** Runs a prepared task and waits for it, streaming its log. Throws DeploymentFailure on cancel or timeout. */
 async function runOneOffTask(ecs, logs, task, options) {
-    const { pollMs = 1000, logPollMs = 500, drainGraceMs = 1000 } = options;
+    const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
     const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
     const failures = response.failures ?? [];
     const taskArn = response.tasks?.[0]?.taskArn;
