@@ -3,6 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { clusterOperations, createCluster } from './ecs/clusters.ts';
 import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
 import { taskOperations } from './ecs/tasks.ts';
+import {
+  createService,
+  listServiceRecords,
+  serviceOperations,
+  type CreateServiceOptions,
+  type ServiceRecord,
+} from './ecs/services.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
 import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
@@ -16,7 +23,7 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
 export class Emulator {
   readonly state = new EmulatorState();
   private readonly dispatcher = new Dispatcher(this.state, {
-    ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations },
+    ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations, ...serviceOperations },
     logs: logsOperations,
   });
   private server?: Server;
@@ -87,6 +94,21 @@ export class Emulator {
     appendLogEvents(this.state, group, stream, messages);
   }
 
+  /** A service on `taskDefinition` whose tasks start on the scheduler's timeline (steady once they run). */
+  createService(
+    cluster: string,
+    name: string,
+    taskDefinition: string,
+    options?: CreateServiceOptions,
+  ): ServiceRecord {
+    return createService(this.state, cluster, name, taskDefinition, options);
+  }
+
+  /** The live service records (what DescribeServices answers from). */
+  services(): ServiceRecord[] {
+    return listServiceRecords(this.state);
+  }
+
   tasks(): TaskRecord[] {
     return [...this.state.tasks.values()];
   }
@@ -120,6 +142,7 @@ export class Emulator {
     'callCounts',
     'resetCalls',
     'calls',
+    'createService',
   ]);
 
   private async control(

@@ -1,0 +1,32 @@
+import { regionInput } from '../lib/aws.ts';
+import { ConfigurationError } from '../lib/errors.ts';
+import { booleanInput, jsonInput, multilineInput, numberInput, requiredInput } from '../lib/inputs.ts';
+import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
+
+export interface Settings {
+  region: string;
+  cluster: string;
+  services: ServiceLine[];
+  /** family → task definition ARN (register-task-definition's `task-definition-arns`). */
+  taskDefinitions?: Record<string, string>;
+  wait: boolean;
+  timeoutMs: number;
+  forceNewDeployment: boolean;
+  rollback: boolean;
+}
+
+export function getSettings(): Settings {
+  const lines = multilineInput('services');
+  if (lines.length === 0) throw new ConfigurationError('Input "services" is required.');
+  const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
+  return {
+    region: regionInput(),
+    cluster: requiredInput('cluster'),
+    services: parseServiceLines(lines),
+    ...(taskDefinitions && { taskDefinitions }),
+    wait: booleanInput('wait', true),
+    timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
+    forceNewDeployment: booleanInput('force-new-deployment', false),
+    rollback: booleanInput('rollback', true),
+  };
+}

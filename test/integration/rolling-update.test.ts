@@ -1,0 +1,464 @@
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  ListServicesCommand,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { CreateServiceOptions, ServiceRecord } from '../emulator/ecs/services.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { runAction, type RunOptions } from '../helpers/run-action.ts';
+
+// Each rollout takes a second or two of real time (the action polls every second).
+jest.setTimeout(30_000);
+
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  emulator.setTiming({ provisionMs: 10, startMs: 150, stopMs: 30 });
+  emulator.createCluster('app');
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+const rollingUpdate = (inputs: Record<string, string>, options: RunOptions = {}) =>
+  runAction('rolling-update', inputs, { ...options, env: emulator.env() });
+
+function backend(family: string, image: string) {
+  return {
+    family,
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [
+      {
+        name: 'app',
+        image,
+        essential: true,
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': family },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Families with revision 1 (running, steady) and revision 2 (registered, to roll out), one
+ * service each named after its family; returns register-task-definition's JSON output for 2.
+ */
+async function seed(families: string[], options: CreateServiceOptions = {}): Promise<Record<string, string>> {
+  const arns: Record<string, string> = {};
+  for (const family of families) {
+    emulator.registerTaskDefinition(backend(family, 'backend:v1'));
+    arns[family] = emulator.registerTaskDefinition(backend(family, 'backend:v2'))[
+      'taskDefinitionArn'
+    ] as string;
+    emulator.createService('app', family, `${family}:1`, { desiredCount: 2, ...options });
+  }
+  await waitFor(() => emulator.services().every(steady));
+  return arns;
+}
+
+function steady(service: ServiceRecord): boolean {
+  const [only, ...others] = service.deployments;
+  return (
+    others.length === 0 &&
+    only?.rolloutState === 'COMPLETED' &&
+    service.runningCount === service.desiredCount &&
+    service.pendingCount === 0
+  );
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const service = (name: string) => emulator.services().find((s) => s.serviceName === name)!;
+const revisionOf = (name: string) => service(name).taskDefinition.replace(/.*:task-definition\//, '');
+const decode = (message: string) => message.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+const results = (outputs: Record<string, string>) =>
+  JSON.parse(outputs['results']!) as Record<
+    string,
+    {
+      status: string;
+      taskDefinition: string;
+      previousTaskDefinition: string;
+      seconds: number;
+      detail?: string;
+    }
+  >;
+
+/** Collects stdout with the time each `::error::` line arrived. */
+function errorClock() {
+  const errors: { at: number; message: string }[] = [];
+  let buffer = '';
+  return {
+    errors,
+    onStdout(chunk: string) {
+      const at = Date.now();
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith('::error::'))
+          errors.push({ at, message: decode(line.slice('::error::'.length)) });
+      }
+    },
+  };
+}
+
+describe('rolling-update', () => {
+  test('12 services roll out in one step, watched two DescribeServices batches at a time', async () => {
+    const families = Array.from({ length: 12 }, (_, i) => `svc${String(i + 1).padStart(2, '0')}`);
+    const arns = await seed(families);
+    emulator.resetCalls();
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: families.join('\n'),
+      'task-definitions': JSON.stringify(arns),
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(emulator.calls('UpdateService')).toHaveLength(12);
+    const describes = emulator.calls('DescribeServices');
+    expect(Math.max(...describes.map((c) => (c.input['services'] as string[]).length))).toBe(10);
+    // One watch loop: the first UpdateService is sent before any service finishes.
+    const updates = emulator.calls('UpdateService').map((c) => c.at);
+    expect(Math.max(...updates) - Math.min(...updates)).toBeLessThan(1000);
+    const out = results(run.outputs);
+    expect(Object.keys(out)).toEqual(families);
+    for (const family of families) {
+      expect(out[family]).toEqual({
+        status: 'steady',
+        taskDefinition: arns[family],
+        previousTaskDefinition: arns[family]!.replace(/:2$/, ':1'),
+        seconds: expect.any(Number),
+      });
+      expect(steady(service(family))).toBe(true);
+      expect(revisionOf(family)).toBe(`${family}:2`);
+    }
+    const log = run.lines.join('\n');
+    expect(log).toContain('(service svc01) has reached a steady state.');
+    expect(log).toMatch(/svc12: 0\/2 running on svc12:2/);
+    expect(log).toContain('svc07: steady on svc07:2');
+    expect(run.summary).toContain('<td>svc01</td><td>steady</td><td>svc01:1 → svc01:2</td>');
+  });
+
+  test('a service whose new tasks exit 1 is reported within 2 s, rolled back, and the others finish', async () => {
+    // Tasks count as healthy after 600 ms of RUNNING, so a crash at 100 ms keeps the old tasks.
+    const arns = await seed(['web', 'worker', 'beat'], { healthyAfterMs: 600 });
+    emulator.setTaskBehavior('web:2', {
+      logs: [
+        { afterMs: 20, message: 'Booting worker with pid 7' },
+        { afterMs: 50, message: 'django.core.exceptions.ImproperlyConfigured: SECRET_KEY must not be empty' },
+      ],
+      exitAfterMs: 100,
+      exitCode: 1,
+    });
+    const clock = errorClock();
+
+    const run = await rollingUpdate(
+      { cluster: 'app', services: 'web\nworker\nbeat', 'task-definitions': JSON.stringify(arns) },
+      { onStdout: clock.onStdout },
+    );
+
+    expect(run.exitCode).toBe(1);
+    const firstStop = Math.min(
+      ...emulator
+        .tasks()
+        .filter((t) => t.taskDefinitionArn === arns['web'] && t.stoppingAt !== undefined)
+        .map((t) => t.stoppingAt! * 1000),
+    );
+    const report = clock.errors[0]!;
+    expect(report.at - firstStop).toBeLessThan(2000);
+    expect(report.message).toMatch(
+      /^web: the deployment of web:2 failed: task [0-9a-f]+ stopped: Essential container in task exited/,
+    );
+    expect(report.message).toContain('container "app" exited with code 1');
+    expect(report.message).toContain('ImproperlyConfigured: SECRET_KEY must not be empty');
+    expect(report.message).toContain('Booting worker with pid 7');
+
+    expect(revisionOf('web')).toBe('web:1');
+    expect(steady(service('web'))).toBe(true);
+    for (const name of ['worker', 'beat']) {
+      expect(revisionOf(name)).toBe(`${name}:2`);
+      expect(steady(service(name))).toBe(true);
+    }
+    const out = results(run.outputs);
+    expect(out['web']).toMatchObject({ status: 'rolled-back', taskDefinition: arns['web'] });
+    expect(out['web']!.detail).toContain('rolled back to web:1');
+    expect(out['worker']!.status).toBe('steady');
+    expect(out['beat']!.status).toBe('steady');
+    expect(run.errors.at(-1)).toMatch(/^Rolling update failed for 1 of 3 services: web rolled-back/);
+    expect(run.summary).toContain('<td>web</td><td>rolled-back</td>');
+  });
+
+  test('rollback false leaves the failed service alone and still fails the step', async () => {
+    const arns = await seed(['web'], { healthyAfterMs: 600 });
+    emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 3 });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+      rollback: 'false',
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.errors[0]).toContain('exited with code 3');
+    expect(emulator.calls('UpdateService')).toHaveLength(1);
+    expect(results(run.outputs)['web']!.status).toBe('failed');
+  });
+
+  test('rolloutState FAILED from the circuit breaker is reported on the next poll, and ECS rolls back', async () => {
+    const arns = await seed(['web'], {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      circuitBreakerThreshold: 1,
+    });
+    emulator.setTaskBehavior('web:2', {
+      failToStart: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found',
+    });
+    // The rollback takes a while, as in ECS, so polls see the FAILED deployment.
+    emulator.setTaskBehavior('web:1', { startMs: 1500 });
+    const clock = errorClock();
+
+    const run = await rollingUpdate(
+      { cluster: 'app', services: 'web', 'task-definitions': JSON.stringify(arns) },
+      { onStdout: clock.onStdout },
+    );
+
+    expect(run.exitCode).toBe(1);
+    const failedEvent = service('web').events.find((e) => e.message.includes('deployment failed'))!;
+    const report = clock.errors[0]!;
+    // Reported on the next poll: one DescribeServices call between the failure and the report.
+    const failedAt = failedEvent.createdAt * 1000;
+    const polls = emulator.calls('DescribeServices').filter((c) => c.at > failedAt && c.at < report.at);
+    expect(polls).toHaveLength(1);
+    expect(report.at - failedAt).toBeLessThan(2000);
+    expect(report.message).toContain('rolloutState FAILED: ECS deployment circuit breaker');
+    expect(report.message).toContain('CannotPullContainerError');
+    // ECS rolled back; the action only followed it.
+    expect(emulator.calls('UpdateService')).toHaveLength(1);
+    expect(revisionOf('web')).toBe('web:1');
+    expect(steady(service('web'))).toBe(true);
+    expect(results(run.outputs)['web']!.status).toBe('rolled-back');
+  });
+
+  test('a timeout names each service not yet steady and what it waits on', async () => {
+    const arns = await seed(['web', 'worker']);
+    emulator.setTaskBehavior('web:2', { startMs: 60_000 });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web\nworker',
+      'task-definitions': JSON.stringify(arns),
+      'timeout-minutes': '0.05',
+    });
+
+    expect(run.exitCode).toBe(1);
+    const timeout = run.errors.find((e) => e.startsWith('Timed out'))!;
+    expect(timeout).toContain(
+      'web waits on 0/2 running on web:2 (2 pending); web:1 still has 2 tasks to stop',
+    );
+    expect(timeout).not.toContain('worker');
+    const out = results(run.outputs);
+    expect(out['web']!.status).toBe('timed-out');
+    expect(out['worker']!.status).toBe('steady');
+  });
+
+  test.each([
+    [
+      'an unknown cluster',
+      { cluster: 'nope', services: 'web' },
+      'Input "cluster": cluster "nope" was not found.',
+    ],
+    [
+      'an unknown service',
+      { cluster: 'app', services: 'web\nghost' },
+      'Input "services": service "ghost" not found in cluster "app".',
+    ],
+    [
+      'a line naming an ARN of another family',
+      { cluster: 'app', services: 'web=arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2' },
+      'Input "services": line "web=arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2" names family "worker", but service "web" runs family "web".',
+    ],
+    [
+      'a family missing from task-definitions',
+      {
+        cluster: 'app',
+        services: 'web\nworker',
+        'task-definitions': '{"web":"arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"}',
+      },
+      'Input "task-definitions" has no entry for family "worker" (service "worker")',
+    ],
+  ])('%s fails before any UpdateService', async (_, inputs, message) => {
+    const arns = await seed(['web', 'worker']);
+    emulator.resetCalls();
+
+    const run = await rollingUpdate({ 'task-definitions': JSON.stringify(arns), ...inputs });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(message);
+    expect(emulator.calls('UpdateService')).toHaveLength(0);
+  });
+
+  test('with 30% of calls throttled it still succeeds', async () => {
+    const families = ['web', 'worker', 'beat', 'frontend'];
+    const arns = await seed(families);
+    emulator.setFaults({ throttleRate: 0.3 });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: families.map((f) => `${f}=${f}:2`).join('\n'),
+      'task-definitions': JSON.stringify(arns),
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(emulator.calls().filter((c) => c.error === 'ThrottlingException').length).toBeGreaterThan(0);
+    for (const family of families) expect(revisionOf(family)).toBe(`${family}:2`);
+    expect(Object.values(results(run.outputs)).map((r) => r.status)).toEqual(families.map(() => 'steady'));
+  });
+
+  test('wait false updates and returns; a service already on its definition is left alone', async () => {
+    const arns = await seed(['web', 'worker']);
+    emulator.resetCalls();
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web\nworker=worker:1',
+      'task-definitions': JSON.stringify(arns),
+      wait: 'false',
+    });
+
+    expect(run.exitCode).toBe(0);
+    expect(emulator.calls('UpdateService').map((c) => c.input['service'])).toEqual(['web']);
+    const out = results(run.outputs);
+    expect(out['web']!.status).toBe('updated');
+    expect(out['worker']!.status).toBe('unchanged');
+  });
+});
+
+describe('emulated ECS services', () => {
+  let ecs: ECSClient;
+  beforeEach(() => {
+    ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+  });
+  afterEach(() => ecs.destroy());
+
+  test('DescribeServices: 10 at most, MISSING failures, unknown clusters', async () => {
+    await seed(['web']);
+    const eleven = Array.from({ length: 11 }, (_, i) => `s${i}`);
+    await expect(
+      ecs.send(new DescribeServicesCommand({ cluster: 'app', services: eleven })),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
+    const { services, failures } = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'app', services: ['web', 'ghost'] }),
+    );
+    expect(services?.map((s) => s.serviceName)).toEqual(['web']);
+    expect(failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:123456789012:service/app/ghost', reason: 'MISSING' },
+    ]);
+    await expect(
+      ecs.send(new DescribeServicesCommand({ cluster: 'nope', services: ['web'] })),
+    ).rejects.toMatchObject({
+      name: 'ClusterNotFoundException',
+    });
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'app', service: 'ghost', taskDefinition: 'web:2' })),
+    ).rejects.toMatchObject({ name: 'ServiceNotFoundException' });
+    service('web').status = 'DRAINING';
+    await expect(
+      ecs.send(new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' })),
+    ).rejects.toMatchObject({ name: 'ServiceNotActiveException' });
+  });
+
+  test('a rollout: PRIMARY and ACTIVE deployments, maximumPercent, events newest first, then one deployment', async () => {
+    await seed(['web']);
+    emulator.setTaskBehavior('web:2', { startMs: 300 });
+    const { service: updated } = await ecs.send(
+      new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' }),
+    );
+    expect(updated?.deployments?.map((d) => [d.status, d.taskDefinition?.slice(-5), d.rolloutState])).toEqual(
+      [
+        ['PRIMARY', 'web:2', 'IN_PROGRESS'],
+        ['ACTIVE', 'web:1', 'COMPLETED'],
+      ],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // maximumPercent 200 with 2 desired: 2 new tasks beside the 2 old ones, no more.
+    expect(service('web').pendingCount).toBe(2);
+    expect(service('web').runningCount).toBe(2);
+    await waitFor(() => steady(service('web')));
+    const [primary] = service('web').deployments;
+    expect(primary).toMatchObject({
+      taskDefinition: expect.stringMatching(/web:2$/),
+      runningCount: 2,
+      failedTasks: 0,
+    });
+    expect(
+      service('web')
+        .events.slice(0, 2)
+        .map((e) => e.message),
+    ).toEqual([
+      '(service web) has reached a steady state.',
+      `(service web) (deployment ${primary!.id}) deployment completed.`,
+    ]);
+    const { taskArns } = await ecs.send(
+      new ListTasksCommand({ cluster: 'app', serviceName: 'web', desiredStatus: 'STOPPED' }),
+    );
+    expect(taskArns).toHaveLength(2);
+    const page = await ecs.send(new ListServicesCommand({ cluster: 'app' }));
+    expect(page.serviceArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:service/app/web']);
+  });
+
+  test('minimumHealthyPercent 50 with maximumPercent 100 stops an old task before starting a new one', async () => {
+    await seed(['web'], { deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 } });
+    emulator.setTaskBehavior('web:2', { startMs: 300 });
+    await ecs.send(new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const [primary, old] = service('web').deployments;
+    expect(
+      primary!.pendingCount + primary!.runningCount + old!.runningCount + old!.pendingCount,
+    ).toBeLessThanOrEqual(2);
+    expect(old!.runningCount).toBeGreaterThanOrEqual(1);
+    await waitFor(() => steady(service('web')));
+  });
+
+  test("the circuit breaker fails a deployment after ECS's threshold of failed tasks and rolls back", async () => {
+    await seed(['web'], {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    emulator.setTaskBehavior('web:2', { failToStart: 'CannotPullContainerError: not found', startMs: 30 });
+    await ecs.send(new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' }));
+    await waitFor(() => service('web').deployments.some((d) => d.rolloutState === 'FAILED'));
+    const failed = service('web').deployments.find((d) => d.rolloutState === 'FAILED')!;
+    // desired 2: min(max(ceil(2 / 2), 3), 200) = 3; tasks fail two at a time, so 3 or 4.
+    expect([3, 4]).toContain(failed.failedTasks);
+    expect(failed.rolloutStateReason).toMatch(
+      /^ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d{19}\.$/,
+    );
+    await waitFor(() => steady(service('web')));
+    expect(revisionOf('web')).toBe('web:1');
+  });
+});
