@@ -1,0 +1,102 @@
+import { ConfigurationError } from '../lib/errors.ts';
+import {
+  booleanInput,
+  choiceInput,
+  exclusiveInputs,
+  jsonInput,
+  multilineInput,
+  optionalInput,
+  secretInput,
+} from '../lib/inputs.ts';
+import { parseKeyValueLines } from '../lib/key-value.ts';
+import { STATUSES, type Field, type Status } from './message.ts';
+
+export type Target =
+  | { kind: 'webhook'; url: string }
+  | { kind: 'post'; apiUrl: string; token: string; channel: string }
+  | { kind: 'update'; apiUrl: string; token: string; channelId: string; ts: string };
+
+export interface Settings {
+  target: Target;
+  status?: Status;
+  environment?: string;
+  url?: string;
+  version?: string;
+  text?: string;
+  fields: Field[];
+  /** Parsed `payload` JSON: replaces the built message. */
+  payload?: unknown;
+  failOnError: boolean;
+}
+
+export function getSettings(): Settings {
+  // Masked first: nothing below may print them, but an error message could quote an input.
+  const webhookUrl = secretInput('webhook-url');
+  const token = secretInput('token');
+  exclusiveInputs(['webhook-url', 'token']);
+  const status = optionalInput('status');
+  return {
+    target: target(webhookUrl, token),
+    ...(status !== undefined && { status: choiceInput('status', STATUSES, 'success') }),
+    environment: optionalInput('environment'),
+    url: optionalInput('url'),
+    version: optionalInput('version'),
+    text: optionalInput('text'),
+    fields: parseKeyValueLines('fields', multilineInput('fields'), 'Label=value').map(({ key, value }) => ({
+      label: key,
+      value,
+    })),
+    payload: jsonInput('payload'),
+    failOnError: booleanInput('fail-on-error', false),
+  };
+}
+
+function target(webhookUrl: string | undefined, token: string | undefined): Target {
+  const ts = optionalInput('message-ts');
+  const channelId = optionalInput('channel-id');
+  const channel = optionalInput('channel');
+  if (webhookUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) {
+      throw new ConfigurationError('Input "webhook-url" is not an http(s) URL.');
+    }
+    if (ts !== undefined) {
+      throw new ConfigurationError(
+        'Input "message-ts" needs "token": a webhook cannot update a message it posted.',
+      );
+    }
+    return { kind: 'webhook', url: webhookUrl };
+  }
+  if (token === undefined) throw new ConfigurationError('Input "webhook-url" or "token" is required.');
+  const apiUrl = apiUrlInput();
+  if (ts !== undefined) {
+    if (!/^\d+\.\d+$/.test(ts)) {
+      throw new ConfigurationError(`Input "message-ts": "${ts}" is not a Slack message timestamp.`);
+    }
+    if (channelId === undefined) {
+      throw new ConfigurationError(
+        'Input "message-ts" needs "channel-id" (the channel-id output of the step that posted the message).',
+      );
+    }
+    return { kind: 'update', apiUrl, token, channelId, ts };
+  }
+  if (channel === undefined) {
+    throw new ConfigurationError('Input "channel" is required with "token" (a channel name or ID).');
+  }
+  return { kind: 'post', apiUrl, token, channel };
+}
+
+function apiUrlInput(): string {
+  const value = optionalInput('api-url') ?? 'https://slack.com/api/';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`Input "api-url": "${value}" is not a URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`Input "api-url": "${value}" is not an http(s) URL.`);
+  }
+  // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}
