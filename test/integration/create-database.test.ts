@@ -1,0 +1,634 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { runDirect, type Queryable } from '../../actions/create-database/direct.ts';
+import { validateIdentifier } from '../../actions/create-database/sql.ts';
+import { ConfigurationError } from '../../actions/lib/errors.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { startPostgres, type Postgres } from '../helpers/postgres.ts';
+import { runAction, type ActionRun } from '../helpers/run-action.ts';
+
+let server: Postgres;
+let admin: pg.Client;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  admin = new pg.Client(server.url);
+  await admin.connect();
+}, 60_000);
+afterAll(async () => {
+  await admin?.end();
+  await server?.stop();
+});
+
+const runs: ActionRun[] = [];
+async function createDatabase(inputs: Record<string, string>): Promise<ActionRun> {
+  const run = await runAction('create-database', { 'admin-url': server.url, ...inputs });
+  runs.push(run);
+  return run;
+}
+
+/** Everything but `::add-mask::` lines, which is how a secret reaches the runner to be masked. */
+const printed = (run: ActionRun) =>
+  `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+
+async function databases(): Promise<string[]> {
+  return (await admin.query('SELECT datname FROM pg_database ORDER BY 1')).rows.map(
+    (r) => r.datname as string,
+  );
+}
+async function roles(): Promise<string[]> {
+  return (await admin.query('SELECT rolname FROM pg_roles ORDER BY 1')).rows.map((r) => r.rolname as string);
+}
+async function owner(database: string): Promise<string | undefined> {
+  const { rows } = await admin.query(
+    'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+    [database],
+  );
+  return rows[0]?.owner as string | undefined;
+}
+async function connectAs(url: string): Promise<{ user: string; database: string }> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT current_user AS user, current_database() AS database');
+    return rows[0] as { user: string; database: string };
+  } finally {
+    await client.end();
+  }
+}
+
+describe('create-database (direct, PostgreSQL 15)', () => {
+  test('create twice: one database, created true then false', async () => {
+    const first = await createDatabase({ name: 'feature-abc' });
+    expect(first.errors).toEqual([]);
+    expect(first.outputs['created']).toBe('true');
+    const second = await createDatabase({ name: 'feature-abc' });
+    expect(second.errors).toEqual([]);
+    expect(second.outputs['created']).toBe('false');
+    expect((await databases()).filter((name) => name === 'feature-abc')).toHaveLength(1);
+    // Without an owner the URL carries the admin's credentials.
+    expect(await connectAs(second.outputs['database-url']!)).toEqual({
+      user: 'postgres',
+      database: 'feature-abc',
+    });
+  });
+
+  test('the owner role is created with its password and owns the database; the password is never printed', async () => {
+    const password = `pw-'"\\;$1 %x@/:?#é`;
+    const run = await createDatabase({
+      name: 'feature-owner',
+      owner: 'feature_owner',
+      'owner-password': password,
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs['created']).toBe('true');
+    expect(await owner('feature-owner')).toBe('feature_owner');
+    const url = run.outputs['database-url']!;
+    expect(await connectAs(url)).toEqual({ user: 'feature_owner', database: 'feature-owner' });
+    await expect(connectAs(url.replace(encodeURIComponent(password), 'wrong'))).rejects.toThrow(
+      /password authentication failed/,
+    );
+    for (const form of [password, encodeURIComponent(password), server.password]) {
+      expect(printed(run)).not.toContain(form);
+    }
+    // The URL and the password were handed to the runner to mask (core escapes % \r \n there).
+    const masked = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('::add-mask::'))
+      .map((line) =>
+        line.slice('::add-mask::'.length).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'),
+      );
+    expect(masked).toEqual(expect.arrayContaining([url, password]));
+    // The server keeps a SCRAM verifier, not the text.
+    const { rows } = await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'feature_owner'");
+    expect(rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
+  });
+
+  test('a second run with a new password changes it (rotation) and keeps one database', async () => {
+    await createDatabase({
+      name: 'feature-rotate',
+      owner: 'rotate_owner',
+      'owner-password': 'first-password',
+    });
+    const run = await createDatabase({
+      name: 'feature-rotate',
+      owner: 'rotate_owner',
+      'owner-password': 'second-password',
+    });
+    expect(run.outputs['created']).toBe('false');
+    expect(await connectAs(run.outputs['database-url']!)).toEqual({
+      user: 'rotate_owner',
+      database: 'feature-rotate',
+    });
+  });
+
+  test('an existing database gets the owner asked for', async () => {
+    await createDatabase({ name: 'feature-reown' });
+    const run = await createDatabase({ name: 'feature-reown', owner: 'reown_owner', 'owner-password': 'pw' });
+    expect(run.errors).toEqual([]);
+    expect(await owner('feature-reown')).toBe('reown_owner');
+  });
+
+  test('template clones a seed database', async () => {
+    await admin.query('CREATE DATABASE seed');
+    const seed = new pg.Client(server.urlFor('seed'));
+    await seed.connect();
+    await seed.query(
+      "CREATE TABLE fixtures (id int PRIMARY KEY, name text); INSERT INTO fixtures VALUES (1, 'alpha'), (2, 'beta')",
+    );
+    await seed.end();
+
+    const run = await createDatabase({
+      name: 'feature-seeded',
+      template: 'seed',
+      owner: 'seeded_owner',
+      'owner-password': 'pw',
+    });
+    expect(run.errors).toEqual([]);
+    expect(await owner('feature-seeded')).toBe('seeded_owner');
+    // The template's objects keep their owner (here the admin): read them as the admin.
+    const clone = new pg.Client(server.urlFor('feature-seeded'));
+    await clone.connect();
+    const { rows } = await clone.query('SELECT name FROM fixtures ORDER BY id');
+    await clone.end();
+    expect(rows.map((r) => r.name)).toEqual(['alpha', 'beta']);
+
+    const missing = await createDatabase({ name: 'feature-unseeded', template: 'no-such-seed' });
+    expect(missing.errors).toEqual(['Input "template": database "no-such-seed" does not exist.']);
+    expect(await databases()).not.toContain('feature-unseeded');
+  });
+
+  test('drop removes the database with open connections, and its owner; dropping a missing one succeeds', async () => {
+    await createDatabase({ name: 'feature-drop', owner: 'drop_owner', 'owner-password': 'pw' });
+    const open = new pg.Client(server.urlFor('feature-drop'));
+    await open.connect();
+    open.on('error', () => undefined); // it is about to be terminated
+
+    const run = await createDatabase({ name: 'feature-drop', owner: 'drop_owner', action: 'drop' });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toEqual({ created: 'false', 'database-url': '' });
+    expect(await databases()).not.toContain('feature-drop');
+    expect(await roles()).not.toContain('drop_owner');
+    await open.end().catch(() => undefined);
+
+    const again = await createDatabase({ name: 'feature-drop', owner: 'drop_owner', action: 'drop' });
+    expect(again.errors).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(again.lines).toContain('Database "feature-drop" did not exist.');
+  });
+
+  test.each([
+    [
+      { name: 'postgres', action: 'drop' },
+      'Input "name": "postgres" is a system database and cannot be managed here.',
+    ],
+    [
+      { name: 'x', owner: 'postgres', 'owner-password': 'p' },
+      'Input "owner": "postgres" is a reserved role name.',
+    ],
+    [
+      { name: 'x', owner: 'no_such_role' },
+      'Input "owner-password" is required to create role "no_such_role".',
+    ],
+    [{ name: 'a'.repeat(64) }, 'Input "name" is 64 bytes long; PostgreSQL names are at most 63 bytes.'],
+    [{ name: ' padded' }, 'Input "name" must not start or end with white space.'],
+    [{ name: 'x', mode: 'sideways' }, 'Input "mode" must be one of direct, ecs-task, got "sideways".'],
+  ])('a mistake fails before any write: %p', async (inputs, error) => {
+    const before = [await databases(), await roles()];
+    const run = await createDatabase(inputs);
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([error]);
+    expect([await databases(), await roles()]).toEqual(before);
+  });
+
+  test('a superuser owner is refused', async () => {
+    await admin.query("CREATE ROLE boss SUPERUSER LOGIN PASSWORD 'boss'");
+    const run = await createDatabase({ name: 'feature-boss', owner: 'boss', 'owner-password': 'new' });
+    expect(run.errors).toEqual([
+      'Input "owner": role "boss" is a superuser; create-database manages only ordinary roles.',
+    ]);
+    expect(await databases()).not.toContain('feature-boss');
+  });
+
+  test('a non-superuser admin with CREATEDB and CREATEROLE (like the RDS master user) can create and hand over', async () => {
+    await admin.query("CREATE ROLE rds_like LOGIN CREATEDB CREATEROLE PASSWORD 'rds-like-password'");
+    const url = `postgres://rds_like:rds-like-password@127.0.0.1:${server.port}/postgres`;
+    const run = await runAction('create-database', {
+      'admin-url': url,
+      name: 'feature-rds',
+      owner: 'app_rds',
+      'owner-password': 'app-password',
+    });
+    expect(run.errors).toEqual([]);
+    expect(await owner('feature-rds')).toBe('app_rds');
+    expect(await connectAs(run.outputs['database-url']!)).toEqual({
+      user: 'app_rds',
+      database: 'feature-rds',
+    });
+  });
+
+  test('an unreachable host fails with a clear line after bounded retries, the password unprinted', async () => {
+    const closed = `postgres://postgres:${server.password}@127.0.0.1:1/postgres`;
+    const started = Date.now();
+    const run = await createDatabase({ name: 'feature-x', 'admin-url': closed });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /^Cannot connect to the admin-url host 127\.0\.0\.1:1: .*ECONNREFUSED.* \(3 attempts\)\.$/,
+      ),
+    ]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(printed(run)).not.toContain(server.password);
+  });
+
+  test.each([
+    [
+      'a wrong password',
+      (p: Postgres) => `postgres://postgres:wrong-password@127.0.0.1:${p.port}/postgres`,
+      /^Input "admin-url": password authentication failed for user "postgres"/,
+    ],
+    [
+      'a missing database',
+      (p: Postgres) => p.urlFor('nope'),
+      /^Input "admin-url": database "nope" does not exist/,
+    ],
+    [
+      'not a URL',
+      () => 'db.example.com:5432',
+      /^Input "admin-url" must start with postgres:\/\/ or postgresql:\/\/, not db\.example\.com:\/\/\.$/,
+    ],
+    ['no URL', () => 'nothing at all', /^Input "admin-url" is not a URL/],
+  ])('a bad admin-url (%s) fails with a clear line', async (_, url, error) => {
+    const run = await createDatabase({ name: 'feature-y', 'admin-url': url(server) });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([expect.stringMatching(error)]);
+    expect(printed(run)).not.toContain(server.password);
+    expect(printed(run)).not.toContain('wrong-password');
+  });
+
+  test('no run printed a password', () => {
+    expect(runs.length).toBeGreaterThan(10);
+    for (const run of runs) {
+      for (const secret of [
+        server.password,
+        'first-password',
+        'second-password',
+        'app-password',
+        'rds-like-password',
+      ]) {
+        expect(printed(run)).not.toContain(secret);
+      }
+    }
+  });
+});
+
+describe('hostile names', () => {
+  /** A deterministic generator: the same 1,000 names every run. */
+  function hostileNames(): string[] {
+    const pieces = [
+      '"',
+      "'",
+      '""',
+      "''",
+      ';',
+      '\\',
+      '$$',
+      '$1',
+      '%s',
+      '%I',
+      '--',
+      '/*',
+      '*/',
+      "E'",
+      '`',
+      ' ',
+      '\t',
+      '\n',
+      '\0',
+      '\u0007',
+      'a',
+      'Z',
+      '_',
+      '-',
+      '.',
+      ',',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '=',
+      '&',
+      '|',
+      '<',
+      '>',
+      '?',
+      '!',
+      '#',
+      'é',
+      'ß',
+      'Ω',
+      'я',
+      '中',
+      '日本',
+      '🚀',
+      '👨‍👩‍👧',
+      'e\u0301',
+      '\u200d',
+      '\u202e',
+      '\u00a0',
+      '\ufeff',
+      '\u3000',
+      'DROP',
+      'DATABASE',
+      'postgres',
+      'ROLE',
+      'SUPERUSER',
+      'CREATE',
+      'TABLE',
+      'pwned',
+      '"; DROP DATABASE sentinel; --',
+      '"; CREATE ROLE pwned SUPERUSER; --',
+      "'; CREATE TABLE pwned (x int); --",
+      '" TEMPLATE sentinel OWNER "postgres',
+      '\\"; SELECT pg_sleep(5); --',
+      '$$; DROP DATABASE sentinel; $$',
+    ];
+    let seed = 20240611;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const names = new Set<string>([
+      '',
+      ' ',
+      'a'.repeat(63),
+      'a'.repeat(64),
+      'é'.repeat(31) + 'a',
+      'é'.repeat(32),
+      '🚀'.repeat(15) + 'abc',
+      '🚀'.repeat(16),
+      'UPPER',
+      'upper',
+      'template1',
+      'postgres',
+      ...pieces,
+    ]);
+    while (names.size < 1000) {
+      const count = 1 + random(12);
+      let name = '';
+      for (let i = 0; i < count; i++) name += pieces[random(pieces.length)];
+      if (random(10) === 0) name += 'x'.repeat(random(70));
+      names.add(name);
+    }
+    return [...names];
+  }
+
+  test('1,000 names: each created exactly as written or refused with a ConfigurationError, and none runs SQL', async () => {
+    await admin.query('CREATE DATABASE sentinel');
+    const before = { databases: await databases(), roles: await roles() };
+    const valid: string[] = [];
+    for (const name of hostileNames()) {
+      try {
+        validateIdentifier('name', name, 'database');
+        valid.push(name);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect((error as Error).message).toMatch(/^Input "name"[ :]/);
+      }
+    }
+    expect(valid.length).toBeGreaterThan(500);
+    expect(1000 - valid.length).toBeGreaterThan(100);
+
+    // The action's own code against the server, four connections at a time (a process per
+    // name would take minutes; a sample goes through the bundle below).
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const client = new pg.Client(server.url);
+        await client.connect();
+        return client;
+      }),
+    );
+    const quiet = () => undefined;
+    const eachName = (action: 'create' | 'drop') =>
+      Promise.all(
+        clients.map(async (client, i) => {
+          for (let j = i; j < valid.length; j += clients.length) {
+            const outcome = await runDirect(client, { action, name: valid[j]! }, quiet);
+            expect(outcome).toEqual({ created: action === 'create', existed: action === 'drop' });
+          }
+        }),
+      );
+    try {
+      await eachName('create');
+      // Every valid name is now exactly one database of exactly that name, and nothing else is new.
+      const added = (await databases()).filter((d) => !before.databases.includes(d));
+      expect(added.sort()).toEqual([...valid].sort());
+      await eachName('drop');
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    expect(await databases()).toEqual(before.databases);
+    expect(await roles()).toEqual(before.roles);
+    const { rows } = await admin.query("SELECT relname FROM pg_class WHERE relname LIKE '%pwned%'");
+    expect(rows).toEqual([]);
+  }, 180_000);
+
+  test('through the action: a sample is created exactly or refused with one line naming the input', async () => {
+    const before = await databases();
+    const sample = [
+      'a"b',
+      "it's",
+      'x; DROP DATABASE sentinel; --',
+      '日本🚀',
+      'é'.repeat(32),
+      'a\nb',
+      '',
+      '"',
+    ];
+    for (const name of sample) {
+      const run = await createDatabase({ name });
+      if (run.exitCode === 0) {
+        expect(run.outputs['created']).toBe('true');
+        expect((await databases()).filter((d) => !before.includes(d))).toEqual([name]);
+        await admin.query(`DROP DATABASE "${name.replace(/"/g, '""')}"`);
+      } else {
+        expect(run.errors).toEqual([expect.stringMatching(/^Input "name" /)]);
+      }
+    }
+    expect(await databases()).toEqual(before);
+  });
+});
+
+describe('create-database (ecs-task: psql in a one-off task)', () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    emulator.setTiming({ provisionMs: 10, startMs: 20, stopMs: 10 });
+    emulator.createCluster('shared');
+    emulator.registerTaskDefinition({
+      family: 'db-admin',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        {
+          name: 'psql',
+          image: 'public.ecr.aws/docker/library/postgres:15',
+          essential: true,
+          // In AWS these come from Secrets Manager; the emulator runs the command here, so
+          // psql reaches the test server.
+          environment: [
+            { name: 'PGHOST', value: '127.0.0.1' },
+            { name: 'PGPORT', value: String(server.port) },
+            { name: 'PGUSER', value: 'postgres' },
+            { name: 'PGPASSWORD', value: server.password },
+            { name: 'PGDATABASE', value: 'postgres' },
+          ],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/db-admin',
+              'awslogs-region': 'us-east-1',
+              'awslogs-stream-prefix': 'db',
+            },
+          },
+        },
+      ],
+    });
+    emulator.setTaskBehavior('db-admin', { localProcess: true });
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+
+  const inTask = (inputs: Record<string, string>) =>
+    runAction(
+      'create-database',
+      {
+        mode: 'ecs-task',
+        cluster: 'shared',
+        'task-definition': 'db-admin',
+        subnets: 'subnet-1',
+        'database-host': `127.0.0.1:${server.port}`,
+        ...inputs,
+      },
+      { env: emulator.env() },
+    );
+
+  test('create twice, owner and password; drop; the password never leaves the runner as text', async () => {
+    const password = `task-pw-'"\\;$$`;
+    const inputs = { name: 'task-db', owner: 'task_owner', 'owner-password': password };
+    const first = await inTask(inputs);
+    expect(first.errors).toEqual([]);
+    expect(first.outputs['created']).toBe('true');
+    const second = await inTask(inputs);
+    expect(second.errors).toEqual([]);
+    expect(second.outputs['created']).toBe('false');
+    expect((await databases()).filter((d) => d === 'task-db')).toHaveLength(1);
+    expect(await owner('task-db')).toBe('task_owner');
+    expect(await connectAs(second.outputs['database-url']!)).toEqual({
+      user: 'task_owner',
+      database: 'task-db',
+    });
+
+    const runTask = emulator.calls('RunTask').map((call) => JSON.stringify(call.input));
+    expect(runTask).toHaveLength(2);
+    for (const text of [...runTask, printed(first), printed(second)]) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(JSON.stringify(password).slice(1, -1));
+    }
+
+    const open = new pg.Client(server.urlFor('task-db'));
+    await open.connect();
+    open.on('error', () => undefined);
+    const dropped = await inTask({ name: 'task-db', owner: 'task_owner', action: 'drop' });
+    expect(dropped.errors).toEqual([]);
+    expect(dropped.outputs['created']).toBe('false');
+    expect(await databases()).not.toContain('task-db');
+    expect(await roles()).not.toContain('task_owner');
+    await open.end().catch(() => undefined);
+  }, 30_000);
+
+  test('hostile names are created exactly as written through psql too', async () => {
+    const before = await databases();
+    for (const name of ["x'; DROP DATABASE sentinel; --", '$$ \\gexec $$', 'a"b 日本🚀']) {
+      const run = await inTask({ name });
+      expect(run.errors).toEqual([]);
+      expect((await databases()).filter((d) => !before.includes(d))).toEqual([name]);
+      await admin.query(`DROP DATABASE "${name.replace(/"/g, '""')}"`);
+    }
+  }, 30_000);
+
+  test('the checks in the script stop it before any write, with the input named', async () => {
+    await admin.query("CREATE ROLE task_boss SUPERUSER LOGIN PASSWORD 'x'").catch(() => undefined);
+    const before = [await databases(), await roles()];
+    const boss = await inTask({ name: 'task-boss', owner: 'task_boss', 'owner-password': 'new' });
+    expect(boss.errors).toEqual([
+      'Input "owner": role "task_boss" is a superuser; create-database manages only ordinary roles.',
+    ]);
+    const seedless = await inTask({ name: 'task-seedless', template: 'no-such-seed' });
+    expect(seedless.errors).toEqual(['Input "template": database "no-such-seed" does not exist.']);
+    expect([await databases(), await roles()]).toEqual(before);
+  }, 30_000);
+});
+
+describe('PGlite (the embedded server of the demo), through the same code', () => {
+  // PGlite speaks the wire protocol only through @electric-sql/pglite-socket, which is not
+  // installed: the action's statements run in process through a two-line adapter.
+  let db: PGlite;
+  let client: Queryable;
+  beforeAll(async () => {
+    db = await PGlite.create();
+    client = {
+      query: async (text, values) => {
+        const result = await db.query<Record<string, unknown>>(text, values as never[]);
+        return { rows: result.rows, rowCount: result.rows.length };
+      },
+    };
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+  const quiet = () => undefined;
+  const names = async () =>
+    (await db.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname);
+
+  test('create twice, owner, template, drop', async () => {
+    const request = {
+      action: 'create' as const,
+      name: 'feature "abc"',
+      owner: 'feature_abc',
+      ownerPassword: "p'w",
+    };
+    expect(await runDirect(client, request, quiet)).toEqual({ created: true, existed: false });
+    expect(await runDirect(client, request, quiet)).toEqual({ created: false, existed: true });
+    const { rows } = await db.query<{ owner: string }>(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [request.name],
+    );
+    expect(rows).toEqual([{ owner: 'feature_abc' }]);
+    expect(
+      await runDirect(client, { action: 'create', name: 'clone', template: request.name }, quiet),
+    ).toEqual({
+      created: true,
+      existed: false,
+    });
+    for (const name of [request.name, 'clone']) {
+      await runDirect(
+        client,
+        { action: 'drop', name, owner: name === 'clone' ? undefined : 'feature_abc' },
+        quiet,
+      );
+    }
+    expect((await names()).sort()).toEqual(['postgres', 'template0', 'template1']);
+    expect(await runDirect(client, { action: 'drop', name: 'clone' }, quiet)).toEqual({
+      created: false,
+      existed: false,
+    });
+  }, 60_000);
+});
