@@ -11,7 +11,7 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { logDestination } from './awslogs.ts';
+import { lastLogLines, logDestination } from './awslogs.ts';
 import { ConfigurationError, DeploymentFailure } from './errors.ts';
 import { LogTailer } from './log-tail.ts';
 import { printUntrusted } from './output.ts';
@@ -56,7 +56,11 @@ export interface OneOffResult {
   exitCode?: number;
   stoppedReason: string;
   message: string;
+  /** The container's last log lines (up to LAST_LINES): what a failure left behind. */
+  lastLines: string[];
 }
+
+const LAST_LINES = 10;
 
 /** Reads everything RunTask will need and checks it, so a mistake fails before anything runs. */
 export async function prepareOneOffTask(
@@ -130,9 +134,15 @@ export async function runOneOffTask(
   else if (options.streamLogs)
     core.warning(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
 
+  const recent: string[] = [];
+  const print = options.onLines ?? ((lines: string[]) => printUntrusted(lines));
   const tailer =
     options.streamLogs && destination
-      ? new LogTailer(logs, destination, options.onLines ?? ((lines) => printUntrusted(lines)))
+      ? new LogTailer(logs, destination, (lines) => {
+          recent.push(...lines.slice(-LAST_LINES));
+          recent.splice(0, recent.length - LAST_LINES);
+          print(lines);
+        })
       : undefined;
   const deadline = Date.now() + options.timeoutMs;
   let lastStatus = '';
@@ -162,7 +172,6 @@ export async function runOneOffTask(
         `Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus}); ${stopNote(options.stopOnCancel)}.`,
       );
     }
-    await tailer?.poll();
     if (Date.now() - describedAt >= pollMs) {
       describedAt = Date.now();
       const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
@@ -172,15 +181,21 @@ export async function runOneOffTask(
           `Task ${id} disappeared: DescribeTasks says ${described.failures?.[0]?.reason}.`,
         );
       const outcome = taskOutcome(current, task.container);
+      // The last lines were written before the stop: print them first.
+      if (outcome.stopped) await tailer?.drain(drainGraceMs);
       if (current.lastStatus !== lastStatus) {
         lastStatus = current.lastStatus ?? '';
         core.info(`Task ${id}: ${lastStatus}`);
       }
       if (outcome.stopped) {
-        await tailer?.drain(drainGraceMs);
-        return { taskArn, container: task.container, ...outcome };
+        const lastLines =
+          tailer || !destination || outcome.succeeded
+            ? recent
+            : await lastLogLines(logs, destination, LAST_LINES);
+        return { taskArn, container: task.container, ...outcome, lastLines };
       }
     }
+    await tailer?.poll();
     await sleep(Math.min(logPollMs, pollMs), options.signal);
   }
 }

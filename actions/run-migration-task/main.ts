@@ -37,10 +37,16 @@ export async function main(): Promise<void> {
         command,
         result.exitCode,
         Math.round((Date.now() - started) / 1000),
-        result.succeeded ? 'succeeded' : result.message,
+        result.succeeded ? 'succeeded' : [result.message, result.lastLines.at(-1)].filter(Boolean).join(' '),
       ],
     ],
   );
-  if (!result.succeeded) throw new DeploymentFailure(result.message);
+  if (!result.succeeded) {
+    const tail =
+      result.lastLines.length > 0
+        ? `\nLast log lines:\n${result.lastLines.map((l) => `  ${l}`).join('\n')}`
+        : '';
+    throw new DeploymentFailure(result.message + tail);
+  }
   core.info(result.message);
 }

@@ -64941,7 +64941,7 @@ function logDestination(taskDefinition, container, taskArn) {
 /** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
 async function lastLogLines(logs, { group, stream }, count) {
     try {
-        const page = await logs.send(new GetLogEventsCommand({
+        const page = await logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
             logGroupName: group,
             logStreamName: stream,
             limit: count,
@@ -65197,6 +65197,7 @@ function taskId(taskArn) {
 
 
 
+const LAST_LINES = 10;
 /** Reads everything RunTask will need and checks it, so a mistake fails before anything runs. */
 async function prepareOneOffTask(ecs, taskDefinition, request) {
     const [clusters, described, service] = await Promise.all([
@@ -65254,8 +65255,14 @@ async function runOneOffTask(ecs, logs, task, options) {
         lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
         lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+    const recent = [];
+    const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
-        ? new LogTailer(logs, destination, options.onLines ?? ((lines) => printUntrusted(lines)))
+        ? new LogTailer(logs, destination, (lines) => {
+            recent.push(...lines.slice(-LAST_LINES));
+            recent.splice(0, recent.length - LAST_LINES);
+            print(lines);
+        })
         : undefined;
     const deadline = Date.now() + options.timeoutMs;
     let lastStatus = '';
@@ -65269,7 +65276,6 @@ async function runOneOffTask(ecs, logs, task, options) {
             await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Timed out: timeout-minutes of the step passed');
             throw new errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus}); ${stopNote(options.stopOnCancel)}.`);
         }
-        await tailer?.poll();
         if (Date.now() - describedAt >= pollMs) {
             describedAt = Date.now();
             const described = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
@@ -65277,15 +65283,21 @@ async function runOneOffTask(ecs, logs, task, options) {
             if (!current)
                 throw new errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.failures?.[0]?.reason}.`);
             const outcome = taskOutcome(current, task.container);
+            // The last lines were written before the stop: print them first.
+            if (outcome.stopped)
+                await tailer?.drain(drainGraceMs);
             if (current.lastStatus !== lastStatus) {
                 lastStatus = current.lastStatus ?? '';
                 lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
             }
             if (outcome.stopped) {
-                await tailer?.drain(drainGraceMs);
-                return { taskArn, container: task.container, ...outcome };
+                const lastLines = tailer || !destination || outcome.succeeded
+                    ? recent
+                    : await lastLogLines(logs, destination, LAST_LINES);
+                return { taskArn, container: task.container, ...outcome, lastLines };
             }
         }
+        await tailer?.poll();
         await sleep(Math.min(logPollMs, pollMs), options.signal);
     }
 }
@@ -65524,11 +65536,15 @@ async function main() {
             command,
             result.exitCode,
             Math.round((Date.now() - started) / 1000),
-            result.succeeded ? 'succeeded' : result.message,
+            result.succeeded ? 'succeeded' : [result.message, result.lastLines.at(-1)].filter(Boolean).join(' '),
         ],
     ]);
-    if (!result.succeeded)
-        throw new errors/* DeploymentFailure */.S(result.message);
+    if (!result.succeeded) {
+        const tail = result.lastLines.length > 0
+            ? `\nLast log lines:\n${result.lastLines.map((l) => `  ${l}`).join('\n')}`
+            : '';
+        throw new errors/* DeploymentFailure */.S(result.message + tail);
+    }
     lib_core/* info */.pq(result.message);
 }
 

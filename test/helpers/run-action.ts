@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WorkflowLogReader } from './workflow-log.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   cwd?: string;
   /** Called for every stdout chunk as it arrives (live log tests). */
   onStdout?: (chunk: string) => void;
+  /** A job summary file shared by several steps (kept); default: one of this run's own. */
+  summaryFile?: string;
   /** Gives the caller the child, e.g. to send it SIGTERM. */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
@@ -46,8 +49,9 @@ export async function runAction(
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), `${action}-`));
   const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
+  const summaryFile = options.summaryFile ?? join(dir, 'summary');
+  await writeFile(outputFile, '');
+  if (!options.summaryFile) await writeFile(summaryFile, '');
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: dir,
@@ -90,25 +94,15 @@ export async function runAction(
   };
 }
 
-/**
- * Reads stdout as the runner does: `::command::` lines are commands, except between
- * `::stop-commands::TOKEN` and `::TOKEN::`, where every line is plain text.
- */
+/** The text lines and `::error::` messages of a finished run, as the runner would show them. */
 export function parseLog(stdout: string): { lines: string[]; errors: string[] } {
+  const reader = new WorkflowLogReader();
   const lines: string[] = [];
   const errors: string[] = [];
-  let resume: string | undefined;
   for (const line of stdout.split('\n')) {
-    if (resume !== undefined) {
-      if (line === resume) resume = undefined;
-      else lines.push(line);
-    } else if (line.startsWith('::stop-commands::')) {
-      resume = `::${line.slice('::stop-commands::'.length)}::`;
-    } else if (line.startsWith('::error::')) {
-      errors.push(line.slice('::error::'.length));
-    } else if (line !== '' && !line.startsWith('::')) {
-      lines.push(line);
-    }
+    const read = reader.read(line);
+    if (read.kind === 'text' && read.text !== '') lines.push(read.text);
+    else if (read.kind === 'error') errors.push(read.text);
   }
   return { lines, errors };
 }

@@ -84,6 +84,10 @@ describe('run-migration-task', () => {
     expect(run.exitCode).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/failed: container "backend" exited with exit code 3/);
+    // The reason is in the error itself (and so in the annotation and Slack), not only in the log.
+    expect(run.errors[0]).toContain(
+      'Last log lines:\n  Operations to perform:\n  django.db.utils.ProgrammingError',
+    );
     expect(run.outputs['exit-code']).toBe('3');
     expect(run.lines).toContain('django.db.utils.ProgrammingError: relation "x" does not exist');
   });
