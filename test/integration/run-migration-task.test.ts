@@ -139,6 +139,43 @@ describe('run-migration-task', () => {
     });
   });
 
+  test('network-from-service runs the task where the service runs', async () => {
+    emulator.registerTaskDefinition({
+      family: 'feature-abc-gunicorn',
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'backend', image: 'backend:v1' }],
+    });
+    const network = {
+      awsvpcConfiguration: {
+        subnets: ['subnet-a', 'subnet-b'],
+        securityGroups: ['sg-app'],
+        assignPublicIp: 'ENABLED',
+      },
+    };
+    const strategy = [
+      { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+      { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+    ];
+    emulator.createService('feature-abc', 'gunicorn', 'feature-abc-gunicorn', {
+      networkConfiguration: network,
+      capacityProviderStrategy: strategy,
+    });
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 10 });
+
+    const run = await migrate({ 'network-from-service': 'gunicorn' });
+
+    expect(run.errors).toEqual([]);
+    const [call] = emulator.calls('RunTask');
+    expect(call!.input).toMatchObject({ networkConfiguration: network, capacityProviderStrategy: strategy });
+    expect(call!.input).not.toHaveProperty('launchType');
+
+    const missing = await migrate({ 'network-from-service': 'web' });
+    expect(missing.errors).toEqual([
+      'Input "network-from-service": service "web" was not found in cluster "feature-abc".',
+    ]);
+    expect(emulator.calls('RunTask')).toHaveLength(1);
+  });
+
   test('workflow commands in the container log are printed, not obeyed', async () => {
     emulator.setTaskBehavior('feature-abc-migrate', {
       logs: [

@@ -52,6 +52,8 @@ export interface ServiceRecord {
   runningCount: number;
   pendingCount: number;
   launchType?: string;
+  capacityProviderStrategy?: CapacityProviderItem[];
+  platformVersion?: string;
   schedulingStrategy: 'REPLICA';
   deploymentController: { type: 'ECS' };
   deploymentConfiguration: DeploymentConfiguration;
@@ -62,9 +64,17 @@ export interface ServiceRecord {
   createdAt: number;
 }
 
+export interface CapacityProviderItem {
+  capacityProvider: string;
+  weight?: number;
+  base?: number;
+}
+
 export interface CreateServiceOptions {
   desiredCount?: number;
   launchType?: string;
+  /** Instead of a launch type, as ECS has it (a service has one or the other). */
+  capacityProviderStrategy?: CapacityProviderItem[];
   deploymentConfiguration?: Partial<DeploymentConfiguration>;
   networkConfiguration?: Json;
   /** Failed tasks that trip the circuit breaker; default ECS's min(max(ceil(desired / 2), 3), 200). */
@@ -196,7 +206,10 @@ export function createService(
     desiredCount: options.desiredCount ?? 1,
     runningCount: 0,
     pendingCount: 0,
-    launchType: options.launchType ?? 'FARGATE',
+    ...(options.capacityProviderStrategy
+      ? { capacityProviderStrategy: options.capacityProviderStrategy }
+      : { launchType: options.launchType ?? 'FARGATE' }),
+    platformVersion: 'LATEST',
     schedulingStrategy: 'REPLICA',
     deploymentController: { type: 'ECS' },
     deploymentConfiguration: {
@@ -309,7 +322,9 @@ function reconcile(state: EmulatorState, service: ServiceRecord): void {
       definition,
       group: `service:${service.serviceName}`,
       startedBy: primary.id,
-      extra: { ...(service.launchType && { launchType: service.launchType }) },
+      extra: service.capacityProviderStrategy
+        ? { capacityProviderName: service.capacityProviderStrategy[0]?.capacityProvider }
+        : { ...(service.launchType && { launchType: service.launchType }) },
     });
     tasksOf(primary).push(task);
     started.push(task);
