@@ -9,21 +9,16 @@ import {
   secretInput,
 } from '../lib/inputs.ts';
 import { parseKeyValueLines } from '../lib/key-value.ts';
-import { STATUSES, type Field, type Status } from './message.ts';
+import { STATUSES, type MessageInput } from './message.ts';
 
 export type Target =
   | { kind: 'webhook'; url: string }
   | { kind: 'post'; apiUrl: string; token: string; channel: string }
   | { kind: 'update'; apiUrl: string; token: string; channelId: string; ts: string };
 
-export interface Settings {
+/** What the message says comes from the inputs; the GitHub context is read when it is built. */
+export interface Settings extends Omit<MessageInput, 'github'> {
   target: Target;
-  status?: Status;
-  environment?: string;
-  url?: string;
-  version?: string;
-  text?: string;
-  fields: Field[];
   /** Parsed `payload` JSON: replaces the built message. */
   payload?: unknown;
   failOnError: boolean;
