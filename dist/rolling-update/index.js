@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4293);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2852);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4293:
+/***/ 2852:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64796,8 +64796,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./actions/lib/arn.ts
 /** Helpers for the names and ARNs ECS hands around. */
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
@@ -64816,7 +64814,9 @@ function nameFromArn(arnOrName) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
@@ -64934,109 +64934,10 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region) {
-    return new dist_cjs/* ECSClient */.Zgc(clientConfig(region));
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc(clientConfig(region));
 }
 function logsClient(region) {
-    return new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
-}
-
-;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
-
-/**
- * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
- * group of the task definition's logConfiguration; undefined when the container does not use it.
- */
-function logDestination(taskDefinition, container, taskArn) {
-    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
-    const group = config?.options?.['awslogs-group'];
-    if (config?.logDriver !== 'awslogs' || !group)
-        return undefined;
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
-    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
-}
-/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
-async function lastLogLines(logs, { group, stream }, count) {
-    try {
-        const page = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
-            logGroupName: group,
-            logStreamName: stream,
-            limit: count,
-            startFromHead: false,
-        }));
-        return (page.events ?? []).map((event) => event.message ?? '');
-    }
-    catch (error) {
-        if (error instanceof Error && error.name === 'ResourceNotFoundException')
-            return [];
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/lib/poll.ts
-/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
-function sleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-    });
-}
-/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
-function chunks(items, size) {
-    const result = [];
-    for (let i = 0; i < items.length; i += size)
-        result.push(items.slice(i, i + size));
-    return result;
-}
-
-;// CONCATENATED MODULE: ./actions/lib/summary.ts
-
-/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
-async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    try {
-        const summary = lib_core/* summary */.z
-            .addHeading(heading, 3)
-            .addTable([
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
-        ]);
-        for (const note of notes)
-            summary.addRaw(note, true);
-        await summary.write();
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
-
-/**
- * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
- * a ClientException, the same type it uses for other mistakes, hence the message check).
- */
-async function describeTaskDefinition(ecs, taskDefinition) {
-    try {
-        const response = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition, include: ['TAGS'] }));
-        return response.taskDefinition && { taskDefinition: response.taskDefinition, tags: response.tags ?? [] };
-    }
-    catch (error) {
-        if (error instanceof Error &&
-            error.name === 'ClientException' &&
-            /unable to describe/i.test(error.message)) {
-            return undefined;
-        }
-        throw error;
-    }
+    return new dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/assess.ts
@@ -65154,6 +65055,82 @@ function latestFailedStop(tasks, deploymentId) {
         .sort((a, b) => stamp(b) - stamp(a))[0];
 }
 
+;// CONCATENATED MODULE: ./actions/lib/poll.ts
+/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    });
+}
+/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
+function chunks(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+/**
+ * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
+ * a ClientException, the same type it uses for other mistakes, hence the message check).
+ */
+async function describeTaskDefinition(ecs, taskDefinition) {
+    try {
+        const response = await ecs.send(new client_ecs_dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition, include: ['TAGS'] }));
+        return response.taskDefinition && { taskDefinition: response.taskDefinition, tags: response.tags ?? [] };
+    }
+    catch (error) {
+        if (error instanceof Error &&
+            error.name === 'ClientException' &&
+            /unable to describe/i.test(error.message)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/rolling-update/context.ts
+
+
+
+/** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */
+function taskDefinition(context, ref) {
+    let found = context.taskDefinitions.get(ref);
+    if (!found) {
+        found = describeTaskDefinition(context.ecs, ref).then((d) => d?.taskDefinition);
+        context.taskDefinitions.set(ref, found);
+    }
+    return found;
+}
+async function describeServices(ecs, cluster, names) {
+    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
+}
+/** UpdateService; the id of the PRIMARY deployment it created. */
+async function updateService(context, service, taskDefinition, forceNewDeployment) {
+    const response = await context.ecs.send(new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({
+        cluster: context.settings.cluster,
+        service,
+        taskDefinition,
+        forceNewDeployment,
+    }));
+    return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+}
+
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
 
 
@@ -65220,82 +65197,19 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
         : `Input "services": line "${line.line}" names no task definition; give "task-definitions", ${line.service}=TASK_DEFINITION, or force-new-deployment.`);
 }
 
-;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
-
-
-
-
-function getSettings() {
-    const lines = multilineInput('services');
-    if (lines.length === 0)
-        throw new errors/* ConfigurationError */.j1('Input "services" is required.');
-    const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
-    return {
-        region: regionInput(),
-        cluster: requiredInput('cluster'),
-        services: parseServiceLines(lines),
-        ...(taskDefinitions && { taskDefinitions }),
-        wait: booleanInput('wait', true),
-        timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
-        forceNewDeployment: booleanInput('force-new-deployment', false),
-        rollback: booleanInput('rollback', true),
-    };
-}
-
-;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./actions/rolling-update/prepare.ts
 
 
 
 
 
 /**
- * One DescribeServices round (10 services a call, calls in parallel) a second: a steady state
- * or a failure is seen within about a second, at 2 calls a second for 12 services.
+ * Every read and check before the first UpdateService: the cluster, each service (ACTIVE, ECS
+ * controller) and its target task definition. A mistake throws here and nothing has changed.
  */
-const POLL_MS = 1000;
-/**
- * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
- * stops counting failedTasks once a task of the deployment ran); services take turns.
- */
-const SAFETY_POLLS = 60;
-const LOG_LINES = 10;
-async function main() {
-    const settings = getSettings();
-    const context = {
-        settings,
-        ecs: ecsClient(settings.region),
-        logs: logsClient(settings.region),
-        taskDefinitions: new Map(),
-    };
-    // Every read and check happens before the first UpdateService, so a mistake changes nothing.
-    const watches = await plan(context);
-    const clusterName = nameFromArn(settings.cluster);
-    lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
-    for (const w of watches) {
-        lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
-    }
-    await Promise.all(watches.map((w) => update(context, w)));
-    if (settings.wait)
-        await watchAll(context, watches);
-    else {
-        for (const w of watches) {
-            w.phase = 'done';
-            w.status = w.updated ? 'updated' : 'unchanged';
-            w.seconds = 0;
-        }
-    }
-    await report(watches);
-}
-async function plan(context) {
+async function prepareWatches(context) {
     const { settings, ecs } = context;
-    const { clusters = [], failures = [] } = await ecs.send(new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [settings.cluster] }));
+    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [settings.cluster] }));
     const cluster = clusters[0];
     if (failures.length > 0 || !cluster) {
         throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${settings.cluster}" was not found.`);
@@ -65347,24 +65261,140 @@ async function plan(context) {
         };
     }));
 }
-/** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */
-function taskDefinition(context, ref) {
-    let found = context.taskDefinitions.get(ref);
-    if (!found) {
-        found = describeTaskDefinition(context.ecs, ref).then((d) => d?.taskDefinition);
-        context.taskDefinitions.set(ref, found);
+
+;// CONCATENATED MODULE: ./actions/lib/summary.ts
+
+/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
+async function writeSummaryTable(heading, header, rows, notes = []) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    try {
+        const summary = lib_core/* summary */.z
+            .addHeading(heading, 3)
+            .addTable([
+            header.map((data) => ({ data, header: true })),
+            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
+        ]);
+        for (const note of notes)
+            summary.addRaw(note, true);
+        await summary.write();
     }
-    return found;
+    catch (error) {
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+    }
 }
-async function describeServices(ecs, cluster, names) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
-    const byName = new Map();
-    for (const page of pages)
-        for (const service of page.services ?? [])
-            byName.set(service.serviceName, service);
-    return byName;
+
+;// CONCATENATED MODULE: ./actions/rolling-update/report.ts
+
+
+
+
+/** The `results` output, the job summary table, and the step's verdict. */
+async function report(watches) {
+    const results = Object.fromEntries(watches.map((w) => [
+        w.name,
+        {
+            status: w.status,
+            taskDefinition: w.target,
+            previousTaskDefinition: w.previous,
+            seconds: w.seconds,
+            ...(w.detail && { detail: w.detail }),
+        },
+    ]));
+    lib_core/* setOutput */.uH('results', JSON.stringify(results));
+    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
+        w.name,
+        w.status,
+        w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
+        w.seconds,
+        w.detail,
+    ]));
+    const bad = watches.filter((w) => !['steady', 'updated', 'unchanged'].includes(w.status));
+    if (bad.length > 0) {
+        throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
+    }
+    lib_core/* info */.pq(`All ${watches.length} services are steady.`);
 }
-async function update(context, w) {
+
+;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
+
+
+
+
+function getSettings() {
+    const lines = multilineInput('services');
+    if (lines.length === 0)
+        throw new errors/* ConfigurationError */.j1('Input "services" is required.');
+    const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
+    return {
+        region: regionInput(),
+        cluster: requiredInput('cluster'),
+        services: parseServiceLines(lines),
+        ...(taskDefinitions && { taskDefinitions }),
+        wait: booleanInput('wait', true),
+        timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
+        forceNewDeployment: booleanInput('force-new-deployment', false),
+        rollback: booleanInput('rollback', true),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
+
+/**
+ * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
+ * group of the task definition's logConfiguration; undefined when the container does not use it.
+ */
+function logDestination(taskDefinition, container, taskArn) {
+    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
+    const group = config?.options?.['awslogs-group'];
+    if (config?.logDriver !== 'awslogs' || !group)
+        return undefined;
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
+    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
+}
+/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
+async function lastLogLines(logs, { group, stream }, count) {
+    try {
+        const page = await logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
+            logGroupName: group,
+            logStreamName: stream,
+            limit: count,
+            startFromHead: false,
+        }));
+        return (page.events ?? []).map((event) => event.message ?? '');
+    }
+    catch (error) {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException')
+            return [];
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
+
+
+
+
+
+
+/**
+ * The watch loop: every service is updated at once, then one DescribeServices round a poll
+ * moves each watch through rolling → (rolling-back) → done, printing events and progress,
+ * reporting a failure as soon as ECS shows it.
+ */
+/**
+ * One DescribeServices round (10 services a call, calls in parallel) a second: a steady state
+ * or a failure is seen within about a second, at 2 calls a second for 12 services.
+ */
+const POLL_MS = 1000;
+/**
+ * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
+ * stops counting failedTasks once a task of the deployment ran); services take turns.
+ */
+const SAFETY_POLLS = 60;
+const LOG_LINES = 10;
+async function startUpdate(context, w) {
     w.startedAt = Date.now();
     if (!w.updated)
         return;
@@ -65372,16 +65402,6 @@ async function update(context, w) {
         taskDefinition: w.target,
         deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
     };
-}
-/** UpdateService; the id of the PRIMARY deployment it created. */
-async function updateService(context, service, taskDefinition, forceNewDeployment) {
-    const response = await context.ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
-        cluster: context.settings.cluster,
-        service,
-        taskDefinition,
-        forceNewDeployment,
-    }));
-    return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
 }
 async function watchAll(context, watches) {
     const deadline = Date.now() + context.settings.timeoutMs;
@@ -65466,11 +65486,11 @@ function printEvents(w, service) {
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
 async function failedStop(context, w) {
     const { ecs, settings } = context;
-    const { taskArns = [] } = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }));
+    const { taskArns = [] } = await ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }));
     const fresh = taskArns.filter((arn) => !w.checkedTasks.has(arn));
     if (fresh.length === 0)
         return undefined;
-    const { tasks = [] } = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: settings.cluster, tasks: fresh }));
+    const { tasks = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: settings.cluster, tasks: fresh }));
     for (const task of tasks)
         w.checkedTasks.add(task.taskArn);
     // Without a deployment of ours (nothing updated), only stops since the watch began count.
@@ -65545,30 +65565,42 @@ function timeOut(watches, timeoutMs) {
     const late = watches.filter((w) => w.status === 'timed-out');
     lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
 }
-async function report(watches) {
-    const results = Object.fromEntries(watches.map((w) => [
-        w.name,
-        {
-            status: w.status,
-            taskDefinition: w.target,
-            previousTaskDefinition: w.previous,
-            seconds: w.seconds,
-            ...(w.detail && { detail: w.detail }),
-        },
-    ]));
-    lib_core/* setOutput */.uH('results', JSON.stringify(results));
-    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
-        w.name,
-        w.status,
-        w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
-        w.seconds,
-        w.detail,
-    ]));
-    const bad = watches.filter((w) => !['steady', 'updated', 'unchanged'].includes(w.status));
-    if (bad.length > 0) {
-        throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
+
+;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
+
+
+
+
+
+
+
+
+async function main() {
+    const settings = getSettings();
+    const context = {
+        settings,
+        ecs: ecsClient(settings.region),
+        logs: logsClient(settings.region),
+        taskDefinitions: new Map(),
+    };
+    // Every read and check happens before the first UpdateService, so a mistake changes nothing.
+    const watches = await prepareWatches(context);
+    const clusterName = nameFromArn(settings.cluster);
+    lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
+    for (const w of watches) {
+        lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
     }
-    lib_core/* info */.pq(`All ${watches.length} services are steady.`);
+    await Promise.all(watches.map((w) => startUpdate(context, w)));
+    if (settings.wait)
+        await watchAll(context, watches);
+    else {
+        for (const w of watches) {
+            w.phase = 'done';
+            w.status = w.updated ? 'updated' : 'unchanged';
+            w.seconds = 0;
+        }
+    }
+    await report(watches);
 }
 
 

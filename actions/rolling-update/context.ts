@@ -1,0 +1,87 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeServicesCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type Service,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import { chunks } from '../lib/poll.ts';
+import { describeTaskDefinition } from '../lib/task-definitions.ts';
+import type { Expectation } from './assess.ts';
+import type { ServiceLine } from './plan.ts';
+import type { Settings } from './settings.ts';
+
+/** What one rolling-update run knows, and the ECS calls its stages share. */
+
+export type Status = 'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'updated' | 'unchanged';
+
+export interface Watch {
+  line: ServiceLine;
+  name: string;
+  previous: string;
+  target: string;
+  updated: boolean;
+  expected: Expectation;
+  phase: 'rolling' | 'rolling-back' | 'done';
+  status?: Status;
+  detail?: string;
+  /** The last "waiting on" text, printed when it changes and named on timeout. */
+  waiting?: string;
+  startedAt: number;
+  seconds?: number;
+  seenEvents: Set<string>;
+  lastFailedTasks: number;
+  lastRunning: number;
+  /** Stopped tasks already looked at. */
+  checkedTasks: Set<string>;
+}
+
+export interface Context {
+  settings: Settings;
+  ecs: ECSClient;
+  logs: CloudWatchLogsClient;
+  taskDefinitions: Map<string, Promise<TaskDefinition | undefined>>;
+}
+
+/** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */
+export function taskDefinition(context: Context, ref: string): Promise<TaskDefinition | undefined> {
+  let found = context.taskDefinitions.get(ref);
+  if (!found) {
+    found = describeTaskDefinition(context.ecs, ref).then((d) => d?.taskDefinition);
+    context.taskDefinitions.set(ref, found);
+  }
+  return found;
+}
+
+export async function describeServices(
+  ecs: ECSClient,
+  cluster: string,
+  names: string[],
+): Promise<Map<string, Service>> {
+  const pages = await Promise.all(
+    chunks(names, 10).map((services) => ecs.send(new DescribeServicesCommand({ cluster, services }))),
+  );
+  const byName = new Map<string, Service>();
+  for (const page of pages)
+    for (const service of page.services ?? []) byName.set(service.serviceName!, service);
+  return byName;
+}
+
+/** UpdateService; the id of the PRIMARY deployment it created. */
+export async function updateService(
+  context: Context,
+  service: string,
+  taskDefinition: string,
+  forceNewDeployment: boolean,
+): Promise<string | undefined> {
+  const response = await context.ecs.send(
+    new UpdateServiceCommand({
+      cluster: context.settings.cluster,
+      service,
+      taskDefinition,
+      forceNewDeployment,
+    }),
+  );
+  return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+}

@@ -1,0 +1,82 @@
+import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { ConfigurationError } from '../lib/errors.ts';
+import { ourDeployment, shortName } from './assess.ts';
+import { describeServices, taskDefinition, type Context, type Watch } from './context.ts';
+import { chooseTarget } from './plan.ts';
+
+/**
+ * Every read and check before the first UpdateService: the cluster, each service (ACTIVE, ECS
+ * controller) and its target task definition. A mistake throws here and nothing has changed.
+ */
+export async function prepareWatches(context: Context): Promise<Watch[]> {
+  const { settings, ecs } = context;
+  const { clusters = [], failures = [] } = await ecs.send(
+    new DescribeClustersCommand({ clusters: [settings.cluster] }),
+  );
+  const cluster = clusters[0];
+  if (failures.length > 0 || !cluster) {
+    throw new ConfigurationError(`Input "cluster": cluster "${settings.cluster}" was not found.`);
+  }
+  if (cluster.status !== 'ACTIVE') {
+    throw new ConfigurationError(`Input "cluster": cluster "${settings.cluster}" is ${cluster.status}.`);
+  }
+  const described = await describeServices(
+    ecs,
+    settings.cluster,
+    settings.services.map((s) => s.service),
+  );
+  const missing = settings.services.filter((s) => !described.has(s.service)).map((s) => `"${s.service}"`);
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `Input "services": ${missing.length === 1 ? 'service' : 'services'} ${missing.join(', ')} not found in cluster "${settings.cluster}".`,
+    );
+  }
+  return Promise.all(
+    settings.services.map(async (line): Promise<Watch> => {
+      const service = described.get(line.service)!;
+      if (service.status !== 'ACTIVE') {
+        throw new ConfigurationError(
+          `Input "services": service "${line.service}" is ${service.status}, not ACTIVE.`,
+        );
+      }
+      const controller = service.deploymentController?.type ?? 'ECS';
+      if (controller !== 'ECS') {
+        throw new ConfigurationError(
+          `Input "services": service "${line.service}" uses the ${controller} deployment controller; rolling-update drives ECS rolling updates only.`,
+        );
+      }
+      const current = service.taskDefinition!;
+      const target = chooseTarget(line, current, settings.taskDefinitions, settings.forceNewDeployment);
+      const definition = await taskDefinition(context, target.taskDefinition);
+      const input = target.source === 'task-definitions' ? 'task-definitions' : 'services';
+      if (!definition) {
+        throw new ConfigurationError(
+          `Input "${input}": task definition "${target.taskDefinition}" (service "${line.service}") was not found.`,
+        );
+      }
+      if (definition.status !== 'ACTIVE') {
+        throw new ConfigurationError(
+          `Input "${input}": task definition "${shortName(definition.taskDefinitionArn)}" (service "${line.service}") is ${definition.status}.`,
+        );
+      }
+      const arn = definition.taskDefinitionArn!;
+      const updated = arn !== current || settings.forceNewDeployment;
+      return {
+        line,
+        name: line.service,
+        previous: current,
+        target: arn,
+        updated,
+        // Not updated: follow whatever the service is doing with that definition until steady.
+        expected: { taskDefinition: arn },
+        phase: 'rolling',
+        ...(!updated && { detail: 'already on this task definition' }),
+        startedAt: Date.now(),
+        seenEvents: new Set((service.events ?? []).map((e) => e.id!)),
+        lastFailedTasks: ourDeployment(service, { taskDefinition: arn })?.failedTasks ?? 0,
+        lastRunning: 0,
+        checkedTasks: new Set(),
+      };
+    }),
+  );
+}

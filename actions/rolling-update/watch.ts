@@ -1,0 +1,230 @@
+import * as core from '@actions/core';
+import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { lastLogLines, logDestination } from '../lib/awslogs.ts';
+import { sleep } from '../lib/poll.ts';
+import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
+import {
+  describeServices,
+  taskDefinition,
+  updateService,
+  type Context,
+  type Status,
+  type Watch,
+} from './context.ts';
+
+/**
+ * The watch loop: every service is updated at once, then one DescribeServices round a poll
+ * moves each watch through rolling → (rolling-back) → done, printing events and progress,
+ * reporting a failure as soon as ECS shows it.
+ */
+
+/**
+ * One DescribeServices round (10 services a call, calls in parallel) a second: a steady state
+ * or a failure is seen within about a second, at 2 calls a second for 12 services.
+ */
+const POLL_MS = 1000;
+/**
+ * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
+ * stops counting failedTasks once a task of the deployment ran); services take turns.
+ */
+const SAFETY_POLLS = 60;
+const LOG_LINES = 10;
+
+export async function startUpdate(context: Context, w: Watch): Promise<void> {
+  w.startedAt = Date.now();
+  if (!w.updated) return;
+  w.expected = {
+    taskDefinition: w.target,
+    deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
+  };
+}
+
+export async function watchAll(context: Context, watches: Watch[]): Promise<void> {
+  const deadline = Date.now() + context.settings.timeoutMs;
+  for (let poll = 0; ; poll++) {
+    const began = Date.now();
+    const active = watches.filter((w) => w.phase !== 'done');
+    if (active.length === 0) return;
+    const described = await describeServices(
+      context.ecs,
+      context.settings.cluster,
+      active.map((w) => w.name),
+    );
+    await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w))));
+    if (Date.now() >= deadline) {
+      timeOut(watches, context.settings.timeoutMs);
+      return;
+    }
+    const rest = watches.some((w) => w.phase !== 'done');
+    if (rest) await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
+  }
+}
+
+/** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
+async function step(context: Context, w: Watch, service: Service | undefined, turn: number): Promise<void> {
+  if (!service || service.status !== 'ACTIVE') {
+    finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
+    core.error(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+    return;
+  }
+  printEvents(w, service);
+  const assessment = assess(service, w.expected);
+  if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
+    w.waiting = assessment.waitingOn;
+    core.info(`${w.name}: ${w.waiting}`);
+  }
+  if (w.phase === 'rolling') {
+    const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
+    const failedTasks = deployment?.failedTasks ?? 0;
+    const runningCount = deployment?.runningCount ?? 0;
+    // Look for stopped tasks only when something suggests one: the describe call stays the only one.
+    const suspicious =
+      failedTasks > w.lastFailedTasks ||
+      runningCount < w.lastRunning ||
+      turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+    w.lastFailedTasks = failedTasks;
+    w.lastRunning = runningCount;
+    const stopped =
+      assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')
+        ? await failedStop(context, w)
+        : undefined;
+    if (assessment.state === 'failed' || stopped) {
+      await fail(context, w, assessment, stopped);
+      return;
+    }
+  } else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
+    finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
+    core.error(
+      `${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`,
+    );
+    return;
+  }
+  if (assessment.state === 'steady') {
+    if (w.phase === 'rolling') {
+      finish(w, 'steady');
+      core.info(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
+    } else {
+      finish(w, 'rolled-back', w.detail);
+      core.info(
+        `${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`,
+      );
+    }
+  }
+}
+
+function finish(w: Watch, status: Status, detail?: string): void {
+  w.phase = 'done';
+  w.status = status;
+  if (detail !== undefined) w.detail = detail;
+  w.seconds = Math.round((Date.now() - w.startedAt) / 100) / 10;
+}
+
+/** Service events since the update, oldest first (ECS lists them newest first). */
+function printEvents(w: Watch, service: Service): void {
+  const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id!)).reverse();
+  for (const event of fresh) {
+    w.seenEvents.add(event.id!);
+    core.info(event.message ?? '');
+  }
+}
+
+/** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
+async function failedStop(context: Context, w: Watch): Promise<Task | undefined> {
+  const { ecs, settings } = context;
+  const { taskArns = [] } = await ecs.send(
+    new ListTasksCommand({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }),
+  );
+  const fresh = taskArns.filter((arn) => !w.checkedTasks.has(arn));
+  if (fresh.length === 0) return undefined;
+  const { tasks = [] } = await ecs.send(
+    new DescribeTasksCommand({ cluster: settings.cluster, tasks: fresh }),
+  );
+  for (const task of tasks) w.checkedTasks.add(task.taskArn!);
+  // Without a deployment of ours (nothing updated), only stops since the watch began count.
+  const since = w.expected.deploymentId ? 0 : w.startedAt;
+  return latestFailedStop(
+    tasks.filter(
+      (t) =>
+        t.taskDefinitionArn === w.expected.taskDefinition && (t.stoppingAt?.getTime() ?? Date.now()) >= since,
+    ),
+    w.expected.deploymentId,
+  );
+}
+
+async function lastLines(context: Context, task: Task): Promise<{ container: string; lines: string[] }> {
+  const container = culprit(task)?.name;
+  if (!container || !task.taskDefinitionArn || !task.taskArn) return { container: '', lines: [] };
+  try {
+    const definition = await taskDefinition(context, task.taskDefinitionArn);
+    const destination = definition && logDestination(definition, container, task.taskArn);
+    if (!destination) return { container, lines: [] };
+    return { container, lines: await lastLogLines(context.logs, destination, LOG_LINES) };
+  } catch (error) {
+    core.warning(`Could not read the logs of container ${container}: ${(error as Error).message}`);
+    return { container, lines: [] };
+  }
+}
+
+/** Reports a failed deployment at once, then rolls back (or follows ECS's rollback). */
+async function fail(
+  context: Context,
+  w: Watch,
+  assessment: Assessment,
+  stopped: Task | undefined,
+): Promise<void> {
+  const reasons: string[] = [];
+  if (assessment.state === 'failed') reasons.push(assessment.reason);
+  if (stopped) reasons.push(describeStop(stopped));
+  const why = reasons.map((r) => r.replace(/\.$/, '')).join('; ');
+  const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
+  const tail =
+    logs.lines.length > 0
+      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+      : '';
+  core.error(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+  w.detail = why;
+
+  // ECS rolling back: follow it. A deployment that vanished behind one of the previous
+  // definition is the same thing seen late (ECS dropped the failed deployment already).
+  const replacedBy = assessment.state === 'failed' ? assessment.replacedBy : undefined;
+  const ecsRollback =
+    assessment.state === 'failed'
+      ? (assessment.rollback ?? (replacedBy?.taskDefinition === w.previous ? replacedBy : undefined))
+      : undefined;
+  if (ecsRollback) {
+    w.phase = 'rolling-back';
+    w.expected = ecsRollback;
+    w.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
+    core.info(
+      `${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`,
+    );
+    return;
+  }
+  if (replacedBy || !context.settings.rollback || w.previous === w.target) {
+    // Never roll back over someone else's newer deployment.
+    const note =
+      context.settings.rollback && !replacedBy ? ' (no previous task definition to roll back to)' : '';
+    finish(w, 'failed', `${why}${note}`);
+    return;
+  }
+  core.info(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+  w.phase = 'rolling-back';
+  w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
+  w.expected = {
+    taskDefinition: w.previous,
+    deploymentId: await updateService(context, w.name, w.previous, false),
+  };
+  w.waiting = undefined;
+}
+
+function timeOut(watches: Watch[], timeoutMs: number): void {
+  for (const w of watches) {
+    if (w.phase === 'done') continue;
+    const waiting = `waits on ${w.waiting ?? 'its deployment'}`;
+    finish(w, 'timed-out', w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting);
+  }
+  const late = watches.filter((w) => w.status === 'timed-out');
+  core.error(
+    `Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
+  );
+}
