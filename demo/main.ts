@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../test/emulator/index.ts';
 import { ROOT, runAction, type ActionRun } from '../test/helpers/run-action.ts';
+import { startPglite } from '../test/helpers/pglite.ts';
 import { startSlackServer, TOKEN } from '../test/slack/server.ts';
-import { startEmbeddedPostgres } from './database.ts';
 import { BACKEND_FAMILIES, loadEnvironment, ROLLED_OUT, saveEnvironment } from './environment.ts';
 import { heading, liveLog, renderSummary } from './terminal.ts';
 
@@ -33,7 +33,7 @@ await mkdir(stateDir, { recursive: true });
 
 const emulator = await startEmulator();
 const slack = await startSlackServer();
-const database = await startEmbeddedPostgres(join(stateDir, 'pglite'));
+const database = await startPglite(join(stateDir, 'pglite'));
 const summaryFile = join(stateDir, 'job-summary.html');
 await writeFile(summaryFile, '');
 

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { runDirect, type Queryable } from '../../actions/create-database/direct.ts';
+import { runDirect } from '../../actions/create-database/direct.ts';
 import { validateIdentifier } from '../../actions/create-database/sql.ts';
 import { ConfigurationError } from '../../actions/lib/errors.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { startPglite } from '../helpers/pglite.ts';
 import { startPostgres, type Postgres } from '../helpers/postgres.ts';
 import { runAction, type ActionRun } from '../helpers/run-action.ts';
 
@@ -577,58 +577,43 @@ describe('create-database (ecs-task: psql in a one-off task)', () => {
   }, 30_000);
 });
 
-describe('PGlite (the embedded server of the demo), through the same code', () => {
-  // PGlite speaks the wire protocol only through @electric-sql/pglite-socket, which is not
-  // installed: the action's statements run in process through a two-line adapter.
-  let db: PGlite;
-  let client: Queryable;
+describe('PGlite, the embedded RDS of the demo, over the wire protocol', () => {
+  let pglite: Awaited<ReturnType<typeof startPglite>>;
   beforeAll(async () => {
-    db = await PGlite.create();
-    client = {
-      query: async (text, values) => {
-        const result = await db.query<Record<string, unknown>>(text, values as never[]);
-        return { rows: result.rows, rowCount: result.rows.length };
-      },
-    };
+    pglite = await startPglite();
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
+    await pglite?.stop();
   });
-  const quiet = () => undefined;
-  const names = async () =>
-    (await db.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname);
+  const run = (inputs: Record<string, string>) =>
+    runAction('create-database', { 'admin-url': pglite.adminUrl, ...inputs });
 
   test('create twice, owner, template, drop', async () => {
-    const request = {
-      action: 'create' as const,
-      name: 'feature "abc"',
-      owner: 'feature_abc',
-      ownerPassword: "p'w",
-    };
-    expect(await runDirect(client, request, quiet)).toEqual({ created: true, existed: false });
-    expect(await runDirect(client, request, quiet)).toEqual({ created: false, existed: true });
-    const { rows } = await db.query<{ owner: string }>(
-      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-      [request.name],
-    );
-    expect(rows).toEqual([{ owner: 'feature_abc' }]);
-    expect(
-      await runDirect(client, { action: 'create', name: 'clone', template: request.name }, quiet),
-    ).toEqual({
-      created: true,
-      existed: false,
-    });
-    for (const name of [request.name, 'clone']) {
-      await runDirect(
-        client,
-        { action: 'drop', name, owner: name === 'clone' ? undefined : 'feature_abc' },
-        quiet,
+    const create = { name: 'feature "abc"', owner: 'feature_abc', 'owner-password': "p'w" };
+    const first = await run(create);
+    expect(first.errors).toEqual([]);
+    expect(first.outputs['created']).toBe('true');
+    expect((await run(create)).outputs['created']).toBe('false');
+    const clone = await run({ name: 'clone', template: 'feature "abc"' });
+    expect(clone.outputs['created']).toBe('true');
+
+    const client = new pg.Client(pglite.adminUrl);
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname NOT LIKE $1 ORDER BY 1',
+        ['template%'],
       );
+      expect(rows).toEqual([
+        { datname: 'clone', owner: 'postgres' },
+        { datname: 'feature "abc"', owner: 'feature_abc' },
+        { datname: 'postgres', owner: 'postgres' },
+      ]);
+    } finally {
+      await client.end();
     }
-    expect((await names()).sort()).toEqual(['postgres', 'template0', 'template1']);
-    expect(await runDirect(client, { action: 'drop', name: 'clone' }, quiet)).toEqual({
-      created: false,
-      existed: false,
-    });
+    expect((await run({ name: 'feature "abc"', owner: 'feature_abc', action: 'drop' })).errors).toEqual([]);
+    expect((await run({ name: 'clone', action: 'drop' })).errors).toEqual([]);
+    expect((await run({ name: 'clone', action: 'drop' })).exitCode).toBe(0);
   }, 60_000);
 });
