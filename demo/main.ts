@@ -123,7 +123,7 @@ async function deploy(deploys: number): Promise<boolean> {
     flags['fail-migration'] ? ['FAIL_MIGRATION=1'] : [],
   );
   if (migrated.exitCode !== 0)
-    return fail(notify, `Migrations failed: ${migrated.errors.join(' ')} Nothing was rolled out.`);
+    return fail(notify, `Migrations failed, nothing was rolled out. ${migrated.errors.join('\n')}`);
   const collected = await oneOff('Collect static files', `${manage} collectstatic`);
   if (collected.exitCode !== 0) return fail(notify, 'collectstatic failed.');
 

@@ -53,7 +53,7 @@ test('creates feature-abc, then updates it, then a failed migration stops the ro
     'django.db.utils.IntegrityError: column "slug" of relation "blog_post" contains null values',
   );
   expect(failed.output).toMatch(
-    /✗ Migrations failed: Task [0-9a-f]{32} failed: container "backend" exited with exit code 1/,
+    /✗ Migrations failed, nothing was rolled out. Task [0-9a-f]{32} failed: container "backend" exited with exit code 1/,
   );
   expect(failed.output).not.toContain('Rolling update of gunicorn');
 });
