@@ -14,7 +14,8 @@ import type { Settings } from './settings.ts';
 
 /** What one rolling-update run knows, and the ECS calls its stages share. */
 
-export type Status = 'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'updated' | 'unchanged';
+export type Status =
+  'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'updated' | 'unchanged';
 
 export interface Watch {
   line: ServiceLine;
@@ -42,6 +43,8 @@ export interface Context {
   ecs: ECSClient;
   logs: CloudWatchLogsClient;
   taskDefinitions: Map<string, Promise<TaskDefinition | undefined>>;
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop watching, say what was left. */
+  signal?: AbortSignal;
 }
 
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */

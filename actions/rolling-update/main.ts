@@ -10,11 +10,14 @@ import { startUpdate, watchAll } from './watch.ts';
 
 export async function main(): Promise<void> {
   const settings = getSettings();
+  const cancel = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
   const context: Context = {
     settings,
     ecs: ecsClient(settings.region),
     logs: logsClient(settings.region),
     taskDefinitions: new Map(),
+    signal: cancel.signal,
   };
   // Every read and check happens before the first UpdateService, so a mistake changes nothing.
   const watches = await prepareWatches(context);

@@ -45,6 +45,10 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
     const began = Date.now();
     const active = watches.filter((w) => w.phase !== 'done');
     if (active.length === 0) return;
+    if (context.signal?.aborted) {
+      cancelled(watches);
+      return;
+    }
     const described = await describeServices(
       context.ecs,
       context.settings.cluster,
@@ -56,7 +60,12 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
       return;
     }
     const rest = watches.some((w) => w.phase !== 'done');
-    if (rest) await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
+    if (rest) {
+      await sleep(
+        Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())),
+        context.signal,
+      );
+    }
   }
 }
 
@@ -215,6 +224,18 @@ async function fail(
     deploymentId: await updateService(context, w.name, w.previous, false),
   };
   w.waiting = undefined;
+}
+
+/** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
+function cancelled(watches: Watch[]): void {
+  for (const w of watches) {
+    if (w.phase !== 'done')
+      finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+  }
+  const left = watches.filter((w) => w.status === 'cancelled');
+  core.error(
+    `Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`,
+  );
 }
 
 function timeOut(watches: Watch[], timeoutMs: number): void {

@@ -65410,6 +65410,10 @@ async function watchAll(context, watches) {
         const active = watches.filter((w) => w.phase !== 'done');
         if (active.length === 0)
             return;
+        if (context.signal?.aborted) {
+            cancelled(watches);
+            return;
+        }
         const described = await describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name));
         await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w))));
         if (Date.now() >= deadline) {
@@ -65417,8 +65421,9 @@ async function watchAll(context, watches) {
             return;
         }
         const rest = watches.some((w) => w.phase !== 'done');
-        if (rest)
-            await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
+        if (rest) {
+            await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())), context.signal);
+        }
     }
 }
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
@@ -65555,6 +65560,15 @@ async function fail(context, w, assessment, stopped) {
     };
     w.waiting = undefined;
 }
+/** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
+function cancelled(watches) {
+    for (const w of watches) {
+        if (w.phase !== 'done')
+            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+    }
+    const left = watches.filter((w) => w.status === 'cancelled');
+    lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
+}
 function timeOut(watches, timeoutMs) {
     for (const w of watches) {
         if (w.phase === 'done')
@@ -65577,11 +65591,15 @@ function timeOut(watches, timeoutMs) {
 
 async function main() {
     const settings = getSettings();
+    const cancel = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.once(signal, () => cancel.abort());
     const context = {
         settings,
         ecs: ecsClient(settings.region),
         logs: logsClient(settings.region),
         taskDefinitions: new Map(),
+        signal: cancel.signal,
     };
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
     const watches = await prepareWatches(context);

@@ -462,3 +462,33 @@ describe('emulated ECS services', () => {
     expect(revisionOf('web')).toBe('web:1');
   });
 });
+
+test('a cancelled job stops watching at once and names where each service was', async () => {
+  const arns = await seed(['web', 'worker']);
+  emulator.setTaskBehavior('web:2', { startMs: 20_000 });
+  emulator.setTaskBehavior('worker:2', { startMs: 20_000 });
+  let child: import('node:child_process').ChildProcess | undefined;
+  let signalledAt = 0;
+  const run = await rollingUpdate(
+    { cluster: 'app', services: 'web\nworker', 'task-definitions': JSON.stringify(arns) },
+    {
+      onSpawn: (spawned) => (child = spawned),
+      onStdout: (chunk) => {
+        if (!signalledAt && /web: 0\/2 running/.test(chunk)) {
+          signalledAt = Date.now();
+          child!.kill('SIGTERM');
+        }
+      },
+    },
+  );
+  // The new tasks would take 20 s to start: the step ended long before.
+  expect(Date.now() - signalledAt).toBeLessThan(10_000);
+  expect(run.exitCode).toBe(1);
+  expect(run.errors[0]).toMatch(
+    /^Cancelled; ECS carries on with the deployments of web \(cancelled while it waited on 0\/2 running on web:2/,
+  );
+  const results = JSON.parse(run.outputs['results']!) as Record<string, { status: string }>;
+  expect(results['web']!.status).toBe('cancelled');
+  expect(results['worker']!.status).toBe('cancelled');
+  expect(emulator.calls('UpdateService')).toHaveLength(2);
+});
