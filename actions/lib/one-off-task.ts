@@ -1,8 +1,6 @@
 import * as core from '@actions/core';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  DescribeClustersCommand,
-  DescribeServicesCommand,
   DescribeTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -12,6 +10,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from './awslogs.ts';
+import { describeServices, requireActiveCluster } from './ecs-lookups.ts';
 import { ConfigurationError, DeploymentFailure } from './errors.ts';
 import { LogTailer } from './log-tail.ts';
 import { printUntrusted } from './output.ts';
@@ -68,16 +67,14 @@ export async function prepareOneOffTask(
   taskDefinition: string,
   request: OneOffTaskRequest,
 ): Promise<PreparedTask> {
-  const [clusters, described, service] = await Promise.all([
-    ecs.send(new DescribeClustersCommand({ clusters: [request.cluster] })),
+  // The cluster first: a missing one would otherwise surface as a missing service.
+  await requireActiveCluster(ecs, request.cluster);
+  const [described, service] = await Promise.all([
     describeTaskDefinition(ecs, taskDefinition),
     request.network.fromService
       ? describeService(ecs, request.cluster, request.network.fromService)
       : undefined,
   ]);
-  if (!clusters.clusters?.some((c) => c.status === 'ACTIVE')) {
-    throw new ConfigurationError(`Input "cluster": cluster "${request.cluster}" was not found.`);
-  }
   if (!described) {
     throw new ConfigurationError(
       `Input "task-definition": task definition "${taskDefinition}" was not found.`,
@@ -91,16 +88,9 @@ export async function prepareOneOffTask(
   };
 }
 
-async function describeService(ecs: ECSClient, cluster: string, name: string): Promise<Service | undefined> {
-  const response = await ecs
-    .send(new DescribeServicesCommand({ cluster, services: [name] }))
-    .catch((error: Error) => {
-      if (error.name === 'ClusterNotFoundException') return undefined; // reported as the cluster input
-      throw error;
-    });
-  if (!response) return undefined;
-  const service = response.services?.find((s) => s.status === 'ACTIVE');
-  if (!service) {
+async function describeService(ecs: ECSClient, cluster: string, name: string): Promise<Service> {
+  const service = (await describeServices(ecs, cluster, [name])).get(name);
+  if (service?.status !== 'ACTIVE') {
     throw new ConfigurationError(
       `Input "network-from-service": service "${name}" was not found in cluster "${cluster}".`,
     );

@@ -1,12 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DescribeServicesCommand,
-  UpdateServiceCommand,
-  type ECSClient,
-  type Service,
-  type TaskDefinition,
-} from '@aws-sdk/client-ecs';
-import { chunks } from '../lib/poll.ts';
+import { UpdateServiceCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import type { Expectation } from './assess.ts';
 import type { ServiceLine } from './plan.ts';
@@ -55,20 +48,6 @@ export function taskDefinition(context: Context, ref: string): Promise<TaskDefin
     context.taskDefinitions.set(ref, found);
   }
   return found;
-}
-
-export async function describeServices(
-  ecs: ECSClient,
-  cluster: string,
-  names: string[],
-): Promise<Map<string, Service>> {
-  const pages = await Promise.all(
-    chunks(names, 10).map((services) => ecs.send(new DescribeServicesCommand({ cluster, services }))),
-  );
-  const byName = new Map<string, Service>();
-  for (const page of pages)
-    for (const service of page.services ?? []) byName.set(service.serviceName!, service);
-  return byName;
 }
 
 /** UpdateService; the id of the PRIMARY deployment it created. */

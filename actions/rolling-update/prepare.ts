@@ -1,7 +1,7 @@
-import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { describeServices, requireActiveCluster } from '../lib/ecs-lookups.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import { ourDeployment, shortName } from './assess.ts';
-import { describeServices, taskDefinition, type Context, type Watch } from './context.ts';
+import { taskDefinition, type Context, type Watch } from './context.ts';
 import { chooseTarget } from './plan.ts';
 
 /**
@@ -10,16 +10,7 @@ import { chooseTarget } from './plan.ts';
  */
 export async function prepareWatches(context: Context): Promise<Watch[]> {
   const { settings, ecs } = context;
-  const { clusters = [], failures = [] } = await ecs.send(
-    new DescribeClustersCommand({ clusters: [settings.cluster] }),
-  );
-  const cluster = clusters[0];
-  if (failures.length > 0 || !cluster) {
-    throw new ConfigurationError(`Input "cluster": cluster "${settings.cluster}" was not found.`);
-  }
-  if (cluster.status !== 'ACTIVE') {
-    throw new ConfigurationError(`Input "cluster": cluster "${settings.cluster}" is ${cluster.status}.`);
-  }
+  await requireActiveCluster(ecs, settings.cluster);
   const described = await describeServices(
     ecs,
     settings.cluster,

@@ -1,16 +1,10 @@
 import * as core from '@actions/core';
 import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
+import { describeServices } from '../lib/ecs-lookups.ts';
 import { sleep } from '../lib/poll.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
-import {
-  describeServices,
-  taskDefinition,
-  updateService,
-  type Context,
-  type Status,
-  type Watch,
-} from './context.ts';
+import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
 
 /**
  * The watch loop: every service is updated at once, then one DescribeServices round a poll

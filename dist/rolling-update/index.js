@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2852);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8858);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2852:
+/***/ 8858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65078,6 +65078,31 @@ function chunks(items, size) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
+
+
+
+/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
+async function requireActiveCluster(ecs, cluster) {
+    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [cluster] }));
+    const found = clusters[0];
+    if (failures.length > 0 || !found) {
+        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
+    }
+    if (found.status !== 'ACTIVE') {
+        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+    }
+}
+/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
+async function describeServices(ecs, cluster, names) {
+    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
 
 /**
@@ -65102,7 +65127,6 @@ async function describeTaskDefinition(ecs, taskDefinition) {
 ;// CONCATENATED MODULE: ./actions/rolling-update/context.ts
 
 
-
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */
 function taskDefinition(context, ref) {
     let found = context.taskDefinitions.get(ref);
@@ -65111,14 +65135,6 @@ function taskDefinition(context, ref) {
         context.taskDefinitions.set(ref, found);
     }
     return found;
-}
-async function describeServices(ecs, cluster, names) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
-    const byName = new Map();
-    for (const page of pages)
-        for (const service of page.services ?? [])
-            byName.set(service.serviceName, service);
-    return byName;
 }
 /** UpdateService; the id of the PRIMARY deployment it created. */
 async function updateService(context, service, taskDefinition, forceNewDeployment) {
@@ -65209,14 +65225,7 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
  */
 async function prepareWatches(context) {
     const { settings, ecs } = context;
-    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [settings.cluster] }));
-    const cluster = clusters[0];
-    if (failures.length > 0 || !cluster) {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${settings.cluster}" was not found.`);
-    }
-    if (cluster.status !== 'ACTIVE') {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${settings.cluster}" is ${cluster.status}.`);
-    }
+    await requireActiveCluster(ecs, settings.cluster);
     const described = await describeServices(ecs, settings.cluster, settings.services.map((s) => s.service));
     const missing = settings.services.filter((s) => !described.has(s.service)).map((s) => `"${s.service}"`);
     if (missing.length > 0) {
@@ -65372,6 +65381,7 @@ async function lastLogLines(logs, { group, stream }, count) {
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
+
 
 
 

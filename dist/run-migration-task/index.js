@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9676);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7045);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9676:
+/***/ 7045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64977,6 +64977,31 @@ function chunks(items, size) {
     for (let i = 0; i < items.length; i += size)
         result.push(items.slice(i, i + size));
     return result;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
+
+
+
+/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
+async function requireActiveCluster(ecs, cluster) {
+    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [cluster] }));
+    const found = clusters[0];
+    if (failures.length > 0 || !found) {
+        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
+    }
+    if (found.status !== 'ACTIVE') {
+        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+    }
+}
+/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
+async function describeServices(ecs, cluster, names) {
+    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/log-tail.ts
@@ -65197,19 +65222,18 @@ function taskId(taskArn) {
 
 
 
+
 const LAST_LINES = 10;
 /** Reads everything RunTask will need and checks it, so a mistake fails before anything runs. */
 async function prepareOneOffTask(ecs, taskDefinition, request) {
-    const [clusters, described, service] = await Promise.all([
-        ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [request.cluster] })),
+    // The cluster first: a missing one would otherwise surface as a missing service.
+    await requireActiveCluster(ecs, request.cluster);
+    const [described, service] = await Promise.all([
         describeTaskDefinition(ecs, taskDefinition),
         request.network.fromService
             ? describeService(ecs, request.cluster, request.network.fromService)
             : undefined,
     ]);
-    if (!clusters.clusters?.some((c) => c.status === 'ACTIVE')) {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${request.cluster}" was not found.`);
-    }
     if (!described) {
         throw new errors/* ConfigurationError */.j1(`Input "task-definition": task definition "${taskDefinition}" was not found.`);
     }
@@ -65221,17 +65245,8 @@ async function prepareOneOffTask(ecs, taskDefinition, request) {
     };
 }
 async function describeService(ecs, cluster, name) {
-    const response = await ecs
-        .send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [name] }))
-        .catch((error) => {
-        if (error.name === 'ClusterNotFoundException')
-            return undefined; // reported as the cluster input
-        throw error;
-    });
-    if (!response)
-        return undefined;
-    const service = response.services?.find((s) => s.status === 'ACTIVE');
-    if (!service) {
+    const service = (await describeServices(ecs, cluster, [name])).get(name);
+    if (service?.status !== 'ACTIVE') {
         throw new errors/* ConfigurationError */.j1(`Input "network-from-service": service "${name}" was not found in cluster "${cluster}".`);
     }
     return service;
