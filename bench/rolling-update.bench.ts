@@ -13,6 +13,7 @@
 import { ECSClient, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import type { CreateServiceOptions } from '../test/emulator/ecs/services.ts';
 import { startEmulator, type Emulator } from '../test/emulator/index.ts';
+import { seedRollout } from '../test/helpers/rollout.ts';
 import { runAction } from '../test/helpers/run-action.ts';
 import { median, printTable, type Row } from './harness.ts';
 
@@ -24,22 +25,6 @@ const STEP_REPEATS = 3;
 /** The official action's WAIT_DEFAULT_DELAY_SEC. */
 const WAITER_MIN_DELAY_S = 15;
 
-function backend(family: string, image: string) {
-  return {
-    family,
-    containerDefinitions: [
-      {
-        name: 'app',
-        image,
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': '/ecs/bench', 'awslogs-stream-prefix': family },
-        },
-      },
-    ],
-  };
-}
-
 /** An emulator with one steady service per family on revision 1 and revision 2 registered. */
 async function world(
   families: string[],
@@ -48,28 +33,9 @@ async function world(
   const emulator = await startEmulator();
   emulator.setTiming({ provisionMs: 10, startMs: 100, stopMs: 50 });
   emulator.createCluster('app');
-  const arns: Record<string, string> = {};
-  for (const family of families) {
-    emulator.registerTaskDefinition(backend(family, 'backend:v1'));
-    arns[family] = emulator.registerTaskDefinition(backend(family, 'backend:v2'))[
-      'taskDefinitionArn'
-    ] as string;
-    emulator.createService('app', family, `${family}:1`, { desiredCount: 2, ...options });
-  }
-  await until(() =>
-    emulator
-      .services()
-      .every((s) => s.deployments.length === 1 && s.deployments[0]!.rolloutState === 'COMPLETED'),
-  );
+  // Rollouts here last seconds and a waiter up to minutes: a generous limit to settle.
+  const arns = await seedRollout(emulator, families, options, 120_000);
   return { emulator, arns };
-}
-
-async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('bench: condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Epoch ms of the first "steady state" event of a service after `since`. */

@@ -6,9 +6,10 @@ import {
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import type { CreateServiceOptions, ServiceRecord } from '../emulator/ecs/services.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { isSteady, seedRollout, waitFor } from '../helpers/rollout.ts';
 import { runAction, type RunOptions } from '../helpers/run-action.ts';
+import { WorkflowLogReader } from '../helpers/workflow-log.ts';
 
 // Each rollout takes a second or two of real time (the action polls every second).
 jest.setTimeout(30_000);
@@ -27,65 +28,8 @@ afterEach(async () => {
 const rollingUpdate = (inputs: Record<string, string>, options: RunOptions = {}) =>
   runAction('rolling-update', inputs, { ...options, env: emulator.env() });
 
-function backend(family: string, image: string) {
-  return {
-    family,
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'app',
-        image,
-        essential: true,
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': family },
-        },
-      },
-    ],
-  };
-}
-
-/**
- * Families with revision 1 (running, steady) and revision 2 (registered, to roll out), one
- * service each named after its family; returns register-task-definition's JSON output for 2.
- */
-async function seed(families: string[], options: CreateServiceOptions = {}): Promise<Record<string, string>> {
-  const arns: Record<string, string> = {};
-  for (const family of families) {
-    emulator.registerTaskDefinition(backend(family, 'backend:v1'));
-    arns[family] = emulator.registerTaskDefinition(backend(family, 'backend:v2'))[
-      'taskDefinitionArn'
-    ] as string;
-    emulator.createService('app', family, `${family}:1`, { desiredCount: 2, ...options });
-  }
-  await waitFor(() => emulator.services().every(steady));
-  return arns;
-}
-
-function steady(service: ServiceRecord): boolean {
-  const [only, ...others] = service.deployments;
-  return (
-    others.length === 0 &&
-    only?.rolloutState === 'COMPLETED' &&
-    service.runningCount === service.desiredCount &&
-    service.pendingCount === 0
-  );
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const service = (name: string) => emulator.services().find((s) => s.serviceName === name)!;
 const revisionOf = (name: string) => service(name).taskDefinition.replace(/.*:task-definition\//, '');
-const decode = (message: string) => message.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 const results = (outputs: Record<string, string>) =>
   JSON.parse(outputs['results']!) as Record<
     string,
@@ -101,6 +45,7 @@ const results = (outputs: Record<string, string>) =>
 /** Collects stdout with the time each `::error::` line arrived. */
 function errorClock() {
   const errors: { at: number; message: string }[] = [];
+  const reader = new WorkflowLogReader();
   let buffer = '';
   return {
     errors,
@@ -110,8 +55,8 @@ function errorClock() {
       const lines = buffer.split('\n');
       buffer = lines.pop()!;
       for (const line of lines) {
-        if (line.startsWith('::error::'))
-          errors.push({ at, message: decode(line.slice('::error::'.length)) });
+        const read = reader.read(line);
+        if (read.kind === 'error') errors.push({ at, message: read.text });
       }
     },
   };
@@ -120,7 +65,7 @@ function errorClock() {
 describe('rolling-update', () => {
   test('12 services roll out in one step, watched two DescribeServices batches at a time', async () => {
     const families = Array.from({ length: 12 }, (_, i) => `svc${String(i + 1).padStart(2, '0')}`);
-    const arns = await seed(families);
+    const arns = await seedRollout(emulator, families);
     emulator.resetCalls();
 
     const run = await rollingUpdate({
@@ -146,7 +91,7 @@ describe('rolling-update', () => {
         previousTaskDefinition: arns[family]!.replace(/:2$/, ':1'),
         seconds: expect.any(Number),
       });
-      expect(steady(service(family))).toBe(true);
+      expect(isSteady(service(family))).toBe(true);
       expect(revisionOf(family)).toBe(`${family}:2`);
     }
     const log = run.lines.join('\n');
@@ -158,7 +103,7 @@ describe('rolling-update', () => {
 
   test('a service whose new tasks exit 1 is reported within 2 s, rolled back, and the others finish', async () => {
     // Tasks count as healthy after 600 ms of RUNNING, so a crash at 100 ms keeps the old tasks.
-    const arns = await seed(['web', 'worker', 'beat'], { healthyAfterMs: 600 });
+    const arns = await seedRollout(emulator, ['web', 'worker', 'beat'], { healthyAfterMs: 600 });
     emulator.setTaskBehavior('web:2', {
       logs: [
         { afterMs: 20, message: 'Booting worker with pid 7' },
@@ -191,10 +136,10 @@ describe('rolling-update', () => {
     expect(report.message).toContain('Booting worker with pid 7');
 
     expect(revisionOf('web')).toBe('web:1');
-    expect(steady(service('web'))).toBe(true);
+    expect(isSteady(service('web'))).toBe(true);
     for (const name of ['worker', 'beat']) {
       expect(revisionOf(name)).toBe(`${name}:2`);
-      expect(steady(service(name))).toBe(true);
+      expect(isSteady(service(name))).toBe(true);
     }
     const out = results(run.outputs);
     expect(out['web']).toMatchObject({ status: 'rolled-back', taskDefinition: arns['web'] });
@@ -206,7 +151,7 @@ describe('rolling-update', () => {
   });
 
   test('rollback false leaves the failed service alone and still fails the step', async () => {
-    const arns = await seed(['web'], { healthyAfterMs: 600 });
+    const arns = await seedRollout(emulator, ['web'], { healthyAfterMs: 600 });
     emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 3 });
 
     const run = await rollingUpdate({
@@ -223,7 +168,7 @@ describe('rolling-update', () => {
   });
 
   test('rolloutState FAILED from the circuit breaker is reported on the next poll, and ECS rolls back', async () => {
-    const arns = await seed(['web'], {
+    const arns = await seedRollout(emulator, ['web'], {
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       circuitBreakerThreshold: 1,
     });
@@ -252,12 +197,12 @@ describe('rolling-update', () => {
     // ECS rolled back; the action only followed it.
     expect(emulator.calls('UpdateService')).toHaveLength(1);
     expect(revisionOf('web')).toBe('web:1');
-    expect(steady(service('web'))).toBe(true);
+    expect(isSteady(service('web'))).toBe(true);
     expect(results(run.outputs)['web']!.status).toBe('rolled-back');
   });
 
   test('a timeout names each service not yet steady and what it waits on', async () => {
-    const arns = await seed(['web', 'worker']);
+    const arns = await seedRollout(emulator, ['web', 'worker']);
     emulator.setTaskBehavior('web:2', { startMs: 60_000 });
 
     const run = await rollingUpdate({
@@ -304,7 +249,7 @@ describe('rolling-update', () => {
       'Input "task-definitions" has no entry for family "worker" (service "worker")',
     ],
   ])('%s fails before any UpdateService', async (_, inputs, message) => {
-    const arns = await seed(['web', 'worker']);
+    const arns = await seedRollout(emulator, ['web', 'worker']);
     emulator.resetCalls();
 
     const run = await rollingUpdate({ 'task-definitions': JSON.stringify(arns), ...inputs });
@@ -317,7 +262,7 @@ describe('rolling-update', () => {
 
   test('with 30% of calls throttled it still succeeds', async () => {
     const families = ['web', 'worker', 'beat', 'frontend'];
-    const arns = await seed(families);
+    const arns = await seedRollout(emulator, families);
     emulator.setFaults({ throttleRate: 0.3 });
 
     const run = await rollingUpdate({
@@ -334,7 +279,7 @@ describe('rolling-update', () => {
   });
 
   test('wait false updates and returns; a service already on its definition is left alone', async () => {
-    const arns = await seed(['web', 'worker']);
+    const arns = await seedRollout(emulator, ['web', 'worker']);
     emulator.resetCalls();
 
     const run = await rollingUpdate({
@@ -365,7 +310,7 @@ describe('emulated ECS services', () => {
   afterEach(() => ecs.destroy());
 
   test('DescribeServices: 10 at most, MISSING failures, unknown clusters', async () => {
-    await seed(['web']);
+    await seedRollout(emulator, ['web']);
     const eleven = Array.from({ length: 11 }, (_, i) => `s${i}`);
     await expect(
       ecs.send(new DescribeServicesCommand({ cluster: 'app', services: eleven })),
@@ -394,7 +339,7 @@ describe('emulated ECS services', () => {
   });
 
   test('a rollout: PRIMARY and ACTIVE deployments, maximumPercent, events newest first, then one deployment', async () => {
-    await seed(['web']);
+    await seedRollout(emulator, ['web']);
     emulator.setTaskBehavior('web:2', { startMs: 300 });
     const { service: updated } = await ecs.send(
       new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' }),
@@ -409,7 +354,7 @@ describe('emulated ECS services', () => {
     // maximumPercent 200 with 2 desired: 2 new tasks beside the 2 old ones, no more.
     expect(service('web').pendingCount).toBe(2);
     expect(service('web').runningCount).toBe(2);
-    await waitFor(() => steady(service('web')));
+    await waitFor(() => isSteady(service('web')));
     const [primary] = service('web').deployments;
     expect(primary).toMatchObject({
       taskDefinition: expect.stringMatching(/web:2$/),
@@ -433,7 +378,9 @@ describe('emulated ECS services', () => {
   });
 
   test('minimumHealthyPercent 50 with maximumPercent 100 stops an old task before starting a new one', async () => {
-    await seed(['web'], { deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 } });
+    await seedRollout(emulator, ['web'], {
+      deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 },
+    });
     emulator.setTaskBehavior('web:2', { startMs: 300 });
     await ecs.send(new UpdateServiceCommand({ cluster: 'app', service: 'web', taskDefinition: 'web:2' }));
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -442,11 +389,11 @@ describe('emulated ECS services', () => {
       primary!.pendingCount + primary!.runningCount + old!.runningCount + old!.pendingCount,
     ).toBeLessThanOrEqual(2);
     expect(old!.runningCount).toBeGreaterThanOrEqual(1);
-    await waitFor(() => steady(service('web')));
+    await waitFor(() => isSteady(service('web')));
   });
 
   test("the circuit breaker fails a deployment after ECS's threshold of failed tasks and rolls back", async () => {
-    await seed(['web'], {
+    await seedRollout(emulator, ['web'], {
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
     emulator.setTaskBehavior('web:2', { failToStart: 'CannotPullContainerError: not found', startMs: 30 });
@@ -458,13 +405,13 @@ describe('emulated ECS services', () => {
     expect(failed.rolloutStateReason).toMatch(
       /^ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d{19}\.$/,
     );
-    await waitFor(() => steady(service('web')));
+    await waitFor(() => isSteady(service('web')));
     expect(revisionOf('web')).toBe('web:1');
   });
 });
 
 test('a cancelled job stops watching at once and names where each service was', async () => {
-  const arns = await seed(['web', 'worker']);
+  const arns = await seedRollout(emulator, ['web', 'worker']);
   emulator.setTaskBehavior('web:2', { startMs: 20_000 });
   emulator.setTaskBehavior('worker:2', { startMs: 20_000 });
   let child: import('node:child_process').ChildProcess | undefined;
