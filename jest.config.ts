@@ -23,7 +23,11 @@ export default {
   // Integration tests run real processes against servers; a shared 2-core machine needs slack.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/actions/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/actions/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+    },
     // Integration tests run real processes against servers; a shared 2-core machine needs slack.
     {
       ...common,

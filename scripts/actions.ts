@@ -12,7 +12,7 @@ export interface ActionInput {
 }
 
 export interface ActionMetadata {
-  /** Folder name: the `uses: <org>/adhoc-actions/<name>@v1` path. */
+  /** Folder name: the `uses: <org>/adhoc-actions/<name>@vX.Y.Z` path. */
   name: string;
   title: string;
   description: string;

@@ -6,7 +6,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ncc from '@vercel/ncc';
+import { readFileSync } from 'node:fs';
 import { listActions, ROOT, type ActionMetadata } from './actions.ts';
+
+/** The release this checkout becomes (package.json's version): docs pin it, like every reference. */
+function releaseTag(): string {
+  return `v${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+}
 
 export async function build(outDir: string, only: string[] = []): Promise<void> {
   const actions = await listActions();
@@ -61,7 +67,7 @@ export function actionDocs(actions: ActionMetadata[]): string {
       cell(action.description),
       '',
       '```yaml',
-      `- uses: <org>/adhoc-actions/${action.name}@v1`,
+      `- uses: <org>/adhoc-actions/${action.name}@${releaseTag()}`,
       '```',
       '',
     );
