@@ -389,13 +389,35 @@ describe('composite actions of the workflows (.github/actions)', () => {
   );
 });
 
+/**
+ * Runs the one `run:` step of a composite action of ours as the runner would: its `env:` is
+ * filled from the given inputs (or their defaults), so the wiring input → env → script is tested.
+ */
+const runComposite = (name: string, inputs: Record<string, string>) => {
+  type Meta = { inputs?: Record<string, { default?: string }>; runs: { steps: Step[] } };
+  const meta = readYaml<Meta>(join(root, ACTIONS_DIR, name, 'action.yml'));
+  for (const input of Object.keys(inputs)) {
+    if (!meta.inputs?.[input]) throw new Error(`${name} has no input ${input}`);
+  }
+  const step = meta.runs.steps.find((s) => typeof s.run === 'string') ?? {};
+  const env = Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([key, value]) => {
+      const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(value))?.[1] ?? '';
+      if (!meta.inputs?.[input]) throw new Error(`${name}: env ${key} is not one of its inputs`);
+      return [key, inputs[input] ?? meta.inputs[input]?.default ?? ''];
+    }),
+  );
+  return runScript(scriptOf(step), { GITHUB_ACTION_PATH: join(root, ACTIONS_DIR, name), ...env });
+};
+
 describe('Terraform version: one rule for every workflow that runs Terraform', () => {
   const script = join(root, ACTIONS_DIR, 'setup-terraform/terraform-version.sh');
   const DEFAULT = /^DEFAULT='([^']+)'$/m.exec(readFileSync(script, 'utf8'))?.[1] ?? '';
+  // The action's own step, with the env its inputs set.
   const resolve = (override: string, files: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), 'tf-root-'));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    return runScript(`bash "${script}" "$OVERRIDE" "$ROOT"`, { OVERRIDE: override, ROOT: dir });
+    return runComposite('setup-terraform', { 'terraform-version': override, 'working-directory': dir });
   };
 
   it('the input wins, then .terraform-version, then required_version (as an npm range), then the default', () => {
@@ -691,16 +713,10 @@ describe('build once, promote by digest', () => {
 });
 
 describe('check-environment: names, protected environments, image references', () => {
-  const script = join(root, ACTIONS_DIR, 'check-environment/check-environment.sh');
-  const check = (env: Partial<Record<'ENV_NAME' | 'GH_ENVIRONMENT' | 'OPERATION' | 'IMAGE_TAGS', string>>) =>
-    runScript(`bash "${script}"`, {
-      ENV_NAME: 'feature-a',
-      GH_ENVIRONMENT: '',
-      PROTECTED: 'prod production default',
-      OPERATION: 'deploy',
-      IMAGE_TAGS: '',
-      ...env,
-    });
+  // protected-environments keeps its default: prod production default.
+  const check = (
+    inputs: Partial<Record<'environment' | 'github-environment' | 'operation' | 'image-tags', string>>,
+  ) => runComposite('check-environment', { environment: 'feature-a', ...inputs });
   const error = (run: ReturnType<typeof check>) => {
     expect(run.code).toBe(1);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
@@ -709,28 +725,28 @@ describe('check-environment: names, protected environments, image references', (
 
   it('a prod-like name deploys only from a job in a GitHub environment, and is never destroyed', () => {
     for (const name of ['prod', 'production', 'default']) {
-      expect(error(check({ ENV_NAME: name }))).toMatch(
+      expect(error(check({ environment: name }))).toMatch(
         new RegExp(
           `^::error::environment ${name} is protected \\(protected-environments\\): set github-environment`,
         ),
       );
-      expect(check({ ENV_NAME: name, GH_ENVIRONMENT: 'production' }).code).toBe(0);
-      expect(error(check({ ENV_NAME: name, GH_ENVIRONMENT: 'production', OPERATION: 'destroy' }))).toContain(
-        'never destroyed',
-      );
+      expect(check({ environment: name, 'github-environment': 'production' }).code).toBe(0);
+      expect(
+        error(check({ environment: name, 'github-environment': 'production', operation: 'destroy' })),
+      ).toContain('never destroyed');
     }
-    expect(check({ ENV_NAME: 'feature-a' }).code).toBe(0);
+    expect(check({ environment: 'feature-a' }).code).toBe(0);
   });
 
   it('bad names and image references fail in one line naming the input, even with a newline', () => {
-    expect(error(check({ ENV_NAME: 'x\n::error::injected' }))).toMatch(
+    expect(error(check({ environment: 'x\n::error::injected' }))).toMatch(
       /^::error::environment .* must be 2-20/,
     );
-    expect(error(check({ IMAGE_TAGS: 'sha256:abc' }))).toBe(
+    expect(error(check({ 'image-tags': 'sha256:abc' }))).toBe(
       '::error::image-tag sha256:abc must be an image tag or a digest sha256:<64 hex>',
     );
-    expect(error(check({ IMAGE_TAGS: 'bad tag' }))).toContain('::error::image-tag');
-    expect(check({ IMAGE_TAGS: `sha256:${HEX64}\nsha-0123abc\n` }).code).toBe(0);
+    expect(error(check({ 'image-tags': 'bad tag' }))).toContain('::error::image-tag');
+    expect(check({ 'image-tags': `sha256:${HEX64}\nsha-0123abc\n` }).code).toBe(0);
   });
 
   it.each(['ad-hoc-deploy.yml', 'app-update.yml'])(
