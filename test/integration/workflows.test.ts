@@ -831,6 +831,15 @@ describe('supply chain', () => {
       updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
     }>(join(root, '.github/dependabot.yml'));
     expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    const actions = config.updates.find((u) => u['package-ecosystem'] === 'github-actions');
+    // Dependabot reads .github/workflows from `/`; a composite action only when its directory is listed.
+    const needed = compositeFiles
+      .filter((file) =>
+        /uses:\s*(?!adhoc-actions\/)[\w.-]+\/[\w.-]+@/.test(readFileSync(join(root, file), 'utf8')),
+      )
+      .map((file) => `/${file.replace(/\/action\.yml$/, '')}`);
+    expect(needed).toEqual(['/.github/actions/setup-terraform']);
+    expect(actions?.directories).toEqual(expect.arrayContaining(['/', ...needed]));
   });
 
   it('THIRD_PARTY_ACTIONS lists only commit SHAs', () => {
