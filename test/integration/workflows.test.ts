@@ -763,6 +763,16 @@ describe('check-environment: names, protected environments, image references', (
     },
   );
 
+  it('ad-hoc-destroy never destroys prod, production or default, whatever the caller passes', () => {
+    const wf = wfFile('ad-hoc-destroy.yml');
+    expect(wf.jobs?.destroy?.steps?.[0]?.with).toMatchObject({
+      'protected-environments': 'prod production default ${{ inputs.protected-environments }}',
+      operation: 'destroy',
+    });
+    const run = check({ environment: 'prod', 'github-environment': 'production', operation: 'destroy' });
+    expect(run.code).toBe(1);
+  });
+
   it('production-deploy runs app-update in the production GitHub environment by default', () => {
     const wf = wfFile('production-deploy.yml');
     expect(inputsOf(wf)['github-environment']?.default).toBe('production');
