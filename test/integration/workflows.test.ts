@@ -776,10 +776,18 @@ describe('check-environment: names, protected environments, image references', (
   it('production-deploy runs app-update in the production GitHub environment by default', () => {
     const wf = wfFile('production-deploy.yml');
     expect(inputsOf(wf)['github-environment']?.default).toBe('production');
+    // Its own target is protected whatever the list says: github-environment '' is refused.
     expect(wf.jobs?.deploy?.with).toMatchObject({
       'github-environment': '${{ inputs.github-environment }}',
-      'protected-environments': '${{ inputs.protected-environments }}',
+      'protected-environments': '${{ inputs.environment }} ${{ inputs.protected-environments }}',
     });
+    const run = check({ environment: 'live', 'github-environment': '' });
+    expect(run.code).toBe(0); // not protected by default…
+    const protectedRun = runComposite('check-environment', {
+      environment: 'live',
+      'protected-environments': 'live ',
+    });
+    expect(protectedRun.stdout).toContain('::error::environment live is protected'); // …but as production-deploy passes it
   });
 });
 
