@@ -14,11 +14,12 @@ if [[ ! "$ENV_NAME" =~ ^[a-z][a-z0-9-]{0,18}[a-z0-9]$ || "$ENV_NAME" == *--* ]];
   fail "environment $(shown "$ENV_NAME") must be 2-20 characters of lowercase letters, digits and single hyphens, starting with a letter"
 fi
 
-protected=false
-for name in $PROTECTED; do
-  if [[ "${name,,}" == "$ENV_NAME" ]]; then protected=true; fi
+is_protected=false
+read -ra protected_names <<< "${PROTECTED//$'\n'/ }"
+for name in "${protected_names[@]}"; do
+  if [[ "${name,,}" == "$ENV_NAME" ]]; then is_protected=true; fi
 done
-if [[ "$protected" == true ]]; then
+if [[ "$is_protected" == true ]]; then
   if [[ "$OPERATION" == destroy ]]; then
     fail "environment $ENV_NAME is protected (protected-environments): it is never destroyed by this workflow"
   fi

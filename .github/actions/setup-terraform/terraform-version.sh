@@ -15,7 +15,7 @@ out="${GITHUB_OUTPUT:-/dev/stdout}"
 # Terraform constraint ("~> 1.10, < 2.0") -> npm range (">=1.10.0 <2.0.0 <2.0.0"). Terraform's
 # "~> X.Y" allows X.*, "~> X.Y.Z" only X.Y.*; npm's "~" means something else, so spell it out.
 to_npm() {
-  local part op ver major minor patch n parts=()
+  local part op ver major minor n parts=()
   IFS=',' read -ra items <<< "$1"
   for part in "${items[@]}"; do
     part="${part//[[:space:]]/}"
@@ -26,7 +26,7 @@ to_npm() {
     fi
     op="${BASH_REMATCH[1]}"
     ver="${BASH_REMATCH[2]}"
-    IFS=. read -r major minor patch <<< "$ver"
+    IFS=. read -r major minor _ <<< "$ver"
     n=$(tr -cd . <<< "$ver" | wc -c)
     case "$op" in
       '~>')
