@@ -1,23 +1,39 @@
 // The reusable workflows, this repository's CI and the example callers: actionlint, our actions'
-// inputs, reusable-workflow calls, script injection, references, permissions and concurrency.
-// Each checker is first shown to fail on a bad sample, so a green run means something.
-import { existsSync, readdirSync } from 'node:fs';
+// inputs, reusable-workflow calls, script injection, references, permissions and concurrency,
+// the Terraform version rule, plan artifacts, build-once/promote-by-digest, protected names and
+// pinning. Each checker is first shown to fail on a bad sample, so a green run means something;
+// the scripts of the steps that decide something are run with stub commands.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type ActionMeta,
   type Linter,
   type Workflow,
+  type Step,
+  SETUP_TERRAFORM,
+  THIRD_PARTY_ACTIONS,
   checkActionInputs,
   checkDeployConcurrency,
   checkInputsUsed,
+  checkLockTimeout,
   checkNoExpressionsInScripts,
   checkPermissions,
+  checkPinComments,
   checkReferences,
   checkReusableCalls,
+  checkTerraformSetup,
+  checkTerraformVersion,
+  checkThirdPartyInputs,
   loadActionlint,
   parseYaml,
   readYaml,
+  runScript,
+  scanTerraformFeatures,
+  stepOf,
+  stepsWithWhere,
+  withoutStaleDiagnostics,
 } from '../helpers/workflows.ts';
 
 const root = process.cwd();
@@ -35,6 +51,13 @@ function yamlFiles(dir: string): string[] {
 const workflowFiles = yamlFiles(WORKFLOWS_DIR);
 const exampleFiles = yamlFiles(EXAMPLES_DIR);
 const allFiles = [...workflowFiles, ...exampleFiles];
+
+const ACTIONS_DIR = '.github/actions';
+const compositeFiles = existsSync(join(root, ACTIONS_DIR))
+  ? readdirSync(join(root, ACTIONS_DIR))
+      .sort()
+      .map((d) => `${ACTIONS_DIR}/${d}/action.yml`)
+  : [];
 
 const loadAction = (name: string): ActionMeta | undefined => {
   const file = join(root, name, 'action.yml');
@@ -130,10 +153,40 @@ jobs: {}
     ]);
   });
 
-  it('checkReferences: unpinned actions and ./ inside a reusable workflow', () => {
+  it('checkReferences: third-party actions not pinned by SHA and ./ inside a reusable workflow', () => {
     expect(checkReferences(BAD)).toEqual([
-      'jobs.deploy.steps[0]: "actions/checkout" is not pinned to a version',
+      'jobs.deploy.steps[0]: "actions/checkout" is not pinned to a commit SHA',
+      'jobs.deploy.steps[1]: "aws-actions/configure-aws-credentials@v4" is not pinned to a commit SHA',
       `jobs.deploy.steps[2]: "./rolling-update" points at the caller's checkout inside a reusable workflow`,
+      'jobs.deploy.steps[7]: "actions/github-script@v7" is not pinned to a commit SHA',
+    ]);
+  });
+
+  it('checkPinComments: a tag, a SHA without its version, a SHA of another version', () => {
+    const sha = 'd23441a48e516b6c34aea4fa41551a30e30af803';
+    const text = [
+      '      - uses: actions/checkout@v4',
+      `      - uses: actions/checkout@${sha}`,
+      `      - uses: actions/checkout@${sha} # v4.2.0`,
+      `      - uses: actions/checkout@${'0'.repeat(40)} # v6.1.0`,
+      `      - uses: actions/checkout@${sha} # v6.1.0`,
+      '      - uses: adhoc-actions/adhoc-actions/rolling-update@v1',
+    ].join('\n');
+    expect(checkPinComments(text)).toEqual([
+      'line 1: actions/checkout@v4 is not pinned to a commit SHA',
+      `line 2: actions/checkout@${sha} has no "# vX.Y.Z" comment`,
+      `line 3: actions/checkout@${sha} is v6.1.0, the comment says v4.2.0`,
+      `line 4: actions/checkout@${'0'.repeat(40)} is not in THIRD_PARTY_ACTIONS`,
+    ]);
+  });
+
+  it('checkThirdPartyInputs: a with: key the pinned action does not declare', () => {
+    const step: Step = {
+      uses: 'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a',
+      with: { context: '.', 'cache-form': 'type=gha' },
+    };
+    expect(checkThirdPartyInputs([{ step, where: 's' }])).toEqual([
+      's: "cache-form" is not an input of docker/build-push-action v7.3.0',
     ]);
   });
 
@@ -145,17 +198,72 @@ jobs: {}
     ]);
   });
 
-  it('checkDeployConcurrency: a deploy job that can be cancelled half-way', () => {
+  it('checkDeployConcurrency: a deploy job that can be cancelled half-way, or dropped while it waits', () => {
     expect(checkDeployConcurrency(BAD)).toEqual(['jobs.deploy: deploys with cancel-in-progress not false']);
     const none = parseYaml<Workflow>('jobs: { d: { steps: [ { run: terraform destroy -auto-approve } ] } }');
     expect(checkDeployConcurrency(none)).toEqual(['jobs.d: deploys without a concurrency group']);
+    // The old setting: one pending run per group, replaced (cancelled) by the next one.
+    const single = parseYaml<Workflow>(
+      'jobs: { d: { concurrency: { group: g, cancel-in-progress: false }, steps: [ { run: terraform destroy -auto-approve } ] } }',
+    );
+    expect(checkDeployConcurrency(single)).toEqual(['jobs.d: deploys without queue: max']);
+  });
+
+  it('checkTerraformSetup and checkLockTimeout: the old hashicorp step, ~1.9, no lock timeout', () => {
+    const old = parseYaml<Workflow>(`
+on:
+  workflow_call:
+    inputs:
+      terraform-version: { type: string, default: '~1.9' }
+jobs:
+  d:
+    steps:
+      - uses: hashicorp/setup-terraform@v3
+        with: { terraform_version: '1.9' }
+      - run: |
+          terraform init
+          terraform plan -out=tfplan
+          terraform apply -lock-timeout=10m tfplan
+  call:
+    uses: adhoc-actions/adhoc-actions/.github/workflows/ad-hoc-destroy.yml@v1
+`);
+    const called = parseYaml<Workflow>(
+      'on: { workflow_call: {} }\njobs: { x: { steps: [ { run: terraform destroy } ] } }',
+    );
+    expect(checkTerraformSetup(old, () => called)).toEqual([
+      `input terraform-version must default to '' (the version rule), not "~1.9"`,
+      'input lock-timeout must default to 10m, not undefined',
+      `jobs.d: runs Terraform without ${SETUP_TERRAFORM} and terraform-version: \${{ inputs.terraform-version }}`,
+      'jobs.d: installs Terraform with hashicorp/setup-terraform directly (no version rule)',
+      'jobs.call: does not pass terraform-version to ad-hoc-destroy.yml',
+      'jobs.call: does not pass lock-timeout to ad-hoc-destroy.yml',
+    ]);
+    expect(checkLockTimeout(old)).toEqual([
+      'jobs.d.steps[1]: no -lock-timeout in "terraform init"',
+      'jobs.d.steps[1]: no -lock-timeout in "terraform plan -out=tfplan"',
+    ]);
   });
 });
 
 describe('actionlint', () => {
   let lint: Linter;
   beforeAll(async () => {
-    lint = await loadActionlint();
+    lint = withoutStaleDiagnostics(await loadActionlint());
+  });
+
+  it('accepts concurrency queue: max (newer than actionlint) and still reports other unknown keys', async () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    concurrency: { group: g, cancel-in-progress: false, queue: max, bogus: 1 }',
+      '    steps:',
+      '      - run: echo hi',
+      '',
+    ].join('\n');
+    const messages = (await lint(text, `${WORKFLOWS_DIR}/q.yml`)).map((p) => p.message);
+    expect(messages).toEqual([expect.stringContaining('unexpected key "bogus"')]);
   });
 
   it('reports problems in a bad workflow', async () => {
@@ -201,6 +309,23 @@ describe('workflow files', () => {
 
   describe.each(allFiles)('%s', (file) => {
     const wf = readYaml<Workflow>(join(root, file));
+    const text = readFileSync(join(root, file), 'utf8');
+
+    it('pins every third-party action by commit SHA with its version in a comment', () => {
+      expect(checkPinComments(text)).toEqual([]);
+    });
+
+    it('passes third-party actions only inputs they declare at the pinned commit', () => {
+      expect(checkThirdPartyInputs(stepsWithWhere(wf))).toEqual([]);
+    });
+
+    it('installs Terraform by the version rule and passes terraform-version and lock-timeout on', () => {
+      expect(checkTerraformSetup(wf, loadWorkflow)).toEqual([]);
+    });
+
+    it('waits for the state lock in every Terraform command that takes it', () => {
+      expect(checkLockTimeout(wf)).toEqual([]);
+    });
 
     it("passes only declared inputs to this repository's actions, and every required one", () => {
       expect(checkActionInputs(wf, loadAction)).toEqual([]);
@@ -229,5 +354,514 @@ describe('workflow files', () => {
     it('never cancels a deploy half-way', () => {
       expect(checkDeployConcurrency(wf)).toEqual([]);
     });
+  });
+});
+
+const wfFile = (name: string): Workflow => {
+  const wf = loadWorkflow(name);
+  if (!wf) throw new Error(`${WORKFLOWS_DIR}/${name} is missing`);
+  return wf;
+};
+const inputsOf = (wf: Workflow) =>
+  (wf.on?.workflow_call as { inputs?: Record<string, { default?: unknown }> } | undefined)?.inputs ?? {};
+const scriptOf = (step: Step): string => {
+  if (typeof step.run !== 'string') throw new Error(`step ${step.id ?? step.name} has no run:`);
+  return step.run;
+};
+const HEX64 = 'ab'.repeat(32);
+
+describe('composite actions of the workflows (.github/actions)', () => {
+  it('exist: setup-terraform and check-environment', () => {
+    expect(compositeFiles).toEqual([
+      `${ACTIONS_DIR}/check-environment/action.yml`,
+      `${ACTIONS_DIR}/setup-terraform/action.yml`,
+    ]);
+  });
+
+  it.each(compositeFiles)(
+    '%s pins third-party actions by SHA with their version and known inputs',
+    (file) => {
+      expect(checkPinComments(readFileSync(join(root, file), 'utf8'))).toEqual([]);
+      const meta = readYaml<{ runs: { steps: Step[] } }>(join(root, file));
+      const steps = meta.runs.steps.map((step, i) => ({ step, where: `runs.steps[${i}]` }));
+      expect(checkThirdPartyInputs(steps)).toEqual([]);
+    },
+  );
+});
+
+/**
+ * Runs the one `run:` step of a composite action of ours as the runner would: its `env:` is
+ * filled from the given inputs (or their defaults), so the wiring input → env → script is tested.
+ */
+const runComposite = (name: string, inputs: Record<string, string>) => {
+  type Meta = { inputs?: Record<string, { default?: string }>; runs: { steps: Step[] } };
+  const meta = readYaml<Meta>(join(root, ACTIONS_DIR, name, 'action.yml'));
+  for (const input of Object.keys(inputs)) {
+    if (!meta.inputs?.[input]) throw new Error(`${name} has no input ${input}`);
+  }
+  const step = meta.runs.steps.find((s) => typeof s.run === 'string') ?? {};
+  const env = Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([key, value]) => {
+      const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(String(value))?.[1] ?? '';
+      if (!meta.inputs?.[input]) throw new Error(`${name}: env ${key} is not one of its inputs`);
+      return [key, inputs[input] ?? meta.inputs[input]?.default ?? ''];
+    }),
+  );
+  return runScript(scriptOf(step), { GITHUB_ACTION_PATH: join(root, ACTIONS_DIR, name), ...env });
+};
+
+describe('Terraform version: one rule for every workflow that runs Terraform', () => {
+  const script = join(root, ACTIONS_DIR, 'setup-terraform/terraform-version.sh');
+  const DEFAULT = /^DEFAULT='([^']+)'$/m.exec(readFileSync(script, 'utf8'))?.[1] ?? '';
+  // The action's own step, with the env its inputs set.
+  const resolve = (override: string, files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-root-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return runComposite('setup-terraform', { 'terraform-version': override, 'working-directory': dir });
+  };
+
+  it('the input wins, then .terraform-version, then required_version (as an npm range), then the default', () => {
+    const tf = { 'versions.tf': 'terraform {\n  required_version = "~> 1.10, != 1.10.1"\n}\n' };
+    expect(resolve('1.12.2', { ...tf, '.terraform-version': '1.11.4\n' }).outputs.version).toBe('1.12.2');
+    expect(resolve('', { ...tf, '.terraform-version': '1.11.4\n' }).outputs).toMatchObject({
+      version: '1.11.4',
+      source: expect.stringContaining('.terraform-version'),
+    });
+    // Terraform's "~> 1.10" is 1.x from 1.10; npm's "~1.10" would be 1.10.x only.
+    expect(resolve('', tf).outputs.version).toBe('>=1.10.0 <2.0.0');
+    expect(resolve('', { 'main.tf': 'terraform { required_version = "~> 1.10.2" }' }).outputs.version).toBe(
+      '>=1.10.2 <1.11.0',
+    );
+    expect(resolve('', { 'main.tf': 'resource "x" "y" {}' }).outputs).toEqual({
+      version: DEFAULT,
+      source: 'default',
+    });
+  });
+
+  it('a constraint it cannot read fails in one line naming it', () => {
+    const run = resolve('', { 'main.tf': 'terraform { required_version = "1.x" }' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^::error::required_version part "1\.x" in .* is not a Terraform version constraint$/,
+      ),
+    ]);
+  });
+
+  // Everything the examples (and the workflows themselves) make Terraform do.
+  const tfFiles = (dir: string): string[] =>
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.tf'))
+      .map((f) => `${dir}/${f}`);
+  const scanned = [...tfFiles('terraform/examples'), ...tfFiles('terraform/modules'), ...allFiles].map(
+    (path) => ({
+      path,
+      text: readFileSync(join(root, path), 'utf8'),
+    }),
+  );
+  const uses = scanTerraformFeatures(scanned);
+
+  it('the scan finds the features the examples use (use_lockfile in every caller backend-config)', () => {
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        { feature: 'use_lockfile (S3 state locking)', min: '1.10.0', file: `${EXAMPLES_DIR}/preview.yml` },
+        expect.objectContaining({ feature: 'workspace select -or-create', min: '1.4.0' }),
+      ]),
+    );
+  });
+
+  it('the old default ~1.9 cannot run them: the check fails for it', () => {
+    expect(checkTerraformVersion('~1.9', uses)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^"~1\.9" may install 1\.9\.0, which cannot run use_lockfile/),
+      ]),
+    );
+    expect(checkTerraformVersion('1.3.10', uses)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('cannot run workspace select -or-create (needs 1.4.0'),
+      ]),
+    );
+  });
+
+  it(`the default (${DEFAULT}) runs every one of them`, () => {
+    expect(DEFAULT).not.toBe('');
+    expect(checkTerraformVersion(DEFAULT, uses)).toEqual([]);
+  });
+
+  it.each(['ad-hoc-deploy.yml', 'ad-hoc-destroy.yml', 'terraform.yml', 'preview.yml', 'janitor.yml'])(
+    '%s: terraform-version defaults to the rule, and lock-timeout to 10m',
+    (name) => {
+      const inputs = inputsOf(wfFile(name));
+      expect(inputs['terraform-version']?.default).toBe('');
+      expect(inputs['lock-timeout']?.default).toBe('10m');
+      expect(checkTerraformSetup(wfFile(name), loadWorkflow)).toEqual([]);
+    },
+  );
+});
+
+describe('terraform.yml plan artifacts', () => {
+  const wf = wfFile('terraform.yml');
+
+  it('two calls with identical inputs in one run get different artifact names', () => {
+    const step = stepOf(wf, 'plan', 'artifact');
+    const env = { WORKSPACE: '', RUN_ATTEMPT: '1' };
+    const a = runScript(scriptOf(step), env).outputs.name;
+    const b = runScript(scriptOf(step), env).outputs.name;
+    expect(a).toMatch(/^tfplan-default-1-[0-9a-f]{12}$/);
+    expect(b).toMatch(/^tfplan-default-1-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('the plan job uploads under that name and the apply job downloads the same one', () => {
+    const plan = wf.jobs?.plan;
+    const upload = plan?.steps?.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with?.name).toBe('${{ steps.artifact.outputs.name }}');
+    expect((plan as { outputs?: Record<string, string> }).outputs?.artifact).toBe(
+      '${{ steps.artifact.outputs.name }}',
+    );
+    const download = wf.jobs?.apply?.steps?.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(download?.with?.name).toBe('${{ needs.plan.outputs.artifact }}');
+  });
+
+  it('the job summary lists the resource changes, never the plan values', () => {
+    const planJson = JSON.stringify({
+      resource_changes: [
+        {
+          address: 'aws_ssm_parameter.db',
+          change: { actions: ['update'], after: { value: 'hunter2-secret' } },
+        },
+        { address: 'aws_ecs_service.web["<b>"]', change: { actions: ['delete', 'create'] } },
+        { address: 'aws_s3_bucket.logs', change: { actions: ['no-op'] } },
+      ],
+    });
+    const run = runScript(
+      scriptOf(stepOf(wf, 'plan', 'plan')),
+      { VAR_FILE: '', WORKSPACE: '', LOCK_TIMEOUT: '10m' },
+      {
+        terraform: `case "$1" in plan) exit 2 ;; show) echo '${planJson}' ;; esac`,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs['has-changes']).toBe('true');
+    expect(run.calls[0]).toBe('terraform plan -lock-timeout=10m -out=tfplan -detailed-exitcode');
+    expect(run.summary).toContain('| update | `aws_ssm_parameter.db` |');
+    expect(run.summary).toContain('| delete + create | `aws_ecs_service.web["&lt;b&gt;"]` |');
+    expect(run.summary).not.toContain('hunter2');
+    expect(run.summary).not.toContain('aws_s3_bucket.logs');
+  });
+});
+
+describe('build once, promote by digest', () => {
+  const build = wfFile('build.yml');
+
+  it('build.yml builds backend and frontend with build-push-action through an OIDC ECR login, with a build cache', () => {
+    const outputs = (build.on?.workflow_call as { outputs?: Record<string, unknown> }).outputs ?? {};
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['backend-digest', 'backend-image', 'frontend-digest', 'frontend-image']),
+    );
+    const steps = build.jobs?.build?.steps ?? [];
+    expect(steps.some((s) => s.uses?.startsWith('aws-actions/amazon-ecr-login@'))).toBe(true);
+    expect(build.jobs?.build?.permissions).toMatchObject({ 'id-token': 'write' });
+    const builds = steps.filter((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(builds.map((s) => s.id)).toEqual(['backend', 'frontend']);
+    for (const s of builds) {
+      expect(s.with).toMatchObject({
+        push: true,
+        provenance: false,
+        'cache-from': expect.stringContaining('type=gha'),
+      });
+    }
+  });
+
+  it('a commit already built is not pushed again: its digest is reused (immutable tags)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'build-'));
+    const git = (args: string) =>
+      runScript(
+        `git ${args}`,
+        {
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@b',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@b',
+        },
+        {},
+        repo,
+      );
+    git('init -q');
+    git('commit -q --allow-empty -m x');
+    const sha = git('rev-parse HEAD').stdout.trim();
+    const run = runScript(
+      scriptOf(stepOf(build, 'build', 'names')),
+      {
+        REGISTRY: '1.dkr.ecr.us-east-1.amazonaws.com',
+        BACKEND_REPOSITORY: 'backend',
+        FRONTEND_REPOSITORY: 'frontend',
+        PR_NUMBER: '12',
+      },
+      {
+        aws: `if [[ "$*" == *"repository-name backend"* ]]; then echo "sha256:${HEX64}"; else echo None; fi`,
+      },
+      repo,
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      tag: `sha-${sha}`,
+      'backend-existing': `sha256:${HEX64}`,
+      'frontend-existing': '',
+      'frontend-tags': `1.dkr.ecr.us-east-1.amazonaws.com/frontend:sha-${sha}\n1.dkr.ecr.us-east-1.amazonaws.com/frontend:pr-12-${sha.slice(0, 12)}`,
+    });
+    expect(run.calls).toContain(
+      `aws ecr describe-images --repository-name backend --image-ids imageTag=sha-${sha} --query imageDetails[0].imageDigest --output text`,
+    );
+  });
+
+  it('outputs the digest and the full repo@sha256 reference, or fails in one line without a digest', () => {
+    const step = scriptOf(stepOf(build, 'build', 'digests'));
+    const env = {
+      REGISTRY: 'r.example',
+      BACKEND_REPOSITORY: 'backend',
+      FRONTEND_REPOSITORY: '',
+      TAG: 'sha-1',
+      FRONTEND_DIGEST: '',
+    };
+    const ok = runScript(step, { ...env, BACKEND_DIGEST: `sha256:${HEX64}` });
+    expect(ok.outputs).toEqual({
+      'backend-digest': `sha256:${HEX64}`,
+      'backend-image': `r.example/backend@sha256:${HEX64}`,
+    });
+    const bad = runScript(step, { ...env, BACKEND_DIGEST: '' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim()).toBe('::error::no digest for the backend image backend:sha-1');
+  });
+
+  // Where the deploy workflows' image inputs must arrive: register-task-definition, or the
+  // reusable workflow that calls it.
+  it.each([
+    ['app-update.yml', 'deploy'],
+    ['ad-hoc-deploy.yml', 'deploy'],
+  ])(
+    '%s registers task definitions pinned to the image given (tag or digest), and checks it first',
+    (name, job) => {
+      const steps = wfFile(name).jobs?.[job]?.steps ?? [];
+      const register = steps.filter(
+        (s) => s.uses === 'adhoc-actions/adhoc-actions/register-task-definition@v1',
+      );
+      expect(register.map((s) => s.with?.['image-tag'])).toEqual([
+        '${{ inputs.image-tag }}',
+        '${{ inputs.frontend-image-tag }}',
+      ]);
+      const check = steps[0];
+      expect(check?.uses).toBe('adhoc-actions/adhoc-actions/.github/actions/check-environment@v1');
+      expect(check?.with?.['image-tags']).toBe('${{ inputs.image-tag }}\n${{ inputs.frontend-image-tag }}\n');
+    },
+  );
+
+  it.each([
+    ['preview.yml', 'deploy'],
+    ['production-deploy.yml', 'deploy'],
+  ])('%s passes the image (tag or digest) through unchanged', (name, job) => {
+    expect(wfFile(name).jobs?.[job]?.with).toMatchObject({
+      'image-tag': '${{ inputs.image-tag }}',
+      'frontend-image-tag': '${{ inputs.frontend-image-tag }}',
+    });
+  });
+
+  it('ad-hoc-deploy gives Terraform the image only as a creation-time variable and applies only changes', () => {
+    const step = scriptOf(stepOf(wfFile('ad-hoc-deploy.yml'), 'deploy', 'terraform plan + apply'));
+    const env = {
+      ENV_NAME: 'feature-a',
+      VAR_FILE: 'a.tfvars',
+      IMAGE_TAG: `sha256:${HEX64}`,
+      IMAGE_TAG_VARIABLE: 'backend_image_tag',
+      FRONTEND_IMAGE_TAG: '',
+      FRONTEND_IMAGE_TAG_VARIABLE: 'frontend_image_tag',
+      LOCK_TIMEOUT: '10m',
+    };
+    const cwd = mkdtempSync(join(tmpdir(), 'adhoc-'));
+    writeFileSync(join(cwd, 'a.tfvars'), '');
+    // An app deploy: the plan has no changes (the root ignores image changes) → no apply.
+    const same = runScript(step, env, { terraform: 'exit 0' }, cwd);
+    expect(same.code).toBe(0);
+    expect(same.calls).toEqual([
+      `terraform plan -lock-timeout=10m -var-file=a.tfvars -var backend_image_tag=sha256:${HEX64} -out=tfplan -detailed-exitcode`,
+    ]);
+    const changed = runScript(step, env, { terraform: '[[ "$1" == plan ]] && exit 2; exit 0' }, cwd);
+    expect(changed.calls[1]).toBe('terraform apply -lock-timeout=10m tfplan');
+  });
+
+  it('the example callers build, then deploy previews, staging and production from the built digest', () => {
+    const calls = exampleFiles.flatMap((file) =>
+      Object.entries(readYaml<Workflow>(join(root, file)).jobs ?? {}).map(([job, j]) => ({ file, job, j })),
+    );
+    const deploys = calls.filter(
+      ({ j }) =>
+        /\/(preview|ad-hoc-deploy|production-deploy)\.yml@v1$/.test(j.uses ?? '') && j.with?.destroy !== true,
+    );
+    expect(deploys.map(({ file, job }) => `${file}:${job}`)).toEqual([
+      `${EXAMPLES_DIR}/ad-hoc.yml:deploy`,
+      `${EXAMPLES_DIR}/preview.yml:deploy`,
+      `${EXAMPLES_DIR}/production.yml:staging`,
+      `${EXAMPLES_DIR}/production.yml:production`,
+    ]);
+    for (const { j } of deploys) {
+      expect([j.needs].flat()).toContain('build');
+      expect(String(j.with?.['image-tag'])).toContain('needs.build.outputs.backend-digest');
+    }
+    const production = calls.find(({ job }) => job === 'production')?.j;
+    expect(production?.with?.['image-tag']).toBe('${{ needs.build.outputs.backend-digest }}');
+  });
+});
+
+describe('check-environment: names, protected environments, image references', () => {
+  // protected-environments keeps its default: prod production default.
+  const check = (
+    inputs: Partial<Record<'environment' | 'github-environment' | 'operation' | 'image-tags', string>>,
+  ) => runComposite('check-environment', { environment: 'feature-a', ...inputs });
+  const error = (run: ReturnType<typeof check>) => {
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    return run.stdout.trim();
+  };
+
+  it('a prod-like name deploys only from a job in a GitHub environment, and is never destroyed', () => {
+    for (const name of ['prod', 'production', 'default']) {
+      expect(error(check({ environment: name }))).toMatch(
+        new RegExp(
+          `^::error::environment ${name} is protected \\(protected-environments\\): set github-environment`,
+        ),
+      );
+      expect(check({ environment: name, 'github-environment': 'production' }).code).toBe(0);
+      expect(
+        error(check({ environment: name, 'github-environment': 'production', operation: 'destroy' })),
+      ).toContain('never destroyed');
+    }
+    expect(check({ environment: 'feature-a' }).code).toBe(0);
+  });
+
+  it('bad names and image references fail in one line naming the input, even with a newline', () => {
+    expect(error(check({ environment: 'x\n::error::injected' }))).toMatch(
+      /^::error::environment .* must be 2-20/,
+    );
+    expect(error(check({ 'image-tags': 'sha256:abc' }))).toBe(
+      '::error::image-tag sha256:abc must be an image tag or a digest sha256:<64 hex>',
+    );
+    expect(error(check({ 'image-tags': 'bad tag' }))).toContain('::error::image-tag');
+    expect(check({ 'image-tags': `sha256:${HEX64}\nsha-0123abc\n` }).code).toBe(0);
+  });
+
+  it.each(['ad-hoc-deploy.yml', 'app-update.yml'])(
+    '%s: the job runs in github-environment and checks protected-environments (default prod production default)',
+    (name) => {
+      const wf = wfFile(name);
+      expect(inputsOf(wf)['protected-environments']?.default).toBe('prod production default');
+      expect(inputsOf(wf)['github-environment']?.default).toBe('');
+      expect(wf.jobs?.deploy?.environment).toBe('${{ inputs.github-environment }}');
+      expect(wf.jobs?.deploy?.steps?.[0]?.with).toMatchObject({
+        'github-environment': '${{ inputs.github-environment }}',
+        'protected-environments': '${{ inputs.protected-environments }}',
+      });
+    },
+  );
+
+  it('ad-hoc-destroy never destroys prod, production or default, whatever the caller passes', () => {
+    const wf = wfFile('ad-hoc-destroy.yml');
+    expect(wf.jobs?.destroy?.steps?.[0]?.with).toMatchObject({
+      'protected-environments': 'prod production default ${{ inputs.protected-environments }}',
+      operation: 'destroy',
+    });
+    const run = check({ environment: 'prod', 'github-environment': 'production', operation: 'destroy' });
+    expect(run.code).toBe(1);
+  });
+
+  it('production-deploy runs app-update in the production GitHub environment by default', () => {
+    const wf = wfFile('production-deploy.yml');
+    expect(inputsOf(wf)['github-environment']?.default).toBe('production');
+    // Its own target is protected whatever the list says: github-environment '' is refused.
+    expect(wf.jobs?.deploy?.with).toMatchObject({
+      'github-environment': '${{ inputs.github-environment }}',
+      'protected-environments': '${{ inputs.environment }} ${{ inputs.protected-environments }}',
+    });
+    const run = check({ environment: 'live', 'github-environment': '' });
+    expect(run.code).toBe(0); // not protected by default…
+    const protectedRun = runComposite('check-environment', {
+      environment: 'live',
+      'protected-environments': 'live ',
+    });
+    expect(protectedRun.stdout).toContain('::error::environment live is protected'); // …but as production-deploy passes it
+  });
+});
+
+describe('concurrency without loss', () => {
+  const destroy = wfFile('ad-hoc-destroy.yml');
+  const age = scriptOf(stepOf(destroy, 'destroy', 'age'));
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
+  const recheck = (env: Record<string, string>, modified = hoursAgo(1)) =>
+    runScript(
+      age,
+      {
+        EXISTS: 'true',
+        ENV_NAME: 'pr-7',
+        BACKEND_CONFIG: 'bucket=state\nkey=adhoc/terraform.tfstate\nuse_lockfile=true',
+        MIN_AGE_HOURS: '72',
+        ...env,
+      },
+      { aws: `echo "${modified}"` },
+    );
+
+  it('ad-hoc-destroy re-checks the age right before destroying: a state changed since the scan is kept', () => {
+    const fresh = recheck({});
+    expect(fresh.outputs.destroy).toBe('false');
+    expect(fresh.calls).toEqual([
+      'aws s3api head-object --bucket state --key env:/pr-7/adhoc/terraform.tfstate --query LastModified --output text',
+    ]);
+    expect(recheck({}, hoursAgo(80)).outputs.destroy).toBe('true');
+    // By hand (no min age) it destroys without asking; a missing workspace is never destroyed.
+    expect(recheck({ MIN_AGE_HOURS: '0' }).outputs.destroy).toBe('true');
+    expect(recheck({ EXISTS: 'false' }).outputs.destroy).toBe('false');
+  });
+
+  it('every destroying step waits for that decision', () => {
+    const steps = destroy.jobs?.destroy?.steps ?? [];
+    const destroying = steps.filter((s) => /terraform (destroy|workspace delete)/.test(s.run ?? ''));
+    expect(destroying).toHaveLength(2);
+    for (const s of destroying) expect((s as { if?: string }).if).toBe("steps.age.outputs.destroy == 'true'");
+  });
+
+  it('the janitor passes its TTL as the minimum age', () => {
+    expect(wfFile('janitor.yml').jobs?.destroy?.with?.['min-age-hours']).toBe('${{ inputs.ttl-hours }}');
+  });
+
+  it('deploys and destroys of one environment share one queue', () => {
+    const group = (name: string, job: string) => {
+      const c = wfFile(name).jobs?.[job]?.concurrency;
+      return typeof c === 'object' ? { group: c.group, queue: c.queue } : c;
+    };
+    const expected = { group: 'adhoc-actions-env-${{ inputs.environment }}', queue: 'max' };
+    expect(group('ad-hoc-deploy.yml', 'deploy')).toEqual(expected);
+    expect(group('ad-hoc-destroy.yml', 'destroy')).toEqual(expected);
+    expect(group('app-update.yml', 'deploy')).toEqual(expected);
+  });
+});
+
+describe('supply chain', () => {
+  it('Dependabot keeps the GitHub Actions pins and the npm dependencies current', () => {
+    const config = readYaml<{
+      updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
+    }>(join(root, '.github/dependabot.yml'));
+    expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    const actions = config.updates.find((u) => u['package-ecosystem'] === 'github-actions');
+    // Dependabot reads .github/workflows from `/`; a composite action only when its directory is listed.
+    const needed = compositeFiles
+      .filter((file) =>
+        /uses:\s*(?!adhoc-actions\/)[\w.-]+\/[\w.-]+@/.test(readFileSync(join(root, file), 'utf8')),
+      )
+      .map((file) => `/${file.replace(/\/action\.yml$/, '')}`);
+    expect(needed).toEqual(['/.github/actions/setup-terraform']);
+    expect(actions?.directories).toEqual(expect.arrayContaining(['/', ...needed]));
+  });
+
+  it('THIRD_PARTY_ACTIONS lists only commit SHAs', () => {
+    for (const key of Object.keys(THIRD_PARTY_ACTIONS))
+      expect(key).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
   });
 });

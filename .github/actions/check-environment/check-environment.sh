@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy), IMAGE_TAGS from the
+# environment; on a problem prints one ::error:: line naming the input and exits 1.
+set -euo pipefail
+
+fail() {
+  # One line, whatever the value holds.
+  echo "::error::${1//$'\n'/ }"
+  exit 1
+}
+shown() { printf '%q' "${1:0:40}"; }
+
+if [[ ! "$ENV_NAME" =~ ^[a-z][a-z0-9-]{0,18}[a-z0-9]$ || "$ENV_NAME" == *--* ]]; then
+  fail "environment $(shown "$ENV_NAME") must be 2-20 characters of lowercase letters, digits and single hyphens, starting with a letter"
+fi
+
+is_protected=false
+read -ra protected_names <<< "${PROTECTED//$'\n'/ }"
+for name in "${protected_names[@]}"; do
+  if [[ "${name,,}" == "$ENV_NAME" ]]; then is_protected=true; fi
+done
+if [[ "$is_protected" == true ]]; then
+  if [[ "$OPERATION" == destroy ]]; then
+    fail "environment $ENV_NAME is protected (protected-environments): it is never destroyed by this workflow"
+  fi
+  # The job's environment: is this input, so an empty one means no reviewers and no
+  # environment-scoped OIDC subject stand between a branch push and this environment.
+  if [[ -z "$GH_ENVIRONMENT" ]]; then
+    fail "environment $ENV_NAME is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers"
+  fi
+fi
+
+while IFS= read -r ref; do
+  ref="${ref#"${ref%%[![:space:]]*}"}"
+  ref="${ref%"${ref##*[![:space:]]}"}"
+  [[ -z "$ref" ]] && continue
+  # An ECR tag (1-128 of [A-Za-z0-9._-], not starting with . or -) or an image digest.
+  if [[ ! "$ref" =~ ^sha256:[0-9a-f]{64}$ && ! "$ref" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ ]]; then
+    fail "image-tag $(shown "$ref") must be an image tag or a digest sha256:<64 hex>"
+  fi
+done <<< "$IMAGE_TAGS"
+echo "environment $ENV_NAME: ok"
