@@ -192,8 +192,13 @@ const WRITE_SCOPES_NEEDING_REASON: Record<string, (j: Job) => boolean> = {
   'id-token': (j) =>
     !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
   'pull-requests': (j) =>
-    !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('actions/github-script@')),
+    !!j.uses ||
+    (j.steps ?? []).some(
+      (s) => s.uses?.startsWith('actions/github-script@') || /\bgh pr\b/.test(s.run ?? ''),
+    ),
   deployments: (j) => !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('actions/github-script@')),
+  // The release job pushes tags and the release branch and publishes the GitHub release.
+  contents: (j) => (j.steps ?? []).some((s) => /\bgit push\b|\bgh release\b/.test(s.run ?? '')),
 };
 
 /**
