@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * Our actions as users reference them: `<owner>/adhoc-actions/<action>@v1`, and the composite
- * helpers of the workflows: `<owner>/adhoc-actions/.github/actions/<name>@v1`.
+ * Our actions as users reference them: `<owner>/adhoc-actions/<action>@vX.Y.Z`, and the composite
+ * helpers of the workflows: `<owner>/adhoc-actions/.github/actions/<name>@vX.Y.Z` — always the
+ * release this checkout becomes (package.json's version), so a pinned workflow runs its own release.
  */
 export const OWNER_REPO = 'adhoc-actions/adhoc-actions';
-const ACTION_RE = new RegExp(`^${OWNER_REPO}/((?:\\.github/actions/)?[a-z0-9-]+)@v1$`);
-const OWN_RE = new RegExp(`^${OWNER_REPO}/.+@v1$`);
-const REUSABLE_RE = new RegExp(`^${OWNER_REPO}/\\.github/workflows/([a-z0-9-]+\\.ya?ml)@v1$`);
+export const RELEASE = `v${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
+const AT_RELEASE = `@${RELEASE.replace(/\./g, '\\.')}$`;
+const ACTION_RE = new RegExp(`^${OWNER_REPO}/((?:\\.github/actions/)?[a-z0-9-]+)${AT_RELEASE}`);
+const OWN_RE = new RegExp(`^${OWNER_REPO}/.+${AT_RELEASE}`);
+const REUSABLE_RE = new RegExp(`^${OWNER_REPO}/\\.github/workflows/([a-z0-9-]+\\.ya?ml)${AT_RELEASE}`);
 
 type Dict = Record<string, unknown>;
 export type Step = { uses?: string; run?: string; with?: Dict; env?: Dict; id?: string; name?: string };
@@ -165,7 +168,7 @@ export function checkNoExpressionsInScripts(wf: Workflow): string[] {
 /**
  * Reusable workflows never use `./` (it would resolve in the caller's checkout), and every
  * third-party action is pinned to a full commit SHA (a tag can be moved to other code). Our own
- * `adhoc-actions/adhoc-actions/...@v1` references are exempt for now.
+ * `adhoc-actions/adhoc-actions/...` references name this release exactly (see RELEASE).
  */
 export function checkReferences(wf: Workflow): string[] {
   const problems: string[] = [];
@@ -253,7 +256,7 @@ export function checkDeployConcurrency(wf: Workflow): string[] {
     const deploys = (j.steps ?? []).some(
       (s) =>
         (typeof s.run === 'string' && DEPLOYING.test(s.run)) ||
-        DEPLOY_ACTIONS.some((a) => s.uses === `${OWNER_REPO}/${a}@v1`),
+        DEPLOY_ACTIONS.some((a) => s.uses === `${OWNER_REPO}/${a}@${RELEASE}`),
     );
     if (!deploys) continue;
     const c = j.concurrency;
@@ -413,7 +416,7 @@ export function stepsWithWhere(wf: Workflow): { step: Step; where: string }[] {
 // ---------------------------------------------------------------------------------------------
 // Terraform: one version rule, -lock-timeout on every command that locks.
 
-export const SETUP_TERRAFORM = `${OWNER_REPO}/.github/actions/setup-terraform@v1`;
+export const SETUP_TERRAFORM = `${OWNER_REPO}/.github/actions/setup-terraform@${RELEASE}`;
 const TERRAFORM_RUN = /\bterraform\s+(init|plan|apply|destroy|workspace|output|show)\b/;
 /**
  * Commands that take the state lock (init only when it migrates state, but it accepts the flag),

@@ -12,6 +12,7 @@ import {
   type Linter,
   type Workflow,
   type Step,
+  RELEASE,
   SETUP_TERRAFORM,
   THIRD_PARTY_ACTIONS,
   checkActionInputs,
@@ -86,16 +87,16 @@ jobs:
       - uses: actions/checkout
       - uses: aws-actions/configure-aws-credentials@v4
       - uses: ./rolling-update
-      - uses: adhoc-actions/adhoc-actions/rolling-update@v1
+      - uses: adhoc-actions/adhoc-actions/rolling-update@${RELEASE}
         with: { cluster: c, no-such-input: x }
-      - uses: adhoc-actions/adhoc-actions/no-such-action@v1
+      - uses: adhoc-actions/adhoc-actions/no-such-action@${RELEASE}
       - run: echo "\${{ inputs.environment }}"
       - run: terraform apply tfplan
       - uses: actions/github-script@v7
         with:
           script: core.info('\${{ github.event.pull_request.title }}')
   call:
-    uses: adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@v1
+    uses: adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@${RELEASE}
     with: { environment: x, bogus: 1 }
     secrets: { NOT_DECLARED: x }
 `);
@@ -170,7 +171,7 @@ jobs: {}
       `      - uses: actions/checkout@${sha} # v4.2.0`,
       `      - uses: actions/checkout@${'0'.repeat(40)} # v6.1.0`,
       `      - uses: actions/checkout@${sha} # v6.1.0`,
-      '      - uses: adhoc-actions/adhoc-actions/rolling-update@v1',
+      `      - uses: adhoc-actions/adhoc-actions/rolling-update@${RELEASE}`,
     ].join('\n');
     expect(checkPinComments(text)).toEqual([
       'line 1: actions/checkout@v4 is not pinned to a commit SHA',
@@ -225,7 +226,7 @@ jobs:
           terraform plan -out=tfplan
           terraform apply -lock-timeout=10m tfplan
   call:
-    uses: adhoc-actions/adhoc-actions/.github/workflows/ad-hoc-destroy.yml@v1
+    uses: adhoc-actions/adhoc-actions/.github/workflows/ad-hoc-destroy.yml@${RELEASE}
 `);
     const called = parseYaml<Workflow>(
       'on: { workflow_call: {} }\njobs: { x: { steps: [ { run: terraform destroy } ] } }',
@@ -644,14 +645,14 @@ describe('build once, promote by digest', () => {
     (name, job) => {
       const steps = wfFile(name).jobs?.[job]?.steps ?? [];
       const register = steps.filter(
-        (s) => s.uses === 'adhoc-actions/adhoc-actions/register-task-definition@v1',
+        (s) => s.uses === `adhoc-actions/adhoc-actions/register-task-definition@${RELEASE}`,
       );
       expect(register.map((s) => s.with?.['image-tag'])).toEqual([
         '${{ inputs.image-tag }}',
         '${{ inputs.frontend-image-tag }}',
       ]);
       const check = steps[0];
-      expect(check?.uses).toBe('adhoc-actions/adhoc-actions/.github/actions/check-environment@v1');
+      expect(check?.uses).toBe(`adhoc-actions/adhoc-actions/.github/actions/check-environment@${RELEASE}`);
       expect(check?.with?.['image-tags']).toBe('${{ inputs.image-tag }}\n${{ inputs.frontend-image-tag }}\n');
     },
   );
@@ -695,7 +696,8 @@ describe('build once, promote by digest', () => {
     );
     const deploys = calls.filter(
       ({ j }) =>
-        /\/(preview|ad-hoc-deploy|production-deploy)\.yml@v1$/.test(j.uses ?? '') && j.with?.destroy !== true,
+        j.uses?.match(/\/(preview|ad-hoc-deploy|production-deploy)\.yml@(.+)$/)?.[2] === RELEASE &&
+        j.with?.destroy !== true,
     );
     expect(deploys.map(({ file, job }) => `${file}:${job}`)).toEqual([
       `${EXAMPLES_DIR}/ad-hoc.yml:deploy`,
