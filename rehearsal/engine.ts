@@ -108,7 +108,8 @@ export function callInputs(
     let value: Json | undefined = given[name];
     if (value === undefined) {
       if (config.required) throw new Error(`${workflow.file}: input ${name} is required`);
-      const fallback = config.default;
+      // The converter drops what it has no InputType for (type: number): read the file's own.
+      const fallback = config.default ?? at(workflow.raw, 'on', 'workflow_call', 'inputs', name, 'default');
       value =
         fallback === undefined
           ? null
@@ -116,7 +117,8 @@ export function callInputs(
             ? evaluateToken(fallback, { contexts: { github }, status: 'success' })
             : fallback;
     }
-    inputs[name] = coerceInput(workflow.file, name, String(config.type), value);
+    const type = at(workflow.raw, 'on', 'workflow_call', 'inputs', name, 'type')?.toString() ?? 'string';
+    inputs[name] = coerceInput(workflow.file, name, type, value);
   }
   return inputs;
 }
@@ -441,7 +443,12 @@ async function runJob(
 function stepTitle(step: Step, scope: Scope): string {
   if (step.name) return asString(evaluateToken(step.name, scope));
   if ('uses' in step) return `Run ${step.uses.value}`;
-  if ('run' in step) return `Run ${step.run.toString().split('\n')[0]}`;
+  if ('run' in step) {
+    // An expression token's source is the text as written, ${{ }} included.
+    const text =
+      ('source' in step.run && typeof step.run.source === 'string' && step.run.source) || step.run.toString();
+    return `Run ${text.trim().split('\n')[0]}`;
+  }
   return step.id;
 }
 
