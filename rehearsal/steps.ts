@@ -235,6 +235,9 @@ async function runOwnAction(
   env: Record<string, string>,
   writer: ReturnType<typeof lineWriter>,
 ): Promise<{ ok: boolean; outputs: Record<string, string> }> {
+  // runAction runs the bundle with this process's Node; the runner runs node24 actions on Node 24.
+  if (Number(process.versions.node.split('.')[0]) !== 24)
+    throw new Error(`run the rehearsal on Node 24 (npm run puts it first on PATH), not ${process.version}`);
   const file = join(run.options.repoRoot, action, 'action.yml');
   if (!existsSync(file))
     throw new Error(`adhoc-actions/adhoc-actions/${action}: there is no ${action}/action.yml`);
