@@ -337,4 +337,29 @@ describe('ad-hoc-deploy.yml', () => {
     expect(message.text).toContain('Deployed feature-abc');
     expect(services.slack.messages).toHaveLength(2);
   });
+
+  test('a failing migration stops the rollout; the summary and Slack say it failed', async () => {
+    services.emulator.setTaskBehavior('feature-abc-migrate', {
+      startMs: 100,
+      logs: [
+        { afterMs: 50, message: 'django.db.utils.ProgrammingError: relation "blog_post" does not exist' },
+      ],
+      exitAfterMs: 200,
+      exitCode: 1,
+    });
+    const failing = deployOptions(join(dir, 'failing'), 'v3');
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), failing);
+    const log = failing.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(log).toContain('django.db.utils.ProgrammingError: relation "blog_post" does not exist');
+    expect(log).toMatch(/Rolling update\n\s+skipped/);
+    expect(await readFile(result.summaryFile, 'utf8')).toContain(
+      '### Ad hoc environment feature-abc: failure',
+    );
+    expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
+    // Nothing was rolled out: the services stay on the revisions of the last good deploy.
+    expect(
+      services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!.taskDefinition,
+    ).toMatch(/feature-abc-gunicorn:2$/);
+  });
 });
