@@ -10,6 +10,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
 
 const [command, workspace = 'default', ...args] = process.argv.slice(2);
 const root = process.env['REHEARSAL_ROOT']!;
@@ -99,66 +105,82 @@ async function main(): Promise<void> {
     assign_public_ip: true,
   };
 
-  if (existsSync(outputsFile)) {
-    // Terraform ignores task_definition changes on services: the actions own later revisions.
-    console.log(
-      `[rehearsal] terraform apply is a stand-in: workspace ${workspace} exists, no changes (services keep the revisions the actions registered)`,
-    );
-  } else {
-    console.log(
-      `[rehearsal] terraform apply is a stand-in: seeding the emulator with modules/environment for ${name}: cluster, ${components.length} task definition families, ${services.length} services`,
-    );
+  // Like terraform, compare with what exists (the emulator) and create only what is missing;
+  // existing services keep their task definition (the module ignores task_definition changes).
+  const ecs = new ECSClient({});
+  const created: string[] = [];
+  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  if (cluster.clusters?.[0]?.status !== 'ACTIVE') {
     await control('createCluster', name);
-    for (const c of components) {
-      const isBackend = backend.includes(c);
-      const image =
-        c === 'redis'
-          ? 'public.ecr.aws/docker/library/redis:7'
-          : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
-      await control(
-        'registerTaskDefinition',
-        {
-          family: families[c],
-          requiresCompatibilities: ['FARGATE'],
-          networkMode: 'awsvpc',
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [
-            {
-              name: isBackend ? 'backend' : c,
-              image,
-              essential: true,
-              environment: [],
-              logConfiguration: {
-                logDriver: 'awslogs',
-                options: {
-                  'awslogs-group': `/ecs/${name}/${c}`,
-                  'awslogs-region': region,
-                  'awslogs-stream-prefix': c,
-                },
+    created.push(`aws_ecs_cluster.this  ${name}`);
+  }
+  for (const c of components) {
+    const exists = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: families[c] })).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    const isBackend = backend.includes(c);
+    const image =
+      c === 'redis'
+        ? 'public.ecr.aws/docker/library/redis:7'
+        : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
+    await control(
+      'registerTaskDefinition',
+      {
+        family: families[c],
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name: isBackend ? 'backend' : c,
+            image,
+            essential: true,
+            environment: [],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': `/ecs/${name}/${c}`,
+                'awslogs-region': region,
+                'awslogs-stream-prefix': c,
               },
             },
-          ],
-        },
-        [{ key: 'adhoc-actions:environment', value: name }],
-      );
-      console.log(`  + aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`);
-    }
-    for (const c of services) {
-      await control('createService', name, `${name}-${c}`, families[c], {
-        desiredCount: 1,
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: network.subnets,
-            securityGroups: network.security_groups,
-            assignPublicIp: 'ENABLED',
           },
-        },
-        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
-      });
-      console.log(`  + aws_ecs_service.this["${c}"]  ${name}-${c}`);
-    }
+        ],
+      },
+      [{ key: 'adhoc-actions:environment', value: name }],
+    );
+    created.push(`aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`);
   }
+  const existing = await ecs.send(
+    new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
+  );
+  const active = new Set(
+    (existing.services ?? []).filter((x) => x.status === 'ACTIVE').map((x) => x.serviceName),
+  );
+  for (const c of services) {
+    if (active.has(`${name}-${c}`)) continue;
+    await control('createService', name, `${name}-${c}`, families[c], {
+      desiredCount: 1,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: network.subnets,
+          securityGroups: network.security_groups,
+          assignPublicIp: 'ENABLED',
+        },
+      },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    created.push(`aws_ecs_service.this["${c}"]  ${name}-${c}`);
+  }
+  console.log(
+    created.length === 0
+      ? `[rehearsal] terraform apply is a stand-in: ${name} is in the emulator already, no changes (services keep the revisions the actions registered)`
+      : `[rehearsal] terraform apply is a stand-in: seeding the emulator with what modules/environment declares for ${name}:`,
+  );
+  for (const line of created) console.log(`  + ${line}`);
   const known: Record<string, unknown> = {
     cluster_name: name,
     service_names: Object.fromEntries(services.map((c) => [c, `${name}-${c}`])),

@@ -300,6 +300,7 @@ describe('ad-hoc-deploy.yml', () => {
     expect(created.conclusion).toBe('success');
     expect(created.outputs).toEqual({ url: 'https://feature-abc.example.com', cluster: 'feature-abc' });
     expect(createLog).toContain('[rehearsal] terraform apply is a stand-in: seeding the emulator');
+    expect(createLog).toContain('+ aws_ecs_service.this["gunicorn"]  feature-abc-gunicorn');
     expect(createLog).toContain('Success! The configuration is valid.');
     expect(createLog).toContain('Created database "feature_abc".');
     expect(createLog).not.toContain(services.secrets['DATABASE_OWNER_PASSWORD']);
@@ -322,7 +323,7 @@ describe('ad-hoc-deploy.yml', () => {
     const updateLog = update.lines.join('\n');
     expect(updated.conclusion).toBe('success');
     expect(updateLog).toMatch(/step \d+\/18: New step\n\s+hello-from-new-step/);
-    expect(updateLog).toContain('workspace feature-abc exists, no changes');
+    expect(updateLog).toContain('feature-abc is in the emulator already, no changes');
     expect(updateLog).toContain('Database "feature_abc" already existed.');
     const revisions = Object.fromEntries(
       services.emulator.services().map((s) => [s.serviceName, s.taskDefinition.split('/').pop()]),
