@@ -157,7 +157,7 @@ async function rehearseWorkflow(
   givenSecrets: Record<string, string>,
   indent: string,
 ): Promise<Omit<RehearsalResult, 'summaryFile' | 'annotations' | 'githubCalls'>> {
-  const print = (line: string) => run.options.print(indent + run.masker.apply(line));
+  const print = printer(run, indent);
   const workflow = await loadWorkflow(file);
   if (!workflow.template.events.workflow_call)
     throw new Error(`${file} is not a reusable workflow (no on: workflow_call)`);
@@ -176,7 +176,14 @@ async function rehearseWorkflow(
     const needs: Record<string, Json> = {};
     for (const need of job.needs ?? []) needs[need.value] = jobs[need.value]!;
     const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
-    const status = needResults.some((r) => r === 'failure') ? 'failure' : 'success';
+    // GitHub skips the dependents of a skipped job unless their if: says otherwise.
+    const status = needResults.includes('failure')
+      ? 'failure'
+      : needResults.includes('cancelled')
+        ? 'cancelled'
+        : needResults.includes('skipped')
+          ? 'skipped'
+          : 'success';
     const contexts: Contexts = { github, inputs, secrets, vars: run.options.vars ?? {}, needs };
     const jobScope: Scope = { contexts, status };
     const id = job.id.value;
@@ -189,7 +196,10 @@ async function rehearseWorkflow(
     let result: JobResult = 'success';
     let outputs: Record<string, string> = {};
     for (const combination of matrix) {
-      const scope: Scope = { contexts: { ...contexts, matrix: combination, strategy: {} }, status };
+      const scope: Scope = {
+        contexts: { ...contexts, matrix: combination, strategy: {} },
+        status: 'success',
+      };
       const instance =
         job.type === 'reusableWorkflowJob'
           ? await runCalledWorkflow(run, workflow, job, scope, secrets, indent)
@@ -224,6 +234,14 @@ async function rehearseWorkflow(
       ? 'cancelled'
       : 'success';
   return { conclusion, outputs, jobs };
+}
+
+/** Prints masked lines, each indented by the depth of called workflows. */
+function printer(run: Run, indent: string): (text: string) => void {
+  return (text) => {
+    for (const line of run.masker.apply(text).split('\n'))
+      run.options.print(line === '' ? '' : indent + line);
+  };
 }
 
 function githubContext(run: Run, file: string): Json {
@@ -292,9 +310,7 @@ async function runCalledWorkflow(
   );
   if (!match)
     throw new Error(`${caller.file}: job ${job.id.value} calls ${ref}, which the rehearsal cannot fetch`);
-  run.options.print(
-    `${indent}\n${indent}━━ Job ${job.id.value}: calls ${ref} (rehearsed from this checkout)`,
-  );
+  printer(run, indent)(`\n━━ Job ${job.id.value}: calls ${ref} (rehearsed from this checkout)`);
   const inputs = evaluateToken(job['input-values'], scope) ?? {};
   const passed = job['inherit-secrets'] ? secrets : evaluateStrings(job['secret-values'], scope);
   const called = await rehearseWorkflow(
@@ -315,7 +331,7 @@ async function runJob(
   scope: Scope,
   indent: string,
 ): Promise<{ result: JobResult; outputs: Record<string, string> }> {
-  const print = (line: string) => run.options.print(indent + run.masker.apply(line));
+  const print = printer(run, indent);
   const id = job.id.value;
   const rawJob = at(workflow.raw, 'jobs', id);
   const name = job.name ? asString(evaluateToken(job.name, scope)) : id;

@@ -16,10 +16,13 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 /** The contexts an expression may read (`inputs`, `steps`, `needs`, ...), as plain JSON. */
 export type Contexts = Record<string, Json>;
 
-/** What success()/failure()/cancelled() see: the job's status so far (or the needed jobs'). */
+/**
+ * What success()/failure()/cancelled() see: the job's status so far, or for a job's `if:` its
+ * needs' results ('skipped' when one was skipped: then neither success() nor failure() holds).
+ */
 export interface Scope {
   contexts: Contexts;
-  status: 'success' | 'failure' | 'cancelled';
+  status: 'success' | 'failure' | 'cancelled' | 'skipped';
   /** Files hashFiles() globs from (the workspace). */
   hashFiles?: (patterns: string[]) => string;
 }

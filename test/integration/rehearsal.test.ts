@@ -196,6 +196,11 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - run: echo never either
+  after-skipped:
+    needs: second
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "a job whose need was skipped is skipped too"
   third:
     needs: [first, second]
     if: always()
@@ -221,6 +226,7 @@ jobs:
   expect(log).toMatch(/step 6\/7: Run echo never\n\s+skipped/);
   expect(log).toContain('cleanup after failure');
   expect(log).toContain('━━ Job second: skipped');
+  expect(log).toContain('━━ Job after-skipped: skipped');
   expect(log).toContain("environment 'production' waits for a reviewer: refused (run with --approve)");
   expect(result.jobs['first']).toEqual({ result: 'failure', outputs: { greeting: 'hello rehearsal' } });
   expect(result.jobs['third']!.result).toBe('failure');
