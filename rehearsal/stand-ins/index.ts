@@ -4,6 +4,7 @@ import { configureAwsCredentials, ecrLogin } from './aws.ts';
 import { setupTerraform } from './setup-terraform.ts';
 import { downloadArtifact, uploadArtifact } from './artifacts.ts';
 import { githubScript } from './github-script.ts';
+import { dockerBuildPush, dockerNoop } from './docker.ts';
 
 export interface StandInContext {
   with: Record<string, string>;
@@ -31,6 +32,9 @@ const STAND_INS: Record<string, StandIn> = {
   'actions/upload-artifact': uploadArtifact,
   'actions/download-artifact': downloadArtifact,
   'actions/github-script': githubScript,
+  'docker/build-push-action': dockerBuildPush,
+  'docker/login-action': dockerNoop,
+  'docker/setup-buildx-action': dockerNoop,
 };
 
 /** The stand-in for `owner/repo[/path]@ref` (any ref), or undefined. */

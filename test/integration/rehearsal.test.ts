@@ -267,6 +267,66 @@ jobs:
   expect(run.lines.join('\n')).not.toContain('   after');
 });
 
+test('stand-ins: artifacts in a folder (a name once per run), docker digests, a recording GitHub API', async () => {
+  const file = join(dir, 'stand-ins.yml');
+  await writeFile(
+    file,
+    `on: workflow_call
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      digest: \${{ steps.image.outputs.digest }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo plan-output > plan.txt
+      - uses: actions/upload-artifact@v4
+        with: { name: plan, path: plan.txt }
+      - id: again
+        continue-on-error: true
+        uses: actions/upload-artifact@v4
+        with: { name: plan, path: plan.txt }
+      - id: image
+        uses: docker/build-push-action@v6
+        with: { context: ., tags: 'acme/blog:v1', push: true }
+      - id: script
+        uses: actions/github-script@v7
+        env: { PR: '7' }
+        with:
+          script: |
+            const { owner, repo } = context.repo;
+            const comment = await github.rest.issues.createComment({ owner, repo, issue_number: Number(process.env.PR), body: 'hi' });
+            return comment.data.id;
+      - run: echo "upload again \${{ steps.again.outcome }}, comment \${{ steps.script.outputs.result }}"
+  use:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with: { name: plan, path: got }
+      - run: cat got/plan.txt
+`,
+  );
+  const run = options({ workDir: join(dir, 'stand-ins') });
+  const result = await rehearse(file, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('Error: Failed to CreateArtifact: an artifact named plan already exists in this run');
+  expect(log).toContain('upload again failure, comment 1000');
+  expect(log).toMatch(/step 2\/2: Run cat got\/plan.txt\n\s+plan-output/);
+  expect(result.githubCalls).toEqual([
+    {
+      method: 'rest.issues.createComment',
+      params: { owner: 'acme', repo: 'blog', issue_number: 7, body: 'hi' },
+    },
+  ]);
+  expect(result.jobs['build']!.outputs['digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+  const again = options({ workDir: join(dir, 'stand-ins-again') });
+  expect((await rehearse(file, again)).jobs['build']!.outputs['digest']).toBe(
+    result.jobs['build']!.outputs['digest'],
+  );
+  expect(result.conclusion).toBe('success');
+});
+
 describe('ad-hoc-deploy.yml', () => {
   let services: Services;
   const inputs = {
