@@ -6,9 +6,9 @@
  * see rehearsal/README.md.
  */
 import './json-imports.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -56,7 +56,15 @@ const { startServices, oneOffTasksSucceed } = await import('./services.ts');
 const flags = args.values;
 const inputs = pairs(flags.input, 'input');
 const workDir = await mkdtemp(join(tmpdir(), 'rehearsal-'));
-const services = await startServices();
+let services: Awaited<ReturnType<typeof startServices>> | undefined;
+// Ctrl-C: the terminal signals the steps' processes too; stop the services and clean up.
+process.once('SIGINT', () => {
+  console.error('\nrehearse: interrupted; stopping the local services');
+  void (services?.stop() ?? Promise.resolve())
+    .then(() => (flags.keep ? undefined : rm(workDir, { recursive: true, force: true })))
+    .finally(() => process.exit(130));
+});
+services = await startServices();
 const started = Date.now();
 let exitCode = 1;
 try {
@@ -78,11 +86,11 @@ try {
   });
   console.log('\n━━ Rehearsal finished');
   for (const a of result.annotations) console.log(`${a.level}: ${a.step}: ${a.message}`);
-  const { readFile } = await import('node:fs/promises');
-  console.log(
-    `Job summary${flags.keep ? ` (${result.summaryFile})` : ' (run with --keep to keep the file)'}:`,
-  );
-  console.log((await readFile(result.summaryFile, 'utf8')).trimEnd());
+  // One summary file per workflow name outside the run folder, replaced by the next rehearsal.
+  const summary = join(tmpdir(), `rehearsal-${basename(args.positionals[0]!, '.yml')}-summary.md`);
+  await copyFile(result.summaryFile, summary);
+  console.log(`Job summary (${summary}):`);
+  console.log((await readFile(summary, 'utf8')).trimEnd());
   for (const [name, value] of Object.entries(result.outputs)) console.log(`output ${name}: ${value}`);
   for (const m of services.slack.messages)
     console.log(`Slack ${m.channel} (updated ${m.updates}×): ${m.text}`);
