@@ -56,15 +56,16 @@ const { startServices, oneOffTasksSucceed } = await import('./services.ts');
 const flags = args.values;
 const inputs = pairs(flags.input, 'input');
 const workDir = await mkdtemp(join(tmpdir(), 'rehearsal-'));
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
+const running: { services?: Awaited<ReturnType<typeof startServices>> } = {};
 // Ctrl-C: the terminal signals the steps' processes too; stop the services and clean up.
 process.once('SIGINT', () => {
   console.error('\nrehearse: interrupted; stopping the local services');
-  void (services?.stop() ?? Promise.resolve())
+  void (running.services?.stop() ?? Promise.resolve())
     .then(() => (flags.keep ? undefined : rm(workDir, { recursive: true, force: true })))
     .finally(() => process.exit(130));
 });
-services = await startServices();
+const services = await startServices();
+running.services = services;
 const started = Date.now();
 let exitCode = 1;
 try {
