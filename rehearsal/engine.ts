@@ -452,6 +452,17 @@ async function runJob(
 
   contexts['env'] = jobEnv;
   const outputs = evaluateStrings(job.outputs, jobScope);
+  for (const [name, value] of Object.entries(outputs)) {
+    if (!run.masker.reveals(value)) continue;
+    // As the runner does: a job output holding a secret is dropped, with a warning.
+    print(`Warning: Skip output '${name}' since it may contain secret.`);
+    run.annotations.push({
+      level: 'warning',
+      step: id,
+      message: `Skip output '${name}' since it may contain secret.`,
+    });
+    delete outputs[name];
+  }
   print(`━━ Job ${id}: ${jobScope.status}`);
   return { result: jobScope.status === 'success' ? 'success' : jobScope.status, outputs };
 }

@@ -18,6 +18,11 @@ export class Masker {
     for (const part of [value, ...value.split(/\r?\n/)]) if (part.trim().length > 0) this.secrets.add(part);
   }
 
+  /** Whether the text holds a masked value (the runner then refuses it as a job output). */
+  reveals(text: string): boolean {
+    return [...this.secrets].some((secret) => text.includes(secret));
+  }
+
   apply(text: string): string {
     let masked = text;
     // Longest first, so a secret that contains another is hidden whole.

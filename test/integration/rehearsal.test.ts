@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/run-action.ts';
@@ -240,6 +240,67 @@ jobs:
   });
   await rehearse(file, approved);
   expect(approved.lines.join('\n')).toContain('gate passed hello world skipped');
+});
+
+test('a job calling a reusable workflow is rehearsed recursively, once per matrix combination', async () => {
+  const root = join(dir, 'nested-root');
+  await mkdir(join(root, '.github/workflows'), { recursive: true });
+  await writeFile(
+    join(root, '.github/workflows/inner.yml'),
+    `on:
+  workflow_call:
+    inputs:
+      name: { type: string, required: true }
+    secrets:
+      TOKEN: { required: true }
+    outputs:
+      said: { value: '\${{ jobs.say.outputs.said }}' }
+jobs:
+  say:
+    runs-on: ubuntu-latest
+    outputs:
+      said: \${{ steps.s.outputs.said }}
+    steps:
+      - id: s
+        run: echo "said=hi \${{ inputs.name }} \${{ secrets.TOKEN }}" | tee -a "$GITHUB_OUTPUT"
+`,
+  );
+  const outer = join(dir, 'outer.yml');
+  await writeFile(
+    outer,
+    `on:
+  workflow_call:
+    secrets:
+      TOKEN: { required: true }
+jobs:
+  each:
+    strategy:
+      matrix:
+        name: [ann, bob]
+    uses: adhoc-actions/adhoc-actions/.github/workflows/inner.yml@v9
+    with:
+      name: \${{ matrix.name }}
+    secrets:
+      TOKEN: \${{ secrets.TOKEN }}
+  old-terraform:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: hashicorp/setup-terraform@v3
+        with: { terraform_version: '~0.12' }
+`,
+  );
+  const run = options({ workDir: join(dir, 'nested'), repoRoot: root, secrets: { TOKEN: 'sekret-token' } });
+  const result = await rehearse(outer, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('━━ Job each: calls adhoc-actions/adhoc-actions/.github/workflows/inner.yml@v9');
+  // Each line of a called workflow is indented one level more.
+  expect(log).toContain('\n     said=hi ann ***\n');
+  expect(log).toContain('\n     said=hi bob ***\n');
+  // The runner drops a job output that holds a secret.
+  expect(log).toContain("Warning: Skip output 'said' since it may contain secret.");
+  expect(result.jobs['each']).toEqual({ result: 'success', outputs: {} });
+  expect(log).toMatch(/Error: terraform \d+\.\d+\.\d+ on PATH does not satisfy terraform_version '~0\.12'/);
+  expect(result.jobs['old-terraform']!.result).toBe('failure');
 });
 
 test('a step using an action with no stand-in fails, naming it', async () => {
