@@ -395,6 +395,7 @@ async function runJob(
       continue;
     }
     let result: StepResult;
+    const stepStarted = Date.now();
     try {
       const stepEnv = { ...env, ...evaluateStrings('env' in step ? step.env : undefined, jobScope) };
       contexts['env'] = stepEnv;
@@ -445,7 +446,7 @@ async function runJob(
     if (!step.id.startsWith('__'))
       steps[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion };
     print(
-      `   ${result.outcome === 'success' ? '✓' : '✗'} ${result.outcome}${conclusion !== result.outcome ? ` (continue-on-error: ${conclusion})` : ''}`,
+      `   ${result.outcome === 'success' ? '✓' : '✗'} ${result.outcome}${conclusion !== result.outcome ? ` (continue-on-error: ${conclusion})` : ''} in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`,
     );
     if (conclusion === 'failure') jobScope.status = 'failure';
   }
