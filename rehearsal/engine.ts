@@ -1,5 +1,7 @@
 import { appendFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { globSync, readFileSync, statSync } from 'node:fs';
 import { isMapping } from '@actions/workflow-parser';
 import type {
   Job,
@@ -236,6 +238,27 @@ async function rehearseWorkflow(
   return { conclusion, outputs, jobs };
 }
 
+/**
+ * hashFiles() as the runner computes it: the sha256 of the files' sha256 digests, files matched
+ * by the globs (relative to the workspace; `!` excludes) in path order; '' when none match.
+ */
+export function hashFiles(workspace: string, patterns: string[]): string {
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const files = [...new Set(include.flatMap((p) => globSync(p, { cwd: workspace, exclude })))]
+    .filter((f) => statSync(join(workspace, f)).isFile())
+    .sort();
+  if (files.length === 0) return '';
+  const outer = createHash('sha256');
+  for (const file of files)
+    outer.update(
+      createHash('sha256')
+        .update(readFileSync(join(workspace, file)))
+        .digest(),
+    );
+  return outer.digest('hex');
+}
+
 /** Prints masked lines, each indented by the depth of called workflows. */
 function printer(run: Run, indent: string): (text: string) => void {
   return (text) => {
@@ -364,7 +387,11 @@ async function runJob(
     steps: {},
     env: {},
   };
-  const jobScope: Scope = { contexts, status: 'success' };
+  const jobScope: Scope = {
+    contexts,
+    status: 'success',
+    hashFiles: (patterns) => hashFiles(workspace, patterns),
+  };
   const workflowEnv = evaluateStrings(workflow.template.env, jobScope);
   contexts['env'] = workflowEnv;
   const jobEnv = { ...workflowEnv, ...evaluateStrings(job.env, jobScope) };

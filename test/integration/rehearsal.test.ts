@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/run-action.ts';
-import { callInputs, expandMatrix, rehearse, type RehearsalOptions } from '../../rehearsal/engine.ts';
+import {
+  callInputs,
+  expandMatrix,
+  hashFiles,
+  rehearse,
+  type RehearsalOptions,
+} from '../../rehearsal/engine.ts';
 import { asString, evaluate, truthy } from '../../rehearsal/expressions.ts';
 import { parseKeyValueFile } from '../../rehearsal/file-commands.ts';
 import { CommandReader, Masker } from '../../rehearsal/workflow-commands.ts';
@@ -91,6 +97,20 @@ describe('expressions', () => {
     expect(() => callInputs(workflow, { ...required, 'timeout-minutes': 'soon' }, {})).toThrow(
       "input timeout-minutes must be a number, got 'soon'",
     );
+  });
+
+  test('hashFiles() hashes the matched files, in path order, and is empty without a match', async () => {
+    const workspace = join(dir, 'hash');
+    await mkdir(join(workspace, 'b'), { recursive: true });
+    await writeFile(join(workspace, 'a.txt'), 'one');
+    await writeFile(join(workspace, 'b', 'c.txt'), 'two');
+    const both = hashFiles(workspace, ['**/*.txt']);
+    expect(both).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashFiles(workspace, ['b/c.txt', 'a.txt'])).toBe(both);
+    expect(hashFiles(workspace, ['**/*.txt', '!b/**'])).toBe(hashFiles(workspace, ['a.txt']));
+    expect(hashFiles(workspace, ['*.lock'])).toBe('');
+    await writeFile(join(workspace, 'a.txt'), 'changed');
+    expect(hashFiles(workspace, ['**/*.txt'])).not.toBe(both);
   });
 
   test('a matrix expands into its combinations, with include and exclude', () => {
