@@ -1,6 +1,6 @@
 /**
  * npm run rehearse -- <workflow file> [--input k=v ...] [--secret k=v ...] [--var k=v ...]
- *   [--event name] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]
+ *   [--event name] [--event-payload file.json] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]
  *
  * Runs a reusable workflow on this machine, job by job and step by step, as the runner does:
  * see rehearsal/README.md.
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const USAGE =
-  'usage: npm run rehearse -- <workflow.yml> [--input k=v ...] [--secret k=v ...] [--var k=v ...] [--event name] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]';
+  'usage: npm run rehearse -- <workflow.yml> [--input k=v ...] [--secret k=v ...] [--var k=v ...] [--event name] [--event-payload file.json] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]';
 
 function pairs(list: string[] | undefined, flag: string): Record<string, string> {
   return Object.fromEntries(
@@ -34,6 +34,7 @@ try {
       secret: { type: 'string', multiple: true },
       var: { type: 'string', multiple: true },
       event: { type: 'string', default: 'workflow_dispatch' },
+      'event-payload': { type: 'string' },
       approve: { type: 'boolean', default: false },
       'caller-repo': { type: 'string', default: join(ROOT, 'examples/django-repo') },
       'terraform-root': { type: 'string', default: join(ROOT, 'terraform/examples/ad-hoc') },
@@ -77,7 +78,10 @@ try {
     inputs,
     secrets: { ...services.secrets, ...pairs(flags.secret, 'secret') },
     vars: pairs(flags.var, 'var'),
-    event: { name: flags.event!, payload: {} },
+    event: {
+      name: flags.event!,
+      payload: flags['event-payload'] ? JSON.parse(await readFile(flags['event-payload'], 'utf8')) : {},
+    },
     approveEnvironments: flags.approve!,
     awsEnv: services.emulator.env(),
     redirects: services.redirects,
