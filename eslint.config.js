@@ -23,8 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // Scripts, benchmarks, the demo and the emulator talk to a terminal; actions use @actions/core.
-    files: ['scripts/**', 'bench/**', 'test/**', 'demo/**'],
+    // Scripts, benchmarks, the demo, the rehearsal and the emulator talk to a terminal; actions use @actions/core.
+    files: ['scripts/**', 'bench/**', 'test/**', 'demo/**', 'rehearsal/**'],
     rules: { 'no-console': 'off' },
   },
 );

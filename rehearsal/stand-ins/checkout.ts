@@ -1,0 +1,43 @@
+import { cp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { StandIn } from './index.ts';
+
+/**
+ * actions/checkout: the caller's repository is a folder of this checkout (default
+ * examples/django-repo) copied into the workspace, with the Terraform root (default
+ * terraform/examples/ad-hoc) as its `terraform/`, as the README tells callers to lay it out. The
+ * root's `../../modules/...` sources point at this checkout's modules, where a caller's
+ * `git::...//terraform/modules/...?ref=v1` source would.
+ */
+export const checkout: StandIn = {
+  describe: 'copies the example caller repository into the workspace',
+  async run({ with: inputs, workspace, run, print }) {
+    const target = resolve(workspace, inputs['path'] ?? '');
+    await mkdir(target, { recursive: true });
+    const { callerRepo, terraformRoot, repoRoot } = run.options;
+    print(`copying ${callerRepo} to ${target}`);
+    await cp(callerRepo, target, { recursive: true });
+    if (terraformRoot !== '') {
+      const dir = join(target, 'terraform');
+      print(`copying ${terraformRoot} to ${dir} (module sources → ${join(repoRoot, 'terraform/modules')})`);
+      await cp(terraformRoot, dir, {
+        recursive: true,
+        filter: (src) => !/\/\.terraform(\/|$|\.lock)/.test(src),
+      });
+      for (const file of await readdir(dir)) {
+        if (!file.endsWith('.tf')) continue;
+        const text = await readFile(join(dir, file), 'utf8');
+        await writeFile(
+          join(dir, file),
+          text.replace(
+            /source\s*=\s*"(?:\.\.\/)+modules\//g,
+            `source = "${join(repoRoot, 'terraform/modules')}/`,
+          ),
+        );
+      }
+    }
+    if (inputs['persist-credentials'] !== 'false')
+      print('(persist-credentials: no credentials to persist here)');
+    return true;
+  },
+};

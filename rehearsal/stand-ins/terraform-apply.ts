@@ -1,0 +1,208 @@
+/**
+ * The rehearsal's `terraform apply` / `destroy` (called by bin/terraform): instead of creating
+ * AWS resources it seeds the emulator with what terraform/modules/environment declares for this
+ * workspace — the cluster, each component's task definition family (first revision), the
+ * services — and writes the `terraform output -json` the root declares. Names come from the
+ * module's locals (read from its main.tf), values from the var-file and -var arguments.
+ * Limits (see rehearsal/README.md): only roots that use modules/environment; shared-state values
+ * (domain, subnets) are fixed stand-ins; destroy cannot delete from the emulator yet.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
+
+const [command, workspace = 'default', ...args] = process.argv.slice(2);
+const root = process.env['REHEARSAL_ROOT']!;
+const state = process.env['REHEARSAL_TF_STATE']!;
+const emulator = process.env['AWS_ENDPOINT_URL_ECS'];
+
+function fail(message: string): never {
+  console.log(`::error::[rehearsal] terraform ${command}: ${message}`);
+  process.exit(1);
+}
+
+/** Top-level `key = "string"` / number / bool lines of a .tfvars or variable defaults. */
+export function parseTfvars(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const match of text.matchAll(/^([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w.-]+))\s*$/gm))
+    values[match[1]!] = match[2] ?? match[3]!;
+  return values;
+}
+
+function variableDefaults(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const match of text.matchAll(/variable\s+"([^"]+)"\s*\{([\s\S]*?)\n\}/g)) {
+    const fallback = /\n\s*default\s*=\s*"([^"]*)"/.exec(match[2]!);
+    if (fallback) values[match[1]!] = fallback[1]!;
+  }
+  return values;
+}
+
+function listLocal(text: string, name: string): string[] {
+  const match = new RegExp(`\\n\\s*${name}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text);
+  if (!match) fail(`modules/environment/main.tf has no local ${name} list`);
+  return [...match[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+}
+
+async function control(method: string, ...params: unknown[]): Promise<unknown> {
+  if (!emulator) fail('AWS_ENDPOINT_URL_ECS is not set (configure-aws-credentials did not run)');
+  const response = await fetch(`${emulator}/_control/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(params),
+  });
+  if (!response.ok) fail(`emulator ${method}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function main(): Promise<void> {
+  const cwd = process.cwd();
+  const tf = (await readdir(cwd)).filter((f) => f.endsWith('.tf'));
+  const sources = await Promise.all(tf.map((f) => readFile(join(cwd, f), 'utf8')));
+  if (!sources.some((s) => /source\s*=\s*"[^"]*modules\/environment"/.test(s)))
+    fail(`${cwd} does not use modules/environment; the stand-in only knows that module`);
+  const variables = variableDefaults(sources.join('\n'));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const varFile = arg.startsWith('-var-file=') ? arg.slice('-var-file='.length) : undefined;
+    if (varFile !== undefined) {
+      if (!existsSync(join(cwd, varFile))) fail(`var-file ${varFile} not found`);
+      Object.assign(variables, parseTfvars(await readFile(join(cwd, varFile), 'utf8')));
+    } else if (arg === '-var' || arg.startsWith('-var=')) {
+      const pair = arg === '-var' ? args[++i]! : arg.slice('-var='.length);
+      const eq = pair.indexOf('=');
+      variables[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  const name = variables['name'] ?? workspace;
+  if (name !== workspace) fail(`name (${name}) differs from the workspace (${workspace})`);
+  const dir = join(state, 'workspaces', workspace);
+  await mkdir(dir, { recursive: true });
+  const outputsFile = join(dir, 'outputs.json');
+
+  if (command === 'destroy') {
+    fail('destroy has no stand-in yet: the emulator cannot delete services or clusters');
+  }
+  const module = await readFile(join(root, 'terraform/modules/environment/main.tf'), 'utf8');
+  const backend = listLocal(module, 'backend_components');
+  // components = concat(local.backend_components, ["frontend", "redis"])
+  const others = /\n\s*components\s*=\s*concat\(local\.backend_components,\s*\[([^\]]*)\]\)/.exec(module);
+  if (!others)
+    fail('modules/environment/main.tf: local components is not concat(local.backend_components, [...])');
+  const components = [...backend, ...[...others[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)];
+  const services = components.filter((c) => c !== 'migrate');
+  const families = Object.fromEntries(components.map((c) => [c, `${name}-${c}`]));
+  const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+  const region = variables['region'] ?? 'us-east-1';
+  const network = {
+    subnets: ['subnet-0a1', 'subnet-0b2'],
+    security_groups: ['sg-0app'],
+    assign_public_ip: true,
+  };
+
+  // Like terraform, compare with what exists (the emulator) and create only what is missing;
+  // existing services keep their task definition (the module ignores task_definition changes).
+  const ecs = new ECSClient({});
+  const created: string[] = [];
+  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  if (cluster.clusters?.[0]?.status !== 'ACTIVE') {
+    await control('createCluster', name);
+    created.push(`aws_ecs_cluster.this  ${name}`);
+  }
+  for (const c of components) {
+    const exists = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: families[c] })).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    const isBackend = backend.includes(c);
+    const image =
+      c === 'redis'
+        ? 'public.ecr.aws/docker/library/redis:7'
+        : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
+    await control(
+      'registerTaskDefinition',
+      {
+        family: families[c],
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name: isBackend ? 'backend' : c,
+            image,
+            essential: true,
+            environment: [],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': `/ecs/${name}/${c}`,
+                'awslogs-region': region,
+                'awslogs-stream-prefix': c,
+              },
+            },
+          },
+        ],
+      },
+      [{ key: 'adhoc-actions:environment', value: name }],
+    );
+    created.push(`aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`);
+  }
+  const existing = await ecs.send(
+    new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
+  );
+  const active = new Set(
+    (existing.services ?? []).filter((x) => x.status === 'ACTIVE').map((x) => x.serviceName),
+  );
+  for (const c of services) {
+    if (active.has(`${name}-${c}`)) continue;
+    await control('createService', name, `${name}-${c}`, families[c], {
+      desiredCount: 1,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: network.subnets,
+          securityGroups: network.security_groups,
+          assignPublicIp: 'ENABLED',
+        },
+      },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    created.push(`aws_ecs_service.this["${c}"]  ${name}-${c}`);
+  }
+  console.log(
+    created.length === 0
+      ? `[rehearsal] terraform apply is a stand-in: ${name} is in the emulator already, no changes (services keep the revisions the actions registered)`
+      : `[rehearsal] terraform apply is a stand-in: seeding the emulator with what modules/environment declares for ${name}:`,
+  );
+  for (const line of created) console.log(`  + ${line}`);
+  const known: Record<string, unknown> = {
+    cluster_name: name,
+    service_names: Object.fromEntries(services.map((c) => [c, `${name}-${c}`])),
+    task_families: families,
+    backend_task_families: backend.map((c) => families[c]),
+    network_configuration: network,
+    url: `https://${name}.example.com`,
+    log_groups: Object.fromEntries(components.map((c) => [c, `/ecs/${name}/${c}`])),
+    database_name: name.replace(/-/g, '_'),
+    s3_bucket_name: `${variables['s3_bucket_prefix'] ?? ''}${name}`,
+  };
+  const declared = [...sources.join('\n').matchAll(/output\s+"([^"]+)"/g)].map((m) => m[1]!);
+  const missing = declared.filter((o) => !(o in known));
+  if (missing.length > 0)
+    console.log(`[rehearsal] outputs the stand-in does not know (left out): ${missing.join(', ')}`);
+  const outputs = Object.fromEntries(
+    declared
+      .filter((o) => o in known)
+      .map((o) => [o, { sensitive: false, type: 'dynamic', value: known[o] }]),
+  );
+  await writeFile(outputsFile, JSON.stringify(outputs, null, 2));
+  console.log(`Apply complete! Outputs: ${Object.keys(outputs).join(', ')}`);
+}
+
+if (command === 'apply' || command === 'destroy') await main();

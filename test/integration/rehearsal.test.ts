@@ -1,0 +1,513 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/run-action.ts';
+import {
+  callInputs,
+  expandMatrix,
+  hashFiles,
+  rehearse,
+  type RehearsalOptions,
+} from '../../rehearsal/engine.ts';
+import { asString, evaluate, truthy } from '../../rehearsal/expressions.ts';
+import { parseKeyValueFile } from '../../rehearsal/file-commands.ts';
+import { CommandReader, Masker } from '../../rehearsal/workflow-commands.ts';
+import { loadWorkflow } from '../../rehearsal/workflow.ts';
+import { oneOffTasksSucceed, startServices, type Services } from '../../rehearsal/services.ts';
+
+/** The rehearsal: GitHub's parser and evaluator, run steps in bash, our actions, stand-ins. */
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rehearsal-test-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('expressions', () => {
+  const scope = {
+    status: 'success' as const,
+    contexts: {
+      inputs: { 'database-mode': 'ecs-task', n: 3 },
+      secrets: { SLACK_TOKEN: '', SLACK_WEBHOOK_URL: 'https://hooks' },
+      steps: {
+        register: { outputs: { 'task-definition-arns': '{"app-migrate":"arn:td/app-migrate:4"}' } },
+        'tf-outputs': { outputs: { 'migrate-family': 'app-migrate', cluster: 'app' } },
+      },
+    },
+  };
+
+  test('evaluates what ad-hoc-deploy writes, with GitHub semantics', () => {
+    expect(
+      evaluate(
+        'fromJSON(steps.register.outputs.task-definition-arns)[steps.tf-outputs.outputs.migrate-family]',
+        scope,
+      ),
+    ).toBe('arn:td/app-migrate:4');
+    expect(evaluate("secrets.SLACK_TOKEN != '' || secrets.SLACK_WEBHOOK_URL != ''", scope)).toBe(true);
+    expect(
+      evaluate("inputs.database-mode == 'ecs-task' && steps.tf-outputs.outputs.cluster || ''", scope),
+    ).toBe('app');
+    // Case-insensitive names and comparisons, missing properties are null.
+    expect(evaluate("INPUTS.DATABASE-MODE == 'ECS-TASK'", scope)).toBe(true);
+    expect(evaluate('steps.nope.outputs.x', scope)).toBeNull();
+    expect(evaluate("format('{0}-{1}', inputs.database-mode, inputs.n)", scope)).toBe('ecs-task-3');
+  });
+
+  test('status functions follow the job status', () => {
+    expect(evaluate('success()', scope)).toBe(true);
+    const failed = { ...scope, status: 'failure' as const };
+    expect(evaluate('success()', failed)).toBe(false);
+    expect(evaluate('failure() && always()', failed)).toBe(true);
+    expect(evaluate('cancelled()', failed)).toBe(false);
+  });
+
+  test('truthiness and string conversion are the runner’s', () => {
+    expect([truthy(''), truthy(0), truthy(null), truthy(false), truthy('false'), truthy({})]).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect([asString(null), asString(15), asString(true)]).toEqual(['', '15', 'true']);
+  });
+
+  test('workflow_call inputs: required, unknown, defaults and types', async () => {
+    const workflow = await loadWorkflow(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'));
+    const required = {
+      environment: 'x',
+      'image-tag': 'v1',
+      'backend-config': 'bucket=b',
+      'aws-region': 'us-east-1',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/r',
+    };
+    const inputs = callInputs(workflow, { ...required, 'timeout-minutes': '7' }, {});
+    expect(inputs['timeout-minutes']).toBe(7);
+    expect(inputs['migrate-command']).toBe('python manage.py migrate --noinput');
+    expect(() =>
+      callInputs(workflow, { ...required, 'image-tag': undefined as unknown as string }, {}),
+    ).toThrow('input image-tag is required');
+    expect(() => callInputs(workflow, { ...required, imagetag: 'v1' }, {})).toThrow(
+      'unknown input(s) imagetag',
+    );
+    expect(() => callInputs(workflow, { ...required, 'timeout-minutes': 'soon' }, {})).toThrow(
+      "input timeout-minutes must be a number, got 'soon'",
+    );
+  });
+
+  test('hashFiles() hashes the matched files, in path order, and is empty without a match', async () => {
+    const workspace = join(dir, 'hash');
+    await mkdir(join(workspace, 'b'), { recursive: true });
+    await writeFile(join(workspace, 'a.txt'), 'one');
+    await writeFile(join(workspace, 'b', 'c.txt'), 'two');
+    const both = hashFiles(workspace, ['**/*.txt']);
+    expect(both).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashFiles(workspace, ['b/c.txt', 'a.txt'])).toBe(both);
+    expect(hashFiles(workspace, ['**/*.txt', '!b/**'])).toBe(hashFiles(workspace, ['a.txt']));
+    expect(hashFiles(workspace, ['*.lock'])).toBe('');
+    await writeFile(join(workspace, 'a.txt'), 'changed');
+    expect(hashFiles(workspace, ['**/*.txt'])).not.toBe(both);
+  });
+
+  test('a matrix expands into its combinations, with include and exclude', () => {
+    expect(
+      expandMatrix({ matrix: { env: ['a', 'b'], size: [1, 2], exclude: [{ env: 'b', size: 2 }] } }),
+    ).toEqual([
+      { env: 'a', size: 1 },
+      { env: 'a', size: 2 },
+      { env: 'b', size: 1 },
+    ]);
+    expect(expandMatrix(null)).toEqual([{}]);
+    expect(expandMatrix({ matrix: { environment: [] } })).toEqual([]);
+  });
+});
+
+describe('file and workflow commands', () => {
+  test('GITHUB_OUTPUT and GITHUB_ENV: name=value and multi-line name<<DELIMITER', () => {
+    const text = 'a=1\nempty=\nlist<<EOF\nx\ny=z\nEOF\nurl=https://x?a=b\n';
+    expect(parseKeyValueFile(text)).toEqual({ a: '1', empty: '', list: 'x\ny=z', url: 'https://x?a=b' });
+    expect(() => parseKeyValueFile('list<<EOF\nx\n', 'GITHUB_ENV')).toThrow(
+      "GITHUB_ENV: no closing delimiter 'EOF' for 'list'",
+    );
+    expect(() => parseKeyValueFile('just text')).toThrow("GITHUB_OUTPUT: invalid line 'just text'");
+  });
+
+  test('::add-mask:: hides the value in later lines; ::error:: is collected', () => {
+    const masker = new Masker();
+    const reader = new CommandReader(masker, 'step');
+    expect(reader.line('token is s3cr3t')).toBe('token is s3cr3t');
+    expect(reader.line('::add-mask::s3cr3t')).toBeUndefined();
+    expect(reader.line('token is s3cr3t')).toBe('token is ***');
+    expect(reader.line('::error::bad s3cr3t%0Anext')).toBe('Error: bad ***\nnext');
+    expect(reader.annotations).toEqual([{ level: 'error', step: 'step', message: 'bad ***\nnext' }]);
+    expect(reader.line('::stop-commands::tok')).toBeUndefined();
+    expect(reader.line('::error::not a command now')).toBe('::error::not a command now');
+    expect(reader.line('::tok::')).toBeUndefined();
+    expect(reader.line('::debug::hidden')).toBeUndefined();
+  });
+});
+
+function options(overrides: Partial<RehearsalOptions> & { workDir: string }): RehearsalOptions & {
+  lines: string[];
+} {
+  const lines: string[] = [];
+  return {
+    repoRoot: ROOT,
+    callerRepo: join(ROOT, 'examples/django-repo'),
+    terraformRoot: '',
+    inputs: {},
+    secrets: {},
+    approveEnvironments: false,
+    awsEnv: {},
+    terraformState: join(overrides.workDir, 'terraform-state'),
+    print: (line) => lines.push(line),
+    lines,
+    ...overrides,
+  };
+}
+
+test('jobs and steps run as the runner runs them: needs, if, outputs, env files, masks, gates', async () => {
+  const file = join(dir, 'engine.yml');
+  await writeFile(
+    file,
+    `on:
+  workflow_call:
+    inputs:
+      who: { type: string, default: world }
+    secrets:
+      TOKEN: { required: true }
+    outputs:
+      greeting: { value: '\${{ jobs.first.outputs.greeting }}' }
+env:
+  LEVEL: workflow
+jobs:
+  first:
+    runs-on: ubuntu-latest
+    outputs:
+      greeting: \${{ steps.hello.outputs.text }}
+    defaults:
+      run:
+        working-directory: sub
+    steps:
+      - working-directory: .
+        run: mkdir -p sub && echo "made"
+      - id: hello
+        env:
+          WHO: \${{ inputs.who }}
+        run: |
+          echo "in $(basename "$PWD") at $LEVEL"
+          echo "text=hello $WHO" >> "$GITHUB_OUTPUT"
+          { echo "NOTE<<X"; echo "two"; echo "lines"; echo "X"; } >> "$GITHUB_ENV"
+          echo "token \${{ secrets.TOKEN }}"
+      - run: echo "note=[$NOTE]" && exit 3
+        continue-on-error: true
+        id: soft
+      - run: echo "soft was \${{ steps.soft.outcome }}/\${{ steps.soft.conclusion }}"
+      - run: exit 1
+      - run: echo never
+      - if: failure()
+        run: echo "cleanup after failure"
+  second:
+    needs: first
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never either
+  after-skipped:
+    needs: second
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "a job whose need was skipped is skipped too"
+  third:
+    needs: [first, second]
+    if: always()
+    environment: production
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "gate passed \${{ needs.first.outputs.greeting }} \${{ needs.second.result }}"
+`,
+  );
+  const refused = options({
+    workDir: join(dir, 'engine-refused'),
+    inputs: { who: 'rehearsal' },
+    secrets: { TOKEN: 'tok-123' },
+  });
+  const result = await rehearse(file, refused);
+  const log = refused.lines.join('\n');
+  expect(log).toContain('in sub at workflow');
+  expect(log).toContain('token ***');
+  expect(log).not.toContain('tok-123');
+  expect(log).toContain('note=[two\nlines]'.split('\n')[0]);
+  expect(log).toContain('soft was failure/success');
+  expect(log).toContain('Error: Process completed with exit code 1.');
+  expect(log).toMatch(/step 6\/7: Run echo never\n\s+skipped/);
+  expect(log).toContain('cleanup after failure');
+  expect(log).toContain('━━ Job second: skipped');
+  expect(log).toContain('━━ Job after-skipped: skipped');
+  expect(log).toContain("environment 'production' waits for a reviewer: refused (run with --approve)");
+  expect(result.jobs['first']).toEqual({ result: 'failure', outputs: { greeting: 'hello rehearsal' } });
+  expect(result.jobs['third']!.result).toBe('failure');
+  expect(result.outputs).toEqual({ greeting: 'hello rehearsal' });
+  expect(result.conclusion).toBe('failure');
+
+  const approved = options({
+    workDir: join(dir, 'engine-approved'),
+    secrets: { TOKEN: 'tok-456' },
+    approveEnvironments: true,
+  });
+  await rehearse(file, approved);
+  expect(approved.lines.join('\n')).toContain('gate passed hello world skipped');
+});
+
+test('a job calling a reusable workflow is rehearsed recursively, once per matrix combination', async () => {
+  const root = join(dir, 'nested-root');
+  await mkdir(join(root, '.github/workflows'), { recursive: true });
+  await writeFile(
+    join(root, '.github/workflows/inner.yml'),
+    `on:
+  workflow_call:
+    inputs:
+      name: { type: string, required: true }
+    secrets:
+      TOKEN: { required: true }
+    outputs:
+      said: { value: '\${{ jobs.say.outputs.said }}' }
+jobs:
+  say:
+    runs-on: ubuntu-latest
+    outputs:
+      said: \${{ steps.s.outputs.said }}
+    steps:
+      - id: s
+        run: echo "said=hi \${{ inputs.name }} \${{ secrets.TOKEN }}" | tee -a "$GITHUB_OUTPUT"
+`,
+  );
+  const outer = join(dir, 'outer.yml');
+  await writeFile(
+    outer,
+    `on:
+  workflow_call:
+    secrets:
+      TOKEN: { required: true }
+jobs:
+  each:
+    strategy:
+      matrix:
+        name: [ann, bob]
+    uses: adhoc-actions/adhoc-actions/.github/workflows/inner.yml@v9
+    with:
+      name: \${{ matrix.name }}
+    secrets:
+      TOKEN: \${{ secrets.TOKEN }}
+  old-terraform:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: hashicorp/setup-terraform@v3
+        with: { terraform_version: '~0.12' }
+`,
+  );
+  const run = options({ workDir: join(dir, 'nested'), repoRoot: root, secrets: { TOKEN: 'sekret-token' } });
+  const result = await rehearse(outer, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('━━ Job each: calls adhoc-actions/adhoc-actions/.github/workflows/inner.yml@v9');
+  // Each line of a called workflow is indented one level more.
+  expect(log).toContain('\n     said=hi ann ***\n');
+  expect(log).toContain('\n     said=hi bob ***\n');
+  // The runner drops a job output that holds a secret.
+  expect(log).toContain("Warning: Skip output 'said' since it may contain secret.");
+  expect(result.jobs['each']).toEqual({ result: 'success', outputs: {} });
+  expect(log).toMatch(/Error: terraform \d+\.\d+\.\d+ on PATH does not satisfy terraform_version '~0\.12'/);
+  expect(result.jobs['old-terraform']!.result).toBe('failure');
+});
+
+test('a step using an action with no stand-in fails, naming it', async () => {
+  const file = join(dir, 'unknown.yml');
+  await writeFile(
+    file,
+    `on: workflow_call
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/mystery-action@v2
+      - run: echo after
+`,
+  );
+  const run = options({ workDir: join(dir, 'unknown') });
+  const result = await rehearse(file, run);
+  expect(result.conclusion).toBe('failure');
+  expect(run.lines.join('\n')).toContain(
+    "no stand-in for 'uses: acme/mystery-action@v2': the rehearsal cannot run this step",
+  );
+  expect(result.annotations.map((a) => a.message)).toContainEqual(
+    expect.stringContaining('acme/mystery-action@v2'),
+  );
+  expect(run.lines.join('\n')).not.toContain('   after');
+});
+
+test('stand-ins: artifacts in a folder (a name once per run), docker digests, a recording GitHub API', async () => {
+  const file = join(dir, 'stand-ins.yml');
+  await writeFile(
+    file,
+    `on: workflow_call
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      digest: \${{ steps.image.outputs.digest }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo plan-output > plan.txt
+      - uses: actions/upload-artifact@v4
+        with: { name: plan, path: plan.txt }
+      - id: again
+        continue-on-error: true
+        uses: actions/upload-artifact@v4
+        with: { name: plan, path: plan.txt }
+      - id: image
+        uses: docker/build-push-action@v6
+        with: { context: ., tags: 'acme/blog:v1', push: true }
+      - id: script
+        uses: actions/github-script@v7
+        env: { PR: '7' }
+        with:
+          script: |
+            const { owner, repo } = context.repo;
+            const comment = await github.rest.issues.createComment({ owner, repo, issue_number: Number(process.env.PR), body: 'hi' });
+            return comment.data.id;
+      - run: echo "upload again \${{ steps.again.outcome }}, comment \${{ steps.script.outputs.result }}"
+  use:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with: { name: plan, path: got }
+      - run: cat got/plan.txt
+`,
+  );
+  const run = options({ workDir: join(dir, 'stand-ins') });
+  const result = await rehearse(file, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('Error: Failed to CreateArtifact: an artifact named plan already exists in this run');
+  expect(log).toContain('upload again failure, comment 1000');
+  expect(log).toMatch(/step 2\/2: Run cat got\/plan.txt\n\s+plan-output/);
+  expect(result.githubCalls).toEqual([
+    {
+      method: 'rest.issues.createComment',
+      params: { owner: 'acme', repo: 'blog', issue_number: 7, body: 'hi' },
+    },
+  ]);
+  expect(result.jobs['build']!.outputs['digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+  const again = options({ workDir: join(dir, 'stand-ins-again') });
+  expect((await rehearse(file, again)).jobs['build']!.outputs['digest']).toBe(
+    result.jobs['build']!.outputs['digest'],
+  );
+  expect(result.conclusion).toBe('success');
+});
+
+describe('ad-hoc-deploy.yml', () => {
+  let services: Services;
+  const inputs = {
+    environment: 'feature-abc',
+    'backend-config': 'bucket=acme-terraform-state\nkey=adhoc/terraform.tfstate\nregion=us-east-1',
+    'aws-region': 'us-east-1',
+    'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-deploy',
+    'slack-channel': 'deploys',
+    // setup-terraform resolves '~1.9' to 1.9.x; the rehearsal uses the terraform on PATH.
+    'terraform-version': '>=1.7',
+  };
+  beforeAll(async () => {
+    services = await startServices();
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+  });
+  afterAll(async () => {
+    await services.stop();
+  });
+
+  function deployOptions(workDir: string, imageTag: string) {
+    return options({
+      workDir,
+      terraformState: join(dir, 'deploy-terraform-state'),
+      terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
+      inputs: { ...inputs, 'image-tag': imageTag },
+      secrets: services.secrets,
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+  }
+
+  test('creates feature-abc, then updates it from a copy with one more step', async () => {
+    const create = deployOptions(join(dir, 'create'), 'v1');
+    const created = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), create);
+    const createLog = create.lines.join('\n');
+    expect(created.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(created.conclusion).toBe('success');
+    expect(created.outputs).toEqual({ url: 'https://feature-abc.example.com', cluster: 'feature-abc' });
+    expect(createLog).toContain('[rehearsal] terraform apply is a stand-in: seeding the emulator');
+    expect(createLog).toContain('+ aws_ecs_service.this["gunicorn"]  feature-abc-gunicorn');
+    expect(createLog).toContain('Success! The configuration is valid.');
+    expect(createLog).toContain('Created database "feature_abc".');
+    expect(createLog).not.toContain(services.secrets['DATABASE_OWNER_PASSWORD']);
+    const summary = await readFile(created.summaryFile, 'utf8');
+    expect(summary).toContain('### Ad hoc environment feature-abc: success');
+    expect(summary).toContain('| URL | https://feature-abc.example.com |');
+    expect(services.slack.messages.at(-1)!.text).toContain('Deployed feature-abc');
+
+    // The same file with a step added: the rehearsal shows it, so the demo cannot drift.
+    const original = await readFile(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), 'utf8');
+    const copy = join(dir, 'ad-hoc-deploy-copy.yml');
+    const marker = '      - name: Rolling update\n';
+    expect(original).toContain(marker);
+    await writeFile(
+      copy,
+      original.replace(marker, `      - name: New step\n        run: echo hello-from-new-step\n\n${marker}`),
+    );
+    const update = deployOptions(join(dir, 'update'), 'v2');
+    const updated = await rehearse(copy, update);
+    const updateLog = update.lines.join('\n');
+    expect(updated.conclusion).toBe('success');
+    expect(updateLog).toMatch(/step \d+\/18: New step\n\s+hello-from-new-step/);
+    expect(updateLog).toContain('feature-abc is in the emulator already, no changes');
+    expect(updateLog).toContain('Database "feature_abc" already existed.');
+    const revisions = Object.fromEntries(
+      services.emulator.services().map((s) => [s.serviceName, s.taskDefinition.split('/').pop()]),
+    );
+    expect(revisions).toMatchObject({
+      'feature-abc-gunicorn': 'feature-abc-gunicorn:2',
+      'feature-abc-celery': 'feature-abc-celery:2',
+      'feature-abc-beat': 'feature-abc-beat:2',
+      'feature-abc-frontend': 'feature-abc-frontend:1',
+    });
+    const message = services.slack.messages.at(-1)!;
+    expect(message.text).toContain('Deployed feature-abc');
+    expect(services.slack.messages).toHaveLength(2);
+  });
+
+  test('a failing migration stops the rollout; the summary and Slack say it failed', async () => {
+    services.emulator.setTaskBehavior('feature-abc-migrate', {
+      startMs: 100,
+      logs: [
+        { afterMs: 50, message: 'django.db.utils.ProgrammingError: relation "blog_post" does not exist' },
+      ],
+      exitAfterMs: 200,
+      exitCode: 1,
+    });
+    const failing = deployOptions(join(dir, 'failing'), 'v3');
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), failing);
+    const log = failing.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(log).toContain('django.db.utils.ProgrammingError: relation "blog_post" does not exist');
+    expect(log).toMatch(/Rolling update\n\s+skipped/);
+    expect(await readFile(result.summaryFile, 'utf8')).toContain(
+      '### Ad hoc environment feature-abc: failure',
+    );
+    expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
+    // Nothing was rolled out: the services stay on the revisions of the last good deploy.
+    expect(
+      services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!.taskDefinition,
+    ).toMatch(/feature-abc-gunicorn:2$/);
+  });
+});
