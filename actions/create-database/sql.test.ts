@@ -118,6 +118,9 @@ describe('psqlScript', () => {
       true,
     );
     expect(script.sql).not.toContain("'pw'");
+    expect(script.display.split('\n')[0]).toBe(
+      "DO '…' -- refuses what create-database may not touch (sql.ts checks);",
+    );
     expect(script.display).not.toMatch(/SCRAM/);
   });
 

@@ -258,7 +258,11 @@ export function checks(request: DatabaseRequest): Statement {
       template,
     );
   }
-  return plain(`DO ${lit(`BEGIN ${rules.join(' ')} END`)}`);
+  // The log shows what the block is for; the block itself is a page of one line.
+  return {
+    sql: `DO ${lit(`BEGIN ${rules.join(' ')} END`)}`,
+    display: "DO '…' -- refuses what create-database may not touch (sql.ts checks)",
+  };
 }
 
 /** What the psql script prints first, so the step knows whether the database was there. */
