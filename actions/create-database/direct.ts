@@ -142,7 +142,7 @@ export async function runDirect(
         await execute(createRole(owner, request.ownerPassword!, request.name));
       } catch (error) {
         // Created since we looked: ours (marked) gets the password, anyone else's is refused.
-        if ((error as PgError).code !== '42710') throw error;
+        if (!lostRace(error, '42710')) throw error;
         await check();
         await execute(setRolePassword(owner, request.ownerPassword!));
       }
@@ -164,7 +164,7 @@ export async function runDirect(
       if (code === '55006' && request.template !== undefined) {
         throw new ConfigurationError(`Input "template": ${message}; close its connections and run again.`);
       }
-      if (code !== '42P04') throw error; // 42P04: created by someone else since we looked
+      if (!lostRace(error, '42P04')) throw error;
       await check();
     }
   }
@@ -175,4 +175,14 @@ export async function runDirect(
     if (request.owner !== undefined) await execute(setDatabaseOwner(request.name, request.owner));
   }
   return { created, existed };
+}
+
+/**
+ * Created by another session since we looked: `duplicate` when it had committed before our
+ * statement began, 23505 (unique_violation on the catalog's name index) when we waited for its
+ * commit.
+ */
+function lostRace(error: unknown, duplicate: '42710' | '42P04'): boolean {
+  const { code } = error as PgError;
+  return code === duplicate || code === '23505';
 }

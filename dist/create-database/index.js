@@ -71723,7 +71723,7 @@ async function runDirect(client, request, log = core/* info */.pq) {
             }
             catch (error) {
                 // Created since we looked: ours (marked) gets the password, anyone else's is refused.
-                if (error.code !== '42710')
+                if (!lostRace(error, '42710'))
                     throw error;
                 await check();
                 await execute(setRolePassword(owner, request.ownerPassword));
@@ -71748,8 +71748,8 @@ async function runDirect(client, request, log = core/* info */.pq) {
             if (code === '55006' && request.template !== undefined) {
                 throw new errors/* ConfigurationError */.j1(`Input "template": ${message}; close its connections and run again.`);
             }
-            if (code !== '42P04')
-                throw error; // 42P04: created by someone else since we looked
+            if (!lostRace(error, '42P04'))
+                throw error;
             await check();
         }
     }
@@ -71761,6 +71761,15 @@ async function runDirect(client, request, log = core/* info */.pq) {
             await execute(setDatabaseOwner(request.name, request.owner));
     }
     return { created, existed };
+}
+/**
+ * Created by another session since we looked: `duplicate` when it had committed before our
+ * statement began, 23505 (unique_violation on the catalog's name index) when we waited for its
+ * commit.
+ */
+function lostRace(error, duplicate) {
+    const { code } = error;
+    return code === duplicate || code === '23505';
 }
 
 ;// CONCATENATED MODULE: ./actions/create-database/database-url.ts

@@ -313,6 +313,54 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     await admin.query('DROP ROLE rds_superuser');
   });
 
+  test('two runs at once for a new environment: one creates, both succeed, both marked', async () => {
+    const clients = [new pg.Client(server.url), new pg.Client(server.url)];
+    await Promise.all(clients.map((client) => client.connect()));
+    const request = {
+      action: 'create' as const,
+      name: 'feature-race',
+      owner: 'race_owner',
+      ownerPassword: 'race-pw',
+    };
+    try {
+      const outcomes = await Promise.all(
+        clients.map((client) => runDirect(client, request, () => undefined)),
+      );
+      expect(outcomes.map((o) => o.created).sort()).toEqual([false, true]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    const { rows } = await admin.query(
+      `SELECT shobj_description(d.oid, 'pg_database') AS database, shobj_description(r.oid, 'pg_authid') AS role
+       FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = 'feature-race'`,
+    );
+    expect(rows).toEqual([
+      { database: 'managed by adhoc-actions: feature-race', role: 'managed by adhoc-actions: feature-race' },
+    ]);
+  });
+
+  test('a run that died between CREATE DATABASE and its mark is finished by the next run', async () => {
+    await createDatabase({ name: 'feature-died', owner: 'died_owner', 'owner-password': 'pw' });
+    // As if the mark had never been written: unmarked, but owned by the marked role asked for.
+    await admin.query('COMMENT ON DATABASE "feature-died" IS NULL');
+    const run = await createDatabase({ name: 'feature-died', owner: 'died_owner', 'owner-password': 'pw' });
+    expect(run.errors).toEqual([]);
+    const { rows } = await admin.query(
+      "SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = 'feature-died'",
+    );
+    expect(rows).toEqual([{ mark: 'managed by adhoc-actions: feature-died' }]);
+    // Another owner asked for: not ours to hand over.
+    await admin.query('COMMENT ON DATABASE "feature-died" IS NULL');
+    const other = await createDatabase({
+      name: 'feature-died',
+      owner: 'other_owner',
+      'owner-password': 'pw',
+    });
+    expect(other.errors).toEqual([
+      'Input "name": database "feature-died" exists and was not created by create-database; it is left unchanged.',
+    ]);
+  });
+
   test('a non-superuser admin with CREATEDB and CREATEROLE (like the RDS master user) can create and hand over', async () => {
     await admin.query("CREATE ROLE dbadmin LOGIN CREATEDB CREATEROLE PASSWORD 'rds-like-password'");
     const url = `postgres://dbadmin:rds-like-password@127.0.0.1:${server.port}/postgres`;
