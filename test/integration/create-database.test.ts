@@ -396,6 +396,17 @@ describe('create-database (direct, PostgreSQL 15)', () => {
       action: 'drop',
     });
     expect(ownDb.errors).toEqual(['Input "name": "feature-rds" is the database admin-url connects to.']);
+    // Nor re-owns it: the server-side rule knows the admin's database in both modes.
+    const reown = await runAction('create-database', {
+      'admin-url': server.urlFor('feature-rds'),
+      name: 'feature-rds',
+      owner: 'other_rds',
+      'owner-password': 'pw',
+    });
+    expect(reown.errors).toEqual([
+      'Input "name": "feature-rds" is the database create-database connects to; it is left unchanged.',
+    ]);
+    expect(await owner('feature-rds')).toBe('app_rds');
   });
 
   test('an unreachable host fails with a clear line after bounded retries, the password unprinted', async () => {
