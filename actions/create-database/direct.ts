@@ -4,11 +4,14 @@ import { ConfigurationError } from '../lib/errors.ts';
 import { sleep } from '../lib/poll.ts';
 import type { AdminUrl, DatabaseRequest } from './settings.ts';
 import {
+  CHECK_FAILED,
+  checks,
   createDatabase,
   createRole,
   dropDatabase,
   dropRole,
   grantRoleToAdmin,
+  markDatabase,
   QUERIES,
   setDatabaseOwner,
   setRolePassword,
@@ -102,7 +105,19 @@ export async function runDirect(
     log(statement.display);
     await client.query(statement.sql);
   };
-  const role = request.owner === undefined ? undefined : await ownerRole(client, request);
+  // The rules (sql.ts checks) before the first write, and again after losing a race to
+  // another session, which may have created something that is not ours.
+  const check = async () => {
+    try {
+      await client.query(checks(request).sql);
+    } catch (error) {
+      const { code, message } = error as PgError;
+      if (code === CHECK_FAILED && message.startsWith('Input "')) throw new ConfigurationError(message);
+      throw error;
+    }
+  };
+  await check();
+  const role = request.owner !== undefined && (await exists(QUERIES.roleExists, request.owner));
   const existed = await exists(QUERIES.databaseExists, request.name);
 
   if (request.action === 'drop') {
@@ -119,24 +134,16 @@ export async function runDirect(
     return { created: false, existed };
   }
 
-  if (
-    request.template !== undefined &&
-    !existed &&
-    !(await exists(QUERIES.databaseExists, request.template))
-  ) {
-    throw new ConfigurationError(`Input "template": database "${request.template}" does not exist.`);
-  }
   if (request.owner !== undefined) {
     const owner = request.owner;
-    if (!role && request.ownerPassword === undefined) {
-      throw new ConfigurationError(`Input "owner-password" is required to create role "${owner}".`);
-    }
+    // checks() refused a missing role without a password.
     if (!role) {
       try {
-        await execute(createRole(owner, request.ownerPassword!));
+        await execute(createRole(owner, request.ownerPassword!, request.name));
       } catch (error) {
-        // Created by someone else since we looked: set the password as for an existing role.
-        if ((error as PgError).code !== '42710') throw error;
+        // Created since we looked: ours (marked) gets the password, anyone else's is refused.
+        if (!lostRace(error, '42710')) throw error;
+        await check();
         await execute(setRolePassword(owner, request.ownerPassword!));
       }
     } else if (request.ownerPassword !== undefined) {
@@ -157,9 +164,12 @@ export async function runDirect(
       if (code === '55006' && request.template !== undefined) {
         throw new ConfigurationError(`Input "template": ${message}; close its connections and run again.`);
       }
-      if (code !== '42P04') throw error; // 42P04: created by someone else since we looked
+      if (!lostRace(error, '42P04')) throw error;
+      await check();
     }
   }
+  // Marked already, just created, or left unmarked by a run that died here (see checks).
+  await execute(markDatabase(request.name));
   if (!created) {
     log(`Database "${request.name}" exists${request.template ? ' (template not applied)' : ''}.`);
     if (request.owner !== undefined) await execute(setDatabaseOwner(request.name, request.owner));
@@ -167,14 +177,12 @@ export async function runDirect(
   return { created, existed };
 }
 
-/** Whether the owner role exists; refuses a superuser, whose password and databases are not ours. */
-async function ownerRole(client: Queryable, request: DatabaseRequest): Promise<boolean> {
-  const rows = (await client.query(QUERIES.role, [request.owner])).rows as { rolsuper?: boolean }[];
-  const row = rows[0];
-  if (row?.rolsuper) {
-    throw new ConfigurationError(
-      `Input "owner": role "${request.owner}" is a superuser; create-database manages only ordinary roles.`,
-    );
-  }
-  return row !== undefined;
+/**
+ * Created by another session since we looked: `duplicate` when it had committed before our
+ * statement began, 23505 (unique_violation on the catalog's name index) when we waited for its
+ * commit.
+ */
+function lostRace(error: unknown, duplicate: '42710' | '42P04'): boolean {
+  const { code } = error as PgError;
+  return code === duplicate || code === '23505';
 }

@@ -3,10 +3,12 @@ import { connectAdmin, runDirect, type Outcome } from './direct.ts';
 import { databaseUrl } from './database-url.ts';
 import { runInTask } from './ecs-task.ts';
 import { getSettings, type Settings } from './settings.ts';
+import { allowedTemplatesInput, checkTemplate } from './templates.ts';
 
 export async function main(): Promise<void> {
   const settings = getSettings();
   const { database, mode } = settings;
+  checkTemplate(database.template, allowedTemplatesInput());
   let outcome: Outcome;
   if (mode.kind === 'direct') {
     const client = await connectAdmin(mode.admin);

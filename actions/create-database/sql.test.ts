@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import {
+  checks,
   createDatabase,
   createRole,
   dropDatabase,
@@ -45,13 +46,23 @@ describe('validateIdentifier', () => {
     ['a\u00a0', 'Input "name" must not start or end with white space.'],
     ['a\ud800', 'Input "name" is not valid Unicode.'],
     ['template1', 'Input "name": "template1" is a system database and cannot be managed here.'],
+    ['rds_x', 'Input "name": "rds_x" is a system database and cannot be managed here.'],
+    ['PG_x', 'Input "name": "PG_x" is a system database and cannot be managed here.'],
   ])('refuses %p', (name, message) => {
     expect(() => validateIdentifier('name', name, 'database')).toThrow(message);
   });
 
   test('template may be a system template; roles refuse reserved names', () => {
     expect(validateIdentifier('template', 'template0', 'template')).toBe('template0');
-    for (const role of ['public', 'PUBLIC', 'postgres', 'pg_monitor', 'rds_superuser', 'current_user']) {
+    for (const role of [
+      'public',
+      'PUBLIC',
+      'postgres',
+      'pg_monitor',
+      'rds_superuser',
+      'rdsadmin',
+      'current_user',
+    ]) {
       expect(() => validateIdentifier('owner', role, 'role')).toThrow(
         /^Input "owner": ".*" is a reserved role name\.$/,
       );
@@ -65,15 +76,17 @@ describe('statements', () => {
       'CREATE DATABASE "a""b" TEMPLATE "seed" OWNER "o"""',
     );
     expect(dropDatabase('x').sql).toBe('DROP DATABASE IF EXISTS "x" WITH (FORCE)');
-    for (const statement of [createRole('r', "p'w"), setRolePassword('r', "p'w")]) {
-      expect(statement.display).toMatch(/PASSWORD '\*\*\*'$/);
-      expect(statement.sql).toMatch(/PASSWORD 'SCRAM-SHA-256\$4096:[^']+'$/);
+    for (const statement of [createRole('r', "p'w", 'db'), setRolePassword('r', "p'w")]) {
+      expect(statement.display).toMatch(/PASSWORD '\*\*\*'(;|$)/);
+      expect(statement.sql).toMatch(/PASSWORD 'SCRAM-SHA-256\$4096:[^']+'(;|$)/);
       expect(statement.sql).not.toContain("p'w");
     }
   });
 
   test('a non-ASCII password goes as text for the server to hash (SASLprep is not reproduced)', () => {
-    expect(createRole('r', 'pässword').sql).toBe(`CREATE ROLE "r" WITH LOGIN PASSWORD 'pässword'`);
+    expect(createRole('r', 'pässword', 'd').sql).toBe(
+      `CREATE ROLE "r" WITH LOGIN PASSWORD 'pässword'; COMMENT ON ROLE "r" IS 'managed by adhoc-actions: d'`,
+    );
   });
 
   test("scramVerifier has PostgreSQL's format and depends on salt", () => {
@@ -105,12 +118,61 @@ describe('psqlScript', () => {
       true,
     );
     expect(script.sql).not.toContain("'pw'");
+    expect(script.display.split('\n')[0]).toBe(
+      "DO '…' -- refuses what create-database may not touch (sql.ts checks);",
+    );
     expect(script.display).not.toMatch(/SCRAM/);
   });
 
-  test('drop: FORCE, then the role unless it still owns something', () => {
+  test('create marks the role in the same statement as CREATE ROLE, and the database after it', () => {
+    const { sql } = psqlScript({ action: 'create', name: 'x', owner: 'o', ownerPassword: 'pw' });
+    expect(sql).toContain(
+      `''; COMMENT ON ROLE "o" IS ''managed by adhoc-actions: x''' WHERE NOT EXISTS (SELECT FROM pg_roles`,
+    );
+    expect(sql).toContain(`SELECT 'COMMENT ON DATABASE "x" IS ''managed by adhoc-actions: x''' \\gexec`);
+  });
+
+  test('drop: checks, then FORCE, then the role unless it still owns something', () => {
     const script = psqlScript({ action: 'drop', name: 'x', owner: 'o' });
+    expect(script.sql.split('\n')[0]).toBe(`${checks({ action: 'drop', name: 'x', owner: 'o' }).sql};`);
     expect(script.sql).toContain('DROP DATABASE IF EXISTS "x" WITH (FORCE);');
     expect(script.sql).toContain('dependent_objects_still_exist');
+  });
+});
+
+describe('checks', () => {
+  test('one DO block with every rule for an owner, each raising one line naming its input', () => {
+    const { sql } = checks({ action: 'create', name: 'd', owner: 'o', template: 't' });
+    expect(sql).toMatch(/^DO '.*'$/s);
+    expect(sql.split('\n')).toHaveLength(1);
+    for (const rule of [
+      'current_database()',
+      'IN (current_user, session_user)',
+      'rolsuper',
+      'rolcreaterole OR rolbypassrls OR rolreplication',
+      'rds_superuser',
+      "shobj_description(oid, ''pg_authid'')",
+      "shobj_description(d.oid, ''pg_database'')",
+      'Input "owner-password" is required',
+      'Input "template": database',
+    ]) {
+      expect(sql).toContain(rule);
+    }
+    expect([...sql.matchAll(/RAISE EXCEPTION ''Input "/g)]).toHaveLength(9);
+  });
+
+  test('without an owner only the database rules; drop needs no password or template', () => {
+    expect(checks({ action: 'drop', name: 'd' }).sql).not.toContain('pg_roles');
+    const drop = checks({ action: 'drop', name: 'd', owner: 'o' }).sql;
+    expect(drop).not.toContain('owner-password');
+    expect(drop).toContain('was not created by create-database');
+  });
+
+  test('names stay inside literals, even inside the DO body', () => {
+    const { sql } = checks({ action: 'drop', name: "x'; DROP DATABASE y; --", owner: 'o\\' });
+    // The body is one literal: after undoing its quoting, each name is one literal again.
+    const body = /^DO E?'(.*)'$/s.exec(sql)![1]!.replace(/''/g, "'").replace(/\\\\/g, '\\');
+    expect(body).toContain("'x''; DROP DATABASE y; --'");
+    expect(body).toContain("E'o\\\\'");
   });
 });

@@ -22,7 +22,11 @@ const RESERVED_ROLES = new Set([
   'current_role',
   'postgres',
   'rdsadmin',
+  'rdsrepladmin',
+  'rdstopmgr',
 ]);
+/** Prefixes PostgreSQL (pg_) and RDS (rds_) keep for their own roles and databases. */
+const RESERVED_PREFIX = /^(pg_|rds_)/i;
 
 /**
  * Checks a database or role name: 1 to 63 bytes of UTF-8, no NUL and no other control
@@ -51,10 +55,10 @@ export function validateIdentifier(
   if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
     throw new ConfigurationError(`${what} is not valid Unicode.`);
   }
-  if (kind === 'database' && RESERVED_DATABASES.has(value)) {
+  if (kind === 'database' && (RESERVED_DATABASES.has(value) || RESERVED_PREFIX.test(value))) {
     throw new ConfigurationError(`${what}: "${value}" is a system database and cannot be managed here.`);
   }
-  if (kind === 'role' && (RESERVED_ROLES.has(value.toLowerCase()) || /^(pg_|rds_)/i.test(value))) {
+  if (kind === 'role' && (RESERVED_ROLES.has(value.toLowerCase()) || RESERVED_PREFIX.test(value))) {
     throw new ConfigurationError(`${what}: "${value}" is a reserved role name.`);
   }
   return value;
@@ -104,10 +108,31 @@ function passwordClause(password: string): { sql: string; display: string } {
   return { sql: `PASSWORD ${quoteLiteral(secret)}`, display: "PASSWORD '***'" };
 }
 
-export function createRole(role: string, password: string): Statement {
+/**
+ * What create-database writes on every role and database it creates, and looks for before it
+ * changes or drops one: a COMMENT, because a comment is a catalog entry of the object itself
+ * (pg_shdescription), so it survives what the object survives: pg_dumpall dumps COMMENT ON ROLE
+ * and pg_dump --create COMMENT ON DATABASE, and an RDS snapshot or a read replica copies the
+ * catalogs as they are. RDS's master user may write it (CREATEROLE for a role, owner-role
+ * membership for a database). A marker role's membership could not mark a database, and
+ * would itself be one more role to guard.
+ */
+export const MANAGED = 'managed by adhoc-actions';
+
+const markText = (database: string) => quoteLiteral(`${MANAGED}: ${database}`);
+/** A role or database (by oid) bears the mark; `catalog` is pg_authid or pg_database. */
+const marked = (oid: string, catalog: 'pg_authid' | 'pg_database') =>
+  `starts_with(coalesce(shobj_description(${oid}, '${catalog}'), ''), ${quoteLiteral(MANAGED)})`;
+
+/**
+ * Creates and marks the role in one implicit transaction (two statements in one simple query,
+ * as both pg and psql's \gexec send it): no unmarked role is left behind by a crash between.
+ */
+export function createRole(role: string, password: string, database: string): Statement {
   const clause = passwordClause(password);
   const head = `CREATE ROLE ${quoteIdent(role)} WITH LOGIN`;
-  return { sql: `${head} ${clause.sql}`, display: `${head} ${clause.display}` };
+  const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${markText(database)}`;
+  return { sql: `${head} ${clause.sql}${mark}`, display: `${head} ${clause.display}${mark}` };
 }
 
 export function setRolePassword(role: string, password: string): Statement {
@@ -128,6 +153,11 @@ export function createDatabase(name: string, options: { template?: string; owner
   return plain(parts.join(' '));
 }
 
+/** CREATE DATABASE runs alone (never in a transaction block), so the mark follows it. */
+export function markDatabase(name: string): Statement {
+  return plain(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${markText(name)}`);
+}
+
 export function setDatabaseOwner(name: string, owner: string): Statement {
   return plain(`ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(owner)}`);
 }
@@ -144,9 +174,96 @@ export function dropRole(role: string): Statement {
 /** Catalog reads (bind parameters: the names never become SQL). */
 export const QUERIES = {
   databaseExists: 'SELECT 1 FROM pg_database WHERE datname = $1',
-  role: 'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
+  roleExists: 'SELECT 1 FROM pg_roles WHERE rolname = $1',
   adminIsSuperuser: 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
 } as const;
+
+/** The SQLSTATE of RAISE EXCEPTION: the checks' refusals, each one line starting `Input "`. */
+export const CHECK_FAILED = 'P0001';
+
+/**
+ * The rules of what create-database may touch, as one DO block both modes run before their
+ * first write (pg sends it in direct mode, psql in the task), so they are enforced by the
+ * server with what it knows: who the admin is (current_user, whatever the master user is
+ * called), each role's attributes, and the marks. Each refusal is RAISE EXCEPTION with one line
+ * naming the input. Every name is a quoted literal.
+ */
+export function checks(request: DatabaseRequest): Statement {
+  const lit = quoteLiteral;
+  const name = lit(request.name);
+  const rules: string[] = [];
+  const refuse = (condition: string, message: string, value: string) =>
+    rules.push(`IF ${condition} THEN RAISE EXCEPTION ${lit(message)}, ${value}; END IF;`);
+  const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
+
+  refuse(
+    `${name} = current_database()`,
+    'Input "name": "%" is the database create-database connects to; it is left unchanged.',
+    name,
+  );
+  if (request.owner !== undefined) {
+    const owner = lit(request.owner);
+    const role = (condition: string) =>
+      `EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner} AND (${condition}))`;
+    refuse(
+      `${owner} IN (current_user, session_user)`,
+      'Input "owner": "%" is the admin role create-database connects as; it is left unchanged.',
+      owner,
+    );
+    refuse(
+      role('rolsuper'),
+      'Input "owner": role "%" is a superuser; create-database manages only ordinary roles.',
+      owner,
+    );
+    refuse(
+      role('rolcreaterole OR rolbypassrls OR rolreplication'),
+      'Input "owner": role "%" has CREATEROLE, BYPASSRLS or REPLICATION; create-database manages only ordinary roles.',
+      owner,
+    );
+    // RDS's master user and those it made admins; by oid, so a missing role is no error.
+    refuse(
+      `EXISTS (SELECT FROM pg_roles r, pg_roles g WHERE r.rolname = ${owner} AND g.rolname = 'rds_superuser' AND pg_has_role(r.oid, g.oid, 'MEMBER'))`,
+      'Input "owner": role "%" is a member of rds_superuser; create-database manages only ordinary roles.',
+      owner,
+    );
+    refuse(
+      role(`NOT ${marked('oid', 'pg_authid')}`),
+      'Input "owner": role "%" exists and was not created by create-database; it is left unchanged.',
+      owner,
+    );
+    if (request.action === 'create' && request.ownerPassword === undefined) {
+      refuse(
+        `NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner})`,
+        'Input "owner-password" is required to create role "%".',
+        owner,
+      );
+    }
+  }
+  // A database is ours when marked, or (a run that died between CREATE DATABASE and COMMENT)
+  // when it is owned by the marked role asked for.
+  const ownedByOurRole =
+    request.owner === undefined
+      ? ''
+      : ` AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = ${lit(request.owner)} AND ${marked('r.oid', 'pg_authid')})`;
+  refuse(
+    `EXISTS (SELECT FROM pg_database d WHERE datname = ${name} AND NOT ${marked('d.oid', 'pg_database')}${ownedByOurRole})`,
+    'Input "name": database "%" exists and was not created by create-database; it is left unchanged.',
+    name,
+  );
+  if (request.action === 'create' && request.template !== undefined) {
+    const template = lit(request.template);
+    refuse(
+      `NOT ${databaseExists} AND NOT EXISTS (SELECT FROM pg_database WHERE datname = ${template})`,
+      'Input "template": database "%" does not exist.',
+      template,
+    );
+  }
+  // The log shows what the block is for; the block itself is a page of one line.
+  return {
+    sql: `DO ${lit(`BEGIN ${rules.join(' ')} END`)}`,
+    display: "DO '…' -- refuses what create-database may not touch (sql.ts checks)",
+  };
+}
 
 /** What the psql script prints first, so the step knows whether the database was there. */
 export const MARKER = {
@@ -157,14 +274,15 @@ export const MARKER = {
 /**
  * mode: ecs-task — one psql script (run with ON_ERROR_STOP) doing what direct mode does. psql
  * has no IF, so each conditional statement is a literal selected only when needed and run by
- * \gexec; the checks that must stop the script are a DO block raising an exception. Every
- * name and statement is quoted here: the script has no text of the user's outside a literal.
+ * \gexec; the rules that must stop the script are the DO block of checks(). Every name and
+ * statement is quoted here: the script has no text of the user's outside a literal.
  */
 export function psqlScript(request: DatabaseRequest): Statement {
   const lit = quoteLiteral;
   const name = lit(request.name);
   const lines: Statement[] = [];
-  const add = (statement: Statement) => lines.push(statement);
+  const add = (statement: Statement) =>
+    lines.push({ sql: `${statement.sql};`, display: `${statement.display};` });
   const gexec = (statement: Statement, condition?: string) => {
     const where = condition === undefined ? '' : ` WHERE ${condition}`;
     lines.push({
@@ -176,45 +294,25 @@ export function psqlScript(request: DatabaseRequest): Statement {
     request.owner === undefined ? '' : `EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(request.owner)})`;
   const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
 
-  // Checks first: a mistake stops the script before its first write.
-  const checks: string[] = [];
-  if (request.owner !== undefined) {
-    const owner = lit(request.owner);
-    checks.push(
-      `IF EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner} AND rolsuper) THEN RAISE EXCEPTION 'Input "owner": role "%" is a superuser; create-database manages only ordinary roles.', ${owner}; END IF;`,
-    );
-    if (request.action === 'create' && request.ownerPassword === undefined) {
-      checks.push(
-        `IF NOT ${roleExists} THEN RAISE EXCEPTION 'Input "owner-password" is required to create role "%".', ${owner}; END IF;`,
-      );
-    }
-  }
-  if (request.action === 'create' && request.template !== undefined) {
-    const template = lit(request.template);
-    checks.push(
-      `IF NOT ${databaseExists} AND NOT EXISTS (SELECT FROM pg_database WHERE datname = ${template}) THEN RAISE EXCEPTION 'Input "template": database "%" does not exist.', ${template}; END IF;`,
-    );
-  }
-  if (checks.length > 0) add(plain(`DO ${lit(`BEGIN ${checks.join(' ')} END`)};`));
-  add(
-    plain(`SELECT CASE WHEN ${databaseExists} THEN ${lit(MARKER.exists)} ELSE ${lit(MARKER.missing)} END;`),
-  );
+  // Checks first: a refusal stops the script before its first write.
+  add(checks(request));
+  add(plain(`SELECT CASE WHEN ${databaseExists} THEN ${lit(MARKER.exists)} ELSE ${lit(MARKER.missing)} END`));
 
   if (request.action === 'drop') {
-    add(plain(`${dropDatabase(request.name).sql};`));
+    add(dropDatabase(request.name));
     if (request.owner !== undefined) {
       // A role still owning objects elsewhere is kept with a warning, as in direct mode.
       const drop = dropRole(request.owner).sql;
       add(
         plain(
-          `DO ${lit(`BEGIN EXECUTE ${lit(drop)}; EXCEPTION WHEN dependent_objects_still_exist THEN RAISE WARNING 'Role "%" was kept: %', ${lit(request.owner)}, SQLERRM; END`)};`,
+          `DO ${lit(`BEGIN EXECUTE ${lit(drop)}; EXCEPTION WHEN dependent_objects_still_exist THEN RAISE WARNING 'Role "%" was kept: %', ${lit(request.owner)}, SQLERRM; END`)}`,
         ),
       );
     }
   } else {
     if (request.owner !== undefined) {
       if (request.ownerPassword !== undefined) {
-        gexec(createRole(request.owner, request.ownerPassword), `NOT ${roleExists}`);
+        gexec(createRole(request.owner, request.ownerPassword, request.name), `NOT ${roleExists}`);
         gexec(setRolePassword(request.owner, request.ownerPassword));
       }
       gexec(
@@ -226,6 +324,8 @@ export function psqlScript(request: DatabaseRequest): Statement {
       createDatabase(request.name, { template: request.template, owner: request.owner }),
       `NOT ${databaseExists}`,
     );
+    // The checks passed: the database is marked already or was created just now.
+    gexec(markDatabase(request.name));
     if (request.owner !== undefined) gexec(setDatabaseOwner(request.name, request.owner));
   }
   return { sql: lines.map((l) => l.sql).join('\n') + '\n', display: lines.map((l) => l.display).join('\n') };

@@ -71305,7 +71305,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3901);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2360);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -71315,7 +71315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3901:
+/***/ 2360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71325,7 +71325,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
-var lib_core = __nccwpck_require__(1804);
+var core = __nccwpck_require__(1804);
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
 var lib = __nccwpck_require__(3273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
@@ -71398,7 +71398,11 @@ const RESERVED_ROLES = new Set([
     'current_role',
     'postgres',
     'rdsadmin',
+    'rdsrepladmin',
+    'rdstopmgr',
 ]);
+/** Prefixes PostgreSQL (pg_) and RDS (rds_) keep for their own roles and databases. */
+const RESERVED_PREFIX = /^(pg_|rds_)/i;
 /**
  * Checks a database or role name: 1 to 63 bytes of UTF-8, no NUL and no other control
  * character (they cannot be typed into psql or a DATABASE_URL, and are never meant).
@@ -71421,10 +71425,10 @@ function validateIdentifier(input, value, kind) {
     if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
         throw new errors/* ConfigurationError */.j1(`${what} is not valid Unicode.`);
     }
-    if (kind === 'database' && RESERVED_DATABASES.has(value)) {
+    if (kind === 'database' && (RESERVED_DATABASES.has(value) || RESERVED_PREFIX.test(value))) {
         throw new errors/* ConfigurationError */.j1(`${what}: "${value}" is a system database and cannot be managed here.`);
     }
-    if (kind === 'role' && (RESERVED_ROLES.has(value.toLowerCase()) || /^(pg_|rds_)/i.test(value))) {
+    if (kind === 'role' && (RESERVED_ROLES.has(value.toLowerCase()) || RESERVED_PREFIX.test(value))) {
         throw new errors/* ConfigurationError */.j1(`${what}: "${value}" is a reserved role name.`);
     }
     return value;
@@ -71461,10 +71465,28 @@ function passwordClause(password) {
     const secret = isAscii(password) ? scramVerifier(password) : password;
     return { sql: `PASSWORD ${quoteLiteral(secret)}`, display: "PASSWORD '***'" };
 }
-function createRole(role, password) {
+/**
+ * What create-database writes on every role and database it creates, and looks for before it
+ * changes or drops one: a COMMENT, because a comment is a catalog entry of the object itself
+ * (pg_shdescription), so it survives what the object survives: pg_dumpall dumps COMMENT ON ROLE
+ * and pg_dump --create COMMENT ON DATABASE, and an RDS snapshot or a read replica copies the
+ * catalogs as they are. RDS's master user may write it (CREATEROLE for a role, owner-role
+ * membership for a database). A marker role's membership could not mark a database, and
+ * would itself be one more role to guard.
+ */
+const MANAGED = 'managed by adhoc-actions';
+const markText = (database) => quoteLiteral(`${MANAGED}: ${database}`);
+/** A role or database (by oid) bears the mark; `catalog` is pg_authid or pg_database. */
+const marked = (oid, catalog) => `starts_with(coalesce(shobj_description(${oid}, '${catalog}'), ''), ${quoteLiteral(MANAGED)})`;
+/**
+ * Creates and marks the role in one implicit transaction (two statements in one simple query,
+ * as both pg and psql's \gexec send it): no unmarked role is left behind by a crash between.
+ */
+function createRole(role, password, database) {
     const clause = passwordClause(password);
     const head = `CREATE ROLE ${quoteIdent(role)} WITH LOGIN`;
-    return { sql: `${head} ${clause.sql}`, display: `${head} ${clause.display}` };
+    const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${markText(database)}`;
+    return { sql: `${head} ${clause.sql}${mark}`, display: `${head} ${clause.display}${mark}` };
 }
 function setRolePassword(role, password) {
     const clause = passwordClause(password);
@@ -71483,6 +71505,10 @@ function createDatabase(name, options) {
         parts.push(`OWNER ${quoteIdent(options.owner)}`);
     return plain(parts.join(' '));
 }
+/** CREATE DATABASE runs alone (never in a transaction block), so the mark follows it. */
+function markDatabase(name) {
+    return plain(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${markText(name)}`);
+}
 function setDatabaseOwner(name, owner) {
     return plain(`ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(owner)}`);
 }
@@ -71496,9 +71522,54 @@ function dropRole(role) {
 /** Catalog reads (bind parameters: the names never become SQL). */
 const QUERIES = {
     databaseExists: 'SELECT 1 FROM pg_database WHERE datname = $1',
-    role: 'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
+    roleExists: 'SELECT 1 FROM pg_roles WHERE rolname = $1',
     adminIsSuperuser: 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
 };
+/** The SQLSTATE of RAISE EXCEPTION: the checks' refusals, each one line starting `Input "`. */
+const CHECK_FAILED = 'P0001';
+/**
+ * The rules of what create-database may touch, as one DO block both modes run before their
+ * first write (pg sends it in direct mode, psql in the task), so they are enforced by the
+ * server with what it knows: who the admin is (current_user, whatever the master user is
+ * called), each role's attributes, and the marks. Each refusal is RAISE EXCEPTION with one line
+ * naming the input. Every name is a quoted literal.
+ */
+function checks(request) {
+    const lit = quoteLiteral;
+    const name = lit(request.name);
+    const rules = [];
+    const refuse = (condition, message, value) => rules.push(`IF ${condition} THEN RAISE EXCEPTION ${lit(message)}, ${value}; END IF;`);
+    const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
+    refuse(`${name} = current_database()`, 'Input "name": "%" is the database create-database connects to; it is left unchanged.', name);
+    if (request.owner !== undefined) {
+        const owner = lit(request.owner);
+        const role = (condition) => `EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner} AND (${condition}))`;
+        refuse(`${owner} IN (current_user, session_user)`, 'Input "owner": "%" is the admin role create-database connects as; it is left unchanged.', owner);
+        refuse(role('rolsuper'), 'Input "owner": role "%" is a superuser; create-database manages only ordinary roles.', owner);
+        refuse(role('rolcreaterole OR rolbypassrls OR rolreplication'), 'Input "owner": role "%" has CREATEROLE, BYPASSRLS or REPLICATION; create-database manages only ordinary roles.', owner);
+        // RDS's master user and those it made admins; by oid, so a missing role is no error.
+        refuse(`EXISTS (SELECT FROM pg_roles r, pg_roles g WHERE r.rolname = ${owner} AND g.rolname = 'rds_superuser' AND pg_has_role(r.oid, g.oid, 'MEMBER'))`, 'Input "owner": role "%" is a member of rds_superuser; create-database manages only ordinary roles.', owner);
+        refuse(role(`NOT ${marked('oid', 'pg_authid')}`), 'Input "owner": role "%" exists and was not created by create-database; it is left unchanged.', owner);
+        if (request.action === 'create' && request.ownerPassword === undefined) {
+            refuse(`NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner})`, 'Input "owner-password" is required to create role "%".', owner);
+        }
+    }
+    // A database is ours when marked, or (a run that died between CREATE DATABASE and COMMENT)
+    // when it is owned by the marked role asked for.
+    const ownedByOurRole = request.owner === undefined
+        ? ''
+        : ` AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = ${lit(request.owner)} AND ${marked('r.oid', 'pg_authid')})`;
+    refuse(`EXISTS (SELECT FROM pg_database d WHERE datname = ${name} AND NOT ${marked('d.oid', 'pg_database')}${ownedByOurRole})`, 'Input "name": database "%" exists and was not created by create-database; it is left unchanged.', name);
+    if (request.action === 'create' && request.template !== undefined) {
+        const template = lit(request.template);
+        refuse(`NOT ${databaseExists} AND NOT EXISTS (SELECT FROM pg_database WHERE datname = ${template})`, 'Input "template": database "%" does not exist.', template);
+    }
+    // The log shows what the block is for; the block itself is a page of one line.
+    return {
+        sql: `DO ${lit(`BEGIN ${rules.join(' ')} END`)}`,
+        display: "DO '…' -- refuses what create-database may not touch (sql.ts checks)",
+    };
+}
 /** What the psql script prints first, so the step knows whether the database was there. */
 const MARKER = {
     exists: 'create-database: database exists',
@@ -71507,14 +71578,14 @@ const MARKER = {
 /**
  * mode: ecs-task — one psql script (run with ON_ERROR_STOP) doing what direct mode does. psql
  * has no IF, so each conditional statement is a literal selected only when needed and run by
- * \gexec; the checks that must stop the script are a DO block raising an exception. Every
- * name and statement is quoted here: the script has no text of the user's outside a literal.
+ * \gexec; the rules that must stop the script are the DO block of checks(). Every name and
+ * statement is quoted here: the script has no text of the user's outside a literal.
  */
 function psqlScript(request) {
     const lit = quoteLiteral;
     const name = lit(request.name);
     const lines = [];
-    const add = (statement) => lines.push(statement);
+    const add = (statement) => lines.push({ sql: `${statement.sql};`, display: `${statement.display};` });
     const gexec = (statement, condition) => {
         const where = condition === undefined ? '' : ` WHERE ${condition}`;
         lines.push({
@@ -71524,39 +71595,28 @@ function psqlScript(request) {
     };
     const roleExists = request.owner === undefined ? '' : `EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(request.owner)})`;
     const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
-    // Checks first: a mistake stops the script before its first write.
-    const checks = [];
-    if (request.owner !== undefined) {
-        const owner = lit(request.owner);
-        checks.push(`IF EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner} AND rolsuper) THEN RAISE EXCEPTION 'Input "owner": role "%" is a superuser; create-database manages only ordinary roles.', ${owner}; END IF;`);
-        if (request.action === 'create' && request.ownerPassword === undefined) {
-            checks.push(`IF NOT ${roleExists} THEN RAISE EXCEPTION 'Input "owner-password" is required to create role "%".', ${owner}; END IF;`);
-        }
-    }
-    if (request.action === 'create' && request.template !== undefined) {
-        const template = lit(request.template);
-        checks.push(`IF NOT ${databaseExists} AND NOT EXISTS (SELECT FROM pg_database WHERE datname = ${template}) THEN RAISE EXCEPTION 'Input "template": database "%" does not exist.', ${template}; END IF;`);
-    }
-    if (checks.length > 0)
-        add(plain(`DO ${lit(`BEGIN ${checks.join(' ')} END`)};`));
-    add(plain(`SELECT CASE WHEN ${databaseExists} THEN ${lit(MARKER.exists)} ELSE ${lit(MARKER.missing)} END;`));
+    // Checks first: a refusal stops the script before its first write.
+    add(checks(request));
+    add(plain(`SELECT CASE WHEN ${databaseExists} THEN ${lit(MARKER.exists)} ELSE ${lit(MARKER.missing)} END`));
     if (request.action === 'drop') {
-        add(plain(`${dropDatabase(request.name).sql};`));
+        add(dropDatabase(request.name));
         if (request.owner !== undefined) {
             // A role still owning objects elsewhere is kept with a warning, as in direct mode.
             const drop = dropRole(request.owner).sql;
-            add(plain(`DO ${lit(`BEGIN EXECUTE ${lit(drop)}; EXCEPTION WHEN dependent_objects_still_exist THEN RAISE WARNING 'Role "%" was kept: %', ${lit(request.owner)}, SQLERRM; END`)};`));
+            add(plain(`DO ${lit(`BEGIN EXECUTE ${lit(drop)}; EXCEPTION WHEN dependent_objects_still_exist THEN RAISE WARNING 'Role "%" was kept: %', ${lit(request.owner)}, SQLERRM; END`)}`));
         }
     }
     else {
         if (request.owner !== undefined) {
             if (request.ownerPassword !== undefined) {
-                gexec(createRole(request.owner, request.ownerPassword), `NOT ${roleExists}`);
+                gexec(createRole(request.owner, request.ownerPassword, request.name), `NOT ${roleExists}`);
                 gexec(setRolePassword(request.owner, request.ownerPassword));
             }
             gexec(grantRoleToAdmin(request.owner), 'NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)');
         }
         gexec(createDatabase(request.name, { template: request.template, owner: request.owner }), `NOT ${databaseExists}`);
+        // The checks passed: the database is marked already or was created just now.
+        gexec(markDatabase(request.name));
         if (request.owner !== undefined)
             gexec(setDatabaseOwner(request.name, request.owner));
     }
@@ -71611,19 +71671,33 @@ async function connectAdmin(admin, policy = CONNECT_POLICY) {
                 throw new errors/* ConfigurationError */.j1(`Cannot connect to the admin-url host ${where}: ${reason}${tries}.`);
             }
             const delay = policy.baseDelayMs * 2 ** (attempt - 1);
-            lib_core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
+            core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
             await sleep(delay);
         }
     }
 }
 /** `log` prints each statement run (its display form: no password); tests pass their own. */
-async function runDirect(client, request, log = lib_core/* info */.pq) {
+async function runDirect(client, request, log = core/* info */.pq) {
     const exists = async (sql, value) => (await client.query(sql, [value])).rowCount > 0;
     const execute = async (statement) => {
         log(statement.display);
         await client.query(statement.sql);
     };
-    const role = request.owner === undefined ? undefined : await ownerRole(client, request);
+    // The rules (sql.ts checks) before the first write, and again after losing a race to
+    // another session, which may have created something that is not ours.
+    const check = async () => {
+        try {
+            await client.query(checks(request).sql);
+        }
+        catch (error) {
+            const { code, message } = error;
+            if (code === CHECK_FAILED && message.startsWith('Input "'))
+                throw new errors/* ConfigurationError */.j1(message);
+            throw error;
+        }
+    };
+    await check();
+    const role = request.owner !== undefined && (await exists(QUERIES.roleExists, request.owner));
     const existed = await exists(QUERIES.databaseExists, request.name);
     if (request.action === 'drop') {
         await execute(dropDatabase(request.name));
@@ -71635,29 +71709,23 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
                 // The role still owns something in another database: keep it, the database is gone.
                 if (error.code !== '2BP01')
                     throw error;
-                lib_core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
+                core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
             }
         }
         return { created: false, existed };
     }
-    if (request.template !== undefined &&
-        !existed &&
-        !(await exists(QUERIES.databaseExists, request.template))) {
-        throw new errors/* ConfigurationError */.j1(`Input "template": database "${request.template}" does not exist.`);
-    }
     if (request.owner !== undefined) {
         const owner = request.owner;
-        if (!role && request.ownerPassword === undefined) {
-            throw new errors/* ConfigurationError */.j1(`Input "owner-password" is required to create role "${owner}".`);
-        }
+        // checks() refused a missing role without a password.
         if (!role) {
             try {
-                await execute(createRole(owner, request.ownerPassword));
+                await execute(createRole(owner, request.ownerPassword, request.name));
             }
             catch (error) {
-                // Created by someone else since we looked: set the password as for an existing role.
-                if (error.code !== '42710')
+                // Created since we looked: ours (marked) gets the password, anyone else's is refused.
+                if (!lostRace(error, '42710'))
                     throw error;
+                await check();
                 await execute(setRolePassword(owner, request.ownerPassword));
             }
         }
@@ -71680,10 +71748,13 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
             if (code === '55006' && request.template !== undefined) {
                 throw new errors/* ConfigurationError */.j1(`Input "template": ${message}; close its connections and run again.`);
             }
-            if (code !== '42P04')
-                throw error; // 42P04: created by someone else since we looked
+            if (!lostRace(error, '42P04'))
+                throw error;
+            await check();
         }
     }
+    // Marked already, just created, or left unmarked by a run that died here (see checks).
+    await execute(markDatabase(request.name));
     if (!created) {
         log(`Database "${request.name}" exists${request.template ? ' (template not applied)' : ''}.`);
         if (request.owner !== undefined)
@@ -71691,14 +71762,14 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
     }
     return { created, existed };
 }
-/** Whether the owner role exists; refuses a superuser, whose password and databases are not ours. */
-async function ownerRole(client, request) {
-    const rows = (await client.query(QUERIES.role, [request.owner])).rows;
-    const row = rows[0];
-    if (row?.rolsuper) {
-        throw new errors/* ConfigurationError */.j1(`Input "owner": role "${request.owner}" is a superuser; create-database manages only ordinary roles.`);
-    }
-    return row !== undefined;
+/**
+ * Created by another session since we looked: `duplicate` when it had committed before our
+ * statement began, 23505 (unique_violation on the catalog's name index) when we waited for its
+ * commit.
+ */
+function lostRace(error, duplicate) {
+    const { code } = error;
+    return code === duplicate || code === '23505';
 }
 
 ;// CONCATENATED MODULE: ./actions/create-database/database-url.ts
@@ -71726,7 +71797,7 @@ const package_namespaceObject = {"rE":"1.0.0"};
  * `Input "timeout-minutes" must be ...` rather than a stack trace.
  */
 function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function requiredInput(name) {
@@ -71737,7 +71808,7 @@ function requiredInput(name) {
 }
 /** Non-empty, trimmed lines; lines starting with `#` are comments. */
 function multilineInput(name) {
-    return splitLines(core.getInput(name));
+    return splitLines(core/* getInput */.V4(name));
 }
 function splitLines(text) {
     return text
@@ -71797,7 +71868,7 @@ function exclusiveInputs(names) {
 function secretInput(name) {
     const value = optionalInput(name);
     if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
+        core/* setSecret */.Pq(value);
     return value;
 }
 
@@ -71971,10 +72042,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    lib_core/* info */.pq(`::stop-commands::${token}`);
+    core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        lib_core/* info */.pq(`${prefix}${line}`);
-    lib_core/* info */.pq(`::${token}::`);
+        core/* info */.pq(`${prefix}${line}`);
+    core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/run-task-input.ts
@@ -72154,11 +72225,11 @@ async function runOneOffTask(ecs, logs, task, options) {
     const id = taskId(taskArn);
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
-    lib_core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     if (destination)
-        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -72192,7 +72263,7 @@ async function runOneOffTask(ecs, logs, task, options) {
                 await tailer?.drain(drainGraceMs);
             if (current.lastStatus !== lastStatus) {
                 lastStatus = current.lastStatus ?? '';
-                lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                core/* info */.pq(`Task ${id}: ${lastStatus}`);
             }
             if (outcome.stopped) {
                 const lastLines = tailer || !destination || outcome.succeeded
@@ -72237,7 +72308,7 @@ async function runInTask(mode, request) {
     const script = psqlScript(request);
     // The script carries the password only as a SCRAM verifier; still not for the log.
     for (const match of script.sql.matchAll(/SCRAM-SHA-256\$[^']+/g))
-        lib_core/* setSecret */.Pq(match[0]);
+        core/* setSecret */.Pq(match[0]);
     const ecs = ecsClient(mode.region);
     const logs = logsClient(mode.region);
     const prepared = await prepareOneOffTask(ecs, mode.taskDefinition, {
@@ -72251,7 +72322,7 @@ async function runInTask(mode, request) {
             },
         ],
     });
-    lib_core/* info */.pq(`psql script:\n${script.display}`);
+    core/* info */.pq(`psql script:\n${script.display}`);
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
@@ -72347,7 +72418,7 @@ function getSettings() {
         const admin = parseAdminUrl(adminUrl);
         // Error messages from the server or a library could quote the password decoded.
         if (admin.password !== '')
-            lib_core/* setSecret */.Pq(admin.password);
+            core/* setSecret */.Pq(admin.password);
         if (database.action === 'drop' && database.name === admin.database) {
             throw new errors/* ConfigurationError */.j1(`Input "name": "${database.name}" is the database admin-url connects to.`);
         }
@@ -72405,7 +72476,7 @@ function databaseRequest(ownerPassword) {
 }
 /** An input exactly as given (white space is refused, not trimmed away); undefined when empty. */
 function rawInput(name) {
-    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
+    const value = core/* getInput */.V4(name, { trimWhitespace: false });
     return value === '' ? undefined : value;
 }
 /** Checks admin-url without ever quoting it (it holds a password). */
@@ -72445,7 +72516,28 @@ function parseAdminUrl(text) {
     };
 }
 
+;// CONCATENATED MODULE: ./actions/create-database/templates.ts
+
+
+/**
+ * Templates come only from an explicit allow-list: CREATE DATABASE ... TEMPLATE copies every
+ * row of the template, so a free `template` input could clone any database the admin can read
+ * (prod's included) into an environment whose owner then reads it. Empty list: no template.
+ */
+function allowedTemplatesInput() {
+    return multilineInput('allowed-templates');
+}
+/** Refuses a template not in the list; exact names, as PostgreSQL compares quoted ones. */
+function checkTemplate(template, allowed) {
+    if (template === undefined || allowed.includes(template))
+        return;
+    throw new errors/* ConfigurationError */.j1(allowed.length === 0
+        ? `Input "template": "${template}" is not allowed; list it in "allowed-templates" (empty: no template).`
+        : `Input "template": "${template}" is not in "allowed-templates".`);
+}
+
 ;// CONCATENATED MODULE: ./actions/create-database/main.ts
+
 
 
 
@@ -72454,6 +72546,7 @@ function parseAdminUrl(text) {
 async function main() {
     const settings = getSettings();
     const { database, mode } = settings;
+    checkTemplate(database.template, allowedTemplatesInput());
     let outcome;
     if (mode.kind === 'direct') {
         const client = await connectAdmin(mode.admin);
@@ -72468,22 +72561,22 @@ async function main() {
         outcome = await runInTask(mode, database);
     }
     if (database.action === 'drop') {
-        lib_core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
+        core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
     }
     else {
-        lib_core/* info */.pq(outcome.created
+        core/* info */.pq(outcome.created
             ? `Created database "${database.name}".`
             : `Database "${database.name}" already existed.`);
     }
-    lib_core/* setOutput */.uH('created', String(outcome.created));
+    core/* setOutput */.uH('created', String(outcome.created));
     const url = database.action === 'create' ? urlFor(settings) : undefined;
     if (url !== undefined) {
-        lib_core/* setSecret */.Pq(url);
+        core/* setSecret */.Pq(url);
         // The runner masks each line of a secret separately; the %-encoded password is a second form.
         if (database.ownerPassword)
-            lib_core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
+            core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
     }
-    lib_core/* setOutput */.uH('database-url', url ?? '');
+    core/* setOutput */.uH('database-url', url ?? '');
 }
 function urlFor({ database, mode }) {
     const owner = database.owner === undefined ? {} : { user: database.owner, password: database.ownerPassword };

@@ -108,7 +108,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     expect(rows[0].rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
   });
 
-  test('a second run with a new password changes it (rotation) and keeps one database', async () => {
+  test('a second run with a new password changes the password of the role it created (rotation)', async () => {
     await createDatabase({
       name: 'feature-rotate',
       owner: 'rotate_owner',
@@ -126,7 +126,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     });
   });
 
-  test('an existing database gets the owner asked for', async () => {
+  test('a database it created gets the owner asked for', async () => {
     await createDatabase({ name: 'feature-reown' });
     const run = await createDatabase({ name: 'feature-reown', owner: 'reown_owner', 'owner-password': 'pw' });
     expect(run.errors).toEqual([]);
@@ -142,9 +142,22 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     );
     await seed.end();
 
+    const refused = await createDatabase({ name: 'feature-seeded', template: 'seed' });
+    expect(refused.errors).toEqual([
+      'Input "template": "seed" is not allowed; list it in "allowed-templates" (empty: no template).',
+    ]);
+    const elsewhere = await createDatabase({
+      name: 'feature-seeded',
+      template: 'seed',
+      'allowed-templates': 'other-seed\nSeed',
+    });
+    expect(elsewhere.errors).toEqual(['Input "template": "seed" is not in "allowed-templates".']);
+    expect(await databases()).not.toContain('feature-seeded');
+
     const run = await createDatabase({
       name: 'feature-seeded',
       template: 'seed',
+      'allowed-templates': 'seed',
       owner: 'seeded_owner',
       'owner-password': 'pw',
     });
@@ -157,7 +170,11 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     await clone.end();
     expect(rows.map((r) => r.name)).toEqual(['alpha', 'beta']);
 
-    const missing = await createDatabase({ name: 'feature-unseeded', template: 'no-such-seed' });
+    const missing = await createDatabase({
+      name: 'feature-unseeded',
+      template: 'no-such-seed',
+      'allowed-templates': 'no-such-seed',
+    });
     expect(missing.errors).toEqual(['Input "template": database "no-such-seed" does not exist.']);
     expect(await databases()).not.toContain('feature-unseeded');
   });
@@ -194,6 +211,21 @@ describe('create-database (direct, PostgreSQL 15)', () => {
       { name: 'x', owner: 'no_such_role' },
       'Input "owner-password" is required to create role "no_such_role".',
     ],
+    [{ name: 'rdsadmin' }, 'Input "name": "rdsadmin" is a system database and cannot be managed here.'],
+    [{ name: 'rds_x' }, 'Input "name": "rds_x" is a system database and cannot be managed here.'],
+    [
+      { name: 'template0', action: 'drop' },
+      'Input "name": "template0" is a system database and cannot be managed here.',
+    ],
+    [{ name: 'x', owner: 'rdsadmin' }, 'Input "owner": "rdsadmin" is a reserved role name.'],
+    [
+      { name: 'x', owner: 'pg_monitor', action: 'drop' },
+      'Input "owner": "pg_monitor" is a reserved role name.',
+    ],
+    [
+      { name: 'x', template: 'postgres' },
+      'Input "template": "postgres" is not allowed; list it in "allowed-templates" (empty: no template).',
+    ],
     [{ name: 'a'.repeat(64) }, 'Input "name" is 64 bytes long; PostgreSQL names are at most 63 bytes.'],
     [{ name: ' padded' }, 'Input "name" must not start or end with white space.'],
     [{ name: 'x', mode: 'sideways' }, 'Input "mode" must be one of direct, ecs-task, got "sideways".'],
@@ -214,9 +246,124 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     expect(await databases()).not.toContain('feature-boss');
   });
 
+  test('an existing role it did not create keeps its password; nothing is created', async () => {
+    await admin.query("CREATE ROLE legacy_app LOGIN PASSWORD 'legacy-password'");
+    const before = await databases();
+    const run = await createDatabase({
+      name: 'feature-legacy',
+      owner: 'legacy_app',
+      'owner-password': 'takeover-password',
+    });
+    expect(run.errors).toEqual([
+      'Input "owner": role "legacy_app" exists and was not created by create-database; it is left unchanged.',
+    ]);
+    expect(await databases()).toEqual(before);
+    const url = `postgres://legacy_app:legacy-password@127.0.0.1:${server.port}/postgres`;
+    expect(await connectAs(url)).toEqual({ user: 'legacy_app', database: 'postgres' });
+    // Nor is it dropped.
+    const drop = await createDatabase({ name: 'feature-legacy', owner: 'legacy_app', action: 'drop' });
+    expect(drop.errors).toEqual([run.errors[0]]);
+    expect(await roles()).toContain('legacy_app');
+  });
+
+  test('an existing database it did not create keeps its owner and is not dropped', async () => {
+    await admin.query("CREATE ROLE legacy_owner LOGIN PASSWORD 'x'");
+    await admin.query('CREATE DATABASE "legacy-db" OWNER legacy_owner');
+    const refusal =
+      'Input "name": database "legacy-db" exists and was not created by create-database; it is left unchanged.';
+    const reown = await createDatabase({ name: 'legacy-db', owner: 'new_owner', 'owner-password': 'pw' });
+    expect(reown.errors).toEqual([refusal]);
+    expect(await owner('legacy-db')).toBe('legacy_owner');
+    expect(await roles()).not.toContain('new_owner');
+    expect((await createDatabase({ name: 'legacy-db' })).errors).toEqual([refusal]);
+    const drop = await createDatabase({ name: 'legacy-db', action: 'drop' });
+    expect(drop.errors).toEqual([refusal]);
+    expect(await databases()).toContain('legacy-db');
+  });
+
+  test('a role it created that later gained CREATEROLE, BYPASSRLS or REPLICATION is refused', async () => {
+    await createDatabase({ name: 'feature-grown', owner: 'grown_owner', 'owner-password': 'pw-1' });
+    for (const attribute of ['CREATEROLE', 'BYPASSRLS', 'REPLICATION']) {
+      await admin.query(`ALTER ROLE grown_owner ${attribute}`);
+      const run = await createDatabase({
+        name: 'feature-grown',
+        owner: 'grown_owner',
+        'owner-password': 'pw-2',
+      });
+      expect(run.errors).toEqual([
+        'Input "owner": role "grown_owner" has CREATEROLE, BYPASSRLS or REPLICATION; create-database manages only ordinary roles.',
+      ]);
+      await admin.query(`ALTER ROLE grown_owner NO${attribute}`);
+    }
+    // Still the first password: none of the refused runs changed it.
+    const url = `postgres://grown_owner:pw-1@127.0.0.1:${server.port}/feature-grown`;
+    expect(await connectAs(url)).toEqual({ user: 'grown_owner', database: 'feature-grown' });
+  });
+
+  test('a member of rds_superuser (the RDS master user, whatever its name) is refused', async () => {
+    await admin.query('CREATE ROLE rds_superuser NOLOGIN');
+    await admin.query("CREATE ROLE mastername LOGIN PASSWORD 'master-password' IN ROLE rds_superuser");
+    const run = await createDatabase({ name: 'mastername', owner: 'mastername', 'owner-password': 'new' });
+    expect(run.errors).toEqual([
+      'Input "owner": role "mastername" is a member of rds_superuser; create-database manages only ordinary roles.',
+    ]);
+    const url = `postgres://mastername:master-password@127.0.0.1:${server.port}/postgres`;
+    expect(await connectAs(url)).toEqual({ user: 'mastername', database: 'postgres' });
+    await admin.query('DROP ROLE mastername');
+    await admin.query('DROP ROLE rds_superuser');
+  });
+
+  test('two runs at once for a new environment: one creates, both succeed, both marked', async () => {
+    const clients = [new pg.Client(server.url), new pg.Client(server.url)];
+    await Promise.all(clients.map((client) => client.connect()));
+    const request = {
+      action: 'create' as const,
+      name: 'feature-race',
+      owner: 'race_owner',
+      ownerPassword: 'race-pw',
+    };
+    try {
+      const outcomes = await Promise.all(
+        clients.map((client) => runDirect(client, request, () => undefined)),
+      );
+      expect(outcomes.map((o) => o.created).sort()).toEqual([false, true]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    const { rows } = await admin.query(
+      `SELECT shobj_description(d.oid, 'pg_database') AS database, shobj_description(r.oid, 'pg_authid') AS role
+       FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = 'feature-race'`,
+    );
+    expect(rows).toEqual([
+      { database: 'managed by adhoc-actions: feature-race', role: 'managed by adhoc-actions: feature-race' },
+    ]);
+  });
+
+  test('a run that died between CREATE DATABASE and its mark is finished by the next run', async () => {
+    await createDatabase({ name: 'feature-died', owner: 'died_owner', 'owner-password': 'pw' });
+    // As if the mark had never been written: unmarked, but owned by the marked role asked for.
+    await admin.query('COMMENT ON DATABASE "feature-died" IS NULL');
+    const run = await createDatabase({ name: 'feature-died', owner: 'died_owner', 'owner-password': 'pw' });
+    expect(run.errors).toEqual([]);
+    const { rows } = await admin.query(
+      "SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = 'feature-died'",
+    );
+    expect(rows).toEqual([{ mark: 'managed by adhoc-actions: feature-died' }]);
+    // Another owner asked for: not ours to hand over.
+    await admin.query('COMMENT ON DATABASE "feature-died" IS NULL');
+    const other = await createDatabase({
+      name: 'feature-died',
+      owner: 'other_owner',
+      'owner-password': 'pw',
+    });
+    expect(other.errors).toEqual([
+      'Input "name": database "feature-died" exists and was not created by create-database; it is left unchanged.',
+    ]);
+  });
+
   test('a non-superuser admin with CREATEDB and CREATEROLE (like the RDS master user) can create and hand over', async () => {
-    await admin.query("CREATE ROLE rds_like LOGIN CREATEDB CREATEROLE PASSWORD 'rds-like-password'");
-    const url = `postgres://rds_like:rds-like-password@127.0.0.1:${server.port}/postgres`;
+    await admin.query("CREATE ROLE dbadmin LOGIN CREATEDB CREATEROLE PASSWORD 'rds-like-password'");
+    const url = `postgres://dbadmin:rds-like-password@127.0.0.1:${server.port}/postgres`;
     const run = await runAction('create-database', {
       'admin-url': url,
       name: 'feature-rds',
@@ -229,6 +376,37 @@ describe('create-database (direct, PostgreSQL 15)', () => {
       user: 'app_rds',
       database: 'feature-rds',
     });
+
+    // An environment named like the admin never resets the admin's password.
+    const self = await runAction('create-database', {
+      'admin-url': url,
+      name: 'dbadmin',
+      owner: 'dbadmin',
+      'owner-password': 'takeover-password',
+    });
+    expect(self.errors).toEqual([
+      'Input "owner": "dbadmin" is the admin role create-database connects as; it is left unchanged.',
+    ]);
+    expect(await connectAs(url)).toEqual({ user: 'dbadmin', database: 'postgres' });
+    expect(await databases()).not.toContain('dbadmin');
+    // Nor drops the admin's own database.
+    const ownDb = await runAction('create-database', {
+      'admin-url': server.urlFor('feature-rds'),
+      name: 'feature-rds',
+      action: 'drop',
+    });
+    expect(ownDb.errors).toEqual(['Input "name": "feature-rds" is the database admin-url connects to.']);
+    // Nor re-owns it: the server-side rule knows the admin's database in both modes.
+    const reown = await runAction('create-database', {
+      'admin-url': server.urlFor('feature-rds'),
+      name: 'feature-rds',
+      owner: 'other_rds',
+      'owner-password': 'pw',
+    });
+    expect(reown.errors).toEqual([
+      'Input "name": "feature-rds" is the database create-database connects to; it is left unchanged.',
+    ]);
+    expect(await owner('feature-rds')).toBe('app_rds');
   });
 
   test('an unreachable host fails with a clear line after bounded retries, the password unprinted', async () => {
@@ -279,6 +457,8 @@ describe('create-database (direct, PostgreSQL 15)', () => {
         'second-password',
         'app-password',
         'rds-like-password',
+        'takeover-password',
+        'legacy-password',
       ]) {
         expect(printed(run)).not.toContain(secret);
       }
@@ -571,9 +751,90 @@ describe('create-database (ecs-task: psql in a one-off task)', () => {
     expect(boss.errors).toEqual([
       'Input "owner": role "task_boss" is a superuser; create-database manages only ordinary roles.',
     ]);
-    const seedless = await inTask({ name: 'task-seedless', template: 'no-such-seed' });
+    const seedless = await inTask({
+      name: 'task-seedless',
+      template: 'no-such-seed',
+      'allowed-templates': 'no-such-seed',
+    });
     expect(seedless.errors).toEqual(['Input "template": database "no-such-seed" does not exist.']);
     expect([await databases(), await roles()]).toEqual(before);
+  }, 30_000);
+
+  test('what it did not create is left as it is: a role keeps its password, a database its owner', async () => {
+    await admin.query("CREATE ROLE task_legacy LOGIN PASSWORD 'task-legacy-password'");
+    await admin.query('CREATE DATABASE "task-legacy" OWNER task_legacy');
+    const before = [await databases(), await roles()];
+    const role = await inTask({
+      name: 'task-new',
+      owner: 'task_legacy',
+      'owner-password': 'takeover-password',
+    });
+    expect(role.errors).toEqual([
+      'Input "owner": role "task_legacy" exists and was not created by create-database; it is left unchanged.',
+    ]);
+    const url = `postgres://task_legacy:task-legacy-password@127.0.0.1:${server.port}/task-legacy`;
+    expect(await connectAs(url)).toEqual({ user: 'task_legacy', database: 'task-legacy' });
+    const refusal =
+      'Input "name": database "task-legacy" exists and was not created by create-database; it is left unchanged.';
+    const reown = await inTask({ name: 'task-legacy', owner: 'task_new', 'owner-password': 'pw' });
+    expect(reown.errors).toEqual([refusal]);
+    expect((await inTask({ name: 'task-legacy', action: 'drop' })).errors).toEqual([refusal]);
+    expect(await owner('task-legacy')).toBe('task_legacy');
+    expect([await databases(), await roles()]).toEqual(before);
+    expect(emulator.calls('RunTask')).toHaveLength(3);
+  }, 30_000);
+
+  test('the master user the task connects as, whatever its name, is refused and keeps its password', async () => {
+    // Like RDS: the task's PGUSER is no superuser but has CREATEDB and CREATEROLE.
+    await admin.query("CREATE ROLE dbmaster LOGIN CREATEDB CREATEROLE PASSWORD 'dbmaster-password'");
+    emulator.registerTaskDefinition({
+      family: 'db-admin-rds',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        {
+          name: 'psql',
+          image: 'public.ecr.aws/docker/library/postgres:15',
+          essential: true,
+          environment: [
+            { name: 'PGHOST', value: '127.0.0.1' },
+            { name: 'PGPORT', value: String(server.port) },
+            { name: 'PGUSER', value: 'dbmaster' },
+            { name: 'PGPASSWORD', value: 'dbmaster-password' },
+            { name: 'PGDATABASE', value: 'postgres' },
+          ],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/db-admin',
+              'awslogs-region': 'us-east-1',
+              'awslogs-stream-prefix': 'db',
+            },
+          },
+        },
+      ],
+    });
+    emulator.setTaskBehavior('db-admin-rds', { localProcess: true });
+    const asMaster = (inputs: Record<string, string>) =>
+      inTask({ 'task-definition': 'db-admin-rds', ...inputs });
+    const run = await asMaster({
+      name: 'dbmaster',
+      owner: 'dbmaster',
+      'owner-password': 'takeover-password',
+    });
+    expect(run.errors).toEqual([
+      'Input "owner": "dbmaster" is the admin role create-database connects as; it is left unchanged.',
+    ]);
+    const url = `postgres://dbmaster:dbmaster-password@127.0.0.1:${server.port}/postgres`;
+    expect(await connectAs(url)).toEqual({ user: 'dbmaster', database: 'postgres' });
+    expect(await databases()).not.toContain('dbmaster');
+    // The same master user creates, marks and hands over an ordinary environment, twice.
+    for (const created of ['true', 'false']) {
+      const ok = await asMaster({ name: 'task-rds', owner: 'task_rds', 'owner-password': 'task-rds-pw' });
+      expect(ok.errors).toEqual([]);
+      expect(ok.outputs['created']).toBe(created);
+    }
+    expect(await owner('task-rds')).toBe('task_rds');
   }, 30_000);
 });
 
@@ -594,7 +855,11 @@ describe('PGlite, the embedded RDS of the demo, over the wire protocol', () => {
     expect(first.errors).toEqual([]);
     expect(first.outputs['created']).toBe('true');
     expect((await run(create)).outputs['created']).toBe('false');
-    const clone = await run({ name: 'clone', template: 'feature "abc"' });
+    const clone = await run({
+      name: 'clone',
+      template: 'feature "abc"',
+      'allowed-templates': 'feature "abc"',
+    });
     expect(clone.outputs['created']).toBe('true');
 
     const client = new pg.Client(pglite.adminUrl);
@@ -615,5 +880,35 @@ describe('PGlite, the embedded RDS of the demo, over the wire protocol', () => {
     expect((await run({ name: 'feature "abc"', owner: 'feature_abc', action: 'drop' })).errors).toEqual([]);
     expect((await run({ name: 'clone', action: 'drop' })).errors).toEqual([]);
     expect((await run({ name: 'clone', action: 'drop' })).exitCode).toBe(0);
+  }, 60_000);
+
+  test('a role and a database it did not create are refused and left as they are', async () => {
+    // PGlite serves one connection at a time: the test's own queries go between the runs.
+    const query = async (sql: string) => {
+      const client = new pg.Client(pglite.adminUrl);
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    const state = () =>
+      query(
+        "SELECT rolpassword, (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'legacy') AS owner FROM pg_authid WHERE rolname = 'legacy'",
+      );
+    await query("CREATE ROLE legacy LOGIN PASSWORD 'legacy-pw'");
+    await query('CREATE DATABASE legacy OWNER legacy');
+    const before = await state();
+    expect(before).toEqual([{ rolpassword: expect.stringMatching(/^SCRAM-SHA-256/), owner: 'legacy' }]);
+    const role = await run({ name: 'fresh', owner: 'legacy', 'owner-password': 'new-pw' });
+    expect(role.errors).toEqual([
+      'Input "owner": role "legacy" exists and was not created by create-database; it is left unchanged.',
+    ]);
+    const drop = await run({ name: 'legacy', action: 'drop' });
+    expect(drop.errors).toEqual([
+      'Input "name": database "legacy" exists and was not created by create-database; it is left unchanged.',
+    ]);
+    expect(await state()).toEqual(before);
   }, 60_000);
 });
