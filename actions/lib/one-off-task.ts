@@ -249,9 +249,13 @@ async function drain(
   destination: LogDestination,
 ): Promise<void> {
   const until = Math.max(deadline, Date.now() + 30_000);
+  const signal = AbortSignal.timeout(until - Date.now());
   let polls = 0;
   while (Date.now() < until) {
-    const got = await reads.read(() => tailer.poll());
+    const got = await reads.read(
+      () => tailer.poll(signal),
+      () => signal.aborted,
+    );
     if (got) {
       polls++;
       if ((polls > 1 && got.value === 0) || polls >= 6) return;

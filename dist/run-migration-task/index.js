@@ -65508,9 +65508,10 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
  */
 async function drain(tailer, reads, graceMs, deadline, destination) {
     const until = Math.max(deadline, Date.now() + 30_000);
+    const signal = AbortSignal.timeout(until - Date.now());
     let polls = 0;
     while (Date.now() < until) {
-        const got = await reads.read(() => tailer.poll());
+        const got = await reads.read(() => tailer.poll(signal), () => signal.aborted);
         if (got) {
             polls++;
             if ((polls > 1 && got.value === 0) || polls >= 6)
