@@ -15,7 +15,14 @@ import { describeServices, requireActiveCluster } from './ecs-lookups.ts';
 import { ConfigurationError, DeploymentFailure, errorMessage } from './errors.ts';
 import { LogTailer } from './log-tail.ts';
 import { printUntrusted } from './output.ts';
-import { isTransient, sleep, TransientReads, type RetryOptions } from './poll.ts';
+import {
+  CALL_TIMEOUT_MS,
+  isTransient,
+  sleep,
+  TransientReads,
+  withCallTimeout,
+  type RetryOptions,
+} from './poll.ts';
 import { isSameRun, sameCommandTasks, type IfRunning } from './running-tasks.ts';
 import { buildRunTaskInput, mainContainer, type OneOffTaskRequest } from './run-task-input.ts';
 import { describeTaskDefinition } from './task-definitions.ts';
@@ -204,7 +211,10 @@ async function watchTask(
     }
     if (Date.now() - describedAt >= pollMs) {
       const described = await taskReads.read(
-        () => ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal: signal }),
+        () =>
+          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
+            ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal }),
+          ),
         abandon,
       );
       if (described) {
@@ -230,7 +240,12 @@ async function watchTask(
         }
       }
     }
-    if (tailer) await logReads.read(() => tailer.poll(signal), abandon);
+    if (tailer) {
+      await logReads.read(
+        () => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)),
+        abandon,
+      );
+    }
     const wait = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
     await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), options.signal);
   }
@@ -253,7 +268,7 @@ async function drain(
   let polls = 0;
   while (Date.now() < until) {
     const got = await reads.read(
-      () => tailer.poll(signal),
+      () => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)),
       () => signal.aborted,
     );
     if (got) {

@@ -141,3 +141,27 @@ export class TransientReads {
     this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
   }
 }
+
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+export async function withCallTimeout<T>(
+  ms: number,
+  signal: AbortSignal | undefined,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timer = AbortSignal.timeout(ms);
+  try {
+    return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+  } catch (error) {
+    if (timer.aborted && !signal?.aborted) {
+      throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+    }
+    throw error;
+  }
+}
+
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+export const CALL_TIMEOUT_MS = 10_000;

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
-import { isTransient, sleep, TransientReads } from '../lib/poll.ts';
+import { CALL_TIMEOUT_MS, isTransient, sleep, TransientReads, withCallTimeout } from '../lib/poll.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
 
@@ -61,11 +61,13 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
       }
       const described = await reads.read(
         () =>
-          describeServices(
-            context.ecs,
-            context.settings.cluster,
-            active.map((w) => w.name),
-            signal,
+          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
+            describeServices(
+              context.ecs,
+              context.settings.cluster,
+              active.map((w) => w.name),
+              abortSignal,
+            ),
           ),
         () => signal.aborted,
       );

@@ -71478,6 +71478,25 @@ class TransientReads {
         this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
     }
 }
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -72362,7 +72381,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
             throw new errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`);
         }
         if (Date.now() - describedAt >= pollMs) {
-            const described = await taskReads.read(() => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal: signal }), abandon);
+            const described = await taskReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal })), abandon);
             if (described) {
                 describedAt = Date.now();
                 const current = described.value.tasks?.[0];
@@ -72384,8 +72403,9 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
                 }
             }
         }
-        if (tailer)
-            await logReads.read(() => tailer.poll(signal), abandon);
+        if (tailer) {
+            await logReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)), abandon);
+        }
         const wait = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
         await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), options.signal);
     }
@@ -72400,7 +72420,7 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
     const signal = AbortSignal.timeout(until - Date.now());
     let polls = 0;
     while (Date.now() < until) {
-        const got = await reads.read(() => tailer.poll(signal), () => signal.aborted);
+        const got = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)), () => signal.aborted);
         if (got) {
             polls++;
             if ((polls > 1 && got.value === 0) || polls >= 6)

@@ -65181,6 +65181,25 @@ class TransientReads {
         this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
     }
 }
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -65546,7 +65565,7 @@ async function watchAll(context, watches) {
                 cancelled(watches);
                 return;
             }
-            const described = await reads.read(() => describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), signal), () => signal.aborted);
+            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), abortSignal)), () => signal.aborted);
             if (described) {
                 await Promise.all(active.map((w) => step(context, w, described.value.get(w.name), poll + watches.indexOf(w))));
             }

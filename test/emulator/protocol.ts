@@ -37,9 +37,12 @@ export interface FaultSettings {
   operations?: string[];
 }
 
-/** What an outage answers: AWS's own error shapes, or a connection dropped without an answer. */
+/**
+ * What an outage answers: AWS's own error shapes, a connection dropped without an answer, or
+ * no answer at all (`hang`: the connection is held open and dropped when the window ends).
+ */
 export type OutageError =
-  'ServiceUnavailableException' | 'ServerException' | 'ThrottlingException' | 'connection-reset';
+  'ServiceUnavailableException' | 'ServerException' | 'ThrottlingException' | 'connection-reset' | 'hang';
 
 /** Every call of `operations` fails with `error` from `from` until `until` (epoch ms). */
 export interface FaultWindow {
@@ -50,7 +53,7 @@ export interface FaultWindow {
 }
 
 /** HTTP status and message of each outage error, as the service sends them. */
-const OUTAGE_ERRORS: Record<Exclude<OutageError, 'connection-reset'>, [number, string]> = {
+const OUTAGE_ERRORS: Record<Exclude<OutageError, 'connection-reset' | 'hang'>, [number, string]> = {
   ServiceUnavailableException: [503, 'The service is unavailable. Please try again later.'],
   ServerException: [500, 'Service encountered an internal error.'],
   ThrottlingException: [400, 'Rate exceeded'],
@@ -111,6 +114,11 @@ export class Dispatcher {
     if (window?.error === 'connection-reset') {
       call.error = window.error;
       request.socket.destroy();
+      return;
+    }
+    if (window?.error === 'hang') {
+      call.error = window.error;
+      this.state.schedule(window.until - Date.now(), () => request.socket.destroy());
       return;
     }
     try {

@@ -497,3 +497,35 @@ describe('run-migration-task never runs two at once', () => {
     expect(b.outputs['task-arn']).toBe(ran[0]!.taskArn);
   }, 30_000);
 });
+
+test('CloudWatch Logs not answering at all for 13 s: each read gives up after 10 s, every line arrives once', async () => {
+  emulator.setTaskBehavior('feature-abc-migrate', {
+    logs: Array.from({ length: 100 }, (_, i) => ({ afterMs: i * 150, message: `line ${i}` })),
+    exitAfterMs: 15_500,
+    exitCode: 0,
+  });
+  let outage: { until: number } | undefined;
+  const run = await migrate(
+    {},
+    {
+      onStdout: (chunk) => {
+        if (!outage && chunk.includes('line 5\n'))
+          outage = emulator.addOutage({ operations: ['GetLogEvents'], forMs: 13_000, error: 'hang' });
+      },
+    },
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.outputs['exit-code']).toBe('0');
+  expect(containerLines(run.lines, /^line \d+$/)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+  const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning::'));
+  expect(warnings).toEqual([
+    expect.stringMatching(
+      /GetLogEvents\) for task \w+ failed \((TimeoutError: no answer within 10 s|.*ECONNRESET|.*socket hang up)/,
+    ),
+  ]);
+  // The task was watched meanwhile: DescribeTasks went on between the hung reads.
+  expect(
+    emulator.calls('DescribeTasks').filter((c) => c.at > outage!.until - 13_000 && c.at < outage!.until)
+      .length,
+  ).toBeGreaterThan(0);
+}, 60_000);
