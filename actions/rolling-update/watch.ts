@@ -2,7 +2,14 @@ import * as core from '@actions/core';
 import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
-import { CALL_TIMEOUT_MS, isTransient, sleep, TransientReads, withCallTimeout } from '../lib/poll.ts';
+import {
+  CALL_TIMEOUT_MS,
+  errorName,
+  isTransient,
+  sleep,
+  TransientReads,
+  withCallTimeout,
+} from '../lib/poll.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
 
@@ -274,11 +281,6 @@ async function fail(
 export function stillDeploying(w: Watch): string {
   if (!w.seen) return `ECS is still deploying ${w.name} (not described since the update)`;
   return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
-}
-
-function errorName(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return `${error.name}: ${error.message.split('\n')[0]}`;
 }
 
 /** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */

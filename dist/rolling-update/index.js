@@ -65200,6 +65200,12 @@ async function withCallTimeout(ms, signal, call) {
 }
 /** How long one read of a watch loop may take before it counts as a (transient) timeout. */
 const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -65745,11 +65751,6 @@ function stillDeploying(w) {
     if (!w.seen)
         return `ECS is still deploying ${w.name} (not described since the update)`;
     return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
-}
-function errorName(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    return `${error.name}: ${error.message.split('\n')[0]}`;
 }
 /** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
 function abandoned(watches, error) {
