@@ -295,7 +295,11 @@ function abandoned(watches: Watch[], error: unknown): void {
 function cancelled(watches: Watch[]): void {
   for (const w of watches) {
     if (w.phase !== 'done')
-      finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+      finish(
+        w,
+        'cancelled',
+        `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`,
+      );
   }
   const left = watches.filter((w) => w.status === 'cancelled');
   core.error(

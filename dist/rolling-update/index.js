@@ -65763,7 +65763,7 @@ function abandoned(watches, error) {
 function cancelled(watches) {
     for (const w of watches) {
         if (w.phase !== 'done')
-            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`);
     }
     const left = watches.filter((w) => w.status === 'cancelled');
     lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);

@@ -434,6 +434,7 @@ test('a cancelled job stops watching at once and names where each service was', 
   expect(run.errors[0]).toMatch(
     /^Cancelled; ECS carries on with the deployments of web \(cancelled while it waited on 0\/2 running on web:2/,
   );
+  expect(run.errors[0]).toContain('ECS is still deploying web (0/2 on web:2)');
   const results = JSON.parse(run.outputs['results']!) as Record<string, { status: string }>;
   expect(results['web']!.status).toBe('cancelled');
   expect(results['worker']!.status).toBe('cancelled');
