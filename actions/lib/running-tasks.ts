@@ -109,8 +109,13 @@ export async function startOrFollow(
   });
   let waitingFor = '';
   for (;;) {
-    if (options.signal?.aborted)
-      throw new DeploymentFailure(`Cancelled while waiting for task ${waitingFor} to stop; started no task.`);
+    if (options.signal?.aborted) {
+      throw new DeploymentFailure(
+        waitingFor
+          ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+          : 'Cancelled before the task started; started no task.',
+      );
+    }
     if (Date.now() >= deadline) {
       throw new DeploymentFailure(
         waitingFor

@@ -65347,8 +65347,11 @@ async function startOrFollow(ecs, task, options, deadline) {
     });
     let waitingFor = '';
     for (;;) {
-        if (options.signal?.aborted)
-            throw new errors/* DeploymentFailure */.S(`Cancelled while waiting for task ${waitingFor} to stop; started no task.`);
+        if (options.signal?.aborted) {
+            throw new errors/* DeploymentFailure */.S(waitingFor
+                ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+                : 'Cancelled before the task started; started no task.');
+        }
         if (Date.now() >= deadline) {
             throw new errors/* DeploymentFailure */.S(waitingFor
                 ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
