@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UpdateServiceCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import type { RetryOptions } from '../lib/poll.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import type { Expectation } from './assess.ts';
 import type { ServiceLine } from './plan.ts';
@@ -8,7 +9,7 @@ import type { Settings } from './settings.ts';
 /** What one rolling-update run knows, and the ECS calls its stages share. */
 
 export type Status =
-  'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'updated' | 'unchanged';
+  'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'unwatched' | 'updated' | 'unchanged';
 
 export interface Watch {
   line: ServiceLine;
@@ -29,6 +30,10 @@ export interface Watch {
   lastRunning: number;
   /** Stopped tasks already looked at. */
   checkedTasks: Set<string>;
+  /** Looking for stopped tasks failed transiently: look again on the next poll. */
+  recheck?: boolean;
+  /** The PRIMARY deployment when last described: what ECS carries on with if the step gives up. */
+  seen?: { running: number; desired: number; taskDefinition: string };
 }
 
 export interface Context {
@@ -38,6 +43,8 @@ export interface Context {
   taskDefinitions: Map<string, Promise<TaskDefinition | undefined>>;
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop watching, say what was left. */
   signal?: AbortSignal;
+  /** Backoff of DescribeServices during an outage (default 0.5 s doubling to 10 s). */
+  retry?: Pick<RetryOptions, 'baseMs' | 'maxMs'>;
 }
 
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */

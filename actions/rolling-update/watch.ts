@@ -2,7 +2,14 @@ import * as core from '@actions/core';
 import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
-import { sleep } from '../lib/poll.ts';
+import {
+  CALL_TIMEOUT_MS,
+  errorName,
+  isTransient,
+  sleep,
+  TransientReads,
+  withCallTimeout,
+} from '../lib/poll.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
 
@@ -33,33 +40,60 @@ export async function startUpdate(context: Context, w: Watch): Promise<void> {
   };
 }
 
+/**
+ * Watches every service to its end. DescribeServices errors that pass (throttling, 5xx, dropped
+ * connections) are waited out with backoff until the timeout; on giving up, each service not
+ * done is named with what ECS is still doing. Never throws: `results` are always written.
+ */
 export async function watchAll(context: Context, watches: Watch[]): Promise<void> {
   const deadline = Date.now() + context.settings.timeoutMs;
-  for (let poll = 0; ; poll++) {
-    const began = Date.now();
-    const active = watches.filter((w) => w.phase !== 'done');
-    if (active.length === 0) return;
-    if (context.signal?.aborted) {
-      cancelled(watches);
-      return;
-    }
-    const described = await describeServices(
-      context.ecs,
-      context.settings.cluster,
-      active.map((w) => w.name),
-    );
-    await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w))));
-    if (Date.now() >= deadline) {
-      timeOut(watches, context.settings.timeoutMs);
-      return;
-    }
-    const rest = watches.some((w) => w.phase !== 'done');
-    if (rest) {
-      await sleep(
-        Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())),
-        context.signal,
+  const reads = new TransientReads('DescribeServices', {
+    ...context.retry,
+    warn: core.warning,
+    info: core.info,
+  });
+  // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+  const signal = AbortSignal.any([
+    ...(context.signal ? [context.signal] : []),
+    AbortSignal.timeout(Math.max(1, context.settings.timeoutMs)),
+  ]);
+  try {
+    for (let poll = 0; ; poll++) {
+      const began = Date.now();
+      const active = watches.filter((w) => w.phase !== 'done');
+      if (active.length === 0) return;
+      if (context.signal?.aborted) {
+        cancelled(watches);
+        return;
+      }
+      const described = await reads.read(
+        () =>
+          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
+            describeServices(
+              context.ecs,
+              context.settings.cluster,
+              active.map((w) => w.name),
+              abortSignal,
+            ),
+          ),
+        () => signal.aborted,
       );
+      if (described) {
+        await Promise.all(
+          active.map((w) => step(context, w, described.value.get(w.name), poll + watches.indexOf(w))),
+        );
+      }
+      if (Date.now() >= deadline) {
+        timeOut(watches, context.settings.timeoutMs, reads);
+        return;
+      }
+      if (watches.some((w) => w.phase !== 'done')) {
+        const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+        await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
+      }
     }
+  } catch (error) {
+    abandoned(watches, error);
   }
 }
 
@@ -71,6 +105,12 @@ async function step(context: Context, w: Watch, service: Service | undefined, tu
     return;
   }
   printEvents(w, service);
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  w.seen = {
+    running: primary?.runningCount ?? service.runningCount ?? 0,
+    desired: primary?.desiredCount ?? service.desiredCount ?? 0,
+    taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
+  };
   const assessment = assess(service, w.expected);
   if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
     w.waiting = assessment.waitingOn;
@@ -82,15 +122,23 @@ async function step(context: Context, w: Watch, service: Service | undefined, tu
     const runningCount = deployment?.runningCount ?? 0;
     // Look for stopped tasks only when something suggests one: the describe call stays the only one.
     const suspicious =
+      w.recheck ||
       failedTasks > w.lastFailedTasks ||
       runningCount < w.lastRunning ||
       turn % SAFETY_POLLS === SAFETY_POLLS - 1;
     w.lastFailedTasks = failedTasks;
     w.lastRunning = runningCount;
-    const stopped =
-      assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')
-        ? await failedStop(context, w)
-        : undefined;
+    let stopped: Task | undefined;
+    if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
+      try {
+        stopped = await failedStop(context, w);
+        w.recheck = false;
+      } catch (error) {
+        // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+        if (!isTransient(error)) throw error;
+        w.recheck = true;
+      }
+    }
     if (assessment.state === 'failed' || stopped) {
       await fail(context, w, assessment, stopped);
       return;
@@ -211,20 +259,47 @@ async function fail(
     return;
   }
   core.info(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+  let deploymentId: string | undefined;
+  try {
+    deploymentId = await updateService(context, w.name, w.previous, false);
+  } catch (error) {
+    finish(
+      w,
+      'failed',
+      `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`,
+    );
+    core.error(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
+    return;
+  }
   w.phase = 'rolling-back';
   w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-  w.expected = {
-    taskDefinition: w.previous,
-    deploymentId: await updateService(context, w.name, w.previous, false),
-  };
+  w.expected = { taskDefinition: w.previous, deploymentId };
   w.waiting = undefined;
+}
+
+/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
+export function stillDeploying(w: Watch): string {
+  if (!w.seen) return `ECS is still deploying ${w.name} (not described since the update)`;
+  return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
+}
+
+/** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
+function abandoned(watches: Watch[], error: unknown): void {
+  const left = watches.filter((w) => w.phase !== 'done');
+  for (const w of left)
+    finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
+  core.error(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
 }
 
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
 function cancelled(watches: Watch[]): void {
   for (const w of watches) {
     if (w.phase !== 'done')
-      finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+      finish(
+        w,
+        'cancelled',
+        `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`,
+      );
   }
   const left = watches.filter((w) => w.status === 'cancelled');
   core.error(
@@ -232,14 +307,16 @@ function cancelled(watches: Watch[]): void {
   );
 }
 
-function timeOut(watches: Watch[], timeoutMs: number): void {
+function timeOut(watches: Watch[], timeoutMs: number, reads: TransientReads): void {
   for (const w of watches) {
     if (w.phase === 'done') continue;
     const waiting = `waits on ${w.waiting ?? 'its deployment'}`;
-    finish(w, 'timed-out', w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting);
+    const detail = w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting;
+    finish(w, 'timed-out', `${detail}; ${stillDeploying(w)}`);
   }
   const late = watches.filter((w) => w.status === 'timed-out');
+  const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
   core.error(
-    `Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
+    `Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
   );
 }
