@@ -5,6 +5,7 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../lib/errors.ts';
+import { withEcsDefaults } from './ecs-defaults.ts';
 import type { EnvironmentSetting } from '../lib/key-value.ts';
 import type { ImageOverride } from './settings.ts';
 
@@ -109,7 +110,8 @@ function fromRepository(image: string, repository: string): boolean {
 
 /** True when registering `next` would give the same task definition as `current`. */
 export function sameDefinition(current: RegisterInput, next: RegisterInput): boolean {
-  return JSON.stringify(normalize(withoutTags(current))) === JSON.stringify(normalize(withoutTags(next)));
+  const canonical = (input: RegisterInput) => JSON.stringify(normalize(withEcsDefaults(withoutTags(input))));
+  return canonical(current) === canonical(next);
 }
 
 function withoutTags(input: RegisterInput): RegisterInput {

@@ -59492,7 +59492,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(135);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9702);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59502,7 +59502,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 135:
+/***/ 9702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59683,7 +59683,59 @@ async function describeTaskDefinition(ecs, taskDefinition) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/register-task-definition/ecs-defaults.ts
+/**
+ * The values ECS fills in when it registers a task definition and then returns from
+ * DescribeTaskDefinition, though the registered input left them out. Both sides of a comparison
+ * (a task-definition-file and the family's latest revision) go through `withEcsDefaults`, so a
+ * file that leaves them out equals the revision ECS made from it. Filling a default is harmless
+ * on a side that already has it, hence one pure function for both.
+ *
+ * Each default below names the ECS API reference field it comes from. Empty lists
+ * (`environment: []`, `mountPoints: []`, `volumesFrom: []`, `portMappings: []`,
+ * `systemControls: []`, `volumes: []`, `placementConstraints: []`, ...) that ECS returns for
+ * omitted fields are dropped by the comparison's canonical form (render.ts `normalize`).
+ */
+function withEcsDefaults(input) {
+    const definition = structuredClone(input);
+    // API_RegisterTaskDefinition networkMode: "If no network mode is specified, the default is bridge."
+    const networkMode = definition.networkMode ?? 'bridge';
+    definition.networkMode = networkMode;
+    definition.containerDefinitions = (definition.containerDefinitions ?? []).map((container) => containerDefaults(container, networkMode));
+    return definition;
+}
+function containerDefaults(input, networkMode) {
+    const container = { ...input };
+    // API_ContainerDefinition cpu: ECS stores 0 CPU units when the container sets none.
+    container.cpu ??= 0;
+    // API_ContainerDefinition essential: "If the essential parameter ... is not specified, it is assumed to be true."
+    container.essential ??= true;
+    if (container.portMappings) {
+        container.portMappings = container.portMappings.map((mapping) => portDefaults(mapping, networkMode));
+    }
+    if (container.healthCheck)
+        container.healthCheck = healthCheckDefaults(container.healthCheck);
+    return container;
+}
+function portDefaults(input, networkMode) {
+    const mapping = { ...input };
+    // API_PortMapping protocol: "The protocol used for the port mapping ... The default is tcp."
+    mapping.protocol ??= 'tcp';
+    // API_PortMapping hostPort: with awsvpc or host networking "the hostPort can be left blank or it
+    // must be the same value as the containerPort"; ECS returns it equal to containerPort.
+    if ((networkMode === 'awsvpc' || networkMode === 'host') && mapping.containerPort !== undefined) {
+        mapping.hostPort ??= mapping.containerPort;
+    }
+    return mapping;
+}
+function healthCheckDefaults(input) {
+    // API_HealthCheck: interval "The default value is 30 seconds", timeout "The default value is 5",
+    // retries "The default value is 3".
+    return { interval: 30, timeout: 5, retries: 3, ...input };
+}
+
 ;// CONCATENATED MODULE: ./actions/register-task-definition/render.ts
+
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition rejects. */
 const DESCRIBE_ONLY = [
@@ -59768,7 +59820,8 @@ function fromRepository(image, repository) {
 }
 /** True when registering `next` would give the same task definition as `current`. */
 function sameDefinition(current, next) {
-    return JSON.stringify(normalize(withoutTags(current))) === JSON.stringify(normalize(withoutTags(next)));
+    const canonical = (input) => JSON.stringify(normalize(withEcsDefaults(withoutTags(input))));
+    return canonical(current) === canonical(next);
 }
 function withoutTags(input) {
     const { tags: _tags, ...rest } = input;

@@ -162,6 +162,51 @@ describe('register-task-definition', () => {
     expect(again.outputs['changed']).toBe('false');
   });
 
+  test('the same task-definition-file twice registers once, though ECS fills in its defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-'));
+    const file = join(dir, 'task-definition.json');
+    // As users write them: no container cpu, essential, hostPort, protocol or health check timings.
+    const sparse = (image: string) => ({
+      family: 'api',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: 256,
+      memory: 512,
+      containerDefinitions: [
+        {
+          name: 'api',
+          image,
+          portMappings: [{ containerPort: 8000 }],
+          healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8000/health'] },
+        },
+        { name: 'proxy', image: 'nginx:1.27', essential: false, portMappings: [{ containerPort: 80 }] },
+      ],
+    });
+    await writeFile(file, JSON.stringify(sparse('repo:v1')));
+
+    const first = await register({ 'task-definition-file': file });
+    const second = await register({ 'task-definition-file': file });
+
+    expect(first.outputs['changed']).toBe('true');
+    const stored = emulator.state.taskDefinitions.get('api')![0]!.definition;
+    const [api] = stored['containerDefinitions'] as Record<string, unknown>[];
+    expect(api).toMatchObject({
+      cpu: 0,
+      essential: true,
+      portMappings: [{ hostPort: 8000, protocol: 'tcp' }],
+    });
+    expect(second.errors).toEqual([]);
+    expect(second.outputs['changed']).toBe('false');
+    expect(second.outputs['task-definition-arn']).toBe(first.outputs['task-definition-arn']);
+    expect(registered()).toHaveLength(1);
+
+    await writeFile(file, JSON.stringify(sparse('repo:v2')));
+    const third = await register({ 'task-definition-file': file });
+    expect(third.outputs['changed']).toBe('true');
+    expect(third.outputs['task-definition-arn']).toMatch(/task-definition\/api:2$/);
+    expect(registered()).toHaveLength(2);
+  });
+
   test.each([
     [
       'unknown container in images',
