@@ -6,6 +6,19 @@ import { ConfigurationError } from './errors.ts';
  * `Input "timeout-minutes" must be ...` rather than a stack trace.
  */
 
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+export function quote(value: string): string {
+  if (value.length <= QUOTE_LIMIT) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+
 export function optionalInput(name: string): string | undefined {
   const value = core.getInput(name).trim();
   return value === '' ? undefined : value;
@@ -38,7 +51,7 @@ export function booleanInput(name: string, defaultValue: boolean): boolean {
   const lower = value.toLowerCase();
   if (TRUE.has(lower)) return true;
   if (FALSE.has(lower)) return false;
-  throw new ConfigurationError(`Input "${name}" must be true or false, got "${value}".`);
+  throw new ConfigurationError(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 
 export function numberInput(
@@ -50,7 +63,9 @@ export function numberInput(
   if (value === undefined) return defaultValue;
   const number = Number(value);
   if (!Number.isFinite(number) || number < min || number > max) {
-    throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
+    throw new ConfigurationError(
+      `Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`,
+    );
   }
   return number;
 }
@@ -58,7 +73,9 @@ export function numberInput(
 export function choiceInput<T extends string>(name: string, choices: readonly T[], defaultValue: T): T {
   const value = optionalInput(name) ?? defaultValue;
   if (!(choices as readonly string[]).includes(value)) {
-    throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+    throw new ConfigurationError(
+      `Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`,
+    );
   }
   return value as T;
 }
@@ -69,7 +86,7 @@ export function jsonInput(name: string): unknown {
   try {
     return JSON.parse(value);
   } catch (error) {
-    throw new ConfigurationError(`Input "${name}" is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine((error as Error).message)}`);
   }
 }
 
@@ -88,4 +105,9 @@ export function secretInput(name: string): string | undefined {
   const value = optionalInput(name);
   if (value !== undefined) core.setSecret(value);
   return value;
+}
+
+/** Text on one line: every run of line breaks becomes one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { errorMessage, isUserError } from './errors.ts';
+import { oneLine } from './inputs.ts';
 
 /**
  * Runs an action's main function the way every entry point should: a user mistake becomes one
@@ -11,6 +12,7 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     if (!isUserError(error) && error instanceof Error && error.stack) core.debug(error.stack);
-    core.setFailed(errorMessage(error));
+    // One line whatever the message holds: the runner shows only the first line as the error.
+    core.setFailed(oneLine(errorMessage(error)));
   }
 }

@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../lib/errors.ts';
 import { withEcsDefaults } from './ecs-defaults.ts';
+import { withTagOrDigest } from './image-ref.ts';
 import type { EnvironmentSetting } from '../lib/key-value.ts';
 import type { ImageOverride } from './settings.ts';
 
@@ -25,6 +26,7 @@ const DESCRIBE_ONLY = [
 
 export interface Changes {
   images: ImageOverride[];
+  /** A tag or a digest (`sha256:...`) for every container whose image is from `repository`. */
   imageTag?: { tag: string; repository?: string };
   environment: EnvironmentSetting[];
 }
@@ -66,7 +68,7 @@ export function applyChanges(definitions: RegisterInput[], changes: Changes): Re
         `Input "repository": no container of ${familiesOf(definitions)} has an image from "${repository ?? ''}".`,
       );
     }
-    for (const c of matching) c.image = `${imageRepository(c.image!)}:${tag}`;
+    for (const c of matching) c.image = withTagOrDigest(imageRepository(c.image!), tag);
   }
 
   for (const setting of changes.environment) {

@@ -71305,7 +71305,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3901);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8224);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -71315,7 +71315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3901:
+/***/ 8224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71325,7 +71325,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
-var lib_core = __nccwpck_require__(1804);
+var core = __nccwpck_require__(1804);
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
 var lib = __nccwpck_require__(3273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
@@ -71611,13 +71611,13 @@ async function connectAdmin(admin, policy = CONNECT_POLICY) {
                 throw new errors/* ConfigurationError */.j1(`Cannot connect to the admin-url host ${where}: ${reason}${tries}.`);
             }
             const delay = policy.baseDelayMs * 2 ** (attempt - 1);
-            lib_core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
+            core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
             await sleep(delay);
         }
     }
 }
 /** `log` prints each statement run (its display form: no password); tests pass their own. */
-async function runDirect(client, request, log = lib_core/* info */.pq) {
+async function runDirect(client, request, log = core/* info */.pq) {
     const exists = async (sql, value) => (await client.query(sql, [value])).rowCount > 0;
     const execute = async (statement) => {
         log(statement.display);
@@ -71635,7 +71635,7 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
                 // The role still owns something in another database: keep it, the database is gone.
                 if (error.code !== '2BP01')
                     throw error;
-                lib_core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
+                core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
             }
         }
         return { created: false, existed };
@@ -71718,89 +71718,8 @@ var dist_cjs = __nccwpck_require__(303);
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(core.getInput(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -71809,7 +71728,7 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
@@ -71971,10 +71890,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    lib_core/* info */.pq(`::stop-commands::${token}`);
+    core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        lib_core/* info */.pq(`${prefix}${line}`);
-    lib_core/* info */.pq(`::${token}::`);
+        core/* info */.pq(`${prefix}${line}`);
+    core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/run-task-input.ts
@@ -72154,11 +72073,11 @@ async function runOneOffTask(ecs, logs, task, options) {
     const id = taskId(taskArn);
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
-    lib_core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     if (destination)
-        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -72192,7 +72111,7 @@ async function runOneOffTask(ecs, logs, task, options) {
                 await tailer?.drain(drainGraceMs);
             if (current.lastStatus !== lastStatus) {
                 lastStatus = current.lastStatus ?? '';
-                lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                core/* info */.pq(`Task ${id}: ${lastStatus}`);
             }
             if (outcome.stopped) {
                 const lastLines = tailer || !destination || outcome.succeeded
@@ -72237,7 +72156,7 @@ async function runInTask(mode, request) {
     const script = psqlScript(request);
     // The script carries the password only as a SCRAM verifier; still not for the log.
     for (const match of script.sql.matchAll(/SCRAM-SHA-256\$[^']+/g))
-        lib_core/* setSecret */.Pq(match[0]);
+        core/* setSecret */.Pq(match[0]);
     const ecs = ecsClient(mode.region);
     const logs = logsClient(mode.region);
     const prepared = await prepareOneOffTask(ecs, mode.taskDefinition, {
@@ -72251,7 +72170,7 @@ async function runInTask(mode, request) {
             },
         ],
     });
-    lib_core/* info */.pq(`psql script:\n${script.display}`);
+    core/* info */.pq(`psql script:\n${script.display}`);
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
@@ -72285,7 +72204,7 @@ async function runInTask(mode, request) {
 ;// CONCATENATED MODULE: ./actions/lib/network.ts
 
 
-const list = (name) => (optionalInput(name) ?? '')
+const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean);
@@ -72294,16 +72213,16 @@ const list = (name) => (optionalInput(name) ?? '')
  * `launch-type` or `capacity-provider-strategy` (lines `NAME[:WEIGHT[:BASE]]`).
  */
 function networkInputs() {
-    exclusiveInputs(['network-from-service', 'subnets']);
-    exclusiveInputs(['network-from-service', 'security-groups']);
-    exclusiveInputs(['launch-type', 'capacity-provider-strategy']);
-    const fromService = optionalInput('network-from-service');
-    const launchType = optionalInput('launch-type');
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'subnets']);
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'security-groups']);
+    (0,inputs/* exclusiveInputs */.S1)(['launch-type', 'capacity-provider-strategy']);
+    const fromService = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
         throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got "${launchType}".`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
-    const assignPublicIp = optionalInput('assign-public-ip') === undefined ? undefined : booleanInput('assign-public-ip', false);
+    const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
     return {
         ...(fromService !== undefined && { fromService }),
         subnets: list('subnets'),
@@ -72337,17 +72256,17 @@ function parseStrategyItem(text) {
 
 function getSettings() {
     // Masked before anything else can fail and print.
-    const adminUrl = secretInput('admin-url');
-    const ownerPassword = secretInput('owner-password');
+    const adminUrl = (0,inputs/* secretInput */.jY)('admin-url');
+    const ownerPassword = (0,inputs/* secretInput */.jY)('owner-password');
     const database = databaseRequest(ownerPassword);
-    const kind = choiceInput('mode', ['direct', 'ecs-task'], 'direct');
+    const kind = (0,inputs/* choiceInput */.ij)('mode', ['direct', 'ecs-task'], 'direct');
     if (kind === 'direct') {
         if (adminUrl === undefined)
             throw new errors/* ConfigurationError */.j1('Input "admin-url" is required with mode direct.');
         const admin = parseAdminUrl(adminUrl);
         // Error messages from the server or a library could quote the password decoded.
         if (admin.password !== '')
-            lib_core/* setSecret */.Pq(admin.password);
+            core/* setSecret */.Pq(admin.password);
         if (database.action === 'drop' && database.name === admin.database) {
             throw new errors/* ConfigurationError */.j1(`Input "name": "${database.name}" is the database admin-url connects to.`);
         }
@@ -72360,29 +72279,29 @@ function getSettings() {
         // Others would have to travel as plain text in the task's overrides (see sql.ts).
         throw new errors/* ConfigurationError */.j1('Input "owner-password" must be printable ASCII with mode ecs-task.');
     }
-    const container = optionalInput('container');
-    const databaseHost = optionalInput('database-host');
+    const container = (0,inputs/* optionalInput */.$m)('container');
+    const databaseHost = (0,inputs/* optionalInput */.$m)('database-host');
     return {
         database,
         mode: {
             kind,
             region: regionInput(),
-            taskDefinition: requiredInput('task-definition'),
+            taskDefinition: (0,inputs/* requiredInput */.YF)('task-definition'),
             request: {
-                cluster: requiredInput('cluster'),
+                cluster: (0,inputs/* requiredInput */.YF)('cluster'),
                 ...(container !== undefined && { container }),
                 environment: [],
                 network: networkInputs(),
                 startedBy: 'adhoc-actions/create-database',
             },
-            timeoutMinutes: numberInput('timeout-minutes', 10, { min: 0.05, max: 24 * 60 }),
-            stopOnCancel: booleanInput('stop-on-cancel', true),
+            timeoutMinutes: (0,inputs/* numberInput */.QR)('timeout-minutes', 10, { min: 0.05, max: 24 * 60 }),
+            stopOnCancel: (0,inputs/* booleanInput */.tE)('stop-on-cancel', true),
             ...(databaseHost !== undefined && { databaseHost }),
         },
     };
 }
 function databaseRequest(ownerPassword) {
-    const action = choiceInput('action', ['create', 'drop'], 'create');
+    const action = (0,inputs/* choiceInput */.ij)('action', ['create', 'drop'], 'create');
     // Names are taken as given (not trimmed): a name is created exactly as written or refused.
     const name = validateIdentifier('name', rawInput('name') ?? '', 'database');
     const ownerText = rawInput('owner');
@@ -72405,7 +72324,7 @@ function databaseRequest(ownerPassword) {
 }
 /** An input exactly as given (white space is refused, not trimmed away); undefined when empty. */
 function rawInput(name) {
-    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
+    const value = core/* getInput */.V4(name, { trimWhitespace: false });
     return value === '' ? undefined : value;
 }
 /** Checks admin-url without ever quoting it (it holds a password). */
@@ -72468,22 +72387,22 @@ async function main() {
         outcome = await runInTask(mode, database);
     }
     if (database.action === 'drop') {
-        lib_core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
+        core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
     }
     else {
-        lib_core/* info */.pq(outcome.created
+        core/* info */.pq(outcome.created
             ? `Created database "${database.name}".`
             : `Database "${database.name}" already existed.`);
     }
-    lib_core/* setOutput */.uH('created', String(outcome.created));
+    core/* setOutput */.uH('created', String(outcome.created));
     const url = database.action === 'create' ? urlFor(settings) : undefined;
     if (url !== undefined) {
-        lib_core/* setSecret */.Pq(url);
+        core/* setSecret */.Pq(url);
         // The runner masks each line of a secret separately; the %-encoded password is a second form.
         if (database.ownerPassword)
-            lib_core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
+            core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
     }
-    lib_core/* setOutput */.uH('database-url', url ?? '');
+    core/* setOutput */.uH('database-url', url ?? '');
 }
 function urlFor({ database, mode }) {
     const owner = database.owner === undefined ? {} : { user: database.owner, password: database.ownerPassword };
@@ -72560,6 +72479,123 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 7721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   QR: () => (/* binding */ numberInput),
+/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   YF: () => (/* binding */ requiredInput),
+/* harmony export */   ij: () => (/* binding */ choiceInput),
+/* harmony export */   jY: () => (/* binding */ secretInput),
+/* harmony export */   tE: () => (/* binding */ booleanInput)
+/* harmony export */ });
+/* unused harmony exports quote, multilineInput, splitLines, jsonInput */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1804);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(core.getInput(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72568,6 +72604,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1804);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
 
 
 /**
@@ -72582,7 +72620,8 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // One line whatever the message holds: the runner shows only the first line as the error.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)));
     }
 }
 

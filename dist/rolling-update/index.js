@@ -64741,6 +64741,122 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 7721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ jsonInput),
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   QR: () => (/* binding */ numberInput),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   YF: () => (/* binding */ requiredInput),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
+/* harmony export */ });
+/* unused harmony exports quote, splitLines, choiceInput, exclusiveInputs, secretInput */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new ConfigurationError(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        core.setSecret(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -64749,6 +64865,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
 
 
 /**
@@ -64763,7 +64881,8 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // One line whatever the message holds: the runner shows only the first line as the error.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)));
     }
 }
 
@@ -64775,7 +64894,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8858);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3118);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64904,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8858:
+/***/ 3118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64795,7 +64914,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./actions/lib/arn.ts
 /** Helpers for the names and ARNs ECS hands around. */
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
@@ -64821,89 +64940,8 @@ var client_ecs_dist_cjs = __nccwpck_require__(212);
 const package_namespaceObject = {"rE":"0.1.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(lib_core/* getInput */.V4(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new ConfigurationError(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        core.setSecret(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -64912,7 +64950,7 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
@@ -65278,7 +65316,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
     try {
-        const summary = lib_core/* summary */.z
+        const summary = core/* summary */.z
             .addHeading(heading, 3)
             .addTable([
             header.map((data) => ({ data, header: true })),
@@ -65289,7 +65327,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65310,7 +65348,7 @@ async function report(watches) {
             ...(w.detail && { detail: w.detail }),
         },
     ]));
-    lib_core/* setOutput */.uH('results', JSON.stringify(results));
+    core/* setOutput */.uH('results', JSON.stringify(results));
     await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
@@ -65322,7 +65360,7 @@ async function report(watches) {
     if (bad.length > 0) {
         throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
-    lib_core/* info */.pq(`All ${watches.length} services are steady.`);
+    core/* info */.pq(`All ${watches.length} services are steady.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
@@ -65331,19 +65369,19 @@ async function report(watches) {
 
 
 function getSettings() {
-    const lines = multilineInput('services');
+    const lines = (0,inputs/* multilineInput */.yw)('services');
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j1('Input "services" is required.');
-    const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
+    const taskDefinitions = parseTaskDefinitionsJson((0,inputs/* jsonInput */.$1)('task-definitions'));
     return {
         region: regionInput(),
-        cluster: requiredInput('cluster'),
+        cluster: (0,inputs/* requiredInput */.YF)('cluster'),
         services: parseServiceLines(lines),
         ...(taskDefinitions && { taskDefinitions }),
-        wait: booleanInput('wait', true),
-        timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
-        forceNewDeployment: booleanInput('force-new-deployment', false),
-        rollback: booleanInput('rollback', true),
+        wait: (0,inputs/* booleanInput */.tE)('wait', true),
+        timeoutMs: (0,inputs/* numberInput */.QR)('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
+        forceNewDeployment: (0,inputs/* booleanInput */.tE)('force-new-deployment', false),
+        rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
     };
 }
 
@@ -65440,14 +65478,14 @@ async function watchAll(context, watches) {
 async function step(context, w, service, turn) {
     if (!service || service.status !== 'ACTIVE') {
         finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
-        lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+        core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
         return;
     }
     printEvents(w, service);
     const assessment = assess(service, w.expected);
     if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
         w.waiting = assessment.waitingOn;
-        lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
+        core/* info */.pq(`${w.name}: ${w.waiting}`);
     }
     if (w.phase === 'rolling') {
         const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
@@ -65469,17 +65507,17 @@ async function step(context, w, service, turn) {
     }
     else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
         finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
-        lib_core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
+        core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
         return;
     }
     if (assessment.state === 'steady') {
         if (w.phase === 'rolling') {
             finish(w, 'steady');
-            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
+            core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
         }
         else {
             finish(w, 'rolled-back', w.detail);
-            lib_core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
+            core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
         }
     }
 }
@@ -65495,7 +65533,7 @@ function printEvents(w, service) {
     const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id)).reverse();
     for (const event of fresh) {
         w.seenEvents.add(event.id);
-        lib_core/* info */.pq(event.message ?? '');
+        core/* info */.pq(event.message ?? '');
     }
 }
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
@@ -65524,7 +65562,7 @@ async function lastLines(context, task) {
         return { container, lines: await lastLogLines(context.logs, destination, LOG_LINES) };
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
+        core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
         return { container, lines: [] };
     }
 }
@@ -65540,7 +65578,7 @@ async function fail(context, w, assessment, stopped) {
     const tail = logs.lines.length > 0
         ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
         : '';
-    lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
     w.detail = why;
     // ECS rolling back: follow it. A deployment that vanished behind one of the previous
     // definition is the same thing seen late (ECS dropped the failed deployment already).
@@ -65552,7 +65590,7 @@ async function fail(context, w, assessment, stopped) {
         w.phase = 'rolling-back';
         w.expected = ecsRollback;
         w.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
-        lib_core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
+        core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
         return;
     }
     if (replacedBy || !context.settings.rollback || w.previous === w.target) {
@@ -65561,7 +65599,7 @@ async function fail(context, w, assessment, stopped) {
         finish(w, 'failed', `${why}${note}`);
         return;
     }
-    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+    core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
     w.expected = {
@@ -65577,7 +65615,7 @@ function cancelled(watches) {
             finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
     }
     const left = watches.filter((w) => w.status === 'cancelled');
-    lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
+    core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
 }
 function timeOut(watches, timeoutMs) {
     for (const w of watches) {
@@ -65587,7 +65625,7 @@ function timeOut(watches, timeoutMs) {
         finish(w, 'timed-out', w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting);
     }
     const late = watches.filter((w) => w.status === 'timed-out');
-    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
+    core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
@@ -65614,9 +65652,9 @@ async function main() {
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
     const watches = await prepareWatches(context);
     const clusterName = nameFromArn(settings.cluster);
-    lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
+    core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
-        lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
+        core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
     }
     await Promise.all(watches.map((w) => startUpdate(context, w)));
     if (settings.wait)

@@ -64741,89 +64741,53 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7667:
+/***/ 7721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   QR: () => (/* binding */ numberInput),
+/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   YF: () => (/* binding */ requiredInput),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
+/* unused harmony exports splitLines, choiceInput, jsonInput, secretInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
-
-
-/**
- * Runs an action's main function the way every entry point should: a user mistake becomes one
- * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
- * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
-    }
-}
-
-
-/***/ }),
-
-/***/ 4489:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7045);
-
-
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7045:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-// EXTERNAL MODULE: ./actions/lib/errors.ts
-var errors = __nccwpck_require__(2863);
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
 
 
 /**
  * Typed readers for action inputs. Each one names the input in its error, so a user sees
  * `Input "timeout-minutes" must be ...` rather than a stack trace.
  */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
 function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
     return value === '' ? undefined : value;
 }
 function requiredInput(name) {
     const value = optionalInput(name);
     if (value === undefined)
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
     return value;
 }
 /** Non-empty, trimmed lines; lines starting with `#` are comments. */
 function multilineInput(name) {
-    return splitLines(lib_core/* getInput */.V4(name));
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
 }
 function splitLines(text) {
     return text
@@ -64842,7 +64806,7 @@ function booleanInput(name, defaultValue) {
         return true;
     if (FALSE.has(lower))
         return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
     const value = optionalInput(name);
@@ -64850,14 +64814,14 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
         return defaultValue;
     const number = Number(value);
     if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
     }
     return number;
 }
 function choiceInput(name, choices, defaultValue) {
     const value = optionalInput(name) ?? defaultValue;
     if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
     }
     return value;
 }
@@ -64869,14 +64833,14 @@ function jsonInput(name) {
         return JSON.parse(value);
     }
     catch (error) {
-        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${error.message}`);
+        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
     }
 }
 /** Fails when more than one of the named inputs is given. */
 function exclusiveInputs(names) {
     const given = names.filter((name) => optionalInput(name) !== undefined);
     if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
     }
 }
 /** Masks a secret so the runner replaces it with *** wherever it would be printed. */
@@ -64886,7 +64850,82 @@ function secretInput(name) {
         core.setSecret(value);
     return value;
 }
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
 
+
+/***/ }),
+
+/***/ 7667:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
+
+
+/**
+ * Runs an action's main function the way every entry point should: a user mistake becomes one
+ * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
+ * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
+ */
+async function runAction(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        // One line whatever the message holds: the runner shows only the first line as the error.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)));
+    }
+}
+
+
+/***/ }),
+
+/***/ 4489:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1928);
+
+
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1928:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+// EXTERNAL MODULE: ./actions/lib/errors.ts
+var errors = __nccwpck_require__(2863);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -64895,7 +64934,7 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
@@ -65082,10 +65121,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    lib_core/* info */.pq(`::stop-commands::${token}`);
+    core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        lib_core/* info */.pq(`${prefix}${line}`);
-    lib_core/* info */.pq(`::${token}::`);
+        core/* info */.pq(`${prefix}${line}`);
+    core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/run-task-input.ts
@@ -65265,11 +65304,11 @@ async function runOneOffTask(ecs, logs, task, options) {
     const id = taskId(taskArn);
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
-    lib_core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     if (destination)
-        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -65303,7 +65342,7 @@ async function runOneOffTask(ecs, logs, task, options) {
                 await tailer?.drain(drainGraceMs);
             if (current.lastStatus !== lastStatus) {
                 lastStatus = current.lastStatus ?? '';
-                lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                core/* info */.pq(`Task ${id}: ${lastStatus}`);
             }
             if (outcome.stopped) {
                 const lastLines = tailer || !destination || outcome.succeeded
@@ -65332,7 +65371,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
     try {
-        const summary = lib_core/* summary */.z
+        const summary = core/* summary */.z
             .addHeading(heading, 3)
             .addTable([
             header.map((data) => ({ data, header: true })),
@@ -65343,7 +65382,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65416,6 +65455,7 @@ function splitWords(input, text) {
 
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
 
+
 /**
  * Parses `KEY=VALUE` lines (the value may itself contain `=`). `format` is how the error
  * describes a good line, e.g. `CONTAINER=IMAGE`.
@@ -65425,7 +65465,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line "${line}" is not ${format}.`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -65438,7 +65478,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": ${(0,inputs/* quote */.hD)(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -65447,7 +65487,7 @@ function parseEnvironmentLines(input, lines) {
 ;// CONCATENATED MODULE: ./actions/lib/network.ts
 
 
-const list = (name) => (optionalInput(name) ?? '')
+const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean);
@@ -65456,16 +65496,16 @@ const list = (name) => (optionalInput(name) ?? '')
  * `launch-type` or `capacity-provider-strategy` (lines `NAME[:WEIGHT[:BASE]]`).
  */
 function networkInputs() {
-    exclusiveInputs(['network-from-service', 'subnets']);
-    exclusiveInputs(['network-from-service', 'security-groups']);
-    exclusiveInputs(['launch-type', 'capacity-provider-strategy']);
-    const fromService = optionalInput('network-from-service');
-    const launchType = optionalInput('launch-type');
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'subnets']);
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'security-groups']);
+    (0,inputs/* exclusiveInputs */.S1)(['launch-type', 'capacity-provider-strategy']);
+    const fromService = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
         throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got "${launchType}".`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
-    const assignPublicIp = optionalInput('assign-public-ip') === undefined ? undefined : booleanInput('assign-public-ip', false);
+    const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
     return {
         ...(fromService !== undefined && { fromService }),
         subnets: list('subnets'),
@@ -65497,22 +65537,22 @@ function parseStrategyItem(text) {
 
 
 function getSettings() {
-    const command = optionalInput('command');
-    const container = optionalInput('container');
+    const command = (0,inputs/* optionalInput */.$m)('command');
+    const container = (0,inputs/* optionalInput */.$m)('container');
     return {
         region: regionInput(),
-        taskDefinition: requiredInput('task-definition'),
+        taskDefinition: (0,inputs/* requiredInput */.YF)('task-definition'),
         request: {
-            cluster: requiredInput('cluster'),
+            cluster: (0,inputs/* requiredInput */.YF)('cluster'),
             ...(container !== undefined && { container }),
             ...(command !== undefined && { command: parseCommand('command', command) }),
-            environment: parseEnvironmentLines('environment', multilineInput('environment')),
+            environment: parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment')),
             network: networkInputs(),
-            startedBy: optionalInput('started-by') ?? 'adhoc-actions/run-migration-task',
+            startedBy: (0,inputs/* optionalInput */.$m)('started-by') ?? 'adhoc-actions/run-migration-task',
         },
-        streamLogs: booleanInput('stream-logs', true),
-        timeoutMinutes: numberInput('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),
-        stopOnCancel: booleanInput('stop-on-cancel', true),
+        streamLogs: (0,inputs/* booleanInput */.tE)('stream-logs', true),
+        timeoutMinutes: (0,inputs/* numberInput */.QR)('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),
+        stopOnCancel: (0,inputs/* booleanInput */.tE)('stop-on-cancel', true),
     };
 }
 
@@ -65539,10 +65579,10 @@ async function main() {
         timeoutMs: settings.timeoutMinutes * 60_000,
         stopOnCancel: settings.stopOnCancel,
         signal: cancel.signal,
-        onStarted: (taskArn) => lib_core/* setOutput */.uH('task-arn', taskArn),
+        onStarted: (taskArn) => core/* setOutput */.uH('task-arn', taskArn),
     });
-    lib_core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
-    lib_core/* setOutput */.uH('stopped-reason', result.stoppedReason);
+    core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
+    core/* setOutput */.uH('stopped-reason', result.stoppedReason);
     const command = settings.request.command?.join(' ') ?? '(task definition command)';
     await writeSummaryTable('One-off task', ['Task', 'Task definition', 'Command', 'Exit code', 'Seconds', 'Result'], [
         [
@@ -65560,7 +65600,7 @@ async function main() {
             : '';
         throw new errors/* DeploymentFailure */.S(result.message + tail);
     }
-    lib_core/* info */.pq(result.message);
+    core/* info */.pq(result.message);
 }
 
 

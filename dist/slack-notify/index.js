@@ -28423,6 +28423,124 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 7721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ jsonInput),
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   ij: () => (/* binding */ choiceInput),
+/* harmony export */   jY: () => (/* binding */ secretInput),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
+/* harmony export */ });
+/* unused harmony exports requiredInput, splitLines, numberInput */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new ConfigurationError(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28431,6 +28549,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
 
 
 /**
@@ -28445,7 +28565,8 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // One line whatever the message holds: the runner shows only the first line as the error.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)));
     }
 }
 
@@ -28457,7 +28578,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5090);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7976);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28467,7 +28588,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5090:
+/***/ 7976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28788,90 +28909,10 @@ async function callApi(apiUrl, method, token, body, policy = DEFAULT_POLICY) {
     }, policy);
 }
 
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new ConfigurationError(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(core/* getInput */.V4(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        core/* setSecret */.Pq(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
+
 
 /**
  * Parses `KEY=VALUE` lines (the value may itself contain `=`). `format` is how the error
@@ -28882,7 +28923,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line "${line}" is not ${format}.`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -28895,7 +28936,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new ConfigurationError(`Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new ConfigurationError(`Input "${input}": ${quote(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -28908,29 +28949,29 @@ function parseEnvironmentLines(input, lines) {
 
 function getSettings() {
     // Masked first: nothing below may print them, but an error message could quote an input.
-    const webhookUrl = secretInput('webhook-url');
-    const token = secretInput('token');
-    exclusiveInputs(['webhook-url', 'token']);
-    const status = optionalInput('status');
+    const webhookUrl = (0,inputs/* secretInput */.jY)('webhook-url');
+    const token = (0,inputs/* secretInput */.jY)('token');
+    (0,inputs/* exclusiveInputs */.S1)(['webhook-url', 'token']);
+    const status = (0,inputs/* optionalInput */.$m)('status');
     return {
         target: target(webhookUrl, token),
-        ...(status !== undefined && { status: choiceInput('status', STATUSES, 'success') }),
-        environment: optionalInput('environment'),
-        url: optionalInput('url'),
-        version: optionalInput('version'),
-        text: optionalInput('text'),
-        fields: parseKeyValueLines('fields', multilineInput('fields'), 'Label=value').map(({ key, value }) => ({
+        ...(status !== undefined && { status: (0,inputs/* choiceInput */.ij)('status', STATUSES, 'success') }),
+        environment: (0,inputs/* optionalInput */.$m)('environment'),
+        url: (0,inputs/* optionalInput */.$m)('url'),
+        version: (0,inputs/* optionalInput */.$m)('version'),
+        text: (0,inputs/* optionalInput */.$m)('text'),
+        fields: parseKeyValueLines('fields', (0,inputs/* multilineInput */.yw)('fields'), 'Label=value').map(({ key, value }) => ({
             label: key,
             value,
         })),
-        payload: jsonInput('payload'),
-        failOnError: booleanInput('fail-on-error', false),
+        payload: (0,inputs/* jsonInput */.$1)('payload'),
+        failOnError: (0,inputs/* booleanInput */.tE)('fail-on-error', false),
     };
 }
 function target(webhookUrl, token) {
-    const ts = optionalInput('message-ts');
-    const channelId = optionalInput('channel-id');
-    const channel = optionalInput('channel');
+    const ts = (0,inputs/* optionalInput */.$m)('message-ts');
+    const channelId = (0,inputs/* optionalInput */.$m)('channel-id');
+    const channel = (0,inputs/* optionalInput */.$m)('channel');
     if (webhookUrl !== undefined) {
         if (!/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) {
             throw new errors/* ConfigurationError */.j1('Input "webhook-url" is not an http(s) URL.');
@@ -28958,7 +28999,7 @@ function target(webhookUrl, token) {
     return { kind: 'post', apiUrl, token, channel };
 }
 function apiUrlInput() {
-    const value = optionalInput('api-url') ?? 'https://slack.com/api/';
+    const value = (0,inputs/* optionalInput */.$m)('api-url') ?? 'https://slack.com/api/';
     let url;
     try {
         url = new URL(value);

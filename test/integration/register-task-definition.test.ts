@@ -207,6 +207,29 @@ describe('register-task-definition', () => {
     expect(registered()).toHaveLength(2);
   });
 
+  test('a digest as image-tag or in images pins the image, even where the current one is a digest', async () => {
+    const [old, next] = ['1', '2'].map((c) => `sha256:${c.repeat(64)}`);
+    emulator.registerTaskDefinition(backend('web', `localhost:5000/team/repo@${old}`));
+
+    const byTag = await register({ 'task-definitions': 'web', 'image-tag': next!, repository: 'team/repo' });
+    expect(byTag.errors).toEqual([]);
+    const images = () =>
+      (
+        emulator.state.taskDefinitions.get('web')!.at(-1)!.definition['containerDefinitions'] as {
+          image: string;
+        }[]
+      ).map((c) => c.image);
+    expect(images()).toEqual([`localhost:5000/team/repo@${next}`, 'public.ecr.aws/nginx/nginx:1.27']);
+
+    const byLine = await register({
+      'task-definitions': 'web',
+      images: `web=localhost:5000/team/repo@${old}`,
+    });
+    expect(byLine.errors).toEqual([]);
+    expect(images()[0]).toBe(`localhost:5000/team/repo@${old}`);
+    expect(registered()).toHaveLength(2);
+  });
+
   test.each([
     [
       'unknown container in images',
@@ -227,6 +250,21 @@ describe('register-task-definition', () => {
       'both sources',
       { 'task-definitions': 'web', 'task-definition-file': 'td.json' },
       /Inputs "task-definitions" and "task-definition-file" cannot be used together/,
+    ],
+    [
+      'a short digest as image-tag',
+      { 'task-definitions': 'web', 'image-tag': 'sha256:abc' },
+      /Input "image-tag": "sha256:abc" is neither an image tag nor a digest/,
+    ],
+    [
+      'a malformed digest in images',
+      { 'task-definitions': 'web', images: 'web=repo@sha256:xyz' },
+      /Input "images": "repo@sha256:xyz" is not an image for "web"/,
+    ],
+    [
+      'a repository with a tag',
+      { 'task-definitions': 'web', 'image-tag': 'v2', repository: 'repo:v1' },
+      /Input "repository": "repo:v1" is not a repository name/,
     ],
     ['a bad environment line', { 'task-definitions': 'web', environment: 'web:=x' }, /Input "environment"/],
     ['a bad region', { 'task-definitions': 'web', 'aws-region': 'mars' }, /Input "aws-region"/],
