@@ -28654,10 +28654,12 @@ function buildMessage(input) {
         fields.push({ label: 'URL', value: message_link(input.url) });
     if (input.version)
         fields.push({ label: 'Version', value: `\`${message_escape(input.version)}\`` });
-    fields.push(...input.fields.map(({ label, value }) => ({ label: message_escape(label), value })));
+    fields.push(...input.fields.map(({ label, value }) => ({ label: message_escape(label), value: message_escape(value) })));
+    // The header is plain_text: Slack shows it literally, so it needs no escaping.
     const blocks = [{ type: 'header', text: plain(title) }];
+    // `text` keeps mrkdwn styling (*bold*, _italic_) but not links or mentions: & < > escaped.
     if (input.text)
-        blocks.push({ type: 'section', text: mrkdwn(input.text) });
+        blocks.push({ type: 'section', text: mrkdwn(message_escape(input.text)) });
     for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
         const group = fields.slice(i, i + LIMITS.fieldsPerSection);
         blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(`*${f.label}*\n${f.value}`)) });
@@ -28666,7 +28668,11 @@ function buildMessage(input) {
     if (context.length > 0)
         blocks.push({ type: 'context', elements: context.map(mrkdwn) });
     // The notification text (and what clients without blocks show).
-    const summary = [title, input.url, input.text].filter(Boolean).join(' — ');
+    // The notification text is mrkdwn too: every part escaped.
+    const summary = [title, input.url, input.text]
+        .filter(Boolean)
+        .map((part) => message_escape(part))
+        .join(' — ');
     return clampMessage({
         text: summary,
         attachments: [{ color: style?.color ?? '#DDDDDD', blocks }],
@@ -28692,8 +28698,17 @@ const mrkdwn = (text) => ({ type: 'mrkdwn', text });
 function message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+/**
+ * A Slack link to an http(s) URL, labelled with the URL itself; anything else is shown as
+ * escaped text. Inside the link, `<`, `>`, `|` and whitespace are percent-encoded and `&` is
+ * escaped, so no input (e.g. `https://a|<https://evil|click>`) can end the link early or
+ * choose its label.
+ */
 function message_link(url) {
-    return /^https?:\/\//.test(url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}>` : message_escape(url);
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+        return message_escape(url);
+    const target = url.replace(/[<>|\s]/g, encodeURIComponent).replace(/&/g, '&amp;');
+    return `<${target}|${message_escape(url)}>`;
 }
 /** Cuts `text` to at most `max` UTF-16 units ending in …, never splitting a surrogate pair. */
 function truncate(text, max) {
@@ -28973,9 +28988,7 @@ function target(webhookUrl, token) {
     const channelId = (0,inputs/* optionalInput */.$m)('channel-id');
     const channel = (0,inputs/* optionalInput */.$m)('channel');
     if (webhookUrl !== undefined) {
-        if (!/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) {
-            throw new errors/* ConfigurationError */.j1('Input "webhook-url" is not an http(s) URL.');
-        }
+        slackUrl('webhook-url', webhookUrl);
         if (ts !== undefined) {
             throw new errors/* ConfigurationError */.j1('Input "message-ts" needs "token": a webhook cannot update a message it posted.');
         }
@@ -28986,7 +28999,7 @@ function target(webhookUrl, token) {
     const apiUrl = apiUrlInput();
     if (ts !== undefined) {
         if (!/^\d+\.\d+$/.test(ts)) {
-            throw new errors/* ConfigurationError */.j1(`Input "message-ts": "${ts}" is not a Slack message timestamp.`);
+            throw new errors/* ConfigurationError */.j1(`Input "message-ts": ${(0,inputs/* quote */.hD)(ts)} is not a Slack message timestamp.`);
         }
         if (channelId === undefined) {
             throw new errors/* ConfigurationError */.j1('Input "message-ts" needs "channel-id" (the channel-id output of the step that posted the message).');
@@ -28999,21 +29012,34 @@ function target(webhookUrl, token) {
     return { kind: 'post', apiUrl, token, channel };
 }
 function apiUrlInput() {
-    const value = (0,inputs/* optionalInput */.$m)('api-url') ?? 'https://slack.com/api/';
+    const url = slackUrl('api-url', (0,inputs/* optionalInput */.$m)('api-url') ?? 'https://slack.com/api/');
+    // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+/** Plain http only to this machine: a local Slack stand-in in tests. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * A Slack URL: https, or http to a loopback host. The error names the input but never shows
+ * the value: a webhook URL is a secret.
+ */
+function slackUrl(name, value) {
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(`Input "api-url": "${value}" is not a URL.`);
+        url = undefined;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* ConfigurationError */.j1(`Input "api-url": "${value}" is not an http(s) URL.`);
+    const allowed = url !== undefined &&
+        url.username === '' &&
+        url.password === '' &&
+        (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)));
+    if (!allowed || /\s/.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be an https URL (http only to localhost, 127.0.0.1 or [::1]); the value is not shown.`);
     }
-    // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
+    return url;
 }
 
 ;// CONCATENATED MODULE: ./actions/slack-notify/main.ts
