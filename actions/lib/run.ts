@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage, isUserError } from './errors.ts';
+import { ConfigurationError, errorMessage, isUserError } from './errors.ts';
 import { oneLine } from './inputs.ts';
 
 /**
@@ -12,7 +12,9 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     if (!isUserError(error) && error instanceof Error && error.stack) core.debug(error.stack);
-    // One line whatever the message holds: the runner shows only the first line as the error.
-    core.setFailed(oneLine(errorMessage(error)));
+    // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+    // failed migration with its last log lines) keeps its lines.
+    const message = errorMessage(error);
+    core.setFailed(error instanceof ConfigurationError ? oneLine(message) : message);
   }
 }
