@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { parseTaskDefinitionRef } from './arn.ts';
 import { ConfigurationError } from './errors.ts';
 
 /**
@@ -110,4 +111,91 @@ export function secretInput(name: string): string | undefined {
 /** Text on one line: every run of line breaks becomes one space. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type: string) =>
+  new RegExp(
+    `^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`,
+  );
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+
+/** An ECS name given as an input, or an error naming the input and the rule. */
+export function checkEcsName(input: string, value: string, what: string): string {
+  if (!ECS_NAME.test(value)) {
+    throw new ConfigurationError(
+      `Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`,
+    );
+  }
+  return value;
+}
+
+/** A cluster by name or ARN. */
+export function clusterInput(name = 'cluster'): string {
+  const value = requiredInput(name);
+  if (CLUSTER_ARN.test(value)) return value;
+  return checkEcsName(name, value, 'a cluster');
+}
+
+/** A service by name or ARN. */
+export function checkServiceRef(input: string, value: string): string {
+  if (SERVICE_ARN.test(value)) return value;
+  return checkEcsName(input, value, 'a service');
+}
+
+/** An optional container name. */
+export function containerInput(name = 'container'): string | undefined {
+  const value = optionalInput(name);
+  return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+
+export function startedByInput(defaultValue: string): string {
+  const value = optionalInput('started-by') ?? defaultValue;
+  if (!STARTED_BY.test(value)) {
+    throw new ConfigurationError(
+      `Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+export const MAX_OVERRIDES_CHARACTERS = 8192;
+
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+export function checkOverridesSize(input: string, containerOverrides: unknown[]): void {
+  const size = JSON.stringify({ containerOverrides }).length;
+  if (size > MAX_OVERRIDES_CHARACTERS) {
+    throw new ConfigurationError(
+      `Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`,
+    );
+  }
+}
+
+/** A task definition as family, family:revision or ARN. */
+export function taskDefinitionInput(name = 'task-definition'): string {
+  const value = requiredInput(name);
+  const ref = parseTaskDefinitionRef(value);
+  if (!ref || !ECS_NAME.test(ref.family)) {
+    throw new ConfigurationError(
+      `Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`,
+    );
+  }
+  return value;
 }

@@ -1,7 +1,14 @@
 import { regionInput } from '../lib/aws.ts';
 import { DIGEST, TAG, isRepository, parseImage } from './image-ref.ts';
 import { ConfigurationError } from '../lib/errors.ts';
-import { booleanInput, exclusiveInputs, multilineInput, optionalInput, quote } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  ECS_NAME,
+  exclusiveInputs,
+  multilineInput,
+  optionalInput,
+  quote,
+} from '../lib/inputs.ts';
 import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
 import { parseEnvironmentLines, parseKeyValueLines, type EnvironmentSetting } from '../lib/key-value.ts';
 
@@ -62,7 +69,7 @@ function source(): Source {
   }
   const refs = lines.map((text) => {
     const ref = parseTaskDefinitionRef(text);
-    if (!ref) {
+    if (!ref || !ECS_NAME.test(ref.family)) {
       throw new ConfigurationError(
         `Input "task-definitions": ${quote(text)} is not a family, family:revision or task definition ARN.`,
       );

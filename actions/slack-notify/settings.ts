@@ -61,10 +61,19 @@ function target(webhookUrl: string | undefined, token: string | undefined): Targ
     return { kind: 'webhook', url: webhookUrl };
   }
   if (token === undefined) throw new ConfigurationError('Input "webhook-url" or "token" is required.');
+  // It travels in an HTTP header: a line break or space would split or corrupt it. Never shown.
+  if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+    throw new ConfigurationError(
+      'Input "token" is not a Slack token (printable characters, no spaces); the value is not shown.',
+    );
+  }
   const apiUrl = apiUrlInput();
   if (ts !== undefined) {
     if (!/^\d+\.\d+$/.test(ts)) {
       throw new ConfigurationError(`Input "message-ts": ${quote(ts)} is not a Slack message timestamp.`);
+    }
+    if (channelId !== undefined && !CHANNEL_ID.test(channelId)) {
+      throw new ConfigurationError(`Input "channel-id": ${quote(channelId)} is not a Slack channel ID.`);
     }
     if (channelId === undefined) {
       throw new ConfigurationError(
@@ -76,8 +85,17 @@ function target(webhookUrl: string | undefined, token: string | undefined): Targ
   if (channel === undefined) {
     throw new ConfigurationError('Input "channel" is required with "token" (a channel name or ID).');
   }
+  if (!CHANNEL.test(channel)) {
+    throw new ConfigurationError(
+      `Input "channel": ${quote(channel)} is not a Slack channel name or ID (up to 80 letters, digits, - _ .).`,
+    );
+  }
   return { kind: 'post', apiUrl, token, channel };
 }
+
+/** Slack channel names: up to 80 characters, no spaces or punctuation but - _ . (IDs: letters and digits). */
+const CHANNEL = /^#?[\p{L}\p{N}_.-]{1,80}$/u;
+const CHANNEL_ID = /^[A-Z0-9]{1,32}$/;
 
 function apiUrlInput(): string {
   const url = slackUrl('api-url', optionalInput('api-url') ?? 'https://slack.com/api/');

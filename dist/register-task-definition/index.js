@@ -59463,15 +59463,18 @@ function errorMessage(error) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   GK: () => (/* binding */ ECS_NAME),
 /* harmony export */   S1: () => (/* binding */ exclusiveInputs),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   ni: () => (/* binding */ checkEcsName),
 /* harmony export */   tE: () => (/* binding */ booleanInput),
 /* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
-/* unused harmony exports requiredInput, splitLines, numberInput, choiceInput, jsonInput, secretInput */
+/* unused harmony exports requiredInput, splitLines, numberInput, choiceInput, jsonInput, secretInput, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
 
 
 /**
@@ -59569,6 +59572,74 @@ function secretInput(name) {
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
 
 
 /***/ }),
@@ -59656,7 +59727,7 @@ function regionInput() {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -59677,6 +59748,45 @@ function ecsClient(region) {
 }
 function logsClient(region) {
     return new CloudWatchLogsClient(clientConfig(region));
+}
+
+;// CONCATENATED MODULE: ./actions/register-task-definition/image-ref.ts
+/**
+ * Image references as Docker and ECS read them: `[registry[:port]/]path[:tag][@sha256:<64 hex>]`.
+ * Pure parsing, so register-task-definition can refuse a malformed image before any AWS call.
+ */
+const DOMAIN_PART = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*(?::[0-9]{1,5})?)`;
+const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = `(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*`;
+const TAG_TEXT = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+const DIGEST_TEXT = 'sha256:[a-f0-9]{64}';
+const REFERENCE = new RegExp(`^(${REPOSITORY})(?::(${TAG_TEXT}))?(?:@(${DIGEST_TEXT}))?$`);
+const REPOSITORY_ONLY = new RegExp(`^${REPOSITORY}$`);
+const TAG = new RegExp(`^${TAG_TEXT}$`);
+const DIGEST = new RegExp(`^${DIGEST_TEXT}$`);
+/** ContainerDefinition image: "Up to 255 letters ..." (ECS API reference). */
+const MAX_IMAGE_LENGTH = 255;
+/**
+ * The parts of an image reference, or undefined when it is not one. A first path part with a
+ * dot, a colon or `localhost` is a registry, as Docker reads it, so `host:5000/app` is a
+ * repository and not `host` with tag `5000/app`.
+ */
+function parseImage(image) {
+    if (image.length > MAX_IMAGE_LENGTH)
+        return undefined;
+    const match = REFERENCE.exec(image);
+    if (!match)
+        return undefined;
+    const [, repository, tag, digest] = match;
+    return { repository: repository, ...(tag && { tag }), ...(digest && { digest }) };
+}
+function isRepository(text) {
+    return text.length <= MAX_IMAGE_LENGTH && REPOSITORY_ONLY.test(text);
+}
+/** `repository` with a tag (`repo:v2`) or a digest (`repo@sha256:...`). */
+function withTagOrDigest(repository, tagOrDigest) {
+    return DIGEST.test(tagOrDigest) ? `${repository}@${tagOrDigest}` : `${repository}:${tagOrDigest}`;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
@@ -59787,45 +59897,6 @@ function healthCheckDefaults(input) {
     // API_HealthCheck: interval "The default value is 30 seconds", timeout "The default value is 5",
     // retries "The default value is 3".
     return { interval: 30, timeout: 5, retries: 3, ...input };
-}
-
-;// CONCATENATED MODULE: ./actions/register-task-definition/image-ref.ts
-/**
- * Image references as Docker and ECS read them: `[registry[:port]/]path[:tag][@sha256:<64 hex>]`.
- * Pure parsing, so register-task-definition can refuse a malformed image before any AWS call.
- */
-const DOMAIN_PART = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
-const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*(?::[0-9]{1,5})?)`;
-const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = `(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*`;
-const TAG_TEXT = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
-const DIGEST_TEXT = 'sha256:[a-f0-9]{64}';
-const REFERENCE = new RegExp(`^(${REPOSITORY})(?::(${TAG_TEXT}))?(?:@(${DIGEST_TEXT}))?$`);
-const REPOSITORY_ONLY = new RegExp(`^${REPOSITORY}$`);
-const TAG = new RegExp(`^${TAG_TEXT}$`);
-const DIGEST = new RegExp(`^${DIGEST_TEXT}$`);
-/** ContainerDefinition image: "Up to 255 letters ..." (ECS API reference). */
-const MAX_IMAGE_LENGTH = 255;
-/**
- * The parts of an image reference, or undefined when it is not one. A first path part with a
- * dot, a colon or `localhost` is a registry, as Docker reads it, so `host:5000/app` is a
- * repository and not `host` with tag `5000/app`.
- */
-function parseImage(image) {
-    if (image.length > MAX_IMAGE_LENGTH)
-        return undefined;
-    const match = REFERENCE.exec(image);
-    if (!match)
-        return undefined;
-    const [, repository, tag, digest] = match;
-    return { repository: repository, ...(tag && { tag }), ...(digest && { digest }) };
-}
-function isRepository(text) {
-    return text.length <= MAX_IMAGE_LENGTH && REPOSITORY_ONLY.test(text);
-}
-/** `repository` with a tag (`repo:v2`) or a digest (`repo@sha256:...`). */
-function withTagOrDigest(repository, tagOrDigest) {
-    return DIGEST.test(tagOrDigest) ? `${repository}@${tagOrDigest}` : `${repository}:${tagOrDigest}`;
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/render.ts
@@ -60040,7 +60111,7 @@ function source() {
     }
     const refs = lines.map((text) => {
         const ref = parseTaskDefinitionRef(text);
-        if (!ref) {
+        if (!ref || !inputs/* ECS_NAME */.GK.test(ref.family)) {
             throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(text)} is not a family, family:revision or task definition ARN.`);
         }
         return { text, ref };
@@ -60065,6 +60136,8 @@ function settings_images() {
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/main.ts
+
+
 
 
 
@@ -60122,13 +60195,21 @@ async function readTaskDefinitionFile(path) {
         parsed = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": cannot read "${path}": ${error.message}`);
+        throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": cannot read ${(0,inputs/* quote */.hD)(path)}: ${error.message}`);
     }
     const definitions = Array.isArray(parsed) ? parsed : [parsed];
     for (const definition of definitions) {
         const { family, containerDefinitions } = (definition ?? {});
         if (typeof family !== 'string' || !Array.isArray(containerDefinitions)) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": "${path}" must hold a task definition (or a list of them) with "family" and "containerDefinitions".`);
+            throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": ${(0,inputs/* quote */.hD)(path)} must hold a task definition (or a list of them) with "family" and "containerDefinitions".`);
+        }
+        // What RegisterTaskDefinition would refuse, refused before anything is registered.
+        (0,inputs/* checkEcsName */.ni)('task-definition-file', family, 'a task definition family');
+        for (const container of containerDefinitions) {
+            (0,inputs/* checkEcsName */.ni)('task-definition-file', String(container?.name), 'a container');
+            if (typeof container.image !== 'string' || container.image.length > MAX_IMAGE_LENGTH) {
+                throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": container "${container.name}" needs an image of at most ${MAX_IMAGE_LENGTH} characters.`);
+            }
         }
     }
     return definitions;

@@ -64749,13 +64749,15 @@ function errorMessage(error) {
 /* harmony export */   $m: () => (/* binding */ optionalInput),
 /* harmony export */   QR: () => (/* binding */ numberInput),
 /* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   YF: () => (/* binding */ requiredInput),
+/* harmony export */   hD: () => (/* binding */ quote),
 /* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   tP: () => (/* binding */ clusterInput),
 /* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
-/* unused harmony exports quote, splitLines, choiceInput, exclusiveInputs, secretInput */
+/* unused harmony exports requiredInput, splitLines, choiceInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
 
 
 /**
@@ -64852,6 +64854,74 @@ function secretInput(name) {
 /** Text on one line: every run of line breaks becomes one space. */
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
 }
 
 
@@ -64957,7 +65027,7 @@ function regionInput() {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65190,20 +65260,21 @@ async function updateService(context, service, taskDefinition, forceNewDeploymen
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
 
 
+
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 function parseServiceLines(lines) {
     const parsed = lines.map((line) => {
         const at = line.indexOf('=');
         const service = nameFromArn((at < 0 ? line : line.slice(0, at)).trim());
         if (!SERVICE_NAME.test(service)) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line "${line}" is not SERVICE or SERVICE=TASK_DEFINITION.`);
+            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)} is not SERVICE or SERVICE=TASK_DEFINITION.`);
         }
         if (at < 0)
             return { line, service };
         const taskDefinition = line.slice(at + 1).trim();
         const ref = parseTaskDefinitionRef(taskDefinition);
-        if (!ref) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line "${line}": "${taskDefinition}" is not a family, family:revision or task definition ARN.`);
+        if (!ref || !SERVICE_NAME.test(ref.family)) {
+            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)}: ${(0,inputs/* quote */.hD)(taskDefinition)} is not a family, family:revision or task definition ARN.`);
         }
         return { line, service, taskDefinition, ref };
     });
@@ -65224,7 +65295,7 @@ function parseTaskDefinitionsJson(value) {
     for (const [family, arn] of entries) {
         const ref = typeof arn === 'string' ? parseTaskDefinitionRef(arn) : undefined;
         if (!ref || ref.family !== family) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${JSON.stringify(family)}: ${JSON.stringify(arn)} is not a task definition of family "${family}".`);
+            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(family)}: ${typeof arn === 'string' ? (0,inputs/* quote */.hD)(arn) : (0,inputs/* quote */.hD)(String(JSON.stringify(arn)))} is not a task definition of family ${(0,inputs/* quote */.hD)(family)}.`);
         }
     }
     return Object.fromEntries(entries);
@@ -65393,7 +65464,7 @@ function getSettings() {
     const taskDefinitions = parseTaskDefinitionsJson((0,inputs/* jsonInput */.$1)('task-definitions'));
     return {
         region: regionInput(),
-        cluster: (0,inputs/* requiredInput */.YF)('cluster'),
+        cluster: (0,inputs/* clusterInput */.tP)(),
         services: parseServiceLines(lines),
         ...(taskDefinitions && { taskDefinitions }),
         wait: (0,inputs/* booleanInput */.tE)('wait', true),

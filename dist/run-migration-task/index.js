@@ -64741,22 +64741,52 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7721:
+/***/ 8731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $m: () => (/* binding */ optionalInput),
-/* harmony export */   QR: () => (/* binding */ numberInput),
-/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   YF: () => (/* binding */ requiredInput),
-/* harmony export */   hD: () => (/* binding */ quote),
-/* harmony export */   tE: () => (/* binding */ booleanInput),
-/* harmony export */   yw: () => (/* binding */ multilineInput)
-/* harmony export */ });
-/* unused harmony exports splitLines, choiceInput, jsonInput, secretInput */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tE: () => (/* binding */ booleanInput),
+  VG: () => (/* binding */ checkOverridesSize),
+  PG: () => (/* binding */ checkServiceRef),
+  tP: () => (/* binding */ clusterInput),
+  UP: () => (/* binding */ containerInput),
+  S1: () => (/* binding */ exclusiveInputs),
+  yw: () => (/* binding */ multilineInput),
+  QR: () => (/* binding */ numberInput),
+  TN: () => (/* binding */ oneLine),
+  $m: () => (/* binding */ optionalInput),
+  hD: () => (/* binding */ quote),
+  H9: () => (/* binding */ startedByInput),
+  Bz: () => (/* binding */ taskDefinitionInput)
+});
+
+// UNUSED EXPORTS: ECS_NAME, MAX_OVERRIDES_CHARACTERS, checkEcsName, choiceInput, jsonInput, requiredInput, secretInput, splitLines
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./actions/lib/arn.ts
+/** Helpers for the names and ARNs ECS hands around. */
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
+const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
+/** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
+function parseTaskDefinitionRef(ref) {
+    const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
+    if (!match)
+        return undefined;
+    const [, family, revision] = match;
+    return revision === undefined ? { family: family } : { family: family, revision: Number(revision) };
+}
+/** The last path segment of an ARN (`.../cluster/service` → `service`), or the name itself. */
+function nameFromArn(arnOrName) {
+    return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
+// EXTERNAL MODULE: ./actions/lib/errors.ts
+var errors = __nccwpck_require__(2863);
+;// CONCATENATED MODULE: ./actions/lib/inputs.ts
+
 
 
 /**
@@ -64776,18 +64806,18 @@ function quote(value) {
     return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
 }
 function optionalInput(name) {
-    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function requiredInput(name) {
     const value = optionalInput(name);
     if (value === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
     return value;
 }
 /** Non-empty, trimmed lines; lines starting with `#` are comments. */
 function multilineInput(name) {
-    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+    return splitLines(lib_core/* getInput */.V4(name));
 }
 function splitLines(text) {
     return text
@@ -64806,7 +64836,7 @@ function booleanInput(name, defaultValue) {
         return true;
     if (FALSE.has(lower))
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
     const value = optionalInput(name);
@@ -64814,7 +64844,7 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
         return defaultValue;
     const number = Number(value);
     if (!Number.isFinite(number) || number < min || number > max) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
     }
     return number;
 }
@@ -64840,7 +64870,7 @@ function jsonInput(name) {
 function exclusiveInputs(names) {
     const given = names.filter((name) => optionalInput(name) !== undefined);
     if (given.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
     }
 }
 /** Masks a secret so the runner replaces it with *** wherever it would be printed. */
@@ -64854,6 +64884,74 @@ function secretInput(name) {
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
 
 
 /***/ }),
@@ -64866,7 +64964,7 @@ function oneLine(text) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8731);
 
 
 
@@ -64926,8 +65024,8 @@ var client_ecs_dist_cjs = __nccwpck_require__(212);
 const package_namespaceObject = {"rE":"0.1.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
-// EXTERNAL MODULE: ./actions/lib/inputs.ts
-var inputs = __nccwpck_require__(7721);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -64941,7 +65039,7 @@ function regionInput() {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65510,6 +65608,23 @@ const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
     .map((item) => item.trim())
     .filter(Boolean);
 /**
+ * AwsVpcConfiguration: at most 16 subnets and 5 security groups (ECS API reference), each an
+ * EC2 ID (`subnet-` / `sg-` and 8 or 17 hex digits on AWS; any letters and digits are let
+ * through here, for emulators and tests).
+ */
+function ids(name, prefix, max) {
+    const items = list(name);
+    if (items.length > max) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" lists ${items.length} IDs; ECS takes at most ${max}.`);
+    }
+    const pattern = new RegExp(`^${prefix}-[0-9A-Za-z]{1,32}$`);
+    const bad = items.find((item) => !pattern.test(item));
+    if (bad !== undefined) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${(0,inputs/* quote */.hD)(bad)} is not an ID like ${prefix}-0123456789abcdef0.`);
+    }
+    return items;
+}
+/**
  * Reads `network-from-service` or `subnets` / `security-groups` / `assign-public-ip`, and
  * `launch-type` or `capacity-provider-strategy` (lines `NAME[:WEIGHT[:BASE]]`).
  */
@@ -65517,17 +65632,18 @@ function networkInputs() {
     (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'subnets']);
     (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'security-groups']);
     (0,inputs/* exclusiveInputs */.S1)(['launch-type', 'capacity-provider-strategy']);
-    const fromService = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const fromServiceText = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const fromService = fromServiceText === undefined ? undefined : (0,inputs/* checkServiceRef */.PG)('network-from-service', fromServiceText);
     const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
-        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got "${launchType}".`);
+        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got ${(0,inputs/* quote */.hD)(launchType)}.`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
     const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
     return {
         ...(fromService !== undefined && { fromService }),
-        subnets: list('subnets'),
-        securityGroups: list('security-groups'),
+        subnets: ids('subnets', 'subnet', 16),
+        securityGroups: ids('security-groups', 'sg', 5),
         ...(assignPublicIp !== undefined && { assignPublicIp }),
         ...(launchType !== undefined && { launchType }),
         ...(strategy.length > 0 && { capacityProviderStrategy: strategy }),
@@ -65539,7 +65655,7 @@ function parseStrategyItem(text) {
     const item = { capacityProvider, weight: number(weight), base: number(base) };
     const bad = (value) => value !== undefined && (!Number.isInteger(value) || value < 0);
     if (!/^[A-Za-z0-9_-]+$/.test(capacityProvider) || bad(item.weight) || bad(item.base) || rest.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": "${text}" is not NAME[:WEIGHT[:BASE]].`);
+        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": ${(0,inputs/* quote */.hD)(text)} is not NAME[:WEIGHT[:BASE]].`);
     }
     return {
         capacityProvider,
@@ -65555,18 +65671,24 @@ function parseStrategyItem(text) {
 
 
 function getSettings() {
-    const command = (0,inputs/* optionalInput */.$m)('command');
-    const container = (0,inputs/* optionalInput */.$m)('container');
+    const commandText = (0,inputs/* optionalInput */.$m)('command');
+    const container = (0,inputs/* containerInput */.UP)();
+    const command = commandText === undefined ? undefined : parseCommand('command', commandText);
+    const environment = parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment'));
+    // The overrides RunTask will get, give or take the container's name when none is given.
+    (0,inputs/* checkOverridesSize */.VG)(commandText !== undefined ? 'command' : 'environment', [
+        { name: container ?? '', ...(command && { command }), environment },
+    ]);
     return {
         region: regionInput(),
-        taskDefinition: (0,inputs/* requiredInput */.YF)('task-definition'),
+        taskDefinition: (0,inputs/* taskDefinitionInput */.Bz)(),
         request: {
-            cluster: (0,inputs/* requiredInput */.YF)('cluster'),
+            cluster: (0,inputs/* clusterInput */.tP)(),
             ...(container !== undefined && { container }),
-            ...(command !== undefined && { command: parseCommand('command', command) }),
-            environment: parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment')),
+            ...(command !== undefined && { command }),
+            environment,
             network: networkInputs(),
-            startedBy: (0,inputs/* optionalInput */.$m)('started-by') ?? 'adhoc-actions/run-migration-task',
+            startedBy: (0,inputs/* startedByInput */.H9)('adhoc-actions/run-migration-task'),
         },
         streamLogs: (0,inputs/* booleanInput */.tE)('stream-logs', true),
         timeoutMinutes: (0,inputs/* numberInput */.QR)('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),

@@ -28437,9 +28437,10 @@ function errorMessage(error) {
 /* harmony export */   tE: () => (/* binding */ booleanInput),
 /* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
-/* unused harmony exports requiredInput, splitLines, numberInput */
+/* unused harmony exports requiredInput, splitLines, numberInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
 
 
 /**
@@ -28536,6 +28537,74 @@ function secretInput(name) {
 /** Text on one line: every run of line breaks becomes one space. */
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new ConfigurationError(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
 }
 
 
@@ -28998,10 +29067,17 @@ function target(webhookUrl, token) {
     }
     if (token === undefined)
         throw new errors/* ConfigurationError */.j1('Input "webhook-url" or "token" is required.');
+    // It travels in an HTTP header: a line break or space would split or corrupt it. Never shown.
+    if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+        throw new errors/* ConfigurationError */.j1('Input "token" is not a Slack token (printable characters, no spaces); the value is not shown.');
+    }
     const apiUrl = apiUrlInput();
     if (ts !== undefined) {
         if (!/^\d+\.\d+$/.test(ts)) {
             throw new errors/* ConfigurationError */.j1(`Input "message-ts": ${(0,inputs/* quote */.hD)(ts)} is not a Slack message timestamp.`);
+        }
+        if (channelId !== undefined && !CHANNEL_ID.test(channelId)) {
+            throw new errors/* ConfigurationError */.j1(`Input "channel-id": ${(0,inputs/* quote */.hD)(channelId)} is not a Slack channel ID.`);
         }
         if (channelId === undefined) {
             throw new errors/* ConfigurationError */.j1('Input "message-ts" needs "channel-id" (the channel-id output of the step that posted the message).');
@@ -29011,8 +29087,14 @@ function target(webhookUrl, token) {
     if (channel === undefined) {
         throw new errors/* ConfigurationError */.j1('Input "channel" is required with "token" (a channel name or ID).');
     }
+    if (!CHANNEL.test(channel)) {
+        throw new errors/* ConfigurationError */.j1(`Input "channel": ${(0,inputs/* quote */.hD)(channel)} is not a Slack channel name or ID (up to 80 letters, digits, - _ .).`);
+    }
     return { kind: 'post', apiUrl, token, channel };
 }
+/** Slack channel names: up to 80 characters, no spaces or punctuation but - _ . (IDs: letters and digits). */
+const CHANNEL = /^#?[\p{L}\p{N}_.-]{1,80}$/u;
+const CHANNEL_ID = /^[A-Z0-9]{1,32}$/;
 function apiUrlInput() {
     const url = slackUrl('api-url', (0,inputs/* optionalInput */.$m)('api-url') ?? 'https://slack.com/api/');
     // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
