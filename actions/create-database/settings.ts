@@ -4,10 +4,13 @@ import { ConfigurationError } from '../lib/errors.ts';
 import {
   booleanInput,
   choiceInput,
+  clusterInput,
+  containerInput,
   numberInput,
   optionalInput,
-  requiredInput,
+  quote,
   secretInput,
+  taskDefinitionInput,
 } from '../lib/inputs.ts';
 import { networkInputs } from '../lib/network.ts';
 import type { OneOffTaskRequest } from '../lib/run-task-input.ts';
@@ -77,16 +80,22 @@ export function getSettings(): Settings {
     // Others would have to travel as plain text in the task's overrides (see sql.ts).
     throw new ConfigurationError('Input "owner-password" must be printable ASCII with mode ecs-task.');
   }
-  const container = optionalInput('container');
+  const container = containerInput();
   const databaseHost = optionalInput('database-host');
+  if (
+    databaseHost !== undefined &&
+    !/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:]+\](:\d{1,5})?$/.test(databaseHost)
+  ) {
+    throw new ConfigurationError(`Input "database-host": ${quote(databaseHost)} is not HOST or HOST:PORT.`);
+  }
   return {
     database,
     mode: {
       kind,
       region: regionInput(),
-      taskDefinition: requiredInput('task-definition'),
+      taskDefinition: taskDefinitionInput(),
       request: {
-        cluster: requiredInput('cluster'),
+        cluster: clusterInput(),
         ...(container !== undefined && { container }),
         environment: [],
         network: networkInputs(),

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigurationError } from './errors.ts';
-import { optionalInput } from './inputs.ts';
+import { optionalInput, quote } from './inputs.ts';
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 export function regionInput(): string {
@@ -14,7 +14,7 @@ export function regionInput(): string {
     );
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigurationError(`Input "aws-region": "${region}" is not an AWS region name.`);
+    throw new ConfigurationError(`Input "aws-region": ${quote(region)} is not an AWS region name.`);
   }
   return region;
 }

@@ -1,11 +1,17 @@
 import { afterEach, expect, test } from '@jest/globals';
 import {
   booleanInput,
+  checkOverridesSize,
   choiceInput,
+  clusterInput,
+  containerInput,
   exclusiveInputs,
   multilineInput,
   numberInput,
+  quote,
   requiredInput,
+  startedByInput,
+  taskDefinitionInput,
 } from './inputs.ts';
 
 const set = (name: string, value: string) => (process.env[`INPUT_${name.toUpperCase()}`] = value);
@@ -53,4 +59,51 @@ test('exclusiveInputs names both', () => {
   exclusiveInputs(['a', 'b']);
   set('b', '2');
   expect(() => exclusiveInputs(['a', 'b'])).toThrow('Inputs "a" and "b" cannot be used together.');
+});
+
+test('quote: one line, escaped, cut after 80 characters with the length said', () => {
+  expect(quote('a\nb"c')).toBe('"a\\nb\\"c"');
+  const long = quote('x'.repeat(100_000));
+  expect(long).toBe(`"${'x'.repeat(80)}…" (100000 characters)`);
+  expect(long).not.toContain('\n');
+});
+
+test('started-by: RunTask allows up to 128 letters, digits, hyphens, slashes and underscores', () => {
+  expect(startedByInput('adhoc-actions/run-migration-task')).toBe('adhoc-actions/run-migration-task');
+  set('started-by', 's'.repeat(128));
+  expect(startedByInput('d')).toHaveLength(128);
+  for (const bad of ['s'.repeat(129), 'a b', 'a;b', 'déploiement', 'a\nb']) {
+    set('started-by', bad);
+    expect(() => startedByInput('d')).toThrow(
+      /^Input "started-by": ".*"( \(\d+ characters\))? is not 1-128 letters/,
+    );
+  }
+});
+
+test('RunTask overrides: 8192 characters of JSON at most, naming the input', () => {
+  const command = (n: number) => [{ name: 'web', command: ['x'.repeat(n)] }];
+  // {"containerOverrides":[{"name":"web","command":["…"]}]} is 54 characters around the text.
+  expect(() => checkOverridesSize('command', command(8192 - 54))).not.toThrow();
+  expect(() => checkOverridesSize('command', command(8192 - 53))).toThrow(
+    'Input "command" makes the task\'s overrides 8193 characters long; RunTask allows 8192.',
+  );
+});
+
+test('ECS names: cluster by name or ARN, container, task definition ref', () => {
+  set('cluster', 'feature-abc');
+  expect(clusterInput()).toBe('feature-abc');
+  set('cluster', 'arn:aws:ecs:us-east-1:123456789012:cluster/feature-abc');
+  expect(clusterInput()).toBe('arn:aws:ecs:us-east-1:123456789012:cluster/feature-abc');
+  for (const bad of ['a b', 'n'.repeat(256), 'arn:aws:ecs:us-east-1:12:cluster/x', 'a/b']) {
+    set('cluster', bad);
+    expect(() => clusterInput()).toThrow(
+      /^Input "cluster": ".*"( \(\d+ characters\))? is not a cluster name/,
+    );
+  }
+  set('container', 'web app');
+  expect(() => containerInput()).toThrow(/^Input "container": "web app" is not a container name/);
+  set('task-definition', 'migrate:7');
+  expect(taskDefinitionInput()).toBe('migrate:7');
+  set('task-definition', 'arn:aws:ecs:us-east-1:1:task-definition/we b:1');
+  expect(() => taskDefinitionInput()).toThrow(/^Input "task-definition"/);
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.ts';
+import { quote } from './inputs.ts';
 
 export interface KeyValue {
   key: string;
@@ -14,7 +15,7 @@ export function parseKeyValueLines(input: string, lines: string[], format = 'KEY
     const at = line.indexOf('=');
     const key = at > 0 ? line.slice(0, at).trim() : '';
     if (key === '') {
-      throw new ConfigurationError(`Input "${input}": line "${line}" is not ${format}.`);
+      throw new ConfigurationError(`Input "${input}": line ${quote(line)} is not ${format}.`);
     }
     return { key, value: line.slice(at + 1).trim() };
   });
@@ -37,7 +38,7 @@ export function parseEnvironmentLines(input: string, lines: string[]): Environme
     const name = key.slice(colon + 1).trim();
     if (container === '' || !ENV_NAME.test(name)) {
       throw new ConfigurationError(
-        `Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`,
+        `Input "${input}": ${quote(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`,
       );
     }
     return container === undefined ? { name, value } : { container, name, value };

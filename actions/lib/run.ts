@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import { errorMessage, isUserError } from './errors.ts';
+import { ConfigurationError, errorMessage, isUserError } from './errors.ts';
+import { oneLine } from './inputs.ts';
 
 /**
  * Runs an action's main function the way every entry point should: a user mistake becomes one
@@ -11,6 +12,9 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     if (!isUserError(error) && error instanceof Error && error.stack) core.debug(error.stack);
-    core.setFailed(errorMessage(error));
+    // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+    // failed migration with its last log lines) keeps its lines.
+    const message = errorMessage(error);
+    core.setFailed(error instanceof ConfigurationError ? oneLine(message) : message);
   }
 }

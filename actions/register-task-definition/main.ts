@@ -3,6 +3,8 @@ import * as core from '@actions/core';
 import { RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { ecsClient } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
+import { checkEcsName, quote } from '../lib/inputs.ts';
+import { MAX_IMAGE_LENGTH } from './image-ref.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
@@ -88,7 +90,7 @@ async function readTaskDefinitionFile(path: string): Promise<RegisterInput[]> {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     throw new ConfigurationError(
-      `Input "task-definition-file": cannot read "${path}": ${(error as Error).message}`,
+      `Input "task-definition-file": cannot read ${quote(path)}: ${(error as Error).message}`,
     );
   }
   const definitions = Array.isArray(parsed) ? parsed : [parsed];
@@ -96,8 +98,18 @@ async function readTaskDefinitionFile(path: string): Promise<RegisterInput[]> {
     const { family, containerDefinitions } = (definition ?? {}) as RegisterInput;
     if (typeof family !== 'string' || !Array.isArray(containerDefinitions)) {
       throw new ConfigurationError(
-        `Input "task-definition-file": "${path}" must hold a task definition (or a list of them) with "family" and "containerDefinitions".`,
+        `Input "task-definition-file": ${quote(path)} must hold a task definition (or a list of them) with "family" and "containerDefinitions".`,
       );
+    }
+    // What RegisterTaskDefinition would refuse, refused before anything is registered.
+    checkEcsName('task-definition-file', family, 'a task definition family');
+    for (const container of containerDefinitions) {
+      checkEcsName('task-definition-file', String(container?.name), 'a container');
+      if (typeof container.image !== 'string' || container.image.length > MAX_IMAGE_LENGTH) {
+        throw new ConfigurationError(
+          `Input "task-definition-file": container "${container.name}" needs an image of at most ${MAX_IMAGE_LENGTH} characters.`,
+        );
+      }
     }
   }
   return definitions as RegisterInput[];

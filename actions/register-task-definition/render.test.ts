@@ -76,6 +76,32 @@ describe('applyChanges', () => {
     ).toThrow('Input "repository": no container of task definition "web" has an image from "frontend".');
   });
 
+  test('a digest image-tag pins every image of the repository, whatever its current reference', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const definition = toRegisterInput({
+      family: 'web',
+      containerDefinitions: [
+        { name: 'tagged', image: 'registry.example:5000/team/backend:v1' },
+        { name: 'pinned', image: `registry.example:5000/team/backend@sha256:${'b'.repeat(64)}` },
+        { name: 'both', image: `team/backend:v1@sha256:${'c'.repeat(64)}` },
+        { name: 'bare', image: 'registry.example:5000/team/backend' },
+        { name: 'other', image: 'registry.example:5000/team/frontend:v1' },
+      ],
+    });
+    const out = applyChanges([definition], {
+      images: [],
+      imageTag: { tag: digest, repository: 'team/backend' },
+      environment: [],
+    });
+    expect(out[0]!.containerDefinitions!.map((c) => c.image)).toEqual([
+      `registry.example:5000/team/backend@${digest}`,
+      `registry.example:5000/team/backend@${digest}`,
+      `team/backend@${digest}`,
+      `registry.example:5000/team/backend@${digest}`,
+      'registry.example:5000/team/frontend:v1',
+    ]);
+  });
+
   test('environment overrides and adds, per container or all', () => {
     const [out] = applyChanges(base(), {
       images: [],

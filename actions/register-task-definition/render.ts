@@ -5,6 +5,8 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../lib/errors.ts';
+import { withEcsDefaults } from './ecs-defaults.ts';
+import { withTagOrDigest } from './image-ref.ts';
 import type { EnvironmentSetting } from '../lib/key-value.ts';
 import type { ImageOverride } from './settings.ts';
 
@@ -24,6 +26,7 @@ const DESCRIBE_ONLY = [
 
 export interface Changes {
   images: ImageOverride[];
+  /** A tag or a digest (`sha256:...`) for every container whose image is from `repository`. */
   imageTag?: { tag: string; repository?: string };
   environment: EnvironmentSetting[];
 }
@@ -65,7 +68,7 @@ export function applyChanges(definitions: RegisterInput[], changes: Changes): Re
         `Input "repository": no container of ${familiesOf(definitions)} has an image from "${repository ?? ''}".`,
       );
     }
-    for (const c of matching) c.image = `${imageRepository(c.image!)}:${tag}`;
+    for (const c of matching) c.image = withTagOrDigest(imageRepository(c.image!), tag);
   }
 
   for (const setting of changes.environment) {
@@ -109,7 +112,8 @@ function fromRepository(image: string, repository: string): boolean {
 
 /** True when registering `next` would give the same task definition as `current`. */
 export function sameDefinition(current: RegisterInput, next: RegisterInput): boolean {
-  return JSON.stringify(normalize(withoutTags(current))) === JSON.stringify(normalize(withoutTags(next)));
+  const canonical = (input: RegisterInput) => JSON.stringify(normalize(withEcsDefaults(withoutTags(input))));
+  return canonical(current) === canonical(next);
 }
 
 function withoutTags(input: RegisterInput): RegisterInput {

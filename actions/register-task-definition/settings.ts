@@ -1,6 +1,14 @@
 import { regionInput } from '../lib/aws.ts';
+import { DIGEST, TAG, isRepository, parseImage } from './image-ref.ts';
 import { ConfigurationError } from '../lib/errors.ts';
-import { booleanInput, exclusiveInputs, multilineInput, optionalInput } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  ECS_NAME,
+  exclusiveInputs,
+  multilineInput,
+  optionalInput,
+  quote,
+} from '../lib/inputs.ts';
 import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
 import { parseEnvironmentLines, parseKeyValueLines, type EnvironmentSetting } from '../lib/key-value.ts';
 
@@ -23,7 +31,6 @@ export interface Settings {
 }
 
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export function getSettings(): Settings {
   exclusiveInputs(['task-definitions', 'task-definition-file']);
@@ -33,8 +40,15 @@ export function getSettings(): Settings {
   if (repository !== undefined && imageTag === undefined) {
     throw new ConfigurationError('Input "repository" is only used with "image-tag".');
   }
-  if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) {
-    throw new ConfigurationError(`Input "image-tag": "${imageTag}" is not a valid image tag.`);
+  if (imageTag !== undefined && !TAG.test(imageTag) && !DIGEST.test(imageTag)) {
+    throw new ConfigurationError(
+      `Input "image-tag": ${quote(imageTag)} is neither an image tag nor a digest sha256:<64 hex digits>.`,
+    );
+  }
+  if (repository !== undefined && !isRepository(repository)) {
+    throw new ConfigurationError(
+      `Input "repository": ${quote(repository)} is not a repository name (registry/path, without tag or digest).`,
+    );
   }
   return {
     region: regionInput(),
@@ -55,9 +69,9 @@ function source(): Source {
   }
   const refs = lines.map((text) => {
     const ref = parseTaskDefinitionRef(text);
-    if (!ref) {
+    if (!ref || !ECS_NAME.test(ref.family)) {
       throw new ConfigurationError(
-        `Input "task-definitions": "${text}" is not a family, family:revision or task definition ARN.`,
+        `Input "task-definitions": ${quote(text)} is not a family, family:revision or task definition ARN.`,
       );
     }
     return { text, ref };
@@ -73,10 +87,12 @@ function source(): Source {
 function images(): ImageOverride[] {
   return parseKeyValueLines('images', multilineInput('images'), 'CONTAINER=IMAGE').map(({ key, value }) => {
     if (!CONTAINER_NAME.test(key)) {
-      throw new ConfigurationError(`Input "images": "${key}" is not a container name.`);
+      throw new ConfigurationError(`Input "images": ${quote(key)} is not a container name.`);
     }
-    if (value === '' || /\s/.test(value)) {
-      throw new ConfigurationError(`Input "images": "${value}" is not an image for "${key}".`);
+    if (!parseImage(value)) {
+      throw new ConfigurationError(
+        `Input "images": ${quote(value)} is not an image for "${key}" (repository[:tag][@sha256:<64 hex digits>]).`,
+      );
     }
     return { container: key, image: value };
   });

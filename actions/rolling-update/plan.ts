@@ -1,5 +1,6 @@
 import { nameFromArn, parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
 import { ConfigurationError } from '../lib/errors.ts';
+import { quote } from '../lib/inputs.ts';
 
 /** One line of the `services` input: `SERVICE` or `SERVICE=TASK_DEFINITION`. */
 export interface ServiceLine {
@@ -19,15 +20,15 @@ export function parseServiceLines(lines: string[]): ServiceLine[] {
     const service = nameFromArn((at < 0 ? line : line.slice(0, at)).trim());
     if (!SERVICE_NAME.test(service)) {
       throw new ConfigurationError(
-        `Input "services": line "${line}" is not SERVICE or SERVICE=TASK_DEFINITION.`,
+        `Input "services": line ${quote(line)} is not SERVICE or SERVICE=TASK_DEFINITION.`,
       );
     }
     if (at < 0) return { line, service };
     const taskDefinition = line.slice(at + 1).trim();
     const ref = parseTaskDefinitionRef(taskDefinition);
-    if (!ref) {
+    if (!ref || !SERVICE_NAME.test(ref.family)) {
       throw new ConfigurationError(
-        `Input "services": line "${line}": "${taskDefinition}" is not a family, family:revision or task definition ARN.`,
+        `Input "services": line ${quote(line)}: ${quote(taskDefinition)} is not a family, family:revision or task definition ARN.`,
       );
     }
     return { line, service, taskDefinition, ref };
@@ -51,7 +52,7 @@ export function parseTaskDefinitionsJson(value: unknown): Record<string, string>
     const ref = typeof arn === 'string' ? parseTaskDefinitionRef(arn) : undefined;
     if (!ref || ref.family !== family) {
       throw new ConfigurationError(
-        `Input "task-definitions": ${JSON.stringify(family)}: ${JSON.stringify(arn)} is not a task definition of family "${family}".`,
+        `Input "task-definitions": ${quote(family)}: ${typeof arn === 'string' ? quote(arn) : quote(String(JSON.stringify(arn)))} is not a task definition of family ${quote(family)}.`,
       );
     }
   }

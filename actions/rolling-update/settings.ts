@@ -1,6 +1,6 @@
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
-import { booleanInput, jsonInput, multilineInput, numberInput, requiredInput } from '../lib/inputs.ts';
+import { booleanInput, clusterInput, jsonInput, multilineInput, numberInput } from '../lib/inputs.ts';
 import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
 
 export interface Settings {
@@ -21,7 +21,7 @@ export function getSettings(): Settings {
   const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
   return {
     region: regionInput(),
-    cluster: requiredInput('cluster'),
+    cluster: clusterInput(),
     services: parseServiceLines(lines),
     ...(taskDefinitions && { taskDefinitions }),
     wait: booleanInput('wait', true),

@@ -1,6 +1,16 @@
 import { regionInput } from '../lib/aws.ts';
 import { parseCommand } from '../lib/command.ts';
-import { booleanInput, multilineInput, numberInput, optionalInput, requiredInput } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  checkOverridesSize,
+  clusterInput,
+  containerInput,
+  multilineInput,
+  numberInput,
+  optionalInput,
+  startedByInput,
+  taskDefinitionInput,
+} from '../lib/inputs.ts';
 import { parseEnvironmentLines } from '../lib/key-value.ts';
 import { networkInputs } from '../lib/network.ts';
 import type { OneOffTaskRequest } from '../lib/run-task-input.ts';
@@ -15,18 +25,24 @@ export interface Settings {
 }
 
 export function getSettings(): Settings {
-  const command = optionalInput('command');
-  const container = optionalInput('container');
+  const commandText = optionalInput('command');
+  const container = containerInput();
+  const command = commandText === undefined ? undefined : parseCommand('command', commandText);
+  const environment = parseEnvironmentLines('environment', multilineInput('environment'));
+  // The overrides RunTask will get, give or take the container's name when none is given.
+  checkOverridesSize(commandText !== undefined ? 'command' : 'environment', [
+    { name: container ?? '', ...(command && { command }), environment },
+  ]);
   return {
     region: regionInput(),
-    taskDefinition: requiredInput('task-definition'),
+    taskDefinition: taskDefinitionInput(),
     request: {
-      cluster: requiredInput('cluster'),
+      cluster: clusterInput(),
       ...(container !== undefined && { container }),
-      ...(command !== undefined && { command: parseCommand('command', command) }),
-      environment: parseEnvironmentLines('environment', multilineInput('environment')),
+      ...(command !== undefined && { command }),
+      environment,
       network: networkInputs(),
-      startedBy: optionalInput('started-by') ?? 'adhoc-actions/run-migration-task',
+      startedBy: startedByInput('adhoc-actions/run-migration-task'),
     },
     streamLogs: booleanInput('stream-logs', true),
     timeoutMinutes: numberInput('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),

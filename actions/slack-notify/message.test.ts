@@ -3,6 +3,7 @@ import {
   buildMessage,
   clampMessage,
   LIMITS,
+  link,
   messageFromPayload,
   truncate,
   type Block,
@@ -35,7 +36,7 @@ describe('buildMessage', () => {
     for (const expected of [
       'feature-abc',
       '*Status*\\nsuccess',
-      '<https://abc.example.com>',
+      '<https://abc.example.com|https://abc.example.com>',
       '`v1.2.3`',
       'octocat',
       '<https://github.com/acme/shop/commit/0123456789abcdef0123456789abcdef01234567|0123456>',
@@ -65,18 +66,47 @@ describe('buildMessage', () => {
     expect(allText(message)).toContain('/actions/runs/42/attempts/3|');
   });
 
-  test('escapes what users cannot mean as markup, keeps text and field values as mrkdwn', () => {
+  test('escapes & < > in every value it inserts: no mention or link can come from an input', () => {
     const message = buildMessage(
       input({
-        environment: 'a<b>&c',
+        status: 'failure',
+        environment: '<!channel> a&b',
+        url: '<https://evil|click>',
+        version: '<!here>',
         text: '*bold* <https://x|x>',
-        fields: [{ label: 'P<R', value: '<https://pr|#7>' }],
+        fields: [{ label: 'P<R', value: '<https://pr|#7> <@U123>' }],
       }),
     );
-    const text = allText(blocksOf(message));
-    expect(text).toContain('a&lt;b&gt;&amp;c');
-    expect(text).toContain('*bold* <https://x|x>');
-    expect(text).toContain('*P&lt;R*\\n<https://pr|#7>');
+    const text = allText(message);
+    expect(text).toContain('&lt;!channel&gt; a&amp;b');
+    expect(text).toContain('*URL*\\n&lt;https://evil|click&gt;');
+    expect(text).toContain('`&lt;!here&gt;`');
+    expect(text).toContain('*bold* &lt;https://x|x&gt;');
+    expect(text).toContain('*P&lt;R*\\n&lt;https://pr|#7&gt; &lt;@U123&gt;');
+    // The notification text (mrkdwn as well).
+    expect(message.text).toBe(
+      ':x: Deploy failed: &lt;!channel&gt; a&amp;b — &lt;https://evil|click&gt; — *bold* &lt;https://x|x&gt;',
+    );
+    // Nothing an input gave is left unescaped in any mrkdwn text (the header is plain_text,
+    // which Slack shows literally).
+    const mrkdwnTexts = [message.text, ...text.matchAll(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g)].map(
+      (m) => (typeof m === 'string' ? m : m[1]!),
+    );
+    expect(mrkdwnTexts.length).toBeGreaterThan(5);
+    for (const raw of ['<!channel>', '<!here>', '<https://evil', '<@U123>', '<https://pr']) {
+      for (const mrkdwnText of mrkdwnTexts) expect(mrkdwnText).not.toContain(raw);
+    }
+  });
+
+  test.each([
+    ['https://ok.example/a?b=1&c=2', '<https://ok.example/a?b=1&amp;c=2|https://ok.example/a?b=1&amp;c=2>'],
+    [
+      'https://ok.example/|<https://evil|click>',
+      '<https://ok.example/%7C%3Chttps://evil%7Cclick%3E|https://ok.example/|&lt;https://evil|click&gt;>',
+    ],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+  ])('link(%p): the label is the escaped URL and the target cannot be ended early', (url, expected) => {
+    expect(link(url)).toBe(expected);
   });
 
   test('splits many fields into sections of 10', () => {

@@ -90,10 +90,12 @@ export function buildMessage(input: MessageInput): Message {
   if (input.status) fields.push({ label: 'Status', value: input.status });
   if (input.url) fields.push({ label: 'URL', value: link(input.url) });
   if (input.version) fields.push({ label: 'Version', value: `\`${escape(input.version)}\`` });
-  fields.push(...input.fields.map(({ label, value }) => ({ label: escape(label), value })));
+  fields.push(...input.fields.map(({ label, value }) => ({ label: escape(label), value: escape(value) })));
 
+  // The header is plain_text: Slack shows it literally, so it needs no escaping.
   const blocks: Block[] = [{ type: 'header', text: plain(title) }];
-  if (input.text) blocks.push({ type: 'section', text: mrkdwn(input.text) });
+  // `text` keeps mrkdwn styling (*bold*, _italic_) but not links or mentions: & < > escaped.
+  if (input.text) blocks.push({ type: 'section', text: mrkdwn(escape(input.text)) });
   for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
     const group = fields.slice(i, i + LIMITS.fieldsPerSection);
     blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(`*${f.label}*\n${f.value}`)) });
@@ -102,7 +104,11 @@ export function buildMessage(input: MessageInput): Message {
   if (context.length > 0) blocks.push({ type: 'context', elements: context.map(mrkdwn) });
 
   // The notification text (and what clients without blocks show).
-  const summary = [title, input.url, input.text].filter(Boolean).join(' — ');
+  // The notification text is mrkdwn too: every part escaped.
+  const summary = [title, input.url, input.text]
+    .filter(Boolean)
+    .map((part) => escape(part!))
+    .join(' — ');
   return clampMessage({
     text: summary,
     attachments: [{ color: style?.color ?? '#DDDDDD', blocks }],
@@ -130,8 +136,16 @@ export function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function link(url: string): string {
-  return /^https?:\/\//.test(url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}>` : escape(url);
+/**
+ * A Slack link to an http(s) URL, labelled with the URL itself; anything else is shown as
+ * escaped text. Inside the link, `<`, `>`, `|` and whitespace are percent-encoded and `&` is
+ * escaped, so no input (e.g. `https://a|<https://evil|click>`) can end the link early or
+ * choose its label.
+ */
+export function link(url: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(url)) return escape(url);
+  const target = url.replace(/[<>|\s]/g, encodeURIComponent).replace(/&/g, '&amp;');
+  return `<${target}|${escape(url)}>`;
 }
 
 /** Cuts `text` to at most `max` UTF-16 units ending in …, never splitting a surrogate pair. */

@@ -6,6 +6,7 @@ import {
   jsonInput,
   multilineInput,
   optionalInput,
+  quote,
   secretInput,
 } from '../lib/inputs.ts';
 import { parseKeyValueLines } from '../lib/key-value.ts';
@@ -51,9 +52,7 @@ function target(webhookUrl: string | undefined, token: string | undefined): Targ
   const channelId = optionalInput('channel-id');
   const channel = optionalInput('channel');
   if (webhookUrl !== undefined) {
-    if (!/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) {
-      throw new ConfigurationError('Input "webhook-url" is not an http(s) URL.');
-    }
+    slackUrl('webhook-url', webhookUrl);
     if (ts !== undefined) {
       throw new ConfigurationError(
         'Input "message-ts" needs "token": a webhook cannot update a message it posted.',
@@ -62,10 +61,19 @@ function target(webhookUrl: string | undefined, token: string | undefined): Targ
     return { kind: 'webhook', url: webhookUrl };
   }
   if (token === undefined) throw new ConfigurationError('Input "webhook-url" or "token" is required.');
+  // It travels in an HTTP header: a line break or space would split or corrupt it. Never shown.
+  if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+    throw new ConfigurationError(
+      'Input "token" is not a Slack token (printable characters, no spaces); the value is not shown.',
+    );
+  }
   const apiUrl = apiUrlInput();
   if (ts !== undefined) {
     if (!/^\d+\.\d+$/.test(ts)) {
-      throw new ConfigurationError(`Input "message-ts": "${ts}" is not a Slack message timestamp.`);
+      throw new ConfigurationError(`Input "message-ts": ${quote(ts)} is not a Slack message timestamp.`);
+    }
+    if (channelId !== undefined && !CHANNEL_ID.test(channelId)) {
+      throw new ConfigurationError(`Input "channel-id": ${quote(channelId)} is not a Slack channel ID.`);
     }
     if (channelId === undefined) {
       throw new ConfigurationError(
@@ -77,21 +85,48 @@ function target(webhookUrl: string | undefined, token: string | undefined): Targ
   if (channel === undefined) {
     throw new ConfigurationError('Input "channel" is required with "token" (a channel name or ID).');
   }
+  if (!CHANNEL.test(channel)) {
+    throw new ConfigurationError(
+      `Input "channel": ${quote(channel)} is not a Slack channel name or ID (up to 80 letters, digits, - _ .).`,
+    );
+  }
   return { kind: 'post', apiUrl, token, channel };
 }
 
+/** Slack channel names: up to 80 characters, no spaces or punctuation but - _ . (IDs: letters and digits). */
+const CHANNEL = /^#?[\p{L}\p{N}_.-]{1,80}$/u;
+const CHANNEL_ID = /^[A-Z0-9]{1,32}$/;
+
 function apiUrlInput(): string {
-  const value = optionalInput('api-url') ?? 'https://slack.com/api/';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`Input "api-url": "${value}" is not a URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(`Input "api-url": "${value}" is not an http(s) URL.`);
-  }
+  const url = slackUrl('api-url', optionalInput('api-url') ?? 'https://slack.com/api/');
   // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url.toString();
+}
+
+/** Plain http only to this machine: a local Slack stand-in in tests. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A Slack URL: https, or http to a loopback host. The error names the input but never shows
+ * the value: a webhook URL is a secret.
+ */
+export function slackUrl(name: string, value: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const allowed =
+    url !== undefined &&
+    url.username === '' &&
+    url.password === '' &&
+    (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)));
+  if (!allowed || /\s/.test(value)) {
+    throw new ConfigurationError(
+      `Input "${name}" must be an https URL (http only to localhost, 127.0.0.1 or [::1]); the value is not shown.`,
+    );
+  }
+  return url!;
 }

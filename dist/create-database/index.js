@@ -71305,7 +71305,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7218);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9886);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -71315,7 +71315,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7218:
+/***/ 9886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71918,89 +71918,8 @@ var dist_cjs = __nccwpck_require__(303);
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(core/* getInput */.V4(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        core/* setSecret */.Pq(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -72009,12 +71928,12 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -72690,29 +72609,47 @@ async function runInTask(mode, request) {
 ;// CONCATENATED MODULE: ./actions/lib/network.ts
 
 
-const list = (name) => (optionalInput(name) ?? '')
+const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean);
+/**
+ * AwsVpcConfiguration: at most 16 subnets and 5 security groups (ECS API reference), each an
+ * EC2 ID (`subnet-` / `sg-` and 8 or 17 hex digits on AWS; any letters and digits are let
+ * through here, for emulators and tests).
+ */
+function ids(name, prefix, max) {
+    const items = list(name);
+    if (items.length > max) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" lists ${items.length} IDs; ECS takes at most ${max}.`);
+    }
+    const pattern = new RegExp(`^${prefix}-[0-9A-Za-z]{1,32}$`);
+    const bad = items.find((item) => !pattern.test(item));
+    if (bad !== undefined) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${(0,inputs/* quote */.hD)(bad)} is not an ID like ${prefix}-0123456789abcdef0.`);
+    }
+    return items;
+}
 /**
  * Reads `network-from-service` or `subnets` / `security-groups` / `assign-public-ip`, and
  * `launch-type` or `capacity-provider-strategy` (lines `NAME[:WEIGHT[:BASE]]`).
  */
 function networkInputs() {
-    exclusiveInputs(['network-from-service', 'subnets']);
-    exclusiveInputs(['network-from-service', 'security-groups']);
-    exclusiveInputs(['launch-type', 'capacity-provider-strategy']);
-    const fromService = optionalInput('network-from-service');
-    const launchType = optionalInput('launch-type');
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'subnets']);
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'security-groups']);
+    (0,inputs/* exclusiveInputs */.S1)(['launch-type', 'capacity-provider-strategy']);
+    const fromServiceText = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const fromService = fromServiceText === undefined ? undefined : (0,inputs/* checkServiceRef */.PG)('network-from-service', fromServiceText);
+    const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
-        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got "${launchType}".`);
+        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got ${(0,inputs/* quote */.hD)(launchType)}.`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
-    const assignPublicIp = optionalInput('assign-public-ip') === undefined ? undefined : booleanInput('assign-public-ip', false);
+    const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
     return {
         ...(fromService !== undefined && { fromService }),
-        subnets: list('subnets'),
-        securityGroups: list('security-groups'),
+        subnets: ids('subnets', 'subnet', 16),
+        securityGroups: ids('security-groups', 'sg', 5),
         ...(assignPublicIp !== undefined && { assignPublicIp }),
         ...(launchType !== undefined && { launchType }),
         ...(strategy.length > 0 && { capacityProviderStrategy: strategy }),
@@ -72724,7 +72661,7 @@ function parseStrategyItem(text) {
     const item = { capacityProvider, weight: number(weight), base: number(base) };
     const bad = (value) => value !== undefined && (!Number.isInteger(value) || value < 0);
     if (!/^[A-Za-z0-9_-]+$/.test(capacityProvider) || bad(item.weight) || bad(item.base) || rest.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": "${text}" is not NAME[:WEIGHT[:BASE]].`);
+        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": ${(0,inputs/* quote */.hD)(text)} is not NAME[:WEIGHT[:BASE]].`);
     }
     return {
         capacityProvider,
@@ -72742,10 +72679,10 @@ function parseStrategyItem(text) {
 
 function getSettings() {
     // Masked before anything else can fail and print.
-    const adminUrl = secretInput('admin-url');
-    const ownerPassword = secretInput('owner-password');
+    const adminUrl = (0,inputs/* secretInput */.jY)('admin-url');
+    const ownerPassword = (0,inputs/* secretInput */.jY)('owner-password');
     const database = databaseRequest(ownerPassword);
-    const kind = choiceInput('mode', ['direct', 'ecs-task'], 'direct');
+    const kind = (0,inputs/* choiceInput */.ij)('mode', ['direct', 'ecs-task'], 'direct');
     if (kind === 'direct') {
         if (adminUrl === undefined)
             throw new errors/* ConfigurationError */.j1('Input "admin-url" is required with mode direct.');
@@ -72765,29 +72702,33 @@ function getSettings() {
         // Others would have to travel as plain text in the task's overrides (see sql.ts).
         throw new errors/* ConfigurationError */.j1('Input "owner-password" must be printable ASCII with mode ecs-task.');
     }
-    const container = optionalInput('container');
-    const databaseHost = optionalInput('database-host');
+    const container = (0,inputs/* containerInput */.UP)();
+    const databaseHost = (0,inputs/* optionalInput */.$m)('database-host');
+    if (databaseHost !== undefined &&
+        !/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:]+\](:\d{1,5})?$/.test(databaseHost)) {
+        throw new errors/* ConfigurationError */.j1(`Input "database-host": ${(0,inputs/* quote */.hD)(databaseHost)} is not HOST or HOST:PORT.`);
+    }
     return {
         database,
         mode: {
             kind,
             region: regionInput(),
-            taskDefinition: requiredInput('task-definition'),
+            taskDefinition: (0,inputs/* taskDefinitionInput */.Bz)(),
             request: {
-                cluster: requiredInput('cluster'),
+                cluster: (0,inputs/* clusterInput */.tP)(),
                 ...(container !== undefined && { container }),
                 environment: [],
                 network: networkInputs(),
                 startedBy: 'adhoc-actions/create-database',
             },
-            timeoutMinutes: numberInput('timeout-minutes', 10, { min: 0.05, max: 24 * 60 }),
-            stopOnCancel: booleanInput('stop-on-cancel', true),
+            timeoutMinutes: (0,inputs/* numberInput */.QR)('timeout-minutes', 10, { min: 0.05, max: 24 * 60 }),
+            stopOnCancel: (0,inputs/* booleanInput */.tE)('stop-on-cancel', true),
             ...(databaseHost !== undefined && { databaseHost }),
         },
     };
 }
 function databaseRequest(ownerPassword) {
-    const action = choiceInput('action', ['create', 'drop'], 'create');
+    const action = (0,inputs/* choiceInput */.ij)('action', ['create', 'drop'], 'create');
     // Names are taken as given (not trimmed): a name is created exactly as written or refused.
     const name = validateIdentifier('name', rawInput('name') ?? '', 'database');
     const ownerText = rawInput('owner');
@@ -72859,7 +72800,7 @@ function parseAdminUrl(text) {
  * (prod's included) into an environment whose owner then reads it. Empty list: no template.
  */
 function allowedTemplatesInput() {
-    return multilineInput('allowed-templates');
+    return (0,inputs/* multilineInput */.yw)('allowed-templates');
 }
 /** Refuses a template not in the list; exact names, as PostgreSQL compares quoted ones. */
 function checkTemplate(template, allowed) {
@@ -72987,6 +72928,221 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 8731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tE: () => (/* binding */ booleanInput),
+  PG: () => (/* binding */ checkServiceRef),
+  ij: () => (/* binding */ choiceInput),
+  tP: () => (/* binding */ clusterInput),
+  UP: () => (/* binding */ containerInput),
+  S1: () => (/* binding */ exclusiveInputs),
+  yw: () => (/* binding */ multilineInput),
+  QR: () => (/* binding */ numberInput),
+  TN: () => (/* binding */ oneLine),
+  $m: () => (/* binding */ optionalInput),
+  hD: () => (/* binding */ quote),
+  jY: () => (/* binding */ secretInput),
+  Bz: () => (/* binding */ taskDefinitionInput)
+});
+
+// UNUSED EXPORTS: ECS_NAME, MAX_OVERRIDES_CHARACTERS, checkEcsName, checkOverridesSize, jsonInput, requiredInput, splitLines, startedByInput
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
+var core = __nccwpck_require__(1804);
+;// CONCATENATED MODULE: ./actions/lib/arn.ts
+/** Helpers for the names and ARNs ECS hands around. */
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
+const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
+/** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
+function parseTaskDefinitionRef(ref) {
+    const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
+    if (!match)
+        return undefined;
+    const [, family, revision] = match;
+    return revision === undefined ? { family: family } : { family: family, revision: Number(revision) };
+}
+/** The last path segment of an ARN (`.../cluster/service` → `service`), or the name itself. */
+function nameFromArn(arnOrName) {
+    return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
+// EXTERNAL MODULE: ./actions/lib/errors.ts
+var errors = __nccwpck_require__(2863);
+;// CONCATENATED MODULE: ./actions/lib/inputs.ts
+
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = core/* getInput */.V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(core/* getInput */.V4(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        core/* setSecret */.Pq(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72995,6 +73151,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1804);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8731);
+
 
 
 /**
@@ -73009,7 +73167,10 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+        // failed migration with its last log lines) keeps its lines.
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
     }
 }
 

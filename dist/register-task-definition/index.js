@@ -59458,78 +59458,43 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7667:
+/***/ 7721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   GK: () => (/* binding */ ECS_NAME),
+/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   ni: () => (/* binding */ checkEcsName),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
+/* unused harmony exports requiredInput, splitLines, numberInput, choiceInput, jsonInput, secretInput, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
 
-
-/**
- * Runs an action's main function the way every entry point should: a user mistake becomes one
- * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
- * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
-    }
-}
-
-
-/***/ }),
-
-/***/ 6482:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(135);
-
-
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 135:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-// EXTERNAL MODULE: ./actions/lib/errors.ts
-var errors = __nccwpck_require__(2863);
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
 
 
 /**
  * Typed readers for action inputs. Each one names the input in its error, so a user sees
  * `Input "timeout-minutes" must be ...` rather than a stack trace.
  */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
 function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
     return value === '' ? undefined : value;
 }
 function requiredInput(name) {
@@ -59540,7 +59505,7 @@ function requiredInput(name) {
 }
 /** Non-empty, trimmed lines; lines starting with `#` are comments. */
 function multilineInput(name) {
-    return splitLines(lib_core/* getInput */.V4(name));
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
 }
 function splitLines(text) {
     return text
@@ -59559,7 +59524,7 @@ function booleanInput(name, defaultValue) {
         return true;
     if (FALSE.has(lower))
         return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
     const value = optionalInput(name);
@@ -59567,14 +59532,14 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
         return defaultValue;
     const number = Number(value);
     if (!Number.isFinite(number) || number < min || number > max) {
-        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
+        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
     }
     return number;
 }
 function choiceInput(name, choices, defaultValue) {
     const value = optionalInput(name) ?? defaultValue;
     if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
     }
     return value;
 }
@@ -59586,14 +59551,14 @@ function jsonInput(name) {
         return JSON.parse(value);
     }
     catch (error) {
-        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${error.message}`);
+        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
     }
 }
 /** Fails when more than one of the named inputs is given. */
 function exclusiveInputs(names) {
     const given = names.filter((name) => optionalInput(name) !== undefined);
     if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
     }
 }
 /** Masks a secret so the runner replaces it with *** wherever it would be printed. */
@@ -59603,7 +59568,152 @@ function secretInput(name) {
         core.setSecret(value);
     return value;
 }
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
 
+
+/***/ }),
+
+/***/ 7667:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
+
+
+/**
+ * Runs an action's main function the way every entry point should: a user mistake becomes one
+ * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
+ * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
+ */
+async function runAction(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+        // failed migration with its last log lines) keeps its lines.
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6482:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3879);
+
+
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+// EXTERNAL MODULE: ./actions/lib/errors.ts
+var errors = __nccwpck_require__(2863);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -59612,12 +59722,12 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -59640,25 +59750,80 @@ function logsClient(region) {
     return new CloudWatchLogsClient(clientConfig(region));
 }
 
+;// CONCATENATED MODULE: ./actions/register-task-definition/image-ref.ts
+/**
+ * Image references as Docker and ECS read them: `[registry[:port]/]path[:tag][@sha256:<64 hex>]`.
+ * Pure parsing, so register-task-definition can refuse a malformed image before any AWS call.
+ */
+const DOMAIN_PART = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*(?::[0-9]{1,5})?)`;
+const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = `(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*`;
+const TAG_TEXT = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+const DIGEST_TEXT = 'sha256:[a-f0-9]{64}';
+const REFERENCE = new RegExp(`^(${REPOSITORY})(?::(${TAG_TEXT}))?(?:@(${DIGEST_TEXT}))?$`);
+const REPOSITORY_ONLY = new RegExp(`^${REPOSITORY}$`);
+const TAG = new RegExp(`^${TAG_TEXT}$`);
+const DIGEST = new RegExp(`^${DIGEST_TEXT}$`);
+/** ContainerDefinition image: "Up to 255 letters ..." (ECS API reference). */
+const MAX_IMAGE_LENGTH = 255;
+/**
+ * The parts of an image reference, or undefined when it is not one. A first path part with a
+ * dot, a colon or `localhost` is a registry, as Docker reads it, so `host:5000/app` is a
+ * repository and not `host` with tag `5000/app`.
+ */
+function parseImage(image) {
+    if (image.length > MAX_IMAGE_LENGTH)
+        return undefined;
+    const match = REFERENCE.exec(image);
+    if (!match)
+        return undefined;
+    const [, repository, tag, digest] = match;
+    return { repository: repository, ...(tag && { tag }), ...(digest && { digest }) };
+}
+function isRepository(text) {
+    return text.length <= MAX_IMAGE_LENGTH && REPOSITORY_ONLY.test(text);
+}
+/** `repository` with a tag (`repo:v2`) or a digest (`repo@sha256:...`). */
+function withTagOrDigest(repository, tagOrDigest) {
+    return DIGEST.test(tagOrDigest) ? `${repository}@${tagOrDigest}` : `${repository}:${tagOrDigest}`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
-/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
 async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = lib_core/* summary */.z
-            .addHeading(heading, 3)
+        const summary = core/* summary */.z
+            .addHeading(text(heading), 3)
             .addTable([
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
         ]);
         for (const note of notes)
-            summary.addRaw(note, true);
+            summary.addRaw(`<p>${text(note)}</p>`, true);
         await summary.write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -59683,7 +59848,60 @@ async function describeTaskDefinition(ecs, taskDefinition) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/register-task-definition/ecs-defaults.ts
+/**
+ * The values ECS fills in when it registers a task definition and then returns from
+ * DescribeTaskDefinition, though the registered input left them out. Both sides of a comparison
+ * (a task-definition-file and the family's latest revision) go through `withEcsDefaults`, so a
+ * file that leaves them out equals the revision ECS made from it. Filling a default is harmless
+ * on a side that already has it, hence one pure function for both.
+ *
+ * Each default below names the ECS API reference field it comes from. Empty lists
+ * (`environment: []`, `mountPoints: []`, `volumesFrom: []`, `portMappings: []`,
+ * `systemControls: []`, `volumes: []`, `placementConstraints: []`, ...) that ECS returns for
+ * omitted fields are dropped by the comparison's canonical form (render.ts `normalize`).
+ */
+function withEcsDefaults(input) {
+    const definition = structuredClone(input);
+    // API_RegisterTaskDefinition networkMode: "If no network mode is specified, the default is bridge."
+    const networkMode = definition.networkMode ?? 'bridge';
+    definition.networkMode = networkMode;
+    definition.containerDefinitions = (definition.containerDefinitions ?? []).map((container) => containerDefaults(container, networkMode));
+    return definition;
+}
+function containerDefaults(input, networkMode) {
+    const container = { ...input };
+    // API_ContainerDefinition cpu: ECS stores 0 CPU units when the container sets none.
+    container.cpu ??= 0;
+    // API_ContainerDefinition essential: "If the essential parameter ... is not specified, it is assumed to be true."
+    container.essential ??= true;
+    if (container.portMappings) {
+        container.portMappings = container.portMappings.map((mapping) => portDefaults(mapping, networkMode));
+    }
+    if (container.healthCheck)
+        container.healthCheck = healthCheckDefaults(container.healthCheck);
+    return container;
+}
+function portDefaults(input, networkMode) {
+    const mapping = { ...input };
+    // API_PortMapping protocol: "The protocol used for the port mapping ... The default is tcp."
+    mapping.protocol ??= 'tcp';
+    // API_PortMapping hostPort: with awsvpc or host networking "the hostPort can be left blank or it
+    // must be the same value as the containerPort"; ECS returns it equal to containerPort.
+    if ((networkMode === 'awsvpc' || networkMode === 'host') && mapping.containerPort !== undefined) {
+        mapping.hostPort ??= mapping.containerPort;
+    }
+    return mapping;
+}
+function healthCheckDefaults(input) {
+    // API_HealthCheck: interval "The default value is 30 seconds", timeout "The default value is 5",
+    // retries "The default value is 3".
+    return { interval: 30, timeout: 5, retries: 3, ...input };
+}
+
 ;// CONCATENATED MODULE: ./actions/register-task-definition/render.ts
+
+
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition rejects. */
 const DESCRIBE_ONLY = [
@@ -59729,7 +59947,7 @@ function applyChanges(definitions, changes) {
             throw new errors/* ConfigurationError */.j1(`Input "repository": no container of ${familiesOf(definitions)} has an image from "${repository ?? ''}".`);
         }
         for (const c of matching)
-            c.image = `${imageRepository(c.image)}:${tag}`;
+            c.image = withTagOrDigest(imageRepository(c.image), tag);
     }
     for (const setting of changes.environment) {
         if (setting.container !== undefined && !names.has(setting.container)) {
@@ -59768,7 +59986,8 @@ function fromRepository(image, repository) {
 }
 /** True when registering `next` would give the same task definition as `current`. */
 function sameDefinition(current, next) {
-    return JSON.stringify(normalize(withoutTags(current))) === JSON.stringify(normalize(withoutTags(next)));
+    const canonical = (input) => JSON.stringify(normalize(withEcsDefaults(withoutTags(input))));
+    return canonical(current) === canonical(next);
 }
 function withoutTags(input) {
     const { tags: _tags, ...rest } = input;
@@ -59822,6 +60041,7 @@ function nameFromArn(arnOrName) {
 
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
 
+
 /**
  * Parses `KEY=VALUE` lines (the value may itself contain `=`). `format` is how the error
  * describes a good line, e.g. `CONTAINER=IMAGE`.
@@ -59831,7 +60051,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line "${line}" is not ${format}.`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -59844,7 +60064,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": ${(0,inputs/* quote */.hD)(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -59856,40 +60076,43 @@ function parseEnvironmentLines(input, lines) {
 
 
 
+
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 function getSettings() {
-    exclusiveInputs(['task-definitions', 'task-definition-file']);
-    exclusiveInputs(['images', 'image-tag']);
-    const imageTag = optionalInput('image-tag');
-    const repository = optionalInput('repository');
+    (0,inputs/* exclusiveInputs */.S1)(['task-definitions', 'task-definition-file']);
+    (0,inputs/* exclusiveInputs */.S1)(['images', 'image-tag']);
+    const imageTag = (0,inputs/* optionalInput */.$m)('image-tag');
+    const repository = (0,inputs/* optionalInput */.$m)('repository');
     if (repository !== undefined && imageTag === undefined) {
         throw new errors/* ConfigurationError */.j1('Input "repository" is only used with "image-tag".');
     }
-    if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) {
-        throw new errors/* ConfigurationError */.j1(`Input "image-tag": "${imageTag}" is not a valid image tag.`);
+    if (imageTag !== undefined && !TAG.test(imageTag) && !DIGEST.test(imageTag)) {
+        throw new errors/* ConfigurationError */.j1(`Input "image-tag": ${(0,inputs/* quote */.hD)(imageTag)} is neither an image tag nor a digest sha256:<64 hex digits>.`);
+    }
+    if (repository !== undefined && !isRepository(repository)) {
+        throw new errors/* ConfigurationError */.j1(`Input "repository": ${(0,inputs/* quote */.hD)(repository)} is not a repository name (registry/path, without tag or digest).`);
     }
     return {
         region: regionInput(),
         source: source(),
         images: settings_images(),
         ...(imageTag !== undefined && { imageTag: { tag: imageTag, ...(repository && { repository }) } }),
-        environment: parseEnvironmentLines('environment', multilineInput('environment')),
-        skipUnchanged: booleanInput('skip-unchanged', true),
+        environment: parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment')),
+        skipUnchanged: (0,inputs/* booleanInput */.tE)('skip-unchanged', true),
     };
 }
 function source() {
-    const path = optionalInput('task-definition-file');
+    const path = (0,inputs/* optionalInput */.$m)('task-definition-file');
     if (path !== undefined)
         return { kind: 'file', path };
-    const lines = multilineInput('task-definitions');
+    const lines = (0,inputs/* multilineInput */.yw)('task-definitions');
     if (lines.length === 0) {
         throw new errors/* ConfigurationError */.j1('Input "task-definitions" or "task-definition-file" is required.');
     }
     const refs = lines.map((text) => {
         const ref = parseTaskDefinitionRef(text);
-        if (!ref) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": "${text}" is not a family, family:revision or task definition ARN.`);
+        if (!ref || !inputs/* ECS_NAME */.GK.test(ref.family)) {
+            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(text)} is not a family, family:revision or task definition ARN.`);
         }
         return { text, ref };
     });
@@ -59901,18 +60124,20 @@ function source() {
     return { kind: 'refs', refs };
 }
 function settings_images() {
-    return parseKeyValueLines('images', multilineInput('images'), 'CONTAINER=IMAGE').map(({ key, value }) => {
+    return parseKeyValueLines('images', (0,inputs/* multilineInput */.yw)('images'), 'CONTAINER=IMAGE').map(({ key, value }) => {
         if (!CONTAINER_NAME.test(key)) {
-            throw new errors/* ConfigurationError */.j1(`Input "images": "${key}" is not a container name.`);
+            throw new errors/* ConfigurationError */.j1(`Input "images": ${(0,inputs/* quote */.hD)(key)} is not a container name.`);
         }
-        if (value === '' || /\s/.test(value)) {
-            throw new errors/* ConfigurationError */.j1(`Input "images": "${value}" is not an image for "${key}".`);
+        if (!parseImage(value)) {
+            throw new errors/* ConfigurationError */.j1(`Input "images": ${(0,inputs/* quote */.hD)(value)} is not an image for "${key}" (repository[:tag][@sha256:<64 hex digits>]).`);
         }
         return { container: key, image: value };
     });
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/main.ts
+
+
 
 
 
@@ -59930,11 +60155,11 @@ async function main() {
     const rendered = applyChanges(bases.map((base) => base.input), settings);
     const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged)));
     for (const result of results)
-        lib_core/* info */.pq(describe(result));
+        core/* info */.pq(describe(result));
     const arns = Object.fromEntries(results.map((r) => [r.family, r.arn]));
-    lib_core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
-    lib_core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
-    lib_core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
+    core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
+    core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
+    core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
     await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]));
 }
 async function loadBases(ecs, source, compare) {
@@ -59970,13 +60195,21 @@ async function readTaskDefinitionFile(path) {
         parsed = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
     }
     catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": cannot read "${path}": ${error.message}`);
+        throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": cannot read ${(0,inputs/* quote */.hD)(path)}: ${error.message}`);
     }
     const definitions = Array.isArray(parsed) ? parsed : [parsed];
     for (const definition of definitions) {
         const { family, containerDefinitions } = (definition ?? {});
         if (typeof family !== 'string' || !Array.isArray(containerDefinitions)) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": "${path}" must hold a task definition (or a list of them) with "family" and "containerDefinitions".`);
+            throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": ${(0,inputs/* quote */.hD)(path)} must hold a task definition (or a list of them) with "family" and "containerDefinitions".`);
+        }
+        // What RegisterTaskDefinition would refuse, refused before anything is registered.
+        (0,inputs/* checkEcsName */.ni)('task-definition-file', family, 'a task definition family');
+        for (const container of containerDefinitions) {
+            (0,inputs/* checkEcsName */.ni)('task-definition-file', String(container?.name), 'a container');
+            if (typeof container.image !== 'string' || container.image.length > MAX_IMAGE_LENGTH) {
+                throw new errors/* ConfigurationError */.j1(`Input "task-definition-file": container "${container.name}" needs an image of at most ${MAX_IMAGE_LENGTH} characters.`);
+            }
         }
     }
     return definitions;

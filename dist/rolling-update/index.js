@@ -64741,6 +64741,192 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 7721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ jsonInput),
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   QR: () => (/* binding */ numberInput),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   tP: () => (/* binding */ clusterInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
+/* harmony export */ });
+/* unused harmony exports requiredInput, splitLines, choiceInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new ConfigurationError(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        core.setSecret(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -64749,6 +64935,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
 
 
 /**
@@ -64763,7 +64951,10 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+        // failed migration with its last log lines) keeps its lines.
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
     }
 }
 
@@ -64775,7 +64966,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8858);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3118);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64976,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8858:
+/***/ 3118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64795,7 +64986,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./actions/lib/arn.ts
 /** Helpers for the names and ARNs ECS hands around. */
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
@@ -64821,89 +65012,8 @@ var client_ecs_dist_cjs = __nccwpck_require__(212);
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(lib_core/* getInput */.V4(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new ConfigurationError(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        core.setSecret(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -64912,12 +65022,12 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65281,20 +65391,21 @@ async function updateService(context, service, taskDefinition, forceNewDeploymen
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
 
 
+
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 function parseServiceLines(lines) {
     const parsed = lines.map((line) => {
         const at = line.indexOf('=');
         const service = nameFromArn((at < 0 ? line : line.slice(0, at)).trim());
         if (!SERVICE_NAME.test(service)) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line "${line}" is not SERVICE or SERVICE=TASK_DEFINITION.`);
+            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)} is not SERVICE or SERVICE=TASK_DEFINITION.`);
         }
         if (at < 0)
             return { line, service };
         const taskDefinition = line.slice(at + 1).trim();
         const ref = parseTaskDefinitionRef(taskDefinition);
-        if (!ref) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line "${line}": "${taskDefinition}" is not a family, family:revision or task definition ARN.`);
+        if (!ref || !SERVICE_NAME.test(ref.family)) {
+            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)}: ${(0,inputs/* quote */.hD)(taskDefinition)} is not a family, family:revision or task definition ARN.`);
         }
         return { line, service, taskDefinition, ref };
     });
@@ -65315,7 +65426,7 @@ function parseTaskDefinitionsJson(value) {
     for (const [family, arn] of entries) {
         const ref = typeof arn === 'string' ? parseTaskDefinitionRef(arn) : undefined;
         if (!ref || ref.family !== family) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${JSON.stringify(family)}: ${JSON.stringify(arn)} is not a task definition of family "${family}".`);
+            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(family)}: ${typeof arn === 'string' ? (0,inputs/* quote */.hD)(arn) : (0,inputs/* quote */.hD)(String(JSON.stringify(arn)))} is not a task definition of family ${(0,inputs/* quote */.hD)(family)}.`);
         }
     }
     return Object.fromEntries(entries);
@@ -65404,23 +65515,39 @@ async function prepareWatches(context) {
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
-/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
 async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = lib_core/* summary */.z
-            .addHeading(heading, 3)
+        const summary = core/* summary */.z
+            .addHeading(text(heading), 3)
             .addTable([
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
         ]);
         for (const note of notes)
-            summary.addRaw(note, true);
+            summary.addRaw(`<p>${text(note)}</p>`, true);
         await summary.write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65441,7 +65568,7 @@ async function report(watches) {
             ...(w.detail && { detail: w.detail }),
         },
     ]));
-    lib_core/* setOutput */.uH('results', JSON.stringify(results));
+    core/* setOutput */.uH('results', JSON.stringify(results));
     await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
@@ -65453,7 +65580,7 @@ async function report(watches) {
     if (bad.length > 0) {
         throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
-    lib_core/* info */.pq(`All ${watches.length} services are steady.`);
+    core/* info */.pq(`All ${watches.length} services are steady.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
@@ -65462,19 +65589,19 @@ async function report(watches) {
 
 
 function getSettings() {
-    const lines = multilineInput('services');
+    const lines = (0,inputs/* multilineInput */.yw)('services');
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j1('Input "services" is required.');
-    const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
+    const taskDefinitions = parseTaskDefinitionsJson((0,inputs/* jsonInput */.$1)('task-definitions'));
     return {
         region: regionInput(),
-        cluster: requiredInput('cluster'),
+        cluster: (0,inputs/* clusterInput */.tP)(),
         services: parseServiceLines(lines),
         ...(taskDefinitions && { taskDefinitions }),
-        wait: booleanInput('wait', true),
-        timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
-        forceNewDeployment: booleanInput('force-new-deployment', false),
-        rollback: booleanInput('rollback', true),
+        wait: (0,inputs/* booleanInput */.tE)('wait', true),
+        timeoutMs: (0,inputs/* numberInput */.QR)('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
+        forceNewDeployment: (0,inputs/* booleanInput */.tE)('force-new-deployment', false),
+        rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
     };
 }
 
@@ -65553,8 +65680,8 @@ async function watchAll(context, watches) {
     const deadline = Date.now() + context.settings.timeoutMs;
     const reads = new TransientReads('DescribeServices', {
         ...context.retry,
-        warn: lib_core/* warning */.$e,
-        info: lib_core/* info */.pq,
+        warn: core/* warning */.$e,
+        info: core/* info */.pq,
     });
     // Calls in flight end at the deadline or on cancel, so the loop never answers late.
     const signal = AbortSignal.any([
@@ -65593,7 +65720,7 @@ async function watchAll(context, watches) {
 async function step(context, w, service, turn) {
     if (!service || service.status !== 'ACTIVE') {
         finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
-        lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+        core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
         return;
     }
     printEvents(w, service);
@@ -65606,7 +65733,7 @@ async function step(context, w, service, turn) {
     const assessment = assess(service, w.expected);
     if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
         w.waiting = assessment.waitingOn;
-        lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
+        core/* info */.pq(`${w.name}: ${w.waiting}`);
     }
     if (w.phase === 'rolling') {
         const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
@@ -65639,17 +65766,17 @@ async function step(context, w, service, turn) {
     }
     else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
         finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
-        lib_core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
+        core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
         return;
     }
     if (assessment.state === 'steady') {
         if (w.phase === 'rolling') {
             finish(w, 'steady');
-            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
+            core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
         }
         else {
             finish(w, 'rolled-back', w.detail);
-            lib_core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
+            core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
         }
     }
 }
@@ -65665,7 +65792,7 @@ function printEvents(w, service) {
     const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id)).reverse();
     for (const event of fresh) {
         w.seenEvents.add(event.id);
-        lib_core/* info */.pq(event.message ?? '');
+        core/* info */.pq(event.message ?? '');
     }
 }
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
@@ -65694,7 +65821,7 @@ async function lastLines(context, task) {
         return { container, lines: await lastLogLines(context.logs, destination, LOG_LINES) };
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
+        core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
         return { container, lines: [] };
     }
 }
@@ -65710,7 +65837,7 @@ async function fail(context, w, assessment, stopped) {
     const tail = logs.lines.length > 0
         ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
         : '';
-    lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
     w.detail = why;
     // ECS rolling back: follow it. A deployment that vanished behind one of the previous
     // definition is the same thing seen late (ECS dropped the failed deployment already).
@@ -65722,7 +65849,7 @@ async function fail(context, w, assessment, stopped) {
         w.phase = 'rolling-back';
         w.expected = ecsRollback;
         w.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
-        lib_core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
+        core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
         return;
     }
     if (replacedBy || !context.settings.rollback || w.previous === w.target) {
@@ -65731,14 +65858,14 @@ async function fail(context, w, assessment, stopped) {
         finish(w, 'failed', `${why}${note}`);
         return;
     }
-    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+    core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
     let deploymentId;
     try {
         deploymentId = await updateService(context, w.name, w.previous, false);
     }
     catch (error) {
         finish(w, 'failed', `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`);
-        lib_core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
+        core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
         return;
     }
     w.phase = 'rolling-back';
@@ -65757,7 +65884,7 @@ function abandoned(watches, error) {
     const left = watches.filter((w) => w.phase !== 'done');
     for (const w of left)
         finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
-    lib_core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
+    core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
 }
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
 function cancelled(watches) {
@@ -65766,7 +65893,7 @@ function cancelled(watches) {
             finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`);
     }
     const left = watches.filter((w) => w.status === 'cancelled');
-    lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
+    core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
 }
 function timeOut(watches, timeoutMs, reads) {
     for (const w of watches) {
@@ -65778,7 +65905,7 @@ function timeOut(watches, timeoutMs, reads) {
     }
     const late = watches.filter((w) => w.status === 'timed-out');
     const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
-    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
+    core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
@@ -65805,9 +65932,9 @@ async function main() {
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
     const watches = await prepareWatches(context);
     const clusterName = nameFromArn(settings.cluster);
-    lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
+    core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
-        lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
+        core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
     }
     // One UpdateService failing must not leave the others unwatched and unreported.
     const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
@@ -65820,7 +65947,7 @@ async function main() {
         w.status = 'failed';
         w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
         w.seconds = 0;
-        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
+        core/* error */.z3(`${w.name}: ${w.detail}.`);
     });
     if (settings.wait)
         await watchAll(context, watches);

@@ -64741,76 +64741,70 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7667:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
-
-
-/**
- * Runs an action's main function the way every entry point should: a user mistake becomes one
- * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
- * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
- */
-async function runAction(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
-    }
-}
-
-
-/***/ }),
-
-/***/ 4489:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(873);
-
-
-await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 873:
+/***/ 8731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
+  tE: () => (/* binding */ booleanInput),
+  VG: () => (/* binding */ checkOverridesSize),
+  PG: () => (/* binding */ checkServiceRef),
+  tP: () => (/* binding */ clusterInput),
+  UP: () => (/* binding */ containerInput),
+  S1: () => (/* binding */ exclusiveInputs),
+  yw: () => (/* binding */ multilineInput),
+  QR: () => (/* binding */ numberInput),
+  TN: () => (/* binding */ oneLine),
+  $m: () => (/* binding */ optionalInput),
+  hD: () => (/* binding */ quote),
+  H9: () => (/* binding */ startedByInput),
+  Bz: () => (/* binding */ taskDefinitionInput)
 });
+
+// UNUSED EXPORTS: ECS_NAME, MAX_OVERRIDES_CHARACTERS, checkEcsName, choiceInput, jsonInput, requiredInput, secretInput, splitLines
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./actions/lib/arn.ts
+/** Helpers for the names and ARNs ECS hands around. */
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
+const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
+/** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
+function parseTaskDefinitionRef(ref) {
+    const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
+    if (!match)
+        return undefined;
+    const [, family, revision] = match;
+    return revision === undefined ? { family: family } : { family: family, revision: Number(revision) };
+}
+/** The last path segment of an ARN (`.../cluster/service` → `service`), or the name itself. */
+function nameFromArn(arnOrName) {
+    return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
 ;// CONCATENATED MODULE: ./actions/lib/inputs.ts
+
 
 
 /**
  * Typed readers for action inputs. Each one names the input in its error, so a user sees
  * `Input "timeout-minutes" must be ...` rather than a stack trace.
  */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
 function optionalInput(name) {
     const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
@@ -64842,7 +64836,7 @@ function booleanInput(name, defaultValue) {
         return true;
     if (FALSE.has(lower))
         return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
+    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
     const value = optionalInput(name);
@@ -64850,14 +64844,14 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
         return defaultValue;
     const number = Number(value);
     if (!Number.isFinite(number) || number < min || number > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
     }
     return number;
 }
 function choiceInput(name, choices, defaultValue) {
     const value = optionalInput(name) ?? defaultValue;
     if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
     }
     return value;
 }
@@ -64869,7 +64863,7 @@ function jsonInput(name) {
         return JSON.parse(value);
     }
     catch (error) {
-        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${error.message}`);
+        throw new ConfigurationError(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
     }
 }
 /** Fails when more than one of the named inputs is given. */
@@ -64886,7 +64880,152 @@ function secretInput(name) {
         core.setSecret(value);
     return value;
 }
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
 
+
+/***/ }),
+
+/***/ 7667:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8731);
+
+
+
+/**
+ * Runs an action's main function the way every entry point should: a user mistake becomes one
+ * `core.setFailed` line, a bug also gets its stack in the debug log (visible with
+ * ACTIONS_STEP_DEBUG), and nothing is thrown past here.
+ */
+async function runAction(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+        // failed migration with its last log lines) keeps its lines.
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
+    }
+}
+
+
+/***/ }),
+
+/***/ 4489:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3464);
+
+
+await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+// EXTERNAL MODULE: ./actions/lib/errors.ts
+var errors = __nccwpck_require__(2863);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
 
 
@@ -64895,12 +65034,12 @@ function secretInput(name) {
 
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
-    const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
         throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": "${region}" is not an AWS region name.`);
+        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65216,10 +65355,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    lib_core/* info */.pq(`::stop-commands::${token}`);
+    core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        lib_core/* info */.pq(`${prefix}${line}`);
-    lib_core/* info */.pq(`::${token}::`);
+        core/* info */.pq(`${prefix}${line}`);
+    core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
@@ -65342,8 +65481,8 @@ async function startOrFollow(ecs, task, options, deadline) {
     const cluster = task.input.cluster;
     const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
         ...options.retry,
-        warn: lib_core/* warning */.$e,
-        info: lib_core/* info */.pq,
+        warn: core/* warning */.$e,
+        info: core/* info */.pq,
     });
     let waitingFor = '';
     for (;;) {
@@ -65371,18 +65510,18 @@ async function startOrFollow(ecs, task, options, deadline) {
             }
             const same = running.find((t) => isSameRun(t, task.input));
             if (same) {
-                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
+                core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
                 return { taskArn: same.taskArn, followed: true };
             }
             if (names !== waitingFor) {
                 waitingFor = names;
-                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
+                core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
             }
         }
         await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
     }
     if (waitingFor)
-        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
+        core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
     const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
     const failures = response.failures ?? [];
     const taskArn = response.tasks?.[0]?.taskArn;
@@ -65397,7 +65536,7 @@ async function startOrFollow(ecs, task, options, deadline) {
     const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
     if (!first)
         return { taskArn, followed: false };
-    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
+    core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
     await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
     return startOrFollow(ecs, task, options, deadline);
 }
@@ -65550,7 +65689,7 @@ async function runOneOffTask(ecs, logs, task, options) {
     const { taskArn, followed } = await startOrFollow(ecs, task, options, deadline);
     options.onStarted?.(taskArn);
     const id = taskId(taskArn);
-    lib_core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     try {
         return await watchTask(ecs, logs, task, taskArn, options, deadline);
     }
@@ -65568,9 +65707,9 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
     if (destination)
-        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -65580,7 +65719,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
             print(lines);
         })
         : undefined;
-    const retry = { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq };
+    const retry = { ...options.retry, warn: core/* warning */.$e, info: core/* info */.pq };
     const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
     const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
     // Calls in flight end at the deadline or on cancel, so giving up is never late.
@@ -65616,7 +65755,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
                     await drain(tailer, logReads, drainGraceMs, deadline, destination);
                 if (current.lastStatus !== lastStatus) {
                     lastStatus = current.lastStatus ?? '';
-                    lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                    core/* info */.pq(`Task ${id}: ${lastStatus}`);
                 }
                 if (outcome.stopped) {
                     const lastLines = tailer || !destination || outcome.succeeded
@@ -65653,28 +65792,44 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
         else
             await sleep(Math.max(50, Math.min(reads.waitMs(), until - Date.now())));
     }
-    lib_core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
+    core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
-/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
 async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = lib_core/* summary */.z
-            .addHeading(heading, 3)
+        const summary = core/* summary */.z
+            .addHeading(text(heading), 3)
             .addTable([
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
         ]);
         for (const note of notes)
-            summary.addRaw(note, true);
+            summary.addRaw(`<p>${text(note)}</p>`, true);
         await summary.write();
     }
     catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65683,7 +65838,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
 
 /** `if-running`: what to do when the same command already runs (wait by default: never two at once). */
 function ifRunningInput() {
-    const value = optionalInput('if-running') ?? 'wait';
+    const value = (0,inputs/* optionalInput */.$m)('if-running') ?? 'wait';
     if (value !== 'wait' && value !== 'fail') {
         throw new errors/* ConfigurationError */.j1(`Input "if-running" must be wait or fail, not ${JSON.stringify(value)}.`);
     }
@@ -65759,6 +65914,7 @@ function splitWords(input, text) {
 
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
 
+
 /**
  * Parses `KEY=VALUE` lines (the value may itself contain `=`). `format` is how the error
  * describes a good line, e.g. `CONTAINER=IMAGE`.
@@ -65768,7 +65924,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line "${line}" is not ${format}.`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -65781,7 +65937,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": ${(0,inputs/* quote */.hD)(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -65790,29 +65946,47 @@ function parseEnvironmentLines(input, lines) {
 ;// CONCATENATED MODULE: ./actions/lib/network.ts
 
 
-const list = (name) => (optionalInput(name) ?? '')
+const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean);
+/**
+ * AwsVpcConfiguration: at most 16 subnets and 5 security groups (ECS API reference), each an
+ * EC2 ID (`subnet-` / `sg-` and 8 or 17 hex digits on AWS; any letters and digits are let
+ * through here, for emulators and tests).
+ */
+function ids(name, prefix, max) {
+    const items = list(name);
+    if (items.length > max) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" lists ${items.length} IDs; ECS takes at most ${max}.`);
+    }
+    const pattern = new RegExp(`^${prefix}-[0-9A-Za-z]{1,32}$`);
+    const bad = items.find((item) => !pattern.test(item));
+    if (bad !== undefined) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${(0,inputs/* quote */.hD)(bad)} is not an ID like ${prefix}-0123456789abcdef0.`);
+    }
+    return items;
+}
 /**
  * Reads `network-from-service` or `subnets` / `security-groups` / `assign-public-ip`, and
  * `launch-type` or `capacity-provider-strategy` (lines `NAME[:WEIGHT[:BASE]]`).
  */
 function networkInputs() {
-    exclusiveInputs(['network-from-service', 'subnets']);
-    exclusiveInputs(['network-from-service', 'security-groups']);
-    exclusiveInputs(['launch-type', 'capacity-provider-strategy']);
-    const fromService = optionalInput('network-from-service');
-    const launchType = optionalInput('launch-type');
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'subnets']);
+    (0,inputs/* exclusiveInputs */.S1)(['network-from-service', 'security-groups']);
+    (0,inputs/* exclusiveInputs */.S1)(['launch-type', 'capacity-provider-strategy']);
+    const fromServiceText = (0,inputs/* optionalInput */.$m)('network-from-service');
+    const fromService = fromServiceText === undefined ? undefined : (0,inputs/* checkServiceRef */.PG)('network-from-service', fromServiceText);
+    const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
-        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got "${launchType}".`);
+        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got ${(0,inputs/* quote */.hD)(launchType)}.`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
-    const assignPublicIp = optionalInput('assign-public-ip') === undefined ? undefined : booleanInput('assign-public-ip', false);
+    const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
     return {
         ...(fromService !== undefined && { fromService }),
-        subnets: list('subnets'),
-        securityGroups: list('security-groups'),
+        subnets: ids('subnets', 'subnet', 16),
+        securityGroups: ids('security-groups', 'sg', 5),
         ...(assignPublicIp !== undefined && { assignPublicIp }),
         ...(launchType !== undefined && { launchType }),
         ...(strategy.length > 0 && { capacityProviderStrategy: strategy }),
@@ -65824,7 +65998,7 @@ function parseStrategyItem(text) {
     const item = { capacityProvider, weight: number(weight), base: number(base) };
     const bad = (value) => value !== undefined && (!Number.isInteger(value) || value < 0);
     if (!/^[A-Za-z0-9_-]+$/.test(capacityProvider) || bad(item.weight) || bad(item.base) || rest.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": "${text}" is not NAME[:WEIGHT[:BASE]].`);
+        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": ${(0,inputs/* quote */.hD)(text)} is not NAME[:WEIGHT[:BASE]].`);
     }
     return {
         capacityProvider,
@@ -65840,22 +66014,28 @@ function parseStrategyItem(text) {
 
 
 function getSettings() {
-    const command = optionalInput('command');
-    const container = optionalInput('container');
+    const commandText = (0,inputs/* optionalInput */.$m)('command');
+    const container = (0,inputs/* containerInput */.UP)();
+    const command = commandText === undefined ? undefined : parseCommand('command', commandText);
+    const environment = parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment'));
+    // The overrides RunTask will get, give or take the container's name when none is given.
+    (0,inputs/* checkOverridesSize */.VG)(commandText !== undefined ? 'command' : 'environment', [
+        { name: container ?? '', ...(command && { command }), environment },
+    ]);
     return {
         region: regionInput(),
-        taskDefinition: requiredInput('task-definition'),
+        taskDefinition: (0,inputs/* taskDefinitionInput */.Bz)(),
         request: {
-            cluster: requiredInput('cluster'),
+            cluster: (0,inputs/* clusterInput */.tP)(),
             ...(container !== undefined && { container }),
-            ...(command !== undefined && { command: parseCommand('command', command) }),
-            environment: parseEnvironmentLines('environment', multilineInput('environment')),
+            ...(command !== undefined && { command }),
+            environment,
             network: networkInputs(),
-            startedBy: optionalInput('started-by') ?? 'adhoc-actions/run-migration-task',
+            startedBy: (0,inputs/* startedByInput */.H9)('adhoc-actions/run-migration-task'),
         },
-        streamLogs: booleanInput('stream-logs', true),
-        timeoutMinutes: numberInput('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),
-        stopOnCancel: booleanInput('stop-on-cancel', true),
+        streamLogs: (0,inputs/* booleanInput */.tE)('stream-logs', true),
+        timeoutMinutes: (0,inputs/* numberInput */.QR)('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),
+        stopOnCancel: (0,inputs/* booleanInput */.tE)('stop-on-cancel', true),
     };
 }
 
@@ -65870,8 +66050,8 @@ function getSettings() {
 
 async function main() {
     // Outputs are written even when the step fails or gives up: empty until known.
-    lib_core/* setOutput */.uH('task-arn', '');
-    lib_core/* setOutput */.uH('exit-code', '');
+    core/* setOutput */.uH('task-arn', '');
+    core/* setOutput */.uH('exit-code', '');
     const settings = getSettings();
     const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
@@ -65888,10 +66068,10 @@ async function main() {
         stopOnCancel: settings.stopOnCancel,
         ifRunning,
         signal: cancel.signal,
-        onStarted: (taskArn) => lib_core/* setOutput */.uH('task-arn', taskArn),
+        onStarted: (taskArn) => core/* setOutput */.uH('task-arn', taskArn),
     });
-    lib_core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
-    lib_core/* setOutput */.uH('stopped-reason', result.stoppedReason);
+    core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
+    core/* setOutput */.uH('stopped-reason', result.stoppedReason);
     const command = settings.request.command?.join(' ') ?? '(task definition command)';
     await writeSummaryTable('One-off task', ['Task', 'Task definition', 'Command', 'Exit code', 'Seconds', 'Result'], [
         [
@@ -65909,7 +66089,7 @@ async function main() {
             : '';
         throw new errors/* DeploymentFailure */.S(result.message + tail);
     }
-    lib_core/* info */.pq(result.message);
+    core/* info */.pq(result.message);
 }
 
 

@@ -28423,6 +28423,193 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 7721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ jsonInput),
+/* harmony export */   $m: () => (/* binding */ optionalInput),
+/* harmony export */   S1: () => (/* binding */ exclusiveInputs),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   ij: () => (/* binding */ choiceInput),
+/* harmony export */   jY: () => (/* binding */ secretInput),
+/* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   yw: () => (/* binding */ multilineInput)
+/* harmony export */ });
+/* unused harmony exports requiredInput, splitLines, numberInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+
+
+
+/**
+ * Typed readers for action inputs. Each one names the input in its error, so a user sees
+ * `Input "timeout-minutes" must be ...` rather than a stack trace.
+ */
+/** Longest part of a user's value an error message repeats. */
+const QUOTE_LIMIT = 80;
+/**
+ * A user's value as an error message may show it: JSON-quoted, so a newline or control
+ * character stays one visible escape and the message stays one line, and cut after
+ * QUOTE_LIMIT characters so a 100 KB value does not flood the log.
+ */
+function quote(value) {
+    if (value.length <= QUOTE_LIMIT)
+        return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, QUOTE_LIMIT)).slice(0, -1)}…" (${value.length} characters)`;
+}
+function optionalInput(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function requiredInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        throw new ConfigurationError(`Input "${name}" is required.`);
+    return value;
+}
+/** Non-empty, trimmed lines; lines starting with `#` are comments. */
+function multilineInput(name) {
+    return splitLines(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+function splitLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function booleanInput(name, defaultValue) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
+        return true;
+    if (FALSE.has(lower))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
+}
+function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return defaultValue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < min || number > max) {
+        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got ${quote(value)}.`);
+    }
+    return number;
+}
+function choiceInput(name, choices, defaultValue) {
+    const value = optionalInput(name) ?? defaultValue;
+    if (!choices.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+    }
+    return value;
+}
+function jsonInput(name) {
+    const value = optionalInput(name);
+    if (value === undefined)
+        return undefined;
+    try {
+        return JSON.parse(value);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is not valid JSON: ${oneLine(error.message)}`);
+    }
+}
+/** Fails when more than one of the named inputs is given. */
+function exclusiveInputs(names) {
+    const given = names.filter((name) => optionalInput(name) !== undefined);
+    if (given.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
+    }
+}
+/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
+function secretInput(name) {
+    const value = optionalInput(name);
+    if (value !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+    return value;
+}
+/** Text on one line: every run of line breaks becomes one space. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/**
+ * ECS names (cluster, service, task definition family, container, capacity provider): "Up to
+ * 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (ECS API reference:
+ * CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family,
+ * ContainerDefinition name).
+ */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_ARN = (type) => new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${type}/(?:[A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}$`);
+const CLUSTER_ARN = ECS_ARN('cluster');
+const SERVICE_ARN = ECS_ARN('service');
+/** An ECS name given as an input, or an error naming the input and the rule. */
+function checkEcsName(input, value, what) {
+    if (!ECS_NAME.test(value)) {
+        throw new ConfigurationError(`Input "${input}": ${quote(value)} is not ${what} name (1-255 letters, digits, hyphens and underscores).`);
+    }
+    return value;
+}
+/** A cluster by name or ARN. */
+function clusterInput(name = 'cluster') {
+    const value = requiredInput(name);
+    if (CLUSTER_ARN.test(value))
+        return value;
+    return checkEcsName(name, value, 'a cluster');
+}
+/** A service by name or ARN. */
+function checkServiceRef(input, value) {
+    if (SERVICE_ARN.test(value))
+        return value;
+    return checkEcsName(input, value, 'a service');
+}
+/** An optional container name. */
+function containerInput(name = 'container') {
+    const value = optionalInput(name);
+    return value === undefined ? undefined : checkEcsName(name, value, 'a container');
+}
+/**
+ * RunTask startedBy: "Up to 128 letters (uppercase and lowercase), numbers, hyphens (-),
+ * forward slash (/), and underscores (_) are allowed" (ECS API reference, RunTask).
+ */
+const STARTED_BY = /^[A-Za-z0-9_/-]{1,128}$/;
+function startedByInput(defaultValue) {
+    const value = optionalInput('started-by') ?? defaultValue;
+    if (!STARTED_BY.test(value)) {
+        throw new ConfigurationError(`Input "started-by": ${quote(value)} is not 1-128 letters, digits, hyphens, slashes and underscores.`);
+    }
+    return value;
+}
+/**
+ * RunTask overrides: "A total of 8192 characters are allowed for overrides. This limit includes
+ * the JSON formatting characters of the override structure" (ECS API reference, RunTask).
+ */
+const MAX_OVERRIDES_CHARACTERS = 8192;
+/** Fails naming `input` when the container overrides would exceed RunTask's limit. */
+function checkOverridesSize(input, containerOverrides) {
+    const size = JSON.stringify({ containerOverrides }).length;
+    if (size > MAX_OVERRIDES_CHARACTERS) {
+        throw new ConfigurationError(`Input "${input}" makes the task's overrides ${size} characters long; RunTask allows ${MAX_OVERRIDES_CHARACTERS}.`);
+    }
+}
+/** A task definition as family, family:revision or ARN. */
+function taskDefinitionInput(name = 'task-definition') {
+    const value = requiredInput(name);
+    const ref = parseTaskDefinitionRef(value);
+    if (!ref || !ECS_NAME.test(ref.family)) {
+        throw new ConfigurationError(`Input "${name}": ${quote(value)} is not a family, family:revision or task definition ARN.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 7667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28431,6 +28618,8 @@ function errorMessage(error) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7721);
+
 
 
 /**
@@ -28445,7 +28634,10 @@ async function runAction(main) {
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isUserError */ .iU)(error) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        // A mistake in the inputs is one line, whatever value it quotes; a reported outcome (a
+        // failed migration with its last log lines) keeps its lines.
+        const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
     }
 }
 
@@ -28457,7 +28649,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5090);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7976);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28467,7 +28659,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5090:
+/***/ 7976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28533,10 +28725,12 @@ function buildMessage(input) {
         fields.push({ label: 'URL', value: message_link(input.url) });
     if (input.version)
         fields.push({ label: 'Version', value: `\`${message_escape(input.version)}\`` });
-    fields.push(...input.fields.map(({ label, value }) => ({ label: message_escape(label), value })));
+    fields.push(...input.fields.map(({ label, value }) => ({ label: message_escape(label), value: message_escape(value) })));
+    // The header is plain_text: Slack shows it literally, so it needs no escaping.
     const blocks = [{ type: 'header', text: plain(title) }];
+    // `text` keeps mrkdwn styling (*bold*, _italic_) but not links or mentions: & < > escaped.
     if (input.text)
-        blocks.push({ type: 'section', text: mrkdwn(input.text) });
+        blocks.push({ type: 'section', text: mrkdwn(message_escape(input.text)) });
     for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
         const group = fields.slice(i, i + LIMITS.fieldsPerSection);
         blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(`*${f.label}*\n${f.value}`)) });
@@ -28545,7 +28739,11 @@ function buildMessage(input) {
     if (context.length > 0)
         blocks.push({ type: 'context', elements: context.map(mrkdwn) });
     // The notification text (and what clients without blocks show).
-    const summary = [title, input.url, input.text].filter(Boolean).join(' — ');
+    // The notification text is mrkdwn too: every part escaped.
+    const summary = [title, input.url, input.text]
+        .filter(Boolean)
+        .map((part) => message_escape(part))
+        .join(' — ');
     return clampMessage({
         text: summary,
         attachments: [{ color: style?.color ?? '#DDDDDD', blocks }],
@@ -28571,8 +28769,17 @@ const mrkdwn = (text) => ({ type: 'mrkdwn', text });
 function message_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+/**
+ * A Slack link to an http(s) URL, labelled with the URL itself; anything else is shown as
+ * escaped text. Inside the link, `<`, `>`, `|` and whitespace are percent-encoded and `&` is
+ * escaped, so no input (e.g. `https://a|<https://evil|click>`) can end the link early or
+ * choose its label.
+ */
 function message_link(url) {
-    return /^https?:\/\//.test(url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}>` : message_escape(url);
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+        return message_escape(url);
+    const target = url.replace(/[<>|\s]/g, encodeURIComponent).replace(/&/g, '&amp;');
+    return `<${target}|${message_escape(url)}>`;
 }
 /** Cuts `text` to at most `max` UTF-16 units ending in …, never splitting a surrogate pair. */
 function truncate(text, max) {
@@ -28917,90 +29124,10 @@ async function callApi(apiUrl, method, token, body, policy = DEFAULT_POLICY) {
     }, policy);
 }
 
-;// CONCATENATED MODULE: ./actions/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each one names the input in its error, so a user sees
- * `Input "timeout-minutes" must be ...` rather than a stack trace.
- */
-function optionalInput(name) {
-    const value = core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function requiredInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        throw new ConfigurationError(`Input "${name}" is required.`);
-    return value;
-}
-/** Non-empty, trimmed lines; lines starting with `#` are comments. */
-function multilineInput(name) {
-    return splitLines(core/* getInput */.V4(name));
-}
-function splitLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function booleanInput(name, defaultValue) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (TRUE.has(lower))
-        return true;
-    if (FALSE.has(lower))
-        return false;
-    throw new errors/* ConfigurationError */.j1(`Input "${name}" must be true or false, got "${value}".`);
-}
-function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return defaultValue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < min || number > max) {
-        throw new ConfigurationError(`Input "${name}" must be a number from ${min} to ${max}, got "${value}".`);
-    }
-    return number;
-}
-function choiceInput(name, choices, defaultValue) {
-    const value = optionalInput(name) ?? defaultValue;
-    if (!choices.includes(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-}
-function jsonInput(name) {
-    const value = optionalInput(name);
-    if (value === undefined)
-        return undefined;
-    try {
-        return JSON.parse(value);
-    }
-    catch (error) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" is not valid JSON: ${error.message}`);
-    }
-}
-/** Fails when more than one of the named inputs is given. */
-function exclusiveInputs(names) {
-    const given = names.filter((name) => optionalInput(name) !== undefined);
-    if (given.length > 1) {
-        throw new errors/* ConfigurationError */.j1(`Inputs ${given.map((n) => `"${n}"`).join(' and ')} cannot be used together.`);
-    }
-}
-/** Masks a secret so the runner replaces it with *** wherever it would be printed. */
-function secretInput(name) {
-    const value = optionalInput(name);
-    if (value !== undefined)
-        core/* setSecret */.Pq(value);
-    return value;
-}
-
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
+
 
 /**
  * Parses `KEY=VALUE` lines (the value may itself contain `=`). `format` is how the error
@@ -29011,7 +29138,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line "${line}" is not ${format}.`);
+            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -29024,7 +29151,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new ConfigurationError(`Input "${input}": "${key}" is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new ConfigurationError(`Input "${input}": ${quote(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -29037,33 +29164,31 @@ function parseEnvironmentLines(input, lines) {
 
 function getSettings() {
     // Masked first: nothing below may print them, but an error message could quote an input.
-    const webhookUrl = secretInput('webhook-url');
-    const token = secretInput('token');
-    exclusiveInputs(['webhook-url', 'token']);
-    const status = optionalInput('status');
+    const webhookUrl = (0,inputs/* secretInput */.jY)('webhook-url');
+    const token = (0,inputs/* secretInput */.jY)('token');
+    (0,inputs/* exclusiveInputs */.S1)(['webhook-url', 'token']);
+    const status = (0,inputs/* optionalInput */.$m)('status');
     return {
         target: target(webhookUrl, token),
-        ...(status !== undefined && { status: choiceInput('status', STATUSES, 'success') }),
-        environment: optionalInput('environment'),
-        url: optionalInput('url'),
-        version: optionalInput('version'),
-        text: optionalInput('text'),
-        fields: parseKeyValueLines('fields', multilineInput('fields'), 'Label=value').map(({ key, value }) => ({
+        ...(status !== undefined && { status: (0,inputs/* choiceInput */.ij)('status', STATUSES, 'success') }),
+        environment: (0,inputs/* optionalInput */.$m)('environment'),
+        url: (0,inputs/* optionalInput */.$m)('url'),
+        version: (0,inputs/* optionalInput */.$m)('version'),
+        text: (0,inputs/* optionalInput */.$m)('text'),
+        fields: parseKeyValueLines('fields', (0,inputs/* multilineInput */.yw)('fields'), 'Label=value').map(({ key, value }) => ({
             label: key,
             value,
         })),
-        payload: jsonInput('payload'),
-        failOnError: booleanInput('fail-on-error', false),
+        payload: (0,inputs/* jsonInput */.$1)('payload'),
+        failOnError: (0,inputs/* booleanInput */.tE)('fail-on-error', false),
     };
 }
 function target(webhookUrl, token) {
-    const ts = optionalInput('message-ts');
-    const channelId = optionalInput('channel-id');
-    const channel = optionalInput('channel');
+    const ts = (0,inputs/* optionalInput */.$m)('message-ts');
+    const channelId = (0,inputs/* optionalInput */.$m)('channel-id');
+    const channel = (0,inputs/* optionalInput */.$m)('channel');
     if (webhookUrl !== undefined) {
-        if (!/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) {
-            throw new errors/* ConfigurationError */.j1('Input "webhook-url" is not an http(s) URL.');
-        }
+        slackUrl('webhook-url', webhookUrl);
         if (ts !== undefined) {
             throw new errors/* ConfigurationError */.j1('Input "message-ts" needs "token": a webhook cannot update a message it posted.');
         }
@@ -29071,10 +29196,17 @@ function target(webhookUrl, token) {
     }
     if (token === undefined)
         throw new errors/* ConfigurationError */.j1('Input "webhook-url" or "token" is required.');
+    // It travels in an HTTP header: a line break or space would split or corrupt it. Never shown.
+    if (!/^[\x21-\x7e]{1,512}$/.test(token)) {
+        throw new errors/* ConfigurationError */.j1('Input "token" is not a Slack token (printable characters, no spaces); the value is not shown.');
+    }
     const apiUrl = apiUrlInput();
     if (ts !== undefined) {
         if (!/^\d+\.\d+$/.test(ts)) {
-            throw new errors/* ConfigurationError */.j1(`Input "message-ts": "${ts}" is not a Slack message timestamp.`);
+            throw new errors/* ConfigurationError */.j1(`Input "message-ts": ${(0,inputs/* quote */.hD)(ts)} is not a Slack message timestamp.`);
+        }
+        if (channelId !== undefined && !CHANNEL_ID.test(channelId)) {
+            throw new errors/* ConfigurationError */.j1(`Input "channel-id": ${(0,inputs/* quote */.hD)(channelId)} is not a Slack channel ID.`);
         }
         if (channelId === undefined) {
             throw new errors/* ConfigurationError */.j1('Input "message-ts" needs "channel-id" (the channel-id output of the step that posted the message).');
@@ -29084,24 +29216,43 @@ function target(webhookUrl, token) {
     if (channel === undefined) {
         throw new errors/* ConfigurationError */.j1('Input "channel" is required with "token" (a channel name or ID).');
     }
+    if (!CHANNEL.test(channel)) {
+        throw new errors/* ConfigurationError */.j1(`Input "channel": ${(0,inputs/* quote */.hD)(channel)} is not a Slack channel name or ID (up to 80 letters, digits, - _ .).`);
+    }
     return { kind: 'post', apiUrl, token, channel };
 }
+/** Slack channel names: up to 80 characters, no spaces or punctuation but - _ . (IDs: letters and digits). */
+const CHANNEL = /^#?[\p{L}\p{N}_.-]{1,80}$/u;
+const CHANNEL_ID = /^[A-Z0-9]{1,32}$/;
 function apiUrlInput() {
-    const value = optionalInput('api-url') ?? 'https://slack.com/api/';
+    const url = slackUrl('api-url', (0,inputs/* optionalInput */.$m)('api-url') ?? 'https://slack.com/api/');
+    // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
+    if (!url.pathname.endsWith('/'))
+        url.pathname += '/';
+    return url.toString();
+}
+/** Plain http only to this machine: a local Slack stand-in in tests. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * A Slack URL: https, or http to a loopback host. The error names the input but never shows
+ * the value: a webhook URL is a secret.
+ */
+function slackUrl(name, value) {
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new errors/* ConfigurationError */.j1(`Input "api-url": "${value}" is not a URL.`);
+        url = undefined;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* ConfigurationError */.j1(`Input "api-url": "${value}" is not an http(s) URL.`);
+    const allowed = url !== undefined &&
+        url.username === '' &&
+        url.password === '' &&
+        (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)));
+    if (!allowed || /\s/.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be an https URL (http only to localhost, 127.0.0.1 or [::1]); the value is not shown.`);
     }
-    // `new URL('chat.update', base)` replaces the last segment unless the base ends in /.
-    if (!url.pathname.endsWith('/'))
-        url.pathname += '/';
-    return url.toString();
+    return url;
 }
 
 ;// CONCATENATED MODULE: ./actions/slack-notify/main.ts

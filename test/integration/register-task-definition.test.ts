@@ -162,6 +162,74 @@ describe('register-task-definition', () => {
     expect(again.outputs['changed']).toBe('false');
   });
 
+  test('the same task-definition-file twice registers once, though ECS fills in its defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-'));
+    const file = join(dir, 'task-definition.json');
+    // As users write them: no container cpu, essential, hostPort, protocol or health check timings.
+    const sparse = (image: string) => ({
+      family: 'api',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: 256,
+      memory: 512,
+      containerDefinitions: [
+        {
+          name: 'api',
+          image,
+          portMappings: [{ containerPort: 8000 }],
+          healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8000/health'] },
+        },
+        { name: 'proxy', image: 'nginx:1.27', essential: false, portMappings: [{ containerPort: 80 }] },
+      ],
+    });
+    await writeFile(file, JSON.stringify(sparse('repo:v1')));
+
+    const first = await register({ 'task-definition-file': file });
+    const second = await register({ 'task-definition-file': file });
+
+    expect(first.outputs['changed']).toBe('true');
+    const stored = emulator.state.taskDefinitions.get('api')![0]!.definition;
+    const [api] = stored['containerDefinitions'] as Record<string, unknown>[];
+    expect(api).toMatchObject({
+      cpu: 0,
+      essential: true,
+      portMappings: [{ hostPort: 8000, protocol: 'tcp' }],
+    });
+    expect(second.errors).toEqual([]);
+    expect(second.outputs['changed']).toBe('false');
+    expect(second.outputs['task-definition-arn']).toBe(first.outputs['task-definition-arn']);
+    expect(registered()).toHaveLength(1);
+
+    await writeFile(file, JSON.stringify(sparse('repo:v2')));
+    const third = await register({ 'task-definition-file': file });
+    expect(third.outputs['changed']).toBe('true');
+    expect(third.outputs['task-definition-arn']).toMatch(/task-definition\/api:2$/);
+    expect(registered()).toHaveLength(2);
+  });
+
+  test('a digest as image-tag or in images pins the image, even where the current one is a digest', async () => {
+    const [old, next] = ['1', '2'].map((c) => `sha256:${c.repeat(64)}`);
+    emulator.registerTaskDefinition(backend('web', `localhost:5000/team/repo@${old}`));
+
+    const byTag = await register({ 'task-definitions': 'web', 'image-tag': next!, repository: 'team/repo' });
+    expect(byTag.errors).toEqual([]);
+    const images = () =>
+      (
+        emulator.state.taskDefinitions.get('web')!.at(-1)!.definition['containerDefinitions'] as {
+          image: string;
+        }[]
+      ).map((c) => c.image);
+    expect(images()).toEqual([`localhost:5000/team/repo@${next}`, 'public.ecr.aws/nginx/nginx:1.27']);
+
+    const byLine = await register({
+      'task-definitions': 'web',
+      images: `web=localhost:5000/team/repo@${old}`,
+    });
+    expect(byLine.errors).toEqual([]);
+    expect(images()[0]).toBe(`localhost:5000/team/repo@${old}`);
+    expect(registered()).toHaveLength(2);
+  });
+
   test.each([
     [
       'unknown container in images',
@@ -182,6 +250,21 @@ describe('register-task-definition', () => {
       'both sources',
       { 'task-definitions': 'web', 'task-definition-file': 'td.json' },
       /Inputs "task-definitions" and "task-definition-file" cannot be used together/,
+    ],
+    [
+      'a short digest as image-tag',
+      { 'task-definitions': 'web', 'image-tag': 'sha256:abc' },
+      /Input "image-tag": "sha256:abc" is neither an image tag nor a digest/,
+    ],
+    [
+      'a malformed digest in images',
+      { 'task-definitions': 'web', images: 'web=repo@sha256:xyz' },
+      /Input "images": "repo@sha256:xyz" is not an image for "web"/,
+    ],
+    [
+      'a repository with a tag',
+      { 'task-definitions': 'web', 'image-tag': 'v2', repository: 'repo:v1' },
+      /Input "repository": "repo:v1" is not a repository name/,
     ],
     ['a bad environment line', { 'task-definitions': 'web', environment: 'web:=x' }, /Input "environment"/],
     ['a bad region', { 'task-definitions': 'web', 'aws-region': 'mars' }, /Input "aws-region"/],

@@ -82,7 +82,7 @@ describe('slack-notify', () => {
     for (const expected of [
       'production',
       'failure',
-      '<https://shop.example.com>',
+      '<https://shop.example.com|https://shop.example.com>',
       'v2.3.4',
       'octocat',
       `https://github.com/acme/shop/commit/${GITHUB_ENV.GITHUB_SHA}|a1b2c3d`,
@@ -189,6 +189,50 @@ describe('slack-notify', () => {
     });
     expect(run.errors).toEqual([]);
     expect(slack.messages[0]).toMatchObject({ blocks, attachments: [] });
+  });
+
+  test('<!channel> and a crafted link in the inputs arrive at Slack escaped, not as a mention or link', async () => {
+    const run = await notify({
+      'webhook-url': slack.webhookUrl,
+      status: 'failure',
+      environment: '<!channel>',
+      url: '<https://evil.example|click>',
+      text: 'see <https://evil.example|here> & <!here>',
+      fields: 'PR=<https://evil.example|#1>',
+    });
+    expect(run.errors).toEqual([]);
+    const posted = content(slack.messages[0]);
+    expect(posted).toContain('&lt;!channel&gt;');
+    expect(posted).toContain('&lt;https://evil.example|click&gt;');
+    expect(posted).toContain('see &lt;https://evil.example|here&gt; &amp; &lt;!here&gt;');
+    // Only in the plain_text header, which Slack shows literally; in mrkdwn never.
+    expect(posted.match(/<!channel>/g)).toHaveLength(1);
+    expect(posted).toContain('"type":"plain_text","text":":x: Deploy failed: <!channel>"');
+    expect(posted).not.toContain('<https://evil.example');
+    expect(posted).not.toContain('<!here>');
+  });
+
+  test.each([
+    ['webhook-url', 'http://hooks.example.com/services/T/B/secretpart'],
+    ['webhook-url', 'ftp://127.0.0.1/services/T/B/secretpart'],
+    ['webhook-url', 'https://user:secretpart@hooks.example.com/x'],
+    ['api-url', 'http://slack.example.com/api/secretpart'],
+    ['api-url', 'not a url secretpart'],
+  ])('%s %p is refused before any request, without printing it', async (name, value) => {
+    const run = await notify(
+      name === 'api-url' ? { token: TOKEN, channel: '#deploys', 'api-url': value } : { [name]: value },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      `Input "${name}" must be an https URL (http only to localhost, 127.0.0.1 or [::1]); the value is not shown.`,
+    ]);
+    expect(
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain('secretpart');
+    expect(slack.requests).toEqual([]);
   });
 
   test.each([

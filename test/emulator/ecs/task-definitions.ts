@@ -49,7 +49,7 @@ export function registerTaskDefinition(state: EmulatorState, input: Json): TaskD
   const fargate = ((definition['requiresCompatibilities'] as string[] | undefined) ?? []).includes('FARGATE');
   const record: TaskDefinitionRecord = {
     definition: {
-      ...structuredClone(definition),
+      ...fillDefaults(structuredClone(definition)),
       family,
       taskDefinitionArn: state.arn('ecs', `task-definition/${family}:${revision}`),
       revision,
@@ -63,6 +63,48 @@ export function registerTaskDefinition(state: EmulatorState, input: Json): TaskD
   };
   state.taskDefinitions.set(family, [...revisions, record]);
   return record;
+}
+
+/**
+ * What real ECS stores for fields a registration leaves out (seen in DescribeTaskDefinition
+ * responses): written apart from the action's own list on purpose, so a default the action
+ * forgets shows up as a needless new revision in the integration tests.
+ */
+function fillDefaults(definition: Json): Json {
+  const networkMode = (definition['networkMode'] as string | undefined) ?? 'bridge';
+  const containers = (definition['containerDefinitions'] as Json[]).map((given) => {
+    const container: Json = {
+      cpu: 0,
+      essential: true,
+      portMappings: [],
+      environment: [],
+      mountPoints: [],
+      volumesFrom: [],
+      systemControls: [],
+      ...given,
+    };
+    container['portMappings'] = (container['portMappings'] as Json[]).map((mapping) => ({
+      ...(networkMode !== 'bridge' && { hostPort: mapping['containerPort'] }),
+      protocol: 'tcp',
+      ...mapping,
+    }));
+    if (container['healthCheck']) {
+      container['healthCheck'] = {
+        interval: 30,
+        timeout: 5,
+        retries: 3,
+        ...(container['healthCheck'] as Json),
+      };
+    }
+    return container;
+  });
+  return {
+    volumes: [],
+    placementConstraints: [],
+    ...definition,
+    networkMode,
+    containerDefinitions: containers,
+  };
 }
 
 /** Resolves `family`, `family:revision` or an ARN like ECS: a bare family means its latest ACTIVE revision. */
