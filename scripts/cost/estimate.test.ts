@@ -176,6 +176,12 @@ describe('estimate', () => {
     const e = estimate(prod('us-east-1'), prices);
     expect(e.environmentTotal.monthly).toBeCloseTo(90.10025, 8);
     expect(e.pricesDate).toBe(prices.date);
+    // Autoscaling ceiling, gunicorn 2 → 10 with FARGATE base 2, then 1:1 with Spot: 6 on-demand + 4 Spot.
+    // Spot task 0.5 × 0.01214 + 1 × 0.00133 = 0.0074/h. At 10: 6 × 0.024685 + 4 × 0.0074 = 0.17771/h;
+    // at 2: 0.04937/h; difference 0.12834/h × 730 = 93.6882 → "93.69".
+    expect(e.usageBased).toContain('gunicorn autoscaling up to 10 tasks: at most 93.69 USD/month more');
+    expect(e.usageBased.join(' ')).toContain('Container Insights');
+    expect(e.total.monthly).toBeCloseTo(e.environmentTotal.monthly + e.sharedTotal.monthly, 10);
     for (const region of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1']) {
       expect(estimate(prod(region), prices).total.monthly).toBeGreaterThan(0);
     }

@@ -48,6 +48,8 @@ export interface ServiceSpec {
   /** MiB. */
   memory: number;
   desiredCount: number;
+  /** Upper bound when autoscaling owns the count; priced apart as a ceiling, not in the total. */
+  maxCount?: number;
   /** The service's capacity provider strategy; the environment's when absent. */
   capacityProviderStrategy?: StrategyItem[];
 }
@@ -73,6 +75,8 @@ export interface EnvironmentSpec {
   tasksHavePublicIp: boolean;
   /** The shared stack it runs on (prod owns its own: environments = 1). */
   shared: SharedSpec;
+  /** Further usage-based charges to name (e.g. Container Insights). */
+  usageNotes?: string[];
 }
 
 export interface CostLine {
@@ -171,12 +175,22 @@ export function estimate(env: EnvironmentSpec, table: PriceTable): Estimate {
   };
 
   let tasks = 0;
+  const scaling: string[] = [];
   for (const s of env.services) {
-    const split = splitTasks(s.desiredCount, s.capacityProviderStrategy ?? env.capacityProviderStrategy);
+    const strategy = s.capacityProviderStrategy ?? env.capacityProviderStrategy;
+    const split = splitTasks(s.desiredCount, strategy);
     const vcpu = s.cpu / 1024;
     const gb = s.memory / 1024;
     const perTask = (p: UnitPrices): number => vcpu * p.vcpuHour + gb * p.gbHour;
-    const hourly = split.FARGATE * perTask(prices.fargate) + split.FARGATE_SPOT * perTask(prices.fargateSpot);
+    const cost = (n: Record<CapacityProvider, number>): number =>
+      n.FARGATE * perTask(prices.fargate) + n.FARGATE_SPOT * perTask(prices.fargateSpot);
+    const hourly = cost(split);
+    if (s.maxCount !== undefined && s.maxCount > s.desiredCount) {
+      const extra = (cost(splitTasks(s.maxCount, strategy)) - hourly) * month;
+      scaling.push(
+        `${s.name} autoscaling up to ${s.maxCount} tasks: at most ${extra.toFixed(2)} ${table.currency}/month more`,
+      );
+    }
     const where = [
       split.FARGATE > 0 ? `${round(split.FARGATE)} on-demand` : '',
       split.FARGATE_SPOT > 0 ? `${round(split.FARGATE_SPOT)} Spot` : '',
@@ -255,6 +269,8 @@ export function estimate(env: EnvironmentSpec, table: PriceTable): Estimate {
       ...(sh.natGateways > 0
         ? [`NAT gateway traffic: ${prices.natGateway.gb} ${table.currency}/GB processed`]
         : []),
+      ...scaling,
+      ...(env.usageNotes ?? []),
     ],
   };
 }

@@ -17,7 +17,11 @@ describe('example environments match the Terraform example roots', () => {
     expect(tf).toContain('desired_counts = { gunicorn = 2, celery = 1, frontend = 2 }');
     expect(tf).toContain('db_instance_class = "db.t4g.medium" db_multi_az = true');
     expect(tf).toContain('enable_nat_gateway = true');
+    expect(tf).toContain('gunicorn_scaling = { min_count = 2, max_count = 10,');
+    expect(tf).toContain('celery_scaling = { min_count = 1, max_count = 6,');
+    expect(tf).toContain('container_insights = true');
     const p = prod('us-east-1');
+    expect(p.services.map((s) => s.maxCount)).toEqual([10, 6, undefined, undefined, undefined]);
     expect(p.services.map((s) => [s.name, s.cpu, s.memory, s.desiredCount])).toEqual([
       ['gunicorn', 512, 1024, 2],
       ['celery', 512, 1024, 1],

@@ -50,10 +50,14 @@ export function prod(region: string): EnvironmentSpec {
   return {
     name: 'prod',
     region,
+    // gunicorn_scaling max_count 10, celery_scaling max_count 6.
     services: services(
       { gunicorn: { cpu: 512, memory: 1024 }, celery: { cpu: 512, memory: 1024 } },
       { gunicorn: 2, celery: 1, frontend: 2 },
-    ),
+    ).map((s) => ({
+      ...s,
+      ...(s.name === 'gunicorn' ? { maxCount: 10 } : s.name === 'celery' ? { maxCount: 6 } : {}),
+    })),
     capacityProviderStrategy: [
       { capacityProvider: 'FARGATE', weight: 1, base: 2 },
       { capacityProvider: 'FARGATE_SPOT', weight: 1 },
@@ -68,6 +72,7 @@ export function prod(region: string): EnvironmentSpec {
       route53Zones: 1,
       secretsManagerSecrets: 1,
     },
+    usageNotes: ['Container Insights (container_insights = true): CloudWatch metrics and logs by usage'],
   };
 }
 

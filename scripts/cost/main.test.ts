@@ -21,7 +21,8 @@ describe('npm run cost', () => {
     expect(out).toMatch(/Fargate: gunicorn: 0\.5 vCPU \/ 1 GB × 2 \(2 on-demand\) +1\.18 USD +36\.04 USD/);
     expect(out).toMatch(/Fargate: gunicorn: 0\.25 vCPU \/ 0\.5 GB × 1 \(1 Spot\)/);
     expect(out).toContain('RDS PostgreSQL');
-    expect(out).toContain('usage-based, not estimated: S3 bucket');
+    expect(out).toContain('usage-based, not estimated:\n    - S3 bucket');
+    expect(out).toContain('    - gunicorn autoscaling up to 10 tasks: at most');
     for (const source of prices.sources) expect(out).toContain(source);
   });
 

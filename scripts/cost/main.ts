@@ -63,7 +63,7 @@ function text(e: Estimate, shareNote: string): string {
     `  ${pad(`= share of the shared stack ${shareNote}`, 76)}${amount(e.sharedTotal.daily)}  ${amount(e.sharedTotal.monthly)}`,
   );
   out.push(`  ${pad('= total', 76)}${amount(e.total.daily)}  ${amount(e.total.monthly)}`);
-  out.push(`  usage-based, not estimated: ${e.usageBased.join('; ')}`);
+  out.push('  usage-based, not estimated:', ...e.usageBased.map((u) => `    - ${u}`));
   return out.join('\n');
 }
 
