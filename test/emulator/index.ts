@@ -10,6 +10,13 @@ import {
   type CreateServiceOptions,
   type ServiceRecord,
 } from './ecs/services.ts';
+import {
+  listServiceDeploymentRecords,
+  serviceDeploymentOperations,
+  setDeploymentTiming,
+  type DeploymentTiming,
+  type ServiceDeploymentRecord,
+} from './ecs/service-deployments.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
 import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
@@ -23,7 +30,13 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
 export class Emulator {
   readonly state = new EmulatorState();
   private readonly dispatcher = new Dispatcher(this.state, {
-    ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations, ...serviceOperations },
+    ecs: {
+      ...clusterOperations,
+      ...taskDefinitionOperations,
+      ...taskOperations,
+      ...serviceOperations,
+      ...serviceDeploymentOperations,
+    },
     logs: logsOperations,
   });
   private server?: Server;
@@ -109,6 +122,16 @@ export class Emulator {
     return listServiceRecords(this.state);
   }
 
+  /** Service deployments, oldest first (what DescribeServiceDeployments answers from). */
+  serviceDeployments(): ServiceDeploymentRecord[] {
+    return listServiceDeploymentRecords(this.state);
+  }
+
+  /** How long a "minute" of bake time or hook timeout lasts, and a traffic stage without one. */
+  setDeploymentTiming(timing: Partial<DeploymentTiming>): void {
+    setDeploymentTiming(this.state, timing);
+  }
+
   tasks(): TaskRecord[] {
     return [...this.state.tasks.values()];
   }
@@ -143,6 +166,7 @@ export class Emulator {
     'resetCalls',
     'calls',
     'createService',
+    'setDeploymentTiming',
   ]);
 
   private async control(
