@@ -1,6 +1,13 @@
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
-import { booleanInput, jsonInput, multilineInput, numberInput, requiredInput } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  choiceInput,
+  jsonInput,
+  multilineInput,
+  numberInput,
+  requiredInput,
+} from '../lib/inputs.ts';
 import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
 
 export interface Settings {
@@ -13,6 +20,8 @@ export interface Settings {
   timeoutMs: number;
   forceNewDeployment: boolean;
   rollback: boolean;
+  /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
+  waitUntil: 'steady' | 'paused';
 }
 
 export function getSettings(): Settings {
@@ -28,5 +37,6 @@ export function getSettings(): Settings {
     timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
     forceNewDeployment: booleanInput('force-new-deployment', false),
     rollback: booleanInput('rollback', true),
+    waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
   };
 }

@@ -1,10 +1,18 @@
 import * as core from '@actions/core';
-import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type Service,
+  type ServiceDeployment,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
 import { sleep } from '../lib/poll.ts';
+import { describeServiceDeployments, judge } from '../lib/service-deployments.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
+import { followServiceDeployment } from './follow.ts';
 
 /**
  * The watch loop: every service is updated at once, then one DescribeServices round a poll
@@ -27,10 +35,12 @@ const LOG_LINES = 10;
 export async function startUpdate(context: Context, w: Watch): Promise<void> {
   w.startedAt = Date.now();
   if (!w.updated) return;
+  const started = await updateService(context, w.name, w.target, context.settings.forceNewDeployment);
   w.expected = {
     taskDefinition: w.target,
-    deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
+    ...(started.deploymentId && { deploymentId: started.deploymentId }),
   };
+  if (started.serviceDeploymentArn) w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 
 export async function watchAll(context: Context, watches: Watch[]): Promise<void> {
@@ -48,7 +58,20 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
       context.settings.cluster,
       active.map((w) => w.name),
     );
-    await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w))));
+    // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+    const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+    const deployments = arns.length > 0 ? await describeServiceDeployments(context.ecs, arns) : new Map();
+    await Promise.all(
+      active.map((w) =>
+        step(
+          context,
+          w,
+          described.get(w.name),
+          poll + watches.indexOf(w),
+          w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined,
+        ),
+      ),
+    );
     if (Date.now() >= deadline) {
       timeOut(watches, context.settings.timeoutMs);
       return;
@@ -64,10 +87,38 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
 }
 
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
-async function step(context: Context, w: Watch, service: Service | undefined, turn: number): Promise<void> {
+async function step(
+  context: Context,
+  w: Watch,
+  service: Service | undefined,
+  turn: number,
+  serviceDeployment?: ServiceDeployment,
+): Promise<void> {
   if (!service || service.status !== 'ACTIVE') {
     finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
     core.error(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+    return;
+  }
+  if (serviceDeployment) {
+    // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+    const progress = assess(service, w.expected);
+    const paused = judge(serviceDeployment).state === 'paused';
+    if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
+      w.waiting = progress.waitingOn;
+      core.info(`${w.name}: ${w.waiting}`);
+    }
+    const ours =
+      service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
+      service.deployments?.find((d) => d.status === 'PRIMARY');
+    const failedTasks = ours?.failedTasks ?? 0;
+    const runningCount = ours?.runningCount ?? 0;
+    const suspicious =
+      failedTasks > w.lastFailedTasks ||
+      runningCount < w.lastRunning ||
+      turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+    w.lastFailedTasks = failedTasks;
+    w.lastRunning = runningCount;
+    await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
     return;
   }
   printEvents(w, service);
@@ -115,7 +166,7 @@ async function step(context: Context, w: Watch, service: Service | undefined, tu
   }
 }
 
-function finish(w: Watch, status: Status, detail?: string): void {
+export function finish(w: Watch, status: Status, detail?: string): void {
   w.phase = 'done';
   w.status = status;
   if (detail !== undefined) w.detail = detail;
@@ -123,7 +174,7 @@ function finish(w: Watch, status: Status, detail?: string): void {
 }
 
 /** Service events since the update, oldest first (ECS lists them newest first). */
-function printEvents(w: Watch, service: Service): void {
+export function printEvents(w: Watch, service: Service): void {
   const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id!)).reverse();
   for (const event of fresh) {
     w.seenEvents.add(event.id!);
@@ -132,7 +183,7 @@ function printEvents(w: Watch, service: Service): void {
 }
 
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
-async function failedStop(context: Context, w: Watch): Promise<Task | undefined> {
+export async function failedStop(context: Context, w: Watch): Promise<Task | undefined> {
   const { ecs, settings } = context;
   const { taskArns = [] } = await ecs.send(
     new ListTasksCommand({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }),
@@ -154,7 +205,10 @@ async function failedStop(context: Context, w: Watch): Promise<Task | undefined>
   );
 }
 
-async function lastLines(context: Context, task: Task): Promise<{ container: string; lines: string[] }> {
+export async function lastLines(
+  context: Context,
+  task: Task,
+): Promise<{ container: string; lines: string[] }> {
   const container = culprit(task)?.name;
   if (!container || !task.taskDefinitionArn || !task.taskArn) return { container: '', lines: [] };
   try {
@@ -213,10 +267,8 @@ async function fail(
   core.info(`${w.name}: rolling back to ${shortName(w.previous)}.`);
   w.phase = 'rolling-back';
   w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-  w.expected = {
-    taskDefinition: w.previous,
-    deploymentId: await updateService(context, w.name, w.previous, false),
-  };
+  const back = await updateService(context, w.name, w.previous, false);
+  w.expected = { taskDefinition: w.previous, ...(back.deploymentId && { deploymentId: back.deploymentId }) };
   w.waiting = undefined;
 }
 

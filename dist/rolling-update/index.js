@@ -11949,7 +11949,7 @@ __webpack_unused_export__ = DescribeGatewayRouteCommand;
 __webpack_unused_export__ = DescribeGatewayRouteRequest$;
 __webpack_unused_export__ = DescribeGatewayRouteResponse$;
 __webpack_unused_export__ = DescribeServiceDeployments$;
-__webpack_unused_export__ = DescribeServiceDeploymentsCommand;
+exports.A6p = DescribeServiceDeploymentsCommand;
 __webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
 __webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
 __webpack_unused_export__ = DescribeServiceRevisions$;
@@ -12333,7 +12333,7 @@ __webpack_unused_export__ = StartTaskCommand;
 __webpack_unused_export__ = StartTaskRequest$;
 __webpack_unused_export__ = StartTaskResponse$;
 __webpack_unused_export__ = StopServiceDeployment$;
-__webpack_unused_export__ = StopServiceDeploymentCommand;
+exports.a8L = StopServiceDeploymentCommand;
 __webpack_unused_export__ = StopServiceDeploymentRequest$;
 __webpack_unused_export__ = StopServiceDeploymentResponse$;
 __webpack_unused_export__ = StopServiceDeploymentStopType;
@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8858);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(599);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8858:
+/***/ 599:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64874,7 +64874,7 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
 function choiceInput(name, choices, defaultValue) {
     const value = optionalInput(name) ?? defaultValue;
     if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
+        throw new errors/* ConfigurationError */.j1(`Input "${name}" must be one of ${choices.join(', ')}, got "${value}".`);
     }
     return value;
 }
@@ -65136,7 +65136,7 @@ function taskDefinition(context, ref) {
     }
     return found;
 }
-/** UpdateService; the id of the PRIMARY deployment it created. */
+/** UpdateService; the id of the PRIMARY deployment it created, and the service deployment it started. */
 async function updateService(context, service, taskDefinition, forceNewDeployment) {
     const response = await context.ecs.send(new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({
         cluster: context.settings.cluster,
@@ -65144,7 +65144,9 @@ async function updateService(context, service, taskDefinition, forceNewDeploymen
         taskDefinition,
         forceNewDeployment,
     }));
-    return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    const serviceDeploymentArn = response.service?.currentServiceDeployment;
+    return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
@@ -65308,21 +65310,31 @@ async function report(watches) {
             previousTaskDefinition: w.previous,
             seconds: w.seconds,
             ...(w.detail && { detail: w.detail }),
+            ...(w.serviceDeploymentArn && { serviceDeploymentArn: w.serviceDeploymentArn }),
+            ...(w.stages && { stages: w.stages }),
         },
     ]));
     lib_core/* setOutput */.uH('results', JSON.stringify(results));
-    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
+    // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
+    const paused = watches.filter((w) => w.paused);
+    lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
+    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
         w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
         w.seconds,
+        w.stages?.join(' → '),
         w.detail,
     ]));
-    const bad = watches.filter((w) => !['steady', 'updated', 'unchanged'].includes(w.status));
+    const bad = watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status));
     if (bad.length > 0) {
         throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
-    lib_core/* info */.pq(`All ${watches.length} services are steady.`);
+    if (paused.length > 0) {
+        lib_core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);
+    }
+    else
+        lib_core/* info */.pq(`All ${watches.length} services are steady.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
@@ -65344,6 +65356,7 @@ function getSettings() {
         timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
         forceNewDeployment: booleanInput('force-new-deployment', false),
         rollback: booleanInput('rollback', true),
+        waitUntil: choiceInput('wait-until', ['steady', 'paused'], 'steady'),
     };
 }
 
@@ -65380,7 +65393,208 @@ async function lastLogLines(logs, { group, stream }, count) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
+
+
+/**
+ * ECS service deployments as the truth of a rollout (deploy engine v2): what one
+ * DescribeServiceDeployments answer means for the step, and the batched read itself.
+ */
+/** DescribeServiceDeployments takes at most this many ARNs a call. */
+const DESCRIBE_LIMIT = 20;
+const withoutDot = (text) => text.replace(/\.$/, '');
+/** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
+function judge(deployment) {
+    const reason = withoutDot(deployment.statusReason ?? deployment.rollback?.reason ?? '');
+    switch (deployment.status) {
+        case 'SUCCESSFUL':
+            return { state: 'steady' };
+        case 'ROLLBACK_REQUESTED':
+        case 'ROLLBACK_IN_PROGRESS':
+            return { state: 'rolling-back', reason: reason || 'ECS is rolling the deployment back' };
+        case 'ROLLBACK_SUCCESSFUL':
+            return { state: 'rolled-back', reason: reason || 'ECS rolled the deployment back' };
+        case 'ROLLBACK_FAILED':
+            return { state: 'failed', reason: `the rollback failed${reason ? `: ${reason}` : ''}` };
+        case 'STOP_REQUESTED':
+        case 'STOPPED':
+            return { state: 'failed', reason: `the service deployment was stopped${reason ? `: ${reason}` : ''}` };
+        default: {
+            const hook = deployment.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+            if (hook?.hookId && deployment.serviceDeploymentArn) {
+                return {
+                    state: 'paused',
+                    hook: {
+                        serviceDeploymentArn: deployment.serviceDeploymentArn,
+                        hookId: hook.hookId,
+                        stage: deployment.lifecycleStage ?? 'unknown stage',
+                        ...(hook.expiresAt && { expiresAt: hook.expiresAt.toISOString() }),
+                        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
+                    },
+                };
+            }
+            return { state: 'waiting', ...(deployment.lifecycleStage && { stage: deployment.lifecycleStage }) };
+        }
+    }
+}
+const STAGE_TEXT = {
+    RECONCILE_SERVICE: 'reconciling revisions',
+    PRE_SCALE_UP: 'before scale-up',
+    SCALE_UP: 'starting the new revision',
+    POST_SCALE_UP: 'new revision running, no traffic yet',
+    TEST_TRAFFIC_SHIFT: 'test traffic moving to the new revision',
+    POST_TEST_TRAFFIC_SHIFT: 'test traffic on the new revision',
+    PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to the new revision',
+    POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted',
+    BAKE_TIME: 'bake time',
+    CLEAN_UP: 'stopping the old revision',
+};
+/** A stage in words, with what the configuration says about its length. */
+function describeStage(deployment) {
+    const stage = deployment.lifecycleStage ?? '';
+    const config = deployment.deploymentConfiguration;
+    let text = `${stage} (${STAGE_TEXT[stage] ?? 'in progress'}`;
+    if (stage === 'BAKE_TIME' && config?.bakeTimeInMinutes !== undefined) {
+        text += `, ${config.bakeTimeInMinutes} min left`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'CANARY' && config.canaryConfiguration) {
+        const { canaryPercent, canaryBakeTimeInMinutes } = config.canaryConfiguration;
+        text += `, canary ${canaryPercent ?? '?'}% for ${canaryBakeTimeInMinutes ?? 0} min`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'LINEAR' && config.linearConfiguration) {
+        const { stepPercent, stepBakeTimeInMinutes } = config.linearConfiguration;
+        text += `, ${stepPercent ?? '?'}% every ${stepBakeTimeInMinutes ?? 0} min`;
+    }
+    return `${text})`;
+}
+/** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
+const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
+/** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
+async function describeServiceDeployments(ecs, arns) {
+    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }))));
+    const found = new Map();
+    for (const { serviceDeployments = [] } of answers) {
+        for (const d of serviceDeployments)
+            found.set(d.serviceDeploymentArn, d);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
+
+
+
+
+
+/**
+ * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
+ * the verdict, DescribeServices only adds events and stopped tasks. ECS's own rollbacks
+ * (circuit breaker, alarms, a hook's timeout) are followed; ours go through StopServiceDeployment.
+ */
+async function followServiceDeployment(context, w, service, deployment, suspicious) {
+    printEvents(w, service);
+    printStage(w, deployment);
+    const verdict = judge(deployment);
+    if (w.phase === 'rolling-back') {
+        if (verdict.state === 'rolled-back') {
+            finish(w, 'rolled-back');
+            lib_core/* info */.pq(`${w.name}: rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+        }
+        else if (verdict.state === 'failed' || verdict.state === 'steady') {
+            finish(w, 'failed', `${w.detail}; ${verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen'}`);
+            lib_core/* error */.z3(`${w.name}: ${w.detail}`);
+        }
+        return;
+    }
+    switch (verdict.state) {
+        case 'steady':
+            finish(w, 'steady');
+            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s (service deployment SUCCESSFUL).`);
+            return;
+        case 'paused': {
+            const { hook } = verdict;
+            const waiting = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
+            if (context.settings.waitUntil === 'paused') {
+                w.paused = hook;
+                finish(w, 'paused', `paused at ${hook.stage}`);
+                lib_core/* info */.pq(`${w.name}: paused at ${hook.stage} after ${w.seconds} s; it waits on ${waiting}.`);
+            }
+            else if (w.waiting !== waiting) {
+                w.waiting = waiting;
+                lib_core/* info */.pq(`${w.name}: paused; waits on ${waiting}.`);
+            }
+            return;
+        }
+        case 'waiting': {
+            // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
+            const stopped = suspicious ? await failedStop(context, w) : undefined;
+            if (stopped)
+                await failed(context, w, deployment, undefined, stopped, true);
+            return;
+        }
+        case 'rolling-back':
+        case 'rolled-back': {
+            const stopped = await failedStop(context, w);
+            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
+            if (verdict.state === 'rolled-back') {
+                finish(w, 'rolled-back');
+                lib_core/* info */.pq(`${w.name}: ECS rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+            }
+            return;
+        }
+        case 'failed': {
+            const stopped = await failedStop(context, w);
+            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
+            finish(w, 'failed');
+        }
+    }
+}
+function printStage(w, deployment) {
+    const stage = deployment.lifecycleStage;
+    if (!stage || stage === w.stage)
+        return;
+    w.stage = stage;
+    if (!hasTrafficStages(deployment))
+        return;
+    const at = new Date().toISOString().slice(11, 19);
+    (w.stages ??= []).push(`${at} ${stage}`);
+    lib_core/* info */.pq(`${w.name}: ${at} UTC ${describeStage(deployment)}`);
+}
+/**
+ * Reports the failure at once (reason, stopped task, last log lines). With `ours`, the step
+ * rolls back through ECS (StopServiceDeployment ROLLBACK) when `rollback` allows; ECS's own
+ * rollback is only followed, never doubled.
+ */
+async function failed(context, w, deployment, reason, stopped, ours) {
+    const why = [reason, stopped && describeStop(stopped).replace(/\.$/, '')].filter(Boolean).join('; ');
+    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
+    const tail = logs.lines.length > 0
+        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+        : '';
+    lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    w.detail = why;
+    if (!ours) {
+        if (deployment.status?.startsWith('ROLLBACK_')) {
+            w.phase = 'rolling-back';
+            w.detail = `rolled back by ECS: ${why}`;
+            lib_core/* info */.pq(`${w.name}: ECS is rolling back to ${shortName(w.previous)}; following it.`);
+        }
+        return;
+    }
+    if (!context.settings.rollback) {
+        finish(w, 'failed', why);
+        return;
+    }
+    await context.ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn: w.serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    w.phase = 'rolling-back';
+    w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
+    w.waiting = undefined;
+    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)} through ECS (StopServiceDeployment ROLLBACK).`);
+}
+
 ;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
+
+
 
 
 
@@ -65408,10 +65622,13 @@ async function startUpdate(context, w) {
     w.startedAt = Date.now();
     if (!w.updated)
         return;
+    const started = await updateService(context, w.name, w.target, context.settings.forceNewDeployment);
     w.expected = {
         taskDefinition: w.target,
-        deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
+        ...(started.deploymentId && { deploymentId: started.deploymentId }),
     };
+    if (started.serviceDeploymentArn)
+        w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 async function watchAll(context, watches) {
     const deadline = Date.now() + context.settings.timeoutMs;
@@ -65425,7 +65642,10 @@ async function watchAll(context, watches) {
             return;
         }
         const described = await describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name));
-        await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w))));
+        // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+        const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+        const deployments = arns.length > 0 ? await describeServiceDeployments(context.ecs, arns) : new Map();
+        await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w), w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined)));
         if (Date.now() >= deadline) {
             timeOut(watches, context.settings.timeoutMs);
             return;
@@ -65437,10 +65657,30 @@ async function watchAll(context, watches) {
     }
 }
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
-async function step(context, w, service, turn) {
+async function step(context, w, service, turn, serviceDeployment) {
     if (!service || service.status !== 'ACTIVE') {
         finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
         lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+        return;
+    }
+    if (serviceDeployment) {
+        // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+        const progress = assess(service, w.expected);
+        const paused = judge(serviceDeployment).state === 'paused';
+        if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
+            w.waiting = progress.waitingOn;
+            lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
+        }
+        const ours = service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
+            service.deployments?.find((d) => d.status === 'PRIMARY');
+        const failedTasks = ours?.failedTasks ?? 0;
+        const runningCount = ours?.runningCount ?? 0;
+        const suspicious = failedTasks > w.lastFailedTasks ||
+            runningCount < w.lastRunning ||
+            turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+        w.lastFailedTasks = failedTasks;
+        w.lastRunning = runningCount;
+        await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
         return;
     }
     printEvents(w, service);
@@ -65564,10 +65804,8 @@ async function fail(context, w, assessment, stopped) {
     lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-    w.expected = {
-        taskDefinition: w.previous,
-        deploymentId: await updateService(context, w.name, w.previous, false),
-    };
+    const back = await updateService(context, w.name, w.previous, false);
+    w.expected = { taskDefinition: w.previous, ...(back.deploymentId && { deploymentId: back.deploymentId }) };
     w.waiting = undefined;
 }
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
