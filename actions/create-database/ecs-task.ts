@@ -51,6 +51,9 @@ export async function runInTask(
     timeoutMs: mode.timeoutMinutes * 60_000,
     stopOnCancel: mode.stopOnCancel,
     signal: cancel.signal,
+    // Another psql task of this family still running (the script travels in the environment,
+    // so the command is the same for every database) is waited out, never run beside.
+    ifRunning: 'wait',
     // psql is done in a second or two: look twice as often as run-migration-task does.
     pollMs: 500,
     onLines: (lines) => {

@@ -26,9 +26,14 @@ export async function describeServices(
   ecs: ECSClient,
   cluster: string,
   names: string[],
+  signal?: AbortSignal,
 ): Promise<Map<string, Service>> {
   const pages = await Promise.all(
-    chunks(names, 10).map((services) => ecs.send(new DescribeServicesCommand({ cluster, services }))),
+    chunks(names, 10).map((services) =>
+      ecs.send(new DescribeServicesCommand({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+      }),
+    ),
   );
   const byName = new Map<string, Service>();
   for (const page of pages)

@@ -21,8 +21,11 @@ export class LogTailer {
     this.onLines = onLines;
   }
 
-  /** Reads every page available now; returns how many new events there were. */
-  async poll(): Promise<number> {
+  /**
+   * Reads every page available now; returns how many new events there were. A failed page
+   * throws with the token of the last page read kept, so the next poll resumes right there.
+   */
+  async poll(signal?: AbortSignal): Promise<number> {
     const before = this.count;
     for (;;) {
       let page;
@@ -34,6 +37,7 @@ export class LogTailer {
             startFromHead: true,
             ...(this.nextToken !== undefined && { nextToken: this.nextToken }),
           }),
+          { ...(signal && { abortSignal: signal }) },
         );
       } catch (error) {
         // The awslogs driver creates the stream when the container starts.

@@ -112,10 +112,14 @@ export const hasTrafficStages = (deployment: ServiceDeployment) =>
 export async function describeServiceDeployments(
   ecs: ECSClient,
   arns: string[],
+  abortSignal?: AbortSignal,
 ): Promise<Map<string, ServiceDeployment>> {
   const answers = await Promise.all(
     chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) =>
-      ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch })),
+      ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }),
+        abortSignal ? { abortSignal } : {},
+      ),
     ),
   );
   const found = new Map<string, ServiceDeployment>();

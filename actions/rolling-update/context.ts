@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UpdateServiceCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import type { RetryOptions } from '../lib/poll.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import type { PausedHook } from '../lib/service-deployments.ts';
 import type { Expectation } from './assess.ts';
@@ -9,7 +10,15 @@ import type { Settings } from './settings.ts';
 /** What one rolling-update run knows, and the ECS calls its stages share. */
 
 export type Status =
-  'steady' | 'paused' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'updated' | 'unchanged';
+  | 'steady'
+  | 'paused'
+  | 'rolled-back'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'unwatched'
+  | 'updated'
+  | 'unchanged';
 
 export interface Watch {
   line: ServiceLine;
@@ -37,6 +46,10 @@ export interface Watch {
   stages?: string[];
   /** Where it waits for ContinueServiceDeployment (`wait-until: paused`). */
   paused?: PausedHook;
+  /** Looking for stopped tasks failed transiently: look again on the next poll. */
+  recheck?: boolean;
+  /** The PRIMARY deployment when last described: what ECS carries on with if the step gives up. */
+  seen?: { running: number; desired: number; taskDefinition: string };
 }
 
 export interface Context {
@@ -46,6 +59,8 @@ export interface Context {
   taskDefinitions: Map<string, Promise<TaskDefinition | undefined>>;
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop watching, say what was left. */
   signal?: AbortSignal;
+  /** Backoff of DescribeServices during an outage (default 0.5 s doubling to 10 s). */
+  retry?: Pick<RetryOptions, 'baseMs' | 'maxMs'>;
 }
 
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */

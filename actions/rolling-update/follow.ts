@@ -8,7 +8,8 @@ import {
 import { describeStage, hasTrafficStages, judge } from '../lib/service-deployments.ts';
 import { describeStop, shortName } from './assess.ts';
 import type { Context, Watch } from './context.ts';
-import { failedStop, finish, lastLines, printEvents } from './watch.ts';
+import { isTransient } from '../lib/poll.ts';
+import { errorName, failedStop, finish, lastLines, printEvents } from './watch.ts';
 
 /**
  * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
@@ -63,13 +64,13 @@ export async function followServiceDeployment(
     }
     case 'waiting': {
       // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
-      const stopped = suspicious ? await failedStop(context, w) : undefined;
+      const stopped = suspicious ? await stoppedTask(context, w) : undefined;
       if (stopped) await failed(context, w, deployment, undefined, stopped, true);
       return;
     }
     case 'rolling-back':
     case 'rolled-back': {
-      const stopped = await failedStop(context, w);
+      const stopped = await stoppedTask(context, w);
       await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
       if (verdict.state === 'rolled-back') {
         finish(w, 'rolled-back');
@@ -78,10 +79,23 @@ export async function followServiceDeployment(
       return;
     }
     case 'failed': {
-      const stopped = await failedStop(context, w);
+      const stopped = await stoppedTask(context, w);
       await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
       finish(w, 'failed');
     }
+  }
+}
+
+/** The latest failed stop of ours; a transient error only means: look again next poll. */
+async function stoppedTask(context: Context, w: Watch): Promise<Task | undefined> {
+  try {
+    const task = await failedStop(context, w);
+    w.recheck = false;
+    return task;
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    w.recheck = true;
+    return undefined;
   }
 }
 
@@ -128,9 +142,18 @@ async function failed(
     finish(w, 'failed', why);
     return;
   }
-  await context.ecs.send(
-    new StopServiceDeploymentCommand({ serviceDeploymentArn: w.serviceDeploymentArn, stopType: 'ROLLBACK' }),
-  );
+  try {
+    await context.ecs.send(
+      new StopServiceDeploymentCommand({
+        serviceDeploymentArn: w.serviceDeploymentArn,
+        stopType: 'ROLLBACK',
+      }),
+    );
+  } catch (error) {
+    finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
+    core.error(`${w.name}: ${w.detail}.`);
+    return;
+  }
   w.phase = 'rolling-back';
   w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
   w.waiting = undefined;

@@ -30,11 +30,23 @@ export async function main(): Promise<void> {
       `  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`,
     );
   }
-  await Promise.all(watches.map((w) => startUpdate(context, w)));
+  // One UpdateService failing must not leave the others unwatched and unreported.
+  const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
+  started.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') return;
+    const w = watches[i]!;
+    const error = outcome.reason as Error;
+    w.phase = 'done';
+    w.status = 'failed';
+    w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
+    w.seconds = 0;
+    core.error(`${w.name}: ${w.detail}.`);
+  });
 
   if (settings.wait) await watchAll(context, watches);
   else {
     for (const w of watches) {
+      if (w.phase === 'done') continue;
       w.phase = 'done';
       w.status = w.updated ? 'updated' : 'unchanged';
       w.seconds = 0;

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
-import { sleep } from '../lib/poll.ts';
+import { CALL_TIMEOUT_MS, isTransient, sleep, TransientReads, withCallTimeout } from '../lib/poll.ts';
 import { describeServiceDeployments, judge } from '../lib/service-deployments.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
@@ -43,46 +43,77 @@ export async function startUpdate(context: Context, w: Watch): Promise<void> {
   if (started.serviceDeploymentArn) w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 
+/**
+ * Watches every service to its end. DescribeServices errors that pass (throttling, 5xx, dropped
+ * connections) are waited out with backoff until the timeout; on giving up, each service not
+ * done is named with what ECS is still doing. Never throws: `results` are always written.
+ */
 export async function watchAll(context: Context, watches: Watch[]): Promise<void> {
   const deadline = Date.now() + context.settings.timeoutMs;
-  for (let poll = 0; ; poll++) {
-    const began = Date.now();
-    const active = watches.filter((w) => w.phase !== 'done');
-    if (active.length === 0) return;
-    if (context.signal?.aborted) {
-      cancelled(watches);
-      return;
-    }
-    const described = await describeServices(
-      context.ecs,
-      context.settings.cluster,
-      active.map((w) => w.name),
-    );
-    // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
-    const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
-    const deployments = arns.length > 0 ? await describeServiceDeployments(context.ecs, arns) : new Map();
-    await Promise.all(
-      active.map((w) =>
-        step(
-          context,
-          w,
-          described.get(w.name),
-          poll + watches.indexOf(w),
-          w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined,
-        ),
-      ),
-    );
-    if (Date.now() >= deadline) {
-      timeOut(watches, context.settings.timeoutMs);
-      return;
-    }
-    const rest = watches.some((w) => w.phase !== 'done');
-    if (rest) {
-      await sleep(
-        Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())),
-        context.signal,
+  const reads = new TransientReads('DescribeServices', {
+    ...context.retry,
+    warn: core.warning,
+    info: core.info,
+  });
+  // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+  const signal = AbortSignal.any([
+    ...(context.signal ? [context.signal] : []),
+    AbortSignal.timeout(Math.max(1, context.settings.timeoutMs)),
+  ]);
+  try {
+    for (let poll = 0; ; poll++) {
+      const began = Date.now();
+      const active = watches.filter((w) => w.phase !== 'done');
+      if (active.length === 0) return;
+      if (context.signal?.aborted) {
+        cancelled(watches);
+        return;
+      }
+      const described = await reads.read(
+        () =>
+          withCallTimeout(CALL_TIMEOUT_MS, signal, async (abortSignal) => {
+            // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+            const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+            const [services, deployments] = await Promise.all([
+              describeServices(
+                context.ecs,
+                context.settings.cluster,
+                active.map((w) => w.name),
+                abortSignal,
+              ),
+              arns.length > 0
+                ? describeServiceDeployments(context.ecs, arns, abortSignal)
+                : new Map<string, ServiceDeployment>(),
+            ]);
+            return { services, deployments };
+          }),
+        () => signal.aborted,
       );
+      if (described) {
+        const { services, deployments } = described.value;
+        await Promise.all(
+          active.map((w) =>
+            step(
+              context,
+              w,
+              services.get(w.name),
+              poll + watches.indexOf(w),
+              w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined,
+            ),
+          ),
+        );
+      }
+      if (Date.now() >= deadline) {
+        timeOut(watches, context.settings.timeoutMs, reads);
+        return;
+      }
+      if (watches.some((w) => w.phase !== 'done')) {
+        const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+        await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
+      }
     }
+  } catch (error) {
+    abandoned(watches, error);
   }
 }
 
@@ -99,6 +130,12 @@ async function step(
     core.error(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
     return;
   }
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  w.seen = {
+    running: primary?.runningCount ?? service.runningCount ?? 0,
+    desired: primary?.desiredCount ?? service.desiredCount ?? 0,
+    taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
+  };
   if (serviceDeployment) {
     // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
     const progress = assess(service, w.expected);
@@ -113,6 +150,7 @@ async function step(
     const failedTasks = ours?.failedTasks ?? 0;
     const runningCount = ours?.runningCount ?? 0;
     const suspicious =
+      w.recheck ||
       failedTasks > w.lastFailedTasks ||
       runningCount < w.lastRunning ||
       turn % SAFETY_POLLS === SAFETY_POLLS - 1;
@@ -133,15 +171,23 @@ async function step(
     const runningCount = deployment?.runningCount ?? 0;
     // Look for stopped tasks only when something suggests one: the describe call stays the only one.
     const suspicious =
+      w.recheck ||
       failedTasks > w.lastFailedTasks ||
       runningCount < w.lastRunning ||
       turn % SAFETY_POLLS === SAFETY_POLLS - 1;
     w.lastFailedTasks = failedTasks;
     w.lastRunning = runningCount;
-    const stopped =
-      assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')
-        ? await failedStop(context, w)
-        : undefined;
+    let stopped: Task | undefined;
+    if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
+      try {
+        stopped = await failedStop(context, w);
+        w.recheck = false;
+      } catch (error) {
+        // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+        if (!isTransient(error)) throw error;
+        w.recheck = true;
+      }
+    }
     if (assessment.state === 'failed' || stopped) {
       await fail(context, w, assessment, stopped);
       return;
@@ -265,11 +311,41 @@ async function fail(
     return;
   }
   core.info(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+  let deploymentId: string | undefined;
+  try {
+    deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
+  } catch (error) {
+    finish(
+      w,
+      'failed',
+      `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`,
+    );
+    core.error(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
+    return;
+  }
   w.phase = 'rolling-back';
   w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-  const back = await updateService(context, w.name, w.previous, false);
-  w.expected = { taskDefinition: w.previous, ...(back.deploymentId && { deploymentId: back.deploymentId }) };
+  w.expected = { taskDefinition: w.previous, ...(deploymentId && { deploymentId }) };
   w.waiting = undefined;
+}
+
+/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
+export function stillDeploying(w: Watch): string {
+  if (!w.seen) return `ECS is still deploying ${w.name} (not described since the update)`;
+  return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
+}
+
+export function errorName(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+
+/** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
+function abandoned(watches: Watch[], error: unknown): void {
+  const left = watches.filter((w) => w.phase !== 'done');
+  for (const w of left)
+    finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
+  core.error(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
 }
 
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
@@ -284,14 +360,16 @@ function cancelled(watches: Watch[]): void {
   );
 }
 
-function timeOut(watches: Watch[], timeoutMs: number): void {
+function timeOut(watches: Watch[], timeoutMs: number, reads: TransientReads): void {
   for (const w of watches) {
     if (w.phase === 'done') continue;
     const waiting = `waits on ${w.waiting ?? 'its deployment'}`;
-    finish(w, 'timed-out', w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting);
+    const detail = w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting;
+    finish(w, 'timed-out', `${detail}; ${stillDeploying(w)}`);
   }
   const late = watches.filter((w) => w.status === 'timed-out');
+  const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
   core.error(
-    `Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
+    `Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
   );
 }

@@ -4,10 +4,12 @@ import { DeploymentFailure } from '../lib/errors.ts';
 import { prepareOneOffTask, runOneOffTask } from '../lib/one-off-task.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { taskId } from '../lib/task-outcome.ts';
+import { ifRunningInput } from './if-running.ts';
 import { getSettings } from './settings.ts';
 
 export async function main(): Promise<void> {
   const settings = getSettings();
+  const ifRunning = ifRunningInput();
   const ecs = ecsClient(settings.region);
   const logs = logsClient(settings.region);
   const prepared = await prepareOneOffTask(ecs, settings.taskDefinition, settings.request);
@@ -17,10 +19,14 @@ export async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
 
   const started = Date.now();
+  // Outputs are written even when the step gives up: empty until known.
+  core.setOutput('task-arn', '');
+  core.setOutput('exit-code', '');
   const result = await runOneOffTask(ecs, logs, prepared, {
     streamLogs: settings.streamLogs,
     timeoutMs: settings.timeoutMinutes * 60_000,
     stopOnCancel: settings.stopOnCancel,
+    ifRunning,
     signal: cancel.signal,
     onStarted: (taskArn) => core.setOutput('task-arn', taskArn),
   });

@@ -65077,6 +65077,129 @@ function chunks(items, size) {
         result.push(items.slice(i, i + size));
     return result;
 }
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -65094,8 +65217,10 @@ async function requireActiveCluster(ecs, cluster) {
     }
 }
 /** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
-async function describeServices(ecs, cluster, names) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
+async function describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+    })));
     const byName = new Map();
     for (const page of pages)
         for (const service of page.services ?? [])
@@ -65470,8 +65595,8 @@ function describeStage(deployment) {
 /** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
 const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
 /** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
-async function describeServiceDeployments(ecs, arns) {
-    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }))));
+async function describeServiceDeployments(ecs, arns, abortSignal) {
+    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
     const found = new Map();
     for (const { serviceDeployments = [] } of answers) {
         for (const d of serviceDeployments)
@@ -65481,6 +65606,7 @@ async function describeServiceDeployments(ecs, arns) {
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
+
 
 
 
@@ -65527,14 +65653,14 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
         }
         case 'waiting': {
             // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
-            const stopped = suspicious ? await failedStop(context, w) : undefined;
+            const stopped = suspicious ? await stoppedTask(context, w) : undefined;
             if (stopped)
                 await failed(context, w, deployment, undefined, stopped, true);
             return;
         }
         case 'rolling-back':
         case 'rolled-back': {
-            const stopped = await failedStop(context, w);
+            const stopped = await stoppedTask(context, w);
             await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
             if (verdict.state === 'rolled-back') {
                 finish(w, 'rolled-back');
@@ -65543,10 +65669,24 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
             return;
         }
         case 'failed': {
-            const stopped = await failedStop(context, w);
+            const stopped = await stoppedTask(context, w);
             await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
             finish(w, 'failed');
         }
+    }
+}
+/** The latest failed stop of ours; a transient error only means: look again next poll. */
+async function stoppedTask(context, w) {
+    try {
+        const task = await failedStop(context, w);
+        w.recheck = false;
+        return task;
+    }
+    catch (error) {
+        if (!isTransient(error))
+            throw error;
+        w.recheck = true;
+        return undefined;
     }
 }
 function printStage(w, deployment) {
@@ -65585,7 +65725,17 @@ async function failed(context, w, deployment, reason, stopped, ours) {
         finish(w, 'failed', why);
         return;
     }
-    await context.ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn: w.serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    try {
+        await context.ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({
+            serviceDeploymentArn: w.serviceDeploymentArn,
+            stopType: 'ROLLBACK',
+        }));
+    }
+    catch (error) {
+        finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
+        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
+        return;
+    }
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
     w.waiting = undefined;
@@ -65630,30 +65780,60 @@ async function startUpdate(context, w) {
     if (started.serviceDeploymentArn)
         w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
+/**
+ * Watches every service to its end. DescribeServices errors that pass (throttling, 5xx, dropped
+ * connections) are waited out with backoff until the timeout; on giving up, each service not
+ * done is named with what ECS is still doing. Never throws: `results` are always written.
+ */
 async function watchAll(context, watches) {
     const deadline = Date.now() + context.settings.timeoutMs;
-    for (let poll = 0;; poll++) {
-        const began = Date.now();
-        const active = watches.filter((w) => w.phase !== 'done');
-        if (active.length === 0)
-            return;
-        if (context.signal?.aborted) {
-            cancelled(watches);
-            return;
+    const reads = new TransientReads('DescribeServices', {
+        ...context.retry,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
+    });
+    // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+    const signal = AbortSignal.any([
+        ...(context.signal ? [context.signal] : []),
+        AbortSignal.timeout(Math.max(1, context.settings.timeoutMs)),
+    ]);
+    try {
+        for (let poll = 0;; poll++) {
+            const began = Date.now();
+            const active = watches.filter((w) => w.phase !== 'done');
+            if (active.length === 0)
+                return;
+            if (context.signal?.aborted) {
+                cancelled(watches);
+                return;
+            }
+            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, async (abortSignal) => {
+                // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+                const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+                const [services, deployments] = await Promise.all([
+                    describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), abortSignal),
+                    arns.length > 0
+                        ? describeServiceDeployments(context.ecs, arns, abortSignal)
+                        : new Map(),
+                ]);
+                return { services, deployments };
+            }), () => signal.aborted);
+            if (described) {
+                const { services, deployments } = described.value;
+                await Promise.all(active.map((w) => step(context, w, services.get(w.name), poll + watches.indexOf(w), w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined)));
+            }
+            if (Date.now() >= deadline) {
+                timeOut(watches, context.settings.timeoutMs, reads);
+                return;
+            }
+            if (watches.some((w) => w.phase !== 'done')) {
+                const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+                await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
+            }
         }
-        const described = await describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name));
-        // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
-        const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
-        const deployments = arns.length > 0 ? await describeServiceDeployments(context.ecs, arns) : new Map();
-        await Promise.all(active.map((w) => step(context, w, described.get(w.name), poll + watches.indexOf(w), w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined)));
-        if (Date.now() >= deadline) {
-            timeOut(watches, context.settings.timeoutMs);
-            return;
-        }
-        const rest = watches.some((w) => w.phase !== 'done');
-        if (rest) {
-            await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())), context.signal);
-        }
+    }
+    catch (error) {
+        abandoned(watches, error);
     }
 }
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
@@ -65663,6 +65843,12 @@ async function step(context, w, service, turn, serviceDeployment) {
         lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
         return;
     }
+    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    w.seen = {
+        running: primary?.runningCount ?? service.runningCount ?? 0,
+        desired: primary?.desiredCount ?? service.desiredCount ?? 0,
+        taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
+    };
     if (serviceDeployment) {
         // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
         const progress = assess(service, w.expected);
@@ -65675,7 +65861,8 @@ async function step(context, w, service, turn, serviceDeployment) {
             service.deployments?.find((d) => d.status === 'PRIMARY');
         const failedTasks = ours?.failedTasks ?? 0;
         const runningCount = ours?.runningCount ?? 0;
-        const suspicious = failedTasks > w.lastFailedTasks ||
+        const suspicious = w.recheck ||
+            failedTasks > w.lastFailedTasks ||
             runningCount < w.lastRunning ||
             turn % SAFETY_POLLS === SAFETY_POLLS - 1;
         w.lastFailedTasks = failedTasks;
@@ -65694,14 +65881,25 @@ async function step(context, w, service, turn, serviceDeployment) {
         const failedTasks = deployment?.failedTasks ?? 0;
         const runningCount = deployment?.runningCount ?? 0;
         // Look for stopped tasks only when something suggests one: the describe call stays the only one.
-        const suspicious = failedTasks > w.lastFailedTasks ||
+        const suspicious = w.recheck ||
+            failedTasks > w.lastFailedTasks ||
             runningCount < w.lastRunning ||
             turn % SAFETY_POLLS === SAFETY_POLLS - 1;
         w.lastFailedTasks = failedTasks;
         w.lastRunning = runningCount;
-        const stopped = assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')
-            ? await failedStop(context, w)
-            : undefined;
+        let stopped;
+        if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
+            try {
+                stopped = await failedStop(context, w);
+                w.recheck = false;
+            }
+            catch (error) {
+                // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+                if (!isTransient(error))
+                    throw error;
+                w.recheck = true;
+            }
+        }
         if (assessment.state === 'failed' || stopped) {
             await fail(context, w, assessment, stopped);
             return;
@@ -65802,11 +66000,37 @@ async function fail(context, w, assessment, stopped) {
         return;
     }
     lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+    let deploymentId;
+    try {
+        deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
+    }
+    catch (error) {
+        finish(w, 'failed', `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`);
+        lib_core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
+        return;
+    }
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-    const back = await updateService(context, w.name, w.previous, false);
-    w.expected = { taskDefinition: w.previous, ...(back.deploymentId && { deploymentId: back.deploymentId }) };
+    w.expected = { taskDefinition: w.previous, ...(deploymentId && { deploymentId }) };
     w.waiting = undefined;
+}
+/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
+function stillDeploying(w) {
+    if (!w.seen)
+        return `ECS is still deploying ${w.name} (not described since the update)`;
+    return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
+}
+function errorName(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+/** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
+function abandoned(watches, error) {
+    const left = watches.filter((w) => w.phase !== 'done');
+    for (const w of left)
+        finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
+    lib_core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
 }
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
 function cancelled(watches) {
@@ -65817,15 +66041,17 @@ function cancelled(watches) {
     const left = watches.filter((w) => w.status === 'cancelled');
     lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
 }
-function timeOut(watches, timeoutMs) {
+function timeOut(watches, timeoutMs, reads) {
     for (const w of watches) {
         if (w.phase === 'done')
             continue;
         const waiting = `waits on ${w.waiting ?? 'its deployment'}`;
-        finish(w, 'timed-out', w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting);
+        const detail = w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting;
+        finish(w, 'timed-out', `${detail}; ${stillDeploying(w)}`);
     }
     const late = watches.filter((w) => w.status === 'timed-out');
-    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
+    const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
+    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
@@ -65856,11 +66082,25 @@ async function main() {
     for (const w of watches) {
         lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
     }
-    await Promise.all(watches.map((w) => startUpdate(context, w)));
+    // One UpdateService failing must not leave the others unwatched and unreported.
+    const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
+    started.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled')
+            return;
+        const w = watches[i];
+        const error = outcome.reason;
+        w.phase = 'done';
+        w.status = 'failed';
+        w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
+        w.seconds = 0;
+        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
+    });
     if (settings.wait)
         await watchAll(context, watches);
     else {
         for (const w of watches) {
+            if (w.phase === 'done')
+                continue;
             w.phase = 'done';
             w.status = w.updated ? 'updated' : 'unchanged';
             w.seconds = 0;

@@ -12156,7 +12156,7 @@ __webpack_unused_export__ = ListTaskDefinitionsCommand;
 __webpack_unused_export__ = ListTaskDefinitionsRequest$;
 __webpack_unused_export__ = ListTaskDefinitionsResponse$;
 __webpack_unused_export__ = ListTasks$;
-__webpack_unused_export__ = ListTasksCommand;
+exports.MYg = ListTasksCommand;
 __webpack_unused_export__ = ListTasksRequest$;
 __webpack_unused_export__ = ListTasksResponse$;
 __webpack_unused_export__ = LoadBalancer$;
@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7045);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8201);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7045:
+/***/ 8201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64978,6 +64978,129 @@ function chunks(items, size) {
         result.push(items.slice(i, i + size));
     return result;
 }
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -64995,8 +65118,10 @@ async function requireActiveCluster(ecs, cluster) {
     }
 }
 /** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
-async function describeServices(ecs, cluster, names) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }))));
+async function describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+    })));
     const byName = new Map();
     for (const page of pages)
         for (const service of page.services ?? [])
@@ -65024,8 +65149,11 @@ class LogTailer {
         this.destination = destination;
         this.onLines = onLines;
     }
-    /** Reads every page available now; returns how many new events there were. */
-    async poll() {
+    /**
+     * Reads every page available now; returns how many new events there were. A failed page
+     * throws with the token of the last page read kept, so the next poll resumes right there.
+     */
+    async poll(signal) {
         const before = this.count;
         for (;;) {
             let page;
@@ -65035,7 +65163,7 @@ class LogTailer {
                     logStreamName: this.destination.stream,
                     startFromHead: true,
                     ...(this.nextToken !== undefined && { nextToken: this.nextToken }),
-                }));
+                }), { ...(signal && { abortSignal: signal }) });
             }
             catch (error) {
                 // The awslogs driver creates the stream when the container starts.
@@ -65086,6 +65214,53 @@ function printUntrusted(lines, prefix = '') {
     for (const line of lines)
         lib_core/* info */.pq(`${prefix}${line}`);
     lib_core/* info */.pq(`::${token}::`);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/running-tasks.ts
+
+
+/** Running one-off tasks of `family` whose `container` runs the same command as `input` would. */
+async function sameCommandTasks(ecs, input, family, container) {
+    const cluster = input.cluster;
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ cluster, family, desiredStatus: 'RUNNING', ...(nextToken && { nextToken }) }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    if (arns.length === 0)
+        return [];
+    const pages = await Promise.all(chunks(arns, 100).map((tasks) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks }))));
+    return pages
+        .flatMap((page) => page.tasks ?? [])
+        .filter((task) => !task.group?.startsWith('service:') &&
+        task.lastStatus !== 'STOPPED' &&
+        sameCommand(task.overrides?.containerOverrides, input.overrides?.containerOverrides, container));
+}
+/** The container's command override, or none (the definition's own command) on both sides. */
+function sameCommand(theirs, ours, container) {
+    const command = (overrides) => JSON.stringify(overrides?.find((o) => o.name === container)?.command ?? null);
+    return command(theirs) === command(ours);
+}
+/**
+ * The very task this run would start (same revision, same command and environment): following
+ * it to its end is as good as starting it, and starts nothing twice.
+ */
+function isSameRun(task, input) {
+    return (task.taskDefinitionArn === input.taskDefinition &&
+        normalize(task.overrides?.containerOverrides) === normalize(input.overrides?.containerOverrides));
+}
+/** Overrides compared by what they change: name-only entries dropped, environment sorted. */
+function normalize(overrides) {
+    return JSON.stringify((overrides ?? [])
+        .map((o) => ({
+        name: o.name,
+        command: o.command ?? null,
+        environment: [...(o.environment ?? [])].map((e) => `${e.name}=${e.value}`).sort(),
+    }))
+        .filter((o) => o.command !== null || o.environment.length > 0)
+        .sort((a, b) => String(a.name).localeCompare(String(b.name))));
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/run-task-input.ts
@@ -65223,6 +65398,7 @@ function taskId(taskArn) {
 
 
 
+
 const LAST_LINES = 10;
 /** Reads everything RunTask will need and checks it, so a mistake fails before anything runs. */
 async function prepareOneOffTask(ecs, taskDefinition, request) {
@@ -65251,21 +65427,34 @@ async function describeService(ecs, cluster, name) {
     }
     return service;
 }
-/** Runs a prepared task and waits for it, streaming its log. Throws DeploymentFailure on cancel or timeout. */
+/**
+ * Runs a prepared task (or follows the same one already running) and waits for it, streaming
+ * its log. Transient read errors are waited out until the timeout; giving up (timeout, cancel,
+ * an error that will not pass) stops the task and throws a DeploymentFailure saying so.
+ */
 async function runOneOffTask(ecs, logs, task, options) {
-    const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
-    const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
-    const failures = response.failures ?? [];
-    const taskArn = response.tasks?.[0]?.taskArn;
-    if (!taskArn) {
-        const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
-        throw new errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
-    }
+    const deadline = Date.now() + options.timeoutMs;
+    const cluster = task.input.cluster;
+    const { taskArn, followed } = await startOrFollow(ecs, task, options, deadline);
     options.onStarted?.(taskArn);
+    const id = taskId(taskArn);
+    lib_core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    try {
+        return await watchTask(ecs, logs, task, taskArn, options, deadline);
+    }
+    catch (error) {
+        if (error instanceof errors/* DeploymentFailure */.S)
+            throw error;
+        // A read that will not succeed by waiting (access denied, a bug): never leave the task unwatched.
+        const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, `Abandoned: the step could not watch it (${errorName(error)})`);
+        throw new errors/* DeploymentFailure */.S(`Could not watch task ${id}: ${(0,errors/* errorMessage */.gJ)(error)}; ${note}.`);
+    }
+}
+async function watchTask(ecs, logs, task, taskArn, options, deadline) {
+    const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
     const id = taskId(taskArn);
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
-    lib_core/* info */.pq(`Started task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     if (destination)
         lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
@@ -65279,50 +65468,178 @@ async function runOneOffTask(ecs, logs, task, options) {
             print(lines);
         })
         : undefined;
-    const deadline = Date.now() + options.timeoutMs;
+    const retry = { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq };
+    const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
+    const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
+    // Calls in flight end at the deadline or on cancel, so giving up is never late.
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    ]);
+    const abandon = () => signal.aborted;
     let lastStatus = '';
     let describedAt = 0;
     for (;;) {
         if (options.signal?.aborted) {
-            await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Cancelled: the GitHub Actions job was cancelled');
-            throw new errors/* DeploymentFailure */.S(`Cancelled while task ${id} was running; ${stopNote(options.stopOnCancel)}.`);
+            const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Cancelled: the GitHub Actions job was cancelled');
+            throw new errors/* DeploymentFailure */.S(`Cancelled while task ${id} was running; ${note}.`);
         }
-        if (Date.now() > deadline) {
-            await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Timed out: timeout-minutes of the step passed');
-            throw new errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus}); ${stopNote(options.stopOnCancel)}.`);
+        if (Date.now() >= deadline) {
+            const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Timed out: timeout-minutes of the step passed');
+            const outage = [taskReads, logReads]
+                .filter((r) => r.failures > 0)
+                .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
+            throw new errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`);
         }
         if (Date.now() - describedAt >= pollMs) {
-            describedAt = Date.now();
-            const described = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
-            const current = described.tasks?.[0];
-            if (!current)
-                throw new errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.failures?.[0]?.reason}.`);
-            const outcome = taskOutcome(current, task.container);
-            // The last lines were written before the stop: print them first.
-            if (outcome.stopped)
-                await tailer?.drain(drainGraceMs);
-            if (current.lastStatus !== lastStatus) {
-                lastStatus = current.lastStatus ?? '';
-                lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
-            }
-            if (outcome.stopped) {
-                const lastLines = tailer || !destination || outcome.succeeded
-                    ? recent
-                    : await lastLogLines(logs, destination, LAST_LINES);
-                return { taskArn, container: task.container, ...outcome, lastLines };
+            const described = await taskReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal })), abandon);
+            if (described) {
+                describedAt = Date.now();
+                const current = described.value.tasks?.[0];
+                if (!current)
+                    throw new errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.value.failures?.[0]?.reason}.`);
+                const outcome = taskOutcome(current, task.container);
+                // The last lines were written before the stop: print them first.
+                if (outcome.stopped && tailer)
+                    await drain(tailer, logReads, drainGraceMs, deadline, destination);
+                if (current.lastStatus !== lastStatus) {
+                    lastStatus = current.lastStatus ?? '';
+                    lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                }
+                if (outcome.stopped) {
+                    const lastLines = tailer || !destination || outcome.succeeded
+                        ? recent
+                        : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
+                    return { taskArn, container: task.container, ...outcome, lastLines };
+                }
             }
         }
-        await tailer?.poll();
-        await sleep(Math.min(logPollMs, pollMs), options.signal);
+        if (tailer) {
+            await logReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)), abandon);
+        }
+        const wait = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
+        await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), options.signal);
     }
 }
-function stopNote(stopOnCancel) {
-    return stopOnCancel ? 'the task was stopped' : 'the task was left running (stop-on-cancel: false)';
+/**
+ * After the task stopped: read to the end, then again after `graceMs` in case the last lines
+ * were still being ingested, until a poll brings nothing (at most 6 reads). An outage is waited
+ * out until the step's timeout, or 30 s after the stop when that is later.
+ */
+async function drain(tailer, reads, graceMs, deadline, destination) {
+    const until = Math.max(deadline, Date.now() + 30_000);
+    const signal = AbortSignal.timeout(until - Date.now());
+    let polls = 0;
+    while (Date.now() < until) {
+        const got = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)), () => signal.aborted);
+        if (got) {
+            polls++;
+            if ((polls > 1 && got.value === 0) || polls >= 6)
+                return;
+            await sleep(graceMs);
+        }
+        else
+            await sleep(Math.max(50, Math.min(reads.waitMs(), until - Date.now())));
+    }
+    lib_core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
 }
+/**
+ * RunTask, unless a task of the same family, container and command is running already: with
+ * if-running "fail" that is an error; with "wait" the very same run (revision, command and
+ * environment) is followed as this run's own, another one is waited out before starting.
+ */
+async function startOrFollow(ecs, task, options, deadline) {
+    const cluster = task.input.cluster;
+    const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
+        ...options.retry,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
+    });
+    let waitingFor = '';
+    for (;;) {
+        if (options.signal?.aborted)
+            throw new errors/* DeploymentFailure */.S(`Cancelled while waiting for task ${waitingFor} to stop; started no task.`);
+        if (Date.now() >= deadline) {
+            throw new errors/* DeploymentFailure */.S(waitingFor
+                ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
+                : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
+        }
+        const found = await reads.read(() => sameCommandTasks(ecs, task.input, task.definition.family, task.container));
+        if (found) {
+            const running = found.value;
+            if (running.length === 0)
+                break;
+            const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
+            const described = running
+                .map((t) => `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`)
+                .join(', ');
+            if (options.ifRunning === 'fail') {
+                throw new errors/* DeploymentFailure */.S(`Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`);
+            }
+            const same = running.find((t) => isSameRun(t, task.input));
+            if (same) {
+                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
+                return { taskArn: same.taskArn, followed: true };
+            }
+            if (names !== waitingFor) {
+                waitingFor = names;
+                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
+            }
+        }
+        await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
+    }
+    if (waitingFor)
+        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
+    const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
+    const failures = response.failures ?? [];
+    const taskArn = response.tasks?.[0]?.taskArn;
+    if (!taskArn) {
+        const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
+        throw new errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
+    }
+    // Two runs that looked at the same moment both started one: the later one steps back before
+    // its container can have done anything, and follows (or waits for) the first.
+    const ours = response.tasks[0];
+    const others = await sameCommandTasks(ecs, task.input, task.definition.family, task.container).catch(() => []);
+    const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
+    if (!first)
+        return { taskArn, followed: false };
+    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
+    await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
+    return startOrFollow(ecs, task, options, deadline);
+}
+/** Creation order, the ARN breaking a tie, so two runs agree which task came first. */
+function startedBefore(a, b) {
+    const at = (t) => t.createdAt?.getTime() ?? 0;
+    return at(a) < at(b) || (at(a) === at(b) && (a.taskArn ?? '') < (b.taskArn ?? ''));
+}
+function shortDefinition(arn) {
+    return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
+}
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+/**
+ * StopTask when `stop`; says what happened to the task. StopTask is idempotent, so a transient
+ * error is retried a few times; the call never carries the (maybe aborted) watch signal.
+ */
 async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
     if (!stop)
-        return;
-    await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
+        return 'the task was left running (stop-on-cancel: false)';
+    for (let attempt = 1;; attempt++) {
+        try {
+            await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
+            return 'the task was stopped';
+        }
+        catch (error) {
+            if (!isTransient(error) || attempt >= 5) {
+                return `StopTask failed (${errorName(error)}): the task may still be running, stop ${taskId(taskArn)} in cluster ${cluster} by hand`;
+            }
+            await sleep(Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
@@ -65345,6 +65662,18 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
     catch (error) {
         lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
+}
+
+;// CONCATENATED MODULE: ./actions/run-migration-task/if-running.ts
+
+
+/** `if-running`: what to do when the same command already runs (wait by default: never two at once). */
+function ifRunningInput() {
+    const value = optionalInput('if-running') ?? 'wait';
+    if (value !== 'wait' && value !== 'fail') {
+        throw new errors/* ConfigurationError */.j1(`Input "if-running" must be wait or fail, not ${JSON.stringify(value)}.`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/command.ts
@@ -65524,8 +65853,10 @@ function getSettings() {
 
 
 
+
 async function main() {
     const settings = getSettings();
+    const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
     const logs = logsClient(settings.region);
     const prepared = await prepareOneOffTask(ecs, settings.taskDefinition, settings.request);
@@ -65534,10 +65865,14 @@ async function main() {
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
     const started = Date.now();
+    // Outputs are written even when the step gives up: empty until known.
+    lib_core/* setOutput */.uH('task-arn', '');
+    lib_core/* setOutput */.uH('exit-code', '');
     const result = await runOneOffTask(ecs, logs, prepared, {
         streamLogs: settings.streamLogs,
         timeoutMs: settings.timeoutMinutes * 60_000,
         stopOnCancel: settings.stopOnCancel,
+        ifRunning,
         signal: cancel.signal,
         onStarted: (taskArn) => lib_core/* setOutput */.uH('task-arn', taskArn),
     });

@@ -28679,6 +28679,129 @@ function chunks(items, size) {
         result.push(items.slice(i, i + size));
     return result;
 }
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
 
 ;// CONCATENATED MODULE: ./actions/slack-notify/slack.ts
 

@@ -18,7 +18,14 @@ import {
   type ServiceDeploymentRecord,
 } from './ecs/service-deployments.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
-import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
+import {
+  Dispatcher,
+  type Call,
+  type FaultSettings,
+  type FaultWindow,
+  type OutageError,
+  type ServiceName,
+} from './protocol.ts';
 import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
 
 /**
@@ -140,6 +147,27 @@ export class Emulator {
     this.dispatcher.setFaults(faults, seed);
   }
 
+  /**
+   * An outage: every call of `operations` fails with `error` from `inMs` from now for `forMs`
+   * (default error: ServiceUnavailableException, HTTP 503). Returns the window in epoch ms.
+   */
+  addOutage(options: {
+    operations: string[];
+    forMs: number;
+    inMs?: number;
+    error?: OutageError;
+  }): FaultWindow {
+    const from = Date.now() + (options.inMs ?? 0);
+    const window: FaultWindow = {
+      operations: options.operations,
+      from,
+      until: from + options.forMs,
+      error: options.error ?? 'ServiceUnavailableException',
+    };
+    this.dispatcher.windows.push(window);
+    return window;
+  }
+
   /** Requests received (faulted ones included), optionally of one operation. */
   calls(operation?: string, service?: ServiceName): Call[] {
     return this.dispatcher.calls.filter(
@@ -162,6 +190,7 @@ export class Emulator {
     'createCluster',
     'registerTaskDefinition',
     'setFaults',
+    'addOutage',
     'callCounts',
     'resetCalls',
     'calls',

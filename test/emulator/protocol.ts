@@ -31,9 +31,33 @@ export interface FaultSettings {
   throttleRate?: number;
   /** Share of calls answered with a 5xx error, 0..1. */
   serverErrorRate?: number;
+  /** Share of calls answered with AccessDeniedException (an error no retry fixes), 0..1. */
+  accessDeniedRate?: number;
   /** Only these operations get faults (all when unset). */
   operations?: string[];
 }
+
+/**
+ * What an outage answers: AWS's own error shapes, a connection dropped without an answer, or
+ * no answer at all (`hang`: the connection is held open and dropped when the window ends).
+ */
+export type OutageError =
+  'ServiceUnavailableException' | 'ServerException' | 'ThrottlingException' | 'connection-reset' | 'hang';
+
+/** Every call of `operations` fails with `error` from `from` until `until` (epoch ms). */
+export interface FaultWindow {
+  operations: string[];
+  from: number;
+  until: number;
+  error: OutageError;
+}
+
+/** HTTP status and message of each outage error, as the service sends them. */
+const OUTAGE_ERRORS: Record<Exclude<OutageError, 'connection-reset' | 'hang'>, [number, string]> = {
+  ServiceUnavailableException: [503, 'The service is unavailable. Please try again later.'],
+  ServerException: [500, 'Service encountered an internal error.'],
+  ThrottlingException: [400, 'Rate exceeded'],
+};
 
 /** A small seeded PRNG (mulberry32) so fault injection is repeatable. */
 export function seededRandom(seed: number): () => number {
@@ -50,6 +74,8 @@ export function seededRandom(seed: number): () => number {
 export class Dispatcher {
   readonly calls: Call[] = [];
   faults: FaultSettings = {};
+  /** Time-windowed outages, on top of the probabilistic faults. */
+  readonly windows: FaultWindow[] = [];
   private random = seededRandom(42);
 
   private readonly state: EmulatorState;
@@ -82,7 +108,24 @@ export class Dispatcher {
     }
     const call: Call = { service, operation, input, at: Date.now() };
     this.calls.push(call);
+    const window = this.windows.find(
+      (w) => w.operations.includes(operation) && call.at >= w.from && call.at < w.until,
+    );
+    if (window?.error === 'connection-reset') {
+      call.error = window.error;
+      request.socket.destroy();
+      return;
+    }
+    if (window?.error === 'hang') {
+      call.error = window.error;
+      this.state.schedule(window.until - Date.now(), () => request.socket.destroy());
+      return;
+    }
     try {
+      if (window) {
+        const [status, message] = OUTAGE_ERRORS[window.error];
+        throw new AwsError(window.error, message, status);
+      }
       const fault = this.injectedFault(operation);
       if (fault) throw fault;
       const handler = this.operations[service][operation];
@@ -99,9 +142,12 @@ export class Dispatcher {
   }
 
   private injectedFault(operation: string): AwsError | undefined {
-    const { throttleRate = 0, serverErrorRate = 0, operations } = this.faults;
+    const { throttleRate = 0, serverErrorRate = 0, accessDeniedRate = 0, operations } = this.faults;
     if (operations && !operations.includes(operation)) return undefined;
     const roll = this.random();
+    if (roll < accessDeniedRate) {
+      return new AwsError('AccessDeniedException', `User is not authorized to perform: ${operation}`);
+    }
     if (roll < throttleRate) return new AwsError('ThrottlingException', 'Rate exceeded');
     if (roll < throttleRate + serverErrorRate) {
       return new AwsError('ServiceUnavailableException', 'Service unavailable, try again.', 503);

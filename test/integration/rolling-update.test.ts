@@ -443,3 +443,117 @@ test('a cancelled job stops watching at once and names where each service was', 
   expect(results['worker']!.status).toBe('cancelled');
   expect(emulator.calls('UpdateService')).toHaveLength(2);
 });
+
+describe('rolling-update through outages', () => {
+  /**
+   * The SDK's own retries may absorb part of an outage; when the loop sees it, exactly one
+   * warning when it starts and one line when it ends, never one per attempt.
+   */
+  function expectOutageReported(run: { stdout: string; lines: string[] }, warning: RegExp, recovery: RegExp) {
+    const warnings = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('::warning::'))
+      .map((line) => line.slice('::warning::'.length));
+    expect(warnings.length).toBeLessThanOrEqual(1);
+    const recoveries = run.lines.filter((line) => recovery.test(line));
+    expect(recoveries).toHaveLength(warnings.length);
+    for (const line of warnings) expect(line).toMatch(warning);
+  }
+
+  test('a 3 s DescribeServices outage mid-rollout: watched to the end, with results', async () => {
+    const arns = await seedRollout(emulator, ['web', 'worker']);
+    emulator.setTaskBehavior('web:2', { startMs: 2500 });
+    let window: { until: number } | undefined;
+    const run = await rollingUpdate(
+      { cluster: 'app', services: 'web\nworker', 'task-definitions': JSON.stringify(arns) },
+      {
+        onStdout: (chunk) => {
+          if (!window && /web: 0\/2 running/.test(chunk)) {
+            window = emulator.addOutage({
+              operations: ['DescribeServices'],
+              forMs: 3000,
+              error: 'ServerException',
+            });
+          }
+        },
+      },
+    );
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    // The outage was hit, and watched through: a DescribeServices answered after it ended.
+    const calls = emulator.calls('DescribeServices');
+    expect(calls.filter((c) => c.error === 'ServerException').length).toBeGreaterThan(1);
+    expect(calls.some((c) => !c.error && c.at >= window!.until)).toBe(true);
+    const out = results(run.outputs);
+    expect(out['web']!.status).toBe('steady');
+    expect(out['worker']!.status).toBe('steady');
+    expect(isSteady(service('web'))).toBe(true);
+    expectOutageReported(
+      run,
+      /^DescribeServices failed \(ServerException/,
+      /^DescribeServices answers again/,
+    );
+  });
+
+  test('timing out during an outage writes results and says what ECS is still deploying', async () => {
+    const arns = await seedRollout(emulator, ['web']);
+    emulator.setTaskBehavior('web:2', { startMs: 60_000 });
+    let outage = false;
+    const started = Date.now();
+    const run = await rollingUpdate(
+      {
+        cluster: 'app',
+        services: 'web',
+        'task-definitions': JSON.stringify(arns),
+        'timeout-minutes': '0.05',
+      },
+      {
+        onStdout: (chunk) => {
+          if (!outage && /web: 0\/2 running/.test(chunk)) {
+            outage = true;
+            emulator.addOutage({ operations: ['DescribeServices'], forMs: 60_000 });
+          }
+        },
+      },
+    );
+
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(run.exitCode).toBe(1);
+    expect(run.errors[0]).toMatch(
+      /^Timed out after 0.05 minutes( \(DescribeServices failing: ServiceUnavailableException: .*\))?: web waits on 0\/2 running on web:2.*; ECS is still deploying web \(0\/2 on web:2\)\.$/,
+    );
+    const out = results(run.outputs);
+    expect(out['web']).toMatchObject({
+      status: 'timed-out',
+      detail: expect.stringContaining('ECS is still deploying web (0/2 on web:2)'),
+    });
+  });
+
+  test('an error waiting will not fix ends the watch with results naming what ECS still does', async () => {
+    const arns = await seedRollout(emulator, ['web']);
+    emulator.setTaskBehavior('web:2', { startMs: 60_000 });
+    let denied = false;
+    const run = await rollingUpdate(
+      { cluster: 'app', services: 'web', 'task-definitions': JSON.stringify(arns) },
+      {
+        onStdout: (chunk) => {
+          if (!denied && /web: 0\/2 running/.test(chunk)) {
+            denied = true;
+            emulator.setFaults({ operations: ['DescribeServices'], accessDeniedRate: 1 });
+          }
+        },
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors[0]).toMatch(
+      /^Stopped watching: AccessDeniedException: .*\. ECS is still deploying web \(0\/2 on web:2\)\.$/,
+    );
+    expect(results(run.outputs)['web']).toMatchObject({
+      status: 'unwatched',
+      detail: expect.stringMatching(
+        /^could not watch it \(AccessDeniedException: .*\); ECS is still deploying web/,
+      ),
+    });
+  });
+});

@@ -266,3 +266,266 @@ describe('run-migration-task', () => {
     );
   });
 });
+
+/**
+ * The SDK's own retries may absorb part of an outage; when the loop sees it, exactly one
+ * warning when it starts and one line when it ends, never one per attempt.
+ */
+function expectOutageReported(run: { stdout: string; lines: string[] }, warning: RegExp, recovery: RegExp) {
+  const warnings = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::warning::'))
+    .map((line) => line.slice('::warning::'.length));
+  expect(warnings.length).toBeLessThanOrEqual(1);
+  expect(run.lines.filter((line) => recovery.test(line))).toHaveLength(warnings.length);
+  for (const line of warnings) expect(line).toMatch(warning);
+}
+
+describe('run-migration-task through outages', () => {
+  test('6 s of CloudWatch Logs 503s mid-migration: every line once, in order, one warning and one recovery line', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', {
+      logs: Array.from({ length: 200 }, (_, i) => ({ afterMs: i * 40, message: `line ${i}` })),
+      exitAfterMs: 8200,
+      exitCode: 0,
+    });
+    let outage: { from: number; until: number } | undefined;
+    const run = await migrate(
+      {},
+      {
+        onStdout: (chunk) => {
+          if (!outage && chunk.includes('line 20\n'))
+            outage = emulator.addOutage({ operations: ['GetLogEvents'], forMs: 6000 });
+        },
+      },
+    );
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['exit-code']).toBe('0');
+    expect(containerLines(run.lines, /^line \d+$/)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `line ${i}`),
+    );
+    const failed = emulator.calls('GetLogEvents').filter((c) => c.error === 'ServiceUnavailableException');
+    expect(failed.length).toBeGreaterThan(1);
+    expectOutageReported(
+      run,
+      /^CloudWatch Logs \(GetLogEvents\) for task \w+ failed \(ServiceUnavailableException/,
+      /^CloudWatch Logs \(GetLogEvents\) for task \w+ answers again after [\d.]+ s of errors/,
+    );
+    expect(emulator.calls('GetLogEvents').some((c) => !c.error && c.at >= outage!.until)).toBe(true);
+    expect(emulator.calls('StopTask')).toHaveLength(0);
+  }, 40_000);
+
+  test.each([['ServerException'], ['connection-reset']] as const)(
+    'DescribeTasks failing (%s) for 5 s while the task exits: the step still reports its exit code',
+    async (error) => {
+      emulator.setTaskBehavior('feature-abc-migrate', {
+        logs: [{ afterMs: 100, message: 'Applying app.0002... OK' }],
+        exitAfterMs: 1500,
+        exitCode: 4,
+      });
+      let outage = false;
+      const run = await migrate(
+        {},
+        {
+          onStdout: (chunk) => {
+            if (!outage && chunk.includes('RUNNING')) {
+              outage = true;
+              emulator.addOutage({ operations: ['DescribeTasks'], forMs: 5000, error });
+            }
+          },
+        },
+      );
+
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toEqual([
+        expect.stringMatching(/failed: container "backend" exited with exit code 4[^\n]*\nLast log lines:/),
+      ]);
+      expect(run.outputs['exit-code']).toBe('4');
+      expect(emulator.calls('DescribeTasks').filter((c) => c.error === error).length).toBeGreaterThan(1);
+      expectOutageReported(
+        run,
+        /^DescribeTasks for task \w+ failed/,
+        /^DescribeTasks for task \w+ answers again/,
+      );
+      expect(run.lines).toContain('Applying app.0002... OK');
+      expect(emulator.calls('StopTask')).toHaveLength(0);
+    },
+    40_000,
+  );
+
+  test('giving up at the timeout during an outage stops the task, says so and writes the outputs', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { logs: [{ afterMs: 10, message: 'working' }] });
+    emulator.addOutage({ operations: ['DescribeTasks', 'GetLogEvents'], inMs: 300, forMs: 60_000 });
+    const started = Date.now();
+
+    const run = await migrate({ 'timeout-minutes': '0.1' });
+
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.exitCode).toBe(1);
+    const task = emulator.tasks()[0]!;
+    const id = task.taskArn.split('/').at(-1);
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Task ${id} did not finish within 0.1 minutes \\(last status [A-Za-z]+(; .* failing: ServiceUnavailableException.*)?\\); the task was stopped\\.$`,
+        ),
+      ),
+    ]);
+    expect(emulator.calls('StopTask')).toHaveLength(1);
+    expect(emulator.calls('StopTask')[0]!.input['reason']).toMatch(/^Timed out/);
+    expect(task).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'UserInitiated' });
+    expect(run.outputs['task-arn']).toBe(task.taskArn);
+    expect(run.outputs['exit-code']).toBe('');
+  }, 40_000);
+
+  test('an error that waiting will not fix stops the task and says so', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { logs: [{ afterMs: 10, message: 'working' }] });
+    let denied = false;
+    const run = await migrate(
+      {},
+      {
+        onStdout: (chunk) => {
+          if (!denied && chunk.includes('working')) {
+            denied = true;
+            emulator.setFaults({ operations: ['GetLogEvents'], accessDeniedRate: 1 });
+          }
+        },
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^Could not watch task \w+: AccessDeniedException: .*; the task was stopped\.$/),
+    ]);
+    expect(emulator.calls('StopTask')[0]!.input['reason']).toMatch(/^Abandoned/);
+    expect(run.outputs['task-arn']).toMatch(/:task\//);
+  }, 20_000);
+});
+
+describe('run-migration-task never runs two at once', () => {
+  /** Starts a migration; resolves once its task is RUNNING in the emulator, with the run's promise. */
+  async function firstRunning(inputs: Record<string, string> = {}) {
+    const done = migrate(inputs);
+    for (let i = 0; i < 100 && !emulator.tasks().some((t) => t.lastStatus === 'RUNNING'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emulator.tasks()).toHaveLength(1);
+    return { done };
+  }
+
+  test('a re-run of the same migration follows the running task: one RunTask, same exit code', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', {
+      logs: [
+        { afterMs: 10, message: 'Applying app.0001... OK' },
+        { afterMs: 1500, message: 'Applying app.0002... OK' },
+      ],
+      exitAfterMs: 2000,
+      exitCode: 0,
+    });
+    const { done: first } = await firstRunning({ command: 'python manage.py migrate' });
+    const second = await migrate({ command: 'python manage.py migrate' });
+    const done = await first;
+
+    expect(emulator.calls('RunTask')).toHaveLength(1);
+    expect(second.errors).toEqual([]);
+    expect(second.lines.find((l) => l.includes('already runs this same task'))).toMatch(
+      /^Task \w+ already runs this same task \(started by adhoc-actions\/run-migration-task\): following it/,
+    );
+    expect(containerLines(second.lines, /^Applying/)).toEqual([
+      'Applying app.0001... OK',
+      'Applying app.0002... OK',
+    ]);
+    expect(second.outputs['task-arn']).toBe(done.outputs['task-arn']);
+    expect(second.outputs['exit-code']).toBe('0');
+  }, 30_000);
+
+  test('a re-run with other environment waits for the running one to stop before its RunTask', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1500, exitCode: 0 });
+    const { done: first } = await firstRunning({ environment: 'RELEASE=v1' });
+    const second = await migrate({ environment: 'RELEASE=v2' });
+    await first;
+
+    expect(second.errors).toEqual([]);
+    const runs = emulator.calls('RunTask');
+    expect(runs).toHaveLength(2);
+    const [one, two] = emulator.tasks();
+    expect(runs[1]!.at / 1000).toBeGreaterThanOrEqual(one!.stoppedAt!);
+    expect(two!.overrides).toMatchObject({
+      containerOverrides: [{ environment: [{ name: 'RELEASE', value: 'v2' }] }],
+    });
+    expect(second.lines).toContainEqual(expect.stringMatching(/waiting for it to stop before starting/));
+  }, 30_000);
+
+  test('if-running: fail refuses with one line and runs nothing', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1500 });
+    const { done: first } = await firstRunning();
+    const second = await migrate({ 'if-running': 'fail' });
+    await first;
+    expect(second.exitCode).toBe(1);
+    expect(second.errors).toEqual([
+      expect.stringMatching(
+        /^Input "if-running" is fail and task \w+ \(feature-abc-migrate:1, RUNNING, started by adhoc-actions\/run-migration-task\) already runs the same command in cluster feature-abc; started no task\.$/,
+      ),
+    ]);
+    expect(emulator.calls('RunTask')).toHaveLength(1);
+  }, 30_000);
+
+  test('another command of the same family runs beside it', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1000 });
+    const { done: first } = await firstRunning();
+    const second = await migrate({ command: 'python manage.py collectstatic' });
+    await first;
+    expect(second.errors).toEqual([]);
+    const runs = emulator.calls('RunTask');
+    expect(runs).toHaveLength(2);
+    expect(runs[1]!.at / 1000).toBeLessThan(emulator.tasks()[0]!.stoppedAt!);
+  }, 30_000);
+
+  test('a bad if-running value fails with one line before anything runs', async () => {
+    const run = await migrate({ 'if-running': 'always\nnow' });
+    expect(run.errors).toEqual(['Input "if-running" must be wait or fail, not "always\\nnow".']);
+    expect(emulator.calls('RunTask')).toHaveLength(0);
+  });
+
+  test('two runs started at the same moment: one task runs the migration, both report its exit code', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { startMs: 400, exitAfterMs: 800, exitCode: 0 });
+    const [a, b] = await Promise.all([migrate(), migrate()]);
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    const ran = emulator.tasks().filter((t) => t.startedAt !== undefined);
+    expect(ran).toHaveLength(1);
+    expect(a.outputs['task-arn']).toBe(ran[0]!.taskArn);
+    expect(b.outputs['task-arn']).toBe(ran[0]!.taskArn);
+  }, 30_000);
+});
+
+test('CloudWatch Logs not answering at all for 13 s: each read gives up after 10 s, every line arrives once', async () => {
+  emulator.setTaskBehavior('feature-abc-migrate', {
+    logs: Array.from({ length: 100 }, (_, i) => ({ afterMs: i * 150, message: `line ${i}` })),
+    exitAfterMs: 15_500,
+    exitCode: 0,
+  });
+  let outage: { until: number } | undefined;
+  const run = await migrate(
+    {},
+    {
+      onStdout: (chunk) => {
+        if (!outage && chunk.includes('line 5\n'))
+          outage = emulator.addOutage({ operations: ['GetLogEvents'], forMs: 13_000, error: 'hang' });
+      },
+    },
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.outputs['exit-code']).toBe('0');
+  expect(containerLines(run.lines, /^line \d+$/)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+  const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning::'));
+  expect(warnings).toEqual([
+    expect.stringMatching(
+      /GetLogEvents\) for task \w+ failed \((TimeoutError: no answer within 10 s|.*ECONNRESET|.*socket hang up)/,
+    ),
+  ]);
+  // The task was watched meanwhile: DescribeTasks went on between the hung reads.
+  expect(
+    emulator.calls('DescribeTasks').filter((c) => c.at > outage!.until - 13_000 && c.at < outage!.until)
+      .length,
+  ).toBeGreaterThan(0);
+}, 60_000);
