@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ContinueServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { ecsClient } from '../lib/aws.ts';
+import { roleSession } from '../lib/role-session.ts';
 import { DeploymentFailure, errorMessage } from '../lib/errors.ts';
 import { sleep } from '../lib/poll.ts';
 import {
@@ -34,7 +35,11 @@ interface Follow {
 
 export async function main(): Promise<void> {
   const settings = getSettings();
-  const ecs = ecsClient(settings.region);
+  // A bake time can outlast the one-hour OIDC session: renew it before it ends.
+  const ecs = ecsClient(
+    settings.region,
+    settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined,
+  );
   const action = settings.action === 'rollback' ? 'ROLLBACK' : 'CONTINUE';
   const follows: Follow[] = Object.entries(settings.paused).map(([service, hook]) => ({ service, hook }));
   const startedAt = Date.now();

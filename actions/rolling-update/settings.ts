@@ -1,3 +1,4 @@
+import { checkRoleArn } from '../lib/role-session.ts';
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import {
@@ -6,6 +7,7 @@ import {
   jsonInput,
   multilineInput,
   numberInput,
+  optionalInput,
   requiredInput,
 } from '../lib/inputs.ts';
 import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
@@ -22,9 +24,12 @@ export interface Settings {
   rollback: boolean;
   /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
   waitUntil: 'steady' | 'paused';
+  /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
+  roleToAssume?: string;
 }
 
 export function getSettings(): Settings {
+  const roleToAssume = optionalInput('role-to-assume');
   const lines = multilineInput('services');
   if (lines.length === 0) throw new ConfigurationError('Input "services" is required.');
   const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
@@ -38,5 +43,6 @@ export function getSettings(): Settings {
     forceNewDeployment: booleanInput('force-new-deployment', false),
     rollback: booleanInput('rollback', true),
     waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
+    ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
   };
 }

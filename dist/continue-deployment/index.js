@@ -31039,7 +31039,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -31059,10 +31059,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -31352,7 +31352,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -59410,7 +59410,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6507);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7859);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59420,7 +59420,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6507:
+/***/ 7859:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59549,11 +59549,85 @@ function clientConfig(region) {
         customUserAgent: [['adhoc-actions', package_namespaceObject.rE]],
     };
 }
-function ecsClient(region) {
-    return new dist_cjs/* ECSClient */.Zgc(clientConfig(region));
+function ecsClient(region, credentials) {
+    return new dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
-function logsClient(region) {
-    return new CloudWatchLogsClient(clientConfig(region));
+function logsClient(region, credentials) {
+    return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+
+;// CONCATENATED MODULE: ./actions/lib/role-session.ts
+
+
+/** Renew this long before expiry: the SDK also treats credentials within 5 minutes of it as expired. */
+const REFRESH_MARGIN_MS = 5 * 60_000 + 30_000;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+function checkRoleArn(input, value) {
+    if (!ROLE_ARN.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}": "${value}" is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`);
+    }
+    return value;
+}
+/** The `<Tag>value</Tag>` of an STS XML answer. */
+function tag(xml, name) {
+    return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+async function assumeRoleWithWebIdentity(region, roleArn, token) {
+    const endpoint = process.env['AWS_ENDPOINT_URL_STS'] ?? `https://sts.${region}.amazonaws.com`;
+    const body = new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: roleArn,
+        RoleSessionName: `adhoc-actions-${process.env['GITHUB_RUN_ID'] ?? 'local'}`.slice(0, 64),
+        WebIdentityToken: token,
+        DurationSeconds: '3600',
+    });
+    const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body,
+    });
+    const xml = await response.text();
+    if (!response.ok) {
+        throw new Error(`STS AssumeRoleWithWebIdentity for ${roleArn} failed: ${tag(xml, 'Code') ?? response.status}: ${tag(xml, 'Message') ?? ''}`);
+    }
+    const [accessKeyId, secretAccessKey, sessionToken, expiration] = [
+        'AccessKeyId',
+        'SecretAccessKey',
+        'SessionToken',
+        'Expiration',
+    ].map((name) => tag(xml, name));
+    if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration) {
+        throw new Error('STS AssumeRoleWithWebIdentity answered without credentials.');
+    }
+    return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
+}
+/** Whether credentials must be renewed now. */
+const needsRefresh = (credentials, now = Date.now()) => !credentials || credentials.expiration.getTime() - now < REFRESH_MARGIN_MS;
+/**
+ * A credentials provider for SDK clients: assumes `roleArn` with a fresh GitHub OIDC token
+ * (audience sts.amazonaws.com) whenever the current session is near its end; concurrent calls
+ * share one renewal.
+ */
+function roleSession(region, roleArn) {
+    let current;
+    let renewing;
+    return async () => {
+        if (!needsRefresh(current))
+            return current;
+        renewing ??= (async () => {
+            try {
+                const token = await lib_core/* getIDToken */.V9('sts.amazonaws.com');
+                current = await assumeRoleWithWebIdentity(region, roleArn, token);
+                lib_core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
+                return current;
+            }
+            finally {
+                renewing = undefined;
+            }
+        })();
+        return renewing;
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/poll.ts
@@ -59815,6 +59889,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
 
 
 
+
 const DEPLOYMENT_ARN = /^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/[\w-]+\/[\w-]+\/[\w-]+$/;
 /** rolling-update's `paused` output, checked entry by entry before any ContinueServiceDeployment. */
 function parsePaused(value) {
@@ -59836,15 +59911,18 @@ function parsePaused(value) {
     return value;
 }
 function getSettings() {
+    const roleToAssume = optionalInput('role-to-assume');
     return {
         region: regionInput(),
         paused: parsePaused(jsonInput('paused') ?? {}),
         action: choiceInput('action', ['continue', 'rollback'], 'continue'),
         timeoutMs: numberInput('timeout-minutes', 30, { min: 0.05, max: 360 }) * 60_000,
+        ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };
 }
 
 ;// CONCATENATED MODULE: ./actions/continue-deployment/main.ts
+
 
 
 
@@ -59861,7 +59939,8 @@ function getSettings() {
 const POLL_MS = 1000;
 async function main() {
     const settings = getSettings();
-    const ecs = ecsClient(settings.region);
+    // A bake time can outlast the one-hour OIDC session: renew it before it ends.
+    const ecs = ecsClient(settings.region, settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined);
     const action = settings.action === 'rollback' ? 'ROLLBACK' : 'CONTINUE';
     const follows = Object.entries(settings.paused).map(([service, hook]) => ({ service, hook }));
     const startedAt = Date.now();
@@ -60290,17 +60369,19 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   z3: () => (/* binding */ error),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -60475,8 +60556,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -60569,7 +60652,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -60647,7 +60730,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -60693,7 +60776,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -60996,7 +61079,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -61007,7 +61090,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -61106,7 +61189,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -61121,7 +61204,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -61146,7 +61229,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -61169,7 +61252,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -61300,7 +61383,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -61358,13 +61441,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -61383,7 +61466,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -61402,13 +61485,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -63006,8 +63089,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -63128,7 +63211,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**

@@ -18,6 +18,7 @@ import {
   type ServiceDeploymentRecord,
 } from './ecs/service-deployments.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
+import { handleSts, isStsRequest, oidcToken, rejectExpired, sts } from './sts.ts';
 import {
   Dispatcher,
   type Call,
@@ -57,7 +58,13 @@ export class Emulator {
         const body = Buffer.concat(chunks).toString('utf8');
         const handled = request.url?.startsWith('/_control/')
           ? this.control(request.url.slice('/_control/'.length), body, response)
-          : this.dispatcher.handle(request, response, body);
+          : request.url?.startsWith('/_oidc/')
+            ? Promise.resolve(oidcToken(this.state, request, response))
+            : isStsRequest(request, body)
+              ? Promise.resolve(handleSts(this.state, body, response))
+              : rejectExpired(this.state, request, response)
+                ? Promise.resolve()
+                : this.dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
           response.writeHead(500).end(String(error));
         });
@@ -83,6 +90,30 @@ export class Emulator {
       AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_STS: this.url,
+    };
+  }
+
+  /** What the runner gives a job with `id-token: write`: where @actions/core gets an OIDC token. */
+  oidcEnv(): Record<string, string> {
+    return {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${this.url}/_oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'emulator-request-token',
+    };
+  }
+
+  /** STS sessions last `seconds` (AWS: 3600 for an OIDC role); session keys past it are refused. */
+  setSessionSeconds(seconds: number): void {
+    sts(this.state).sessionSeconds = seconds;
+  }
+
+  /** The stand-in's record: OIDC tokens issued, roles assumed, requests refused as expired. */
+  stsRecord(): { tokens: number; assumed: { roleArn: string; at: number }[]; expiredRequests: number } {
+    const record = sts(this.state);
+    return {
+      tokens: record.tokens.length,
+      assumed: record.assumed.map(({ roleArn, at }) => ({ roleArn, at })),
+      expiredRequests: record.expiredRequests,
     };
   }
 
