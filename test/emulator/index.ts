@@ -13,6 +13,7 @@ import {
 import {
   listServiceDeploymentRecords,
   serviceDeploymentOperations,
+  enableServiceDeployments,
   setDeploymentTiming,
   type DeploymentTiming,
   type ServiceDeploymentRecord,
@@ -168,6 +169,11 @@ export class Emulator {
   /** How long a "minute" of bake time or hook timeout lasts, and a traffic stage without one. */
   setDeploymentTiming(timing: Partial<DeploymentTiming>): void {
     setDeploymentTiming(this.state, timing);
+  }
+
+  /** Off: no service deployments are recorded, as in ECS before late 2024 (for before/after measures). */
+  enableServiceDeployments(enabled: boolean): void {
+    enableServiceDeployments(this.state, enabled);
   }
 
   tasks(): TaskRecord[] {

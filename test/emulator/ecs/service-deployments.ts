@@ -113,6 +113,8 @@ interface Registry {
   byArn: Map<string, Tracked>;
   byTarget: WeakMap<DeploymentRecord, Tracked>;
   timing: DeploymentTiming;
+  /** Off: ECS as before late 2024, with no service deployments (rolling-update's v1 path). */
+  enabled: boolean;
   /** services.ts' rollback: back to the source revision's task definition, reusing its tasks when they still run. */
   rollBack?: (service: ServiceRecord, taskDefinition: string) => DeploymentRecord;
 }
@@ -122,7 +124,7 @@ const registries = new WeakMap<EmulatorState, Registry>();
 function registry(state: EmulatorState): Registry {
   let found = registries.get(state);
   if (!found) {
-    found = { byArn: new Map(), byTarget: new WeakMap(), timing: { minuteMs: 60_000, stageMs: 100 } };
+    found = { byArn: new Map(), byTarget: new WeakMap(), timing: { minuteMs: 60_000, stageMs: 100 }, enabled: true };
     registries.set(state, found);
   }
   return found;
@@ -131,6 +133,10 @@ function registry(state: EmulatorState): Registry {
 export function setDeploymentTiming(state: EmulatorState, timing: Partial<DeploymentTiming>): void {
   const reg = registry(state);
   reg.timing = { ...reg.timing, ...timing };
+}
+
+export function enableServiceDeployments(state: EmulatorState, enabled: boolean): void {
+  registry(state).enabled = enabled;
 }
 
 export function setRollBack(
@@ -168,6 +174,7 @@ export function beginServiceDeployment(
   sources: DeploymentRecord[],
 ): void {
   const reg = registry(state);
+  if (!reg.enabled) return;
   for (const tracked of reg.byArn.values()) {
     if (tracked.service === service && IN_FLIGHT.has(tracked.record.status)) {
       settle(state, tracked, 'STOPPED', 'Stopped by a newer service deployment.');
