@@ -124,7 +124,12 @@ const registries = new WeakMap<EmulatorState, Registry>();
 function registry(state: EmulatorState): Registry {
   let found = registries.get(state);
   if (!found) {
-    found = { byArn: new Map(), byTarget: new WeakMap(), timing: { minuteMs: 60_000, stageMs: 100 }, enabled: true };
+    found = {
+      byArn: new Map(),
+      byTarget: new WeakMap(),
+      timing: { minuteMs: 60_000, stageMs: 100 },
+      enabled: true,
+    };
     registries.set(state, found);
   }
   return found;
