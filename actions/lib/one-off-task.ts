@@ -2,12 +2,9 @@ import * as core from '@actions/core';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTasksCommand,
-  RunTaskCommand,
-  StopTaskCommand,
   type ECSClient,
   type RunTaskCommandInput,
   type Service,
-  type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination, type LogDestination } from './awslogs.ts';
@@ -17,13 +14,14 @@ import { LogTailer } from './log-tail.ts';
 import { printUntrusted } from './output.ts';
 import {
   CALL_TIMEOUT_MS,
-  isTransient,
+  errorName,
   sleep,
   TransientReads,
   withCallTimeout,
   type RetryOptions,
 } from './poll.ts';
-import { isSameRun, sameCommandTasks, type IfRunning } from './running-tasks.ts';
+import { startOrFollow, type IfRunning } from './running-tasks.ts';
+import { stopOnExit } from './stop-task.ts';
 import { buildRunTaskInput, mainContainer, type OneOffTaskRequest } from './run-task-input.ts';
 import { describeTaskDefinition } from './task-definitions.ts';
 import { taskId, taskOutcome } from './task-outcome.ts';
@@ -280,127 +278,4 @@ async function drain(
   core.warning(
     `The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`,
   );
-}
-
-/**
- * RunTask, unless a task of the same family, container and command is running already: with
- * if-running "fail" that is an error; with "wait" the very same run (revision, command and
- * environment) is followed as this run's own, another one is waited out before starting.
- */
-async function startOrFollow(
-  ecs: ECSClient,
-  task: PreparedTask,
-  options: WatchOptions,
-  deadline: number,
-): Promise<{ taskArn: string; followed: boolean }> {
-  const cluster = task.input.cluster!;
-  const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
-    ...options.retry,
-    warn: core.warning,
-    info: core.info,
-  });
-  let waitingFor = '';
-  for (;;) {
-    if (options.signal?.aborted)
-      throw new DeploymentFailure(`Cancelled while waiting for task ${waitingFor} to stop; started no task.`);
-    if (Date.now() >= deadline) {
-      throw new DeploymentFailure(
-        waitingFor
-          ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
-          : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`,
-      );
-    }
-    const found = await reads.read(() =>
-      sameCommandTasks(ecs, task.input, task.definition.family!, task.container),
-    );
-    if (found) {
-      const running = found.value;
-      if (running.length === 0) break;
-      const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
-      const described = running
-        .map(
-          (t) =>
-            `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`,
-        )
-        .join(', ');
-      if (options.ifRunning === 'fail') {
-        throw new DeploymentFailure(
-          `Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`,
-        );
-      }
-      const same = running.find((t) => isSameRun(t, task.input));
-      if (same) {
-        core.info(
-          `Task ${taskId(same.taskArn!)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`,
-        );
-        return { taskArn: same.taskArn!, followed: true };
-      }
-      if (names !== waitingFor) {
-        waitingFor = names;
-        core.info(
-          `Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`,
-        );
-      }
-    }
-    await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
-  }
-  if (waitingFor) core.info(`Task ${waitingFor} stopped: starting this run's task.`);
-  const response = await ecs.send(new RunTaskCommand(task.input));
-  const failures = response.failures ?? [];
-  const taskArn = response.tasks?.[0]?.taskArn;
-  if (!taskArn) {
-    const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
-    throw new DeploymentFailure(`RunTask started no task: ${reasons || 'no failure given'}.`);
-  }
-  // Two runs that looked at the same moment both started one: the later one steps back before
-  // its container can have done anything, and follows (or waits for) the first.
-  const ours = response.tasks![0]!;
-  const others = await sameCommandTasks(ecs, task.input, task.definition.family!, task.container).catch(
-    () => [],
-  );
-  const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
-  if (!first) return { taskArn, followed: false };
-  core.info(`Task ${taskId(first.taskArn!)} started the same command a moment earlier: stopping ours.`);
-  await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn!)} runs it`);
-  return startOrFollow(ecs, task, options, deadline);
-}
-
-/** Creation order, the ARN breaking a tie, so two runs agree which task came first. */
-function startedBefore(a: Task, b: Task): boolean {
-  const at = (t: Task) => t.createdAt?.getTime() ?? 0;
-  return at(a) < at(b) || (at(a) === at(b) && (a.taskArn ?? '') < (b.taskArn ?? ''));
-}
-
-function shortDefinition(arn: string | undefined): string {
-  return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
-}
-
-function errorName(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  return `${error.name}: ${error.message.split('\n')[0]}`;
-}
-
-/**
- * StopTask when `stop`; says what happened to the task. StopTask is idempotent, so a transient
- * error is retried a few times; the call never carries the (maybe aborted) watch signal.
- */
-async function stopOnExit(
-  ecs: ECSClient,
-  cluster: string,
-  taskArn: string,
-  stop: boolean,
-  reason: string,
-): Promise<string> {
-  if (!stop) return 'the task was left running (stop-on-cancel: false)';
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason }));
-      return 'the task was stopped';
-    } catch (error) {
-      if (!isTransient(error) || attempt >= 5) {
-        return `StopTask failed (${errorName(error)}): the task may still be running, stop ${taskId(taskArn)} in cluster ${cluster} by hand`;
-      }
-      await sleep(Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2));
-    }
-  }
 }

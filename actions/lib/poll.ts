@@ -165,3 +165,9 @@ export async function withCallTimeout<T>(
 
 /** How long one read of a watch loop may take before it counts as a (transient) timeout. */
 export const CALL_TIMEOUT_MS = 10_000;
+
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+export function errorName(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  return `${error.name}: ${error.message.split('\n')[0]}`;
+}

@@ -1,12 +1,18 @@
 import {
   DescribeTasksCommand,
   ListTasksCommand,
+  RunTaskCommand,
   type ContainerOverride,
   type ECSClient,
   type RunTaskCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { chunks } from './poll.ts';
+import * as core from '@actions/core';
+import { DeploymentFailure } from './errors.ts';
+import type { PreparedTask, WatchOptions } from './one-off-task.ts';
+import { chunks, errorName, sleep, TransientReads } from './poll.ts';
+import { stopOnExit } from './stop-task.ts';
+import { taskId } from './task-outcome.ts';
 
 /**
  * Never two migrations at once: before RunTask, find one-off tasks of the same cluster, family,
@@ -82,4 +88,102 @@ function normalize(overrides: ContainerOverride[] | undefined): string {
       .filter((o) => o.command !== null || o.environment.length > 0)
       .sort((a, b) => String(a.name).localeCompare(String(b.name))),
   );
+}
+
+/**
+ * RunTask, unless a task of the same family, container and command is running already: with
+ * if-running "fail" that is an error; with "wait" the very same run (revision, command and
+ * environment) is followed as this run's own, another one is waited out before starting.
+ */
+export async function startOrFollow(
+  ecs: ECSClient,
+  task: PreparedTask,
+  options: WatchOptions,
+  deadline: number,
+): Promise<{ taskArn: string; followed: boolean }> {
+  const cluster = task.input.cluster!;
+  const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
+    ...options.retry,
+    warn: core.warning,
+    info: core.info,
+  });
+  let waitingFor = '';
+  for (;;) {
+    if (options.signal?.aborted) {
+      throw new DeploymentFailure(
+        waitingFor
+          ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+          : 'Cancelled before the task started; started no task.',
+      );
+    }
+    if (Date.now() >= deadline) {
+      throw new DeploymentFailure(
+        waitingFor
+          ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
+          : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`,
+      );
+    }
+    const found = await reads.read(() =>
+      sameCommandTasks(ecs, task.input, task.definition.family!, task.container),
+    );
+    if (found) {
+      const running = found.value;
+      if (running.length === 0) break;
+      const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
+      const described = running
+        .map(
+          (t) =>
+            `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`,
+        )
+        .join(', ');
+      if (options.ifRunning === 'fail') {
+        throw new DeploymentFailure(
+          `Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`,
+        );
+      }
+      const same = running.find((t) => isSameRun(t, task.input));
+      if (same) {
+        core.info(
+          `Task ${taskId(same.taskArn!)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`,
+        );
+        return { taskArn: same.taskArn!, followed: true };
+      }
+      if (names !== waitingFor) {
+        waitingFor = names;
+        core.info(
+          `Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`,
+        );
+      }
+    }
+    await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
+  }
+  if (waitingFor) core.info(`Task ${waitingFor} stopped: starting this run's task.`);
+  const response = await ecs.send(new RunTaskCommand(task.input));
+  const failures = response.failures ?? [];
+  const taskArn = response.tasks?.[0]?.taskArn;
+  if (!taskArn) {
+    const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
+    throw new DeploymentFailure(`RunTask started no task: ${reasons || 'no failure given'}.`);
+  }
+  // Two runs that looked at the same moment both started one: the later one steps back before
+  // its container can have done anything, and follows (or waits for) the first.
+  const ours = response.tasks![0]!;
+  const others = await sameCommandTasks(ecs, task.input, task.definition.family!, task.container).catch(
+    () => [],
+  );
+  const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
+  if (!first) return { taskArn, followed: false };
+  core.info(`Task ${taskId(first.taskArn!)} started the same command a moment earlier: stopping ours.`);
+  await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn!)} runs it`);
+  return startOrFollow(ecs, task, options, deadline);
+}
+
+/** Creation order, the ARN breaking a tie, so two runs agree which task came first. */
+function startedBefore(a: Task, b: Task): boolean {
+  const at = (t: Task) => t.createdAt?.getTime() ?? 0;
+  return at(a) < at(b) || (at(a) === at(b) && (a.taskArn ?? '') < (b.taskArn ?? ''));
+}
+
+function shortDefinition(arn: string | undefined): string {
+  return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
 }

@@ -8,8 +8,8 @@ import {
 import { describeStage, hasTrafficStages, judge } from '../lib/service-deployments.ts';
 import { describeStop, shortName } from './assess.ts';
 import type { Context, Watch } from './context.ts';
-import { isTransient } from '../lib/poll.ts';
-import { errorName, failedStop, finish, lastLines, printEvents } from './watch.ts';
+import { errorName, isTransient } from '../lib/poll.ts';
+import { failedStop, finish, lastLines, printEvents } from './watch.ts';
 
 /**
  * One poll of a service whose rollout ECS records as a service deployment (v2): its status is

@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
-import { CALL_TIMEOUT_MS, isTransient, sleep, TransientReads, withCallTimeout } from '../lib/poll.ts';
+import {
+  CALL_TIMEOUT_MS,
+  errorName,
+  isTransient,
+  sleep,
+  TransientReads,
+  withCallTimeout,
+} from '../lib/poll.ts';
 import { describeServiceDeployments, judge } from '../lib/service-deployments.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
@@ -335,11 +342,6 @@ export function stillDeploying(w: Watch): string {
   return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
 }
 
-export function errorName(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return `${error.name}: ${error.message.split('\n')[0]}`;
-}
-
 /** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
 function abandoned(watches: Watch[], error: unknown): void {
   const left = watches.filter((w) => w.phase !== 'done');
@@ -352,7 +354,11 @@ function abandoned(watches: Watch[], error: unknown): void {
 function cancelled(watches: Watch[]): void {
   for (const w of watches) {
     if (w.phase !== 'done')
-      finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+      finish(
+        w,
+        'cancelled',
+        `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`,
+      );
   }
   const left = watches.filter((w) => w.status === 'cancelled');
   core.error(

@@ -65274,6 +65274,12 @@ async function withCallTimeout(ms, signal, call) {
 }
 /** How long one read of a watch loop may take before it counts as a (transient) timeout. */
 const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -66097,11 +66103,6 @@ function stillDeploying(w) {
         return `ECS is still deploying ${w.name} (not described since the update)`;
     return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
 }
-function errorName(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    return `${error.name}: ${error.message.split('\n')[0]}`;
-}
 /** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
 function abandoned(watches, error) {
     const left = watches.filter((w) => w.phase !== 'done');
@@ -66113,7 +66114,7 @@ function abandoned(watches, error) {
 function cancelled(watches) {
     for (const w of watches) {
         if (w.phase !== 'done')
-            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}`);
+            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`);
     }
     const left = watches.filter((w) => w.status === 'cancelled');
     lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);

@@ -64775,7 +64775,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8201);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(873);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64785,7 +64785,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8201:
+/***/ 873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65101,6 +65101,12 @@ async function withCallTimeout(ms, signal, call) {
 }
 /** How long one read of a watch loop may take before it counts as a (transient) timeout. */
 const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
@@ -65216,7 +65222,72 @@ function printUntrusted(lines, prefix = '') {
     lib_core/* info */.pq(`::${token}::`);
 }
 
+;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
+/** What a described task means for the step: still going, succeeded, or failed and why. */
+function taskOutcome(task, container) {
+    const lastStatus = task.lastStatus ?? 'UNKNOWN';
+    if (lastStatus !== 'STOPPED')
+        return { stopped: false, lastStatus };
+    const id = taskId(task.taskArn ?? '');
+    const main = task.containers?.find((c) => c.name === container);
+    const stoppedReason = task.stoppedReason ?? '';
+    const exitCode = main?.exitCode;
+    if (exitCode === 0) {
+        return {
+            stopped: true,
+            succeeded: true,
+            exitCode,
+            stoppedReason,
+            message: `Task ${id} finished: container "${container}" exited with exit code 0.`,
+        };
+    }
+    const why = [stoppedReason, main?.reason].filter((text) => text && !/^Essential container in task exited$/.test(text));
+    const detail = why.length > 0 ? ` (${why.join('; ')})` : '';
+    const message = exitCode === undefined
+        ? `Task ${id} stopped before container "${container}" finished: ${why.join('; ') || task.stopCode || 'no reason given'}.`
+        : `Task ${id} failed: container "${container}" exited with exit code ${exitCode}${detail}.`;
+    return {
+        stopped: true,
+        succeeded: false,
+        ...(exitCode !== undefined && { exitCode }),
+        stoppedReason,
+        message,
+    };
+}
+function taskId(taskArn) {
+    return taskArn.slice(taskArn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/stop-task.ts
+
+
+
+/**
+ * StopTask when `stop`; says what happened to the task. StopTask is idempotent, so a transient
+ * error is retried a few times; the call never carries the (maybe aborted) watch signal.
+ */
+async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
+    if (!stop)
+        return 'the task was left running (stop-on-cancel: false)';
+    for (let attempt = 1;; attempt++) {
+        try {
+            await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
+            return 'the task was stopped';
+        }
+        catch (error) {
+            if (!isTransient(error) || attempt >= 5) {
+                return `StopTask failed (${errorName(error)}): the task may still be running, stop ${taskId(taskArn)} in cluster ${cluster} by hand`;
+            }
+            await sleep(Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/running-tasks.ts
+
+
+
+
 
 
 /** Running one-off tasks of `family` whose `container` runs the same command as `input` would. */
@@ -65261,6 +65332,82 @@ function normalize(overrides) {
     }))
         .filter((o) => o.command !== null || o.environment.length > 0)
         .sort((a, b) => String(a.name).localeCompare(String(b.name))));
+}
+/**
+ * RunTask, unless a task of the same family, container and command is running already: with
+ * if-running "fail" that is an error; with "wait" the very same run (revision, command and
+ * environment) is followed as this run's own, another one is waited out before starting.
+ */
+async function startOrFollow(ecs, task, options, deadline) {
+    const cluster = task.input.cluster;
+    const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
+        ...options.retry,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
+    });
+    let waitingFor = '';
+    for (;;) {
+        if (options.signal?.aborted) {
+            throw new errors/* DeploymentFailure */.S(waitingFor
+                ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+                : 'Cancelled before the task started; started no task.');
+        }
+        if (Date.now() >= deadline) {
+            throw new errors/* DeploymentFailure */.S(waitingFor
+                ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
+                : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
+        }
+        const found = await reads.read(() => sameCommandTasks(ecs, task.input, task.definition.family, task.container));
+        if (found) {
+            const running = found.value;
+            if (running.length === 0)
+                break;
+            const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
+            const described = running
+                .map((t) => `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`)
+                .join(', ');
+            if (options.ifRunning === 'fail') {
+                throw new errors/* DeploymentFailure */.S(`Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`);
+            }
+            const same = running.find((t) => isSameRun(t, task.input));
+            if (same) {
+                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
+                return { taskArn: same.taskArn, followed: true };
+            }
+            if (names !== waitingFor) {
+                waitingFor = names;
+                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
+            }
+        }
+        await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
+    }
+    if (waitingFor)
+        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
+    const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
+    const failures = response.failures ?? [];
+    const taskArn = response.tasks?.[0]?.taskArn;
+    if (!taskArn) {
+        const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
+        throw new errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
+    }
+    // Two runs that looked at the same moment both started one: the later one steps back before
+    // its container can have done anything, and follows (or waits for) the first.
+    const ours = response.tasks[0];
+    const others = await sameCommandTasks(ecs, task.input, task.definition.family, task.container).catch(() => []);
+    const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
+    if (!first)
+        return { taskArn, followed: false };
+    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
+    await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
+    return startOrFollow(ecs, task, options, deadline);
+}
+/** Creation order, the ARN breaking a tie, so two runs agree which task came first. */
+function startedBefore(a, b) {
+    const at = (t) => t.createdAt?.getTime() ?? 0;
+    return at(a) < at(b) || (at(a) === at(b) && (a.taskArn ?? '') < (b.taskArn ?? ''));
+}
+function shortDefinition(arn) {
+    return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/run-task-input.ts
@@ -65350,43 +65497,8 @@ async function describeTaskDefinition(ecs, taskDefinition) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
-/** What a described task means for the step: still going, succeeded, or failed and why. */
-function taskOutcome(task, container) {
-    const lastStatus = task.lastStatus ?? 'UNKNOWN';
-    if (lastStatus !== 'STOPPED')
-        return { stopped: false, lastStatus };
-    const id = taskId(task.taskArn ?? '');
-    const main = task.containers?.find((c) => c.name === container);
-    const stoppedReason = task.stoppedReason ?? '';
-    const exitCode = main?.exitCode;
-    if (exitCode === 0) {
-        return {
-            stopped: true,
-            succeeded: true,
-            exitCode,
-            stoppedReason,
-            message: `Task ${id} finished: container "${container}" exited with exit code 0.`,
-        };
-    }
-    const why = [stoppedReason, main?.reason].filter((text) => text && !/^Essential container in task exited$/.test(text));
-    const detail = why.length > 0 ? ` (${why.join('; ')})` : '';
-    const message = exitCode === undefined
-        ? `Task ${id} stopped before container "${container}" finished: ${why.join('; ') || task.stopCode || 'no reason given'}.`
-        : `Task ${id} failed: container "${container}" exited with exit code ${exitCode}${detail}.`;
-    return {
-        stopped: true,
-        succeeded: false,
-        ...(exitCode !== undefined && { exitCode }),
-        stoppedReason,
-        message,
-    };
-}
-function taskId(taskArn) {
-    return taskArn.slice(taskArn.lastIndexOf('/') + 1);
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/one-off-task.ts
+
 
 
 
@@ -65542,104 +65654,6 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
             await sleep(Math.max(50, Math.min(reads.waitMs(), until - Date.now())));
     }
     lib_core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
-}
-/**
- * RunTask, unless a task of the same family, container and command is running already: with
- * if-running "fail" that is an error; with "wait" the very same run (revision, command and
- * environment) is followed as this run's own, another one is waited out before starting.
- */
-async function startOrFollow(ecs, task, options, deadline) {
-    const cluster = task.input.cluster;
-    const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
-        ...options.retry,
-        warn: lib_core/* warning */.$e,
-        info: lib_core/* info */.pq,
-    });
-    let waitingFor = '';
-    for (;;) {
-        if (options.signal?.aborted)
-            throw new errors/* DeploymentFailure */.S(`Cancelled while waiting for task ${waitingFor} to stop; started no task.`);
-        if (Date.now() >= deadline) {
-            throw new errors/* DeploymentFailure */.S(waitingFor
-                ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
-                : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
-        }
-        const found = await reads.read(() => sameCommandTasks(ecs, task.input, task.definition.family, task.container));
-        if (found) {
-            const running = found.value;
-            if (running.length === 0)
-                break;
-            const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
-            const described = running
-                .map((t) => `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`)
-                .join(', ');
-            if (options.ifRunning === 'fail') {
-                throw new errors/* DeploymentFailure */.S(`Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`);
-            }
-            const same = running.find((t) => isSameRun(t, task.input));
-            if (same) {
-                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
-                return { taskArn: same.taskArn, followed: true };
-            }
-            if (names !== waitingFor) {
-                waitingFor = names;
-                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
-            }
-        }
-        await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
-    }
-    if (waitingFor)
-        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
-    const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
-    const failures = response.failures ?? [];
-    const taskArn = response.tasks?.[0]?.taskArn;
-    if (!taskArn) {
-        const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
-        throw new errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
-    }
-    // Two runs that looked at the same moment both started one: the later one steps back before
-    // its container can have done anything, and follows (or waits for) the first.
-    const ours = response.tasks[0];
-    const others = await sameCommandTasks(ecs, task.input, task.definition.family, task.container).catch(() => []);
-    const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
-    if (!first)
-        return { taskArn, followed: false };
-    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
-    await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
-    return startOrFollow(ecs, task, options, deadline);
-}
-/** Creation order, the ARN breaking a tie, so two runs agree which task came first. */
-function startedBefore(a, b) {
-    const at = (t) => t.createdAt?.getTime() ?? 0;
-    return at(a) < at(b) || (at(a) === at(b) && (a.taskArn ?? '') < (b.taskArn ?? ''));
-}
-function shortDefinition(arn) {
-    return arn?.slice(arn.lastIndexOf('/') + 1) ?? 'unknown';
-}
-function errorName(error) {
-    if (!(error instanceof Error))
-        return 'unknown error';
-    return `${error.name}: ${error.message.split('\n')[0]}`;
-}
-/**
- * StopTask when `stop`; says what happened to the task. StopTask is idempotent, so a transient
- * error is retried a few times; the call never carries the (maybe aborted) watch signal.
- */
-async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
-    if (!stop)
-        return 'the task was left running (stop-on-cancel: false)';
-    for (let attempt = 1;; attempt++) {
-        try {
-            await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
-            return 'the task was stopped';
-        }
-        catch (error) {
-            if (!isTransient(error) || attempt >= 5) {
-                return `StopTask failed (${errorName(error)}): the task may still be running, stop ${taskId(taskArn)} in cluster ${cluster} by hand`;
-            }
-            await sleep(Math.min(8000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2));
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts

@@ -28802,6 +28802,12 @@ async function withCallTimeout(ms, signal, call) {
 }
 /** How long one read of a watch loop may take before it counts as a (transient) timeout. */
 const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
 
 ;// CONCATENATED MODULE: ./actions/slack-notify/slack.ts
 

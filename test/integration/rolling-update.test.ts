@@ -438,6 +438,7 @@ test('a cancelled job stops watching at once and names where each service was', 
   expect(run.errors[0]).toMatch(
     /^Cancelled; ECS carries on with the deployments of web \(cancelled while it waited on 0\/2 running on web:2/,
   );
+  expect(run.errors[0]).toContain('ECS is still deploying web (0/2 on web:2)');
   const results = JSON.parse(run.outputs['results']!) as Record<string, { status: string }>;
   expect(results['web']!.status).toBe('cancelled');
   expect(results['worker']!.status).toBe('cancelled');
@@ -445,6 +446,25 @@ test('a cancelled job stops watching at once and names where each service was', 
 });
 
 describe('rolling-update through outages', () => {
+  test.each([
+    ['ServiceUnavailableException', 503],
+    ['ServerException', 500],
+    ['ThrottlingException', 400],
+  ] as const)('an emulated outage answers %s with HTTP %d, and ends on time', async (error, status) => {
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    const window = emulator.addOutage({ operations: ['ListServices'], forMs: 300, error });
+    const failure = await ecs.send(new ListServicesCommand({ cluster: 'app' })).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ name: error, $metadata: { httpStatusCode: status } });
+    await new Promise((resolve) => setTimeout(resolve, window.until - Date.now() + 10));
+    await expect(ecs.send(new ListServicesCommand({ cluster: 'app' }))).resolves.toBeDefined();
+    ecs.destroy();
+  });
+
   /**
    * The SDK's own retries may absorb part of an outage; when the loop sees it, exactly one
    * warning when it starts and one line when it ends, never one per attempt.

@@ -455,6 +455,32 @@ describe('run-migration-task never runs two at once', () => {
     expect(second.lines).toContainEqual(expect.stringMatching(/waiting for it to stop before starting/));
   }, 30_000);
 
+  test('cancelled while waiting for another run: starts nothing and leaves the other task alone', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 4000 });
+    const { done: first } = await firstRunning({ environment: 'RELEASE=v1' });
+    let child: import('node:child_process').ChildProcess | undefined;
+    let signalled = false;
+    const second = await migrate(
+      { environment: 'RELEASE=v2' },
+      {
+        onSpawn: (spawned) => (child = spawned),
+        onStdout: (chunk) => {
+          if (!signalled && chunk.includes('waiting for it to stop')) {
+            signalled = true;
+            child!.kill('SIGTERM');
+          }
+        },
+      },
+    );
+    expect(second.exitCode).toBe(1);
+    expect(second.errors).toEqual([
+      expect.stringMatching(/^Cancelled while waiting for task \w+ to stop; started no task\.$/),
+    ]);
+    expect(emulator.calls('RunTask')).toHaveLength(1);
+    expect(emulator.calls('StopTask')).toHaveLength(0);
+    expect((await first).outputs['exit-code']).toBe('0');
+  }, 30_000);
+
   test('if-running: fail refuses with one line and runs nothing', async () => {
     emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1500 });
     const { done: first } = await firstRunning();
