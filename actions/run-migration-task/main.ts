@@ -8,6 +8,9 @@ import { ifRunningInput } from './if-running.ts';
 import { getSettings } from './settings.ts';
 
 export async function main(): Promise<void> {
+  // Outputs are written even when the step fails or gives up: empty until known.
+  core.setOutput('task-arn', '');
+  core.setOutput('exit-code', '');
   const settings = getSettings();
   const ifRunning = ifRunningInput();
   const ecs = ecsClient(settings.region);
@@ -19,9 +22,6 @@ export async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
 
   const started = Date.now();
-  // Outputs are written even when the step gives up: empty until known.
-  core.setOutput('task-arn', '');
-  core.setOutput('exit-code', '');
   const result = await runOneOffTask(ecs, logs, prepared, {
     streamLogs: settings.streamLogs,
     timeoutMs: settings.timeoutMinutes * 60_000,

@@ -65869,6 +65869,9 @@ function getSettings() {
 
 
 async function main() {
+    // Outputs are written even when the step fails or gives up: empty until known.
+    lib_core/* setOutput */.uH('task-arn', '');
+    lib_core/* setOutput */.uH('exit-code', '');
     const settings = getSettings();
     const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
@@ -65879,9 +65882,6 @@ async function main() {
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
     const started = Date.now();
-    // Outputs are written even when the step gives up: empty until known.
-    lib_core/* setOutput */.uH('task-arn', '');
-    lib_core/* setOutput */.uH('exit-code', '');
     const result = await runOneOffTask(ecs, logs, prepared, {
         streamLogs: settings.streamLogs,
         timeoutMs: settings.timeoutMinutes * 60_000,
