@@ -240,7 +240,8 @@ async function oneStep(): Promise<{
 }
 
 const WATCH_MS = 20_000;
-const ECS_READS = new Set(['DescribeServices', 'ListTasks', 'DescribeTasks']);
+// DescribeServiceDeployments too: v2 reads it beside DescribeServices.
+const ECS_READS = new Set(['DescribeServices', 'DescribeServiceDeployments', 'ListTasks', 'DescribeTasks']);
 
 /** Calls a minute between the first UpdateService and the last call, while 12 rollouts take WATCH_MS. */
 function callsPerMinute(emulator: Emulator): number {

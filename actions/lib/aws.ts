@@ -32,10 +32,18 @@ function clientConfig(region: string) {
   };
 }
 
-export function ecsClient(region: string): ECSClient {
-  return new ECSClient(clientConfig(region));
+/** What a client signs with when not the SDK's default chain: a role session that renews itself. */
+export type CredentialsProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
+
+export function ecsClient(region: string, credentials?: CredentialsProvider): ECSClient {
+  return new ECSClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
-export function logsClient(region: string): CloudWatchLogsClient {
-  return new CloudWatchLogsClient(clientConfig(region));
+export function logsClient(region: string, credentials?: CredentialsProvider): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }

@@ -2,6 +2,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UpdateServiceCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
 import type { RetryOptions } from '../lib/poll.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
+import type { PausedHook } from '../lib/service-deployments.ts';
 import type { Expectation } from './assess.ts';
 import type { ServiceLine } from './plan.ts';
 import type { Settings } from './settings.ts';
@@ -9,7 +10,15 @@ import type { Settings } from './settings.ts';
 /** What one rolling-update run knows, and the ECS calls its stages share. */
 
 export type Status =
-  'steady' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'unwatched' | 'updated' | 'unchanged';
+  | 'steady'
+  | 'paused'
+  | 'rolled-back'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'unwatched'
+  | 'updated'
+  | 'unchanged';
 
 export interface Watch {
   line: ServiceLine;
@@ -30,6 +39,13 @@ export interface Watch {
   lastRunning: number;
   /** Stopped tasks already looked at. */
   checkedTasks: Set<string>;
+  /** The ECS service deployment our UpdateService started: when known, it is the truth (v2). */
+  serviceDeploymentArn?: string;
+  /** Its last lifecycle stage seen, and each stage change with the time, for the summary. */
+  stage?: string;
+  stages?: string[];
+  /** Where it waits for ContinueServiceDeployment (`wait-until: paused`). */
+  paused?: PausedHook;
   /** Looking for stopped tasks failed transiently: look again on the next poll. */
   recheck?: boolean;
   /** The PRIMARY deployment when last described: what ECS carries on with if the step gives up. */
@@ -57,13 +73,13 @@ export function taskDefinition(context: Context, ref: string): Promise<TaskDefin
   return found;
 }
 
-/** UpdateService; the id of the PRIMARY deployment it created. */
+/** UpdateService; the id of the PRIMARY deployment it created, and the service deployment it started. */
 export async function updateService(
   context: Context,
   service: string,
   taskDefinition: string,
   forceNewDeployment: boolean,
-): Promise<string | undefined> {
+): Promise<{ deploymentId?: string; serviceDeploymentArn?: string }> {
   const response = await context.ecs.send(
     new UpdateServiceCommand({
       cluster: context.settings.cluster,
@@ -72,5 +88,7 @@ export async function updateService(
       forceNewDeployment,
     }),
   );
-  return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const serviceDeploymentArn = response.service?.currentServiceDeployment;
+  return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
 }

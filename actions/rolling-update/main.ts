@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { nameFromArn } from '../lib/arn.ts';
 import { ecsClient, logsClient } from '../lib/aws.ts';
+import { roleSession } from '../lib/role-session.ts';
 import { shortName } from './assess.ts';
 import type { Context } from './context.ts';
 import { prepareWatches } from './prepare.ts';
@@ -10,12 +11,14 @@ import { startUpdate, watchAll } from './watch.ts';
 
 export async function main(): Promise<void> {
   const settings = getSettings();
+  // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
+  const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
   const context: Context = {
     settings,
-    ecs: ecsClient(settings.region),
-    logs: logsClient(settings.region),
+    ecs: ecsClient(settings.region, credentials),
+    logs: logsClient(settings.region, credentials),
     taskDefinitions: new Map(),
     signal: cancel.signal,
   };

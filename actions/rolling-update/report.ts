@@ -15,26 +15,36 @@ export async function report(watches: Watch[]): Promise<void> {
         previousTaskDefinition: w.previous,
         seconds: w.seconds,
         ...(w.detail && { detail: w.detail }),
+        ...(w.serviceDeploymentArn && { serviceDeploymentArn: w.serviceDeploymentArn }),
+        ...(w.stages && { stages: w.stages }),
       },
     ]),
   );
   core.setOutput('results', JSON.stringify(results));
+  // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
+  const paused = watches.filter((w) => w.paused);
+  core.setOutput('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
   await writeSummaryTable(
     'Rolling update',
-    ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'],
+    ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'],
     watches.map((w) => [
       w.name,
       w.status,
       w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
       w.seconds,
+      w.stages?.join(' → '),
       w.detail,
     ]),
   );
-  const bad = watches.filter((w) => !['steady', 'updated', 'unchanged'].includes(w.status!));
+  const bad = watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status!));
   if (bad.length > 0) {
     throw new DeploymentFailure(
       `Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`,
     );
   }
-  core.info(`All ${watches.length} services are steady.`);
+  if (paused.length > 0) {
+    core.info(
+      `${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`,
+    );
+  } else core.info(`All ${watches.length} services are steady.`);
 }

@@ -1,6 +1,15 @@
+import { checkRoleArn } from '../lib/role-session.ts';
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
-import { booleanInput, clusterInput, jsonInput, multilineInput, numberInput } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  choiceInput,
+  clusterInput,
+  jsonInput,
+  multilineInput,
+  numberInput,
+  optionalInput,
+} from '../lib/inputs.ts';
 import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
 
 export interface Settings {
@@ -13,9 +22,14 @@ export interface Settings {
   timeoutMs: number;
   forceNewDeployment: boolean;
   rollback: boolean;
+  /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
+  waitUntil: 'steady' | 'paused';
+  /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
+  roleToAssume?: string;
 }
 
 export function getSettings(): Settings {
+  const roleToAssume = optionalInput('role-to-assume');
   const lines = multilineInput('services');
   if (lines.length === 0) throw new ConfigurationError('Input "services" is required.');
   const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
@@ -28,5 +42,7 @@ export function getSettings(): Settings {
     timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
     forceNewDeployment: booleanInput('force-new-deployment', false),
     rollback: booleanInput('rollback', true),
+    waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
+    ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
   };
 }

@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type Service,
+  type ServiceDeployment,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
 import {
@@ -10,8 +16,10 @@ import {
   TransientReads,
   withCallTimeout,
 } from '../lib/poll.ts';
+import { describeServiceDeployments, judge } from '../lib/service-deployments.ts';
 import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
+import { followServiceDeployment } from './follow.ts';
 
 /**
  * The watch loop: every service is updated at once, then one DescribeServices round a poll
@@ -34,10 +42,12 @@ const LOG_LINES = 10;
 export async function startUpdate(context: Context, w: Watch): Promise<void> {
   w.startedAt = Date.now();
   if (!w.updated) return;
+  const started = await updateService(context, w.name, w.target, context.settings.forceNewDeployment);
   w.expected = {
     taskDefinition: w.target,
-    deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
+    ...(started.deploymentId && { deploymentId: started.deploymentId }),
   };
+  if (started.serviceDeploymentArn) w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 
 /**
@@ -68,19 +78,36 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
       }
       const described = await reads.read(
         () =>
-          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
-            describeServices(
-              context.ecs,
-              context.settings.cluster,
-              active.map((w) => w.name),
-              abortSignal,
-            ),
-          ),
+          withCallTimeout(CALL_TIMEOUT_MS, signal, async (abortSignal) => {
+            // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+            const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+            const [services, deployments] = await Promise.all([
+              describeServices(
+                context.ecs,
+                context.settings.cluster,
+                active.map((w) => w.name),
+                abortSignal,
+              ),
+              arns.length > 0
+                ? describeServiceDeployments(context.ecs, arns, abortSignal)
+                : new Map<string, ServiceDeployment>(),
+            ]);
+            return { services, deployments };
+          }),
         () => signal.aborted,
       );
       if (described) {
+        const { services, deployments } = described.value;
         await Promise.all(
-          active.map((w) => step(context, w, described.value.get(w.name), poll + watches.indexOf(w))),
+          active.map((w) =>
+            step(
+              context,
+              w,
+              services.get(w.name),
+              poll + watches.indexOf(w),
+              w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined,
+            ),
+          ),
         );
       }
       if (Date.now() >= deadline) {
@@ -98,19 +125,48 @@ export async function watchAll(context: Context, watches: Watch[]): Promise<void
 }
 
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
-async function step(context: Context, w: Watch, service: Service | undefined, turn: number): Promise<void> {
+async function step(
+  context: Context,
+  w: Watch,
+  service: Service | undefined,
+  turn: number,
+  serviceDeployment?: ServiceDeployment,
+): Promise<void> {
   if (!service || service.status !== 'ACTIVE') {
     finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
     core.error(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
     return;
   }
-  printEvents(w, service);
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
   w.seen = {
     running: primary?.runningCount ?? service.runningCount ?? 0,
     desired: primary?.desiredCount ?? service.desiredCount ?? 0,
     taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
   };
+  if (serviceDeployment) {
+    // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+    const progress = assess(service, w.expected);
+    const paused = judge(serviceDeployment).state === 'paused';
+    if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
+      w.waiting = progress.waitingOn;
+      core.info(`${w.name}: ${w.waiting}`);
+    }
+    const ours =
+      service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
+      service.deployments?.find((d) => d.status === 'PRIMARY');
+    const failedTasks = ours?.failedTasks ?? 0;
+    const runningCount = ours?.runningCount ?? 0;
+    const suspicious =
+      w.recheck ||
+      failedTasks > w.lastFailedTasks ||
+      runningCount < w.lastRunning ||
+      turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+    w.lastFailedTasks = failedTasks;
+    w.lastRunning = runningCount;
+    await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
+    return;
+  }
+  printEvents(w, service);
   const assessment = assess(service, w.expected);
   if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
     w.waiting = assessment.waitingOn;
@@ -163,7 +219,7 @@ async function step(context: Context, w: Watch, service: Service | undefined, tu
   }
 }
 
-function finish(w: Watch, status: Status, detail?: string): void {
+export function finish(w: Watch, status: Status, detail?: string): void {
   w.phase = 'done';
   w.status = status;
   if (detail !== undefined) w.detail = detail;
@@ -171,7 +227,7 @@ function finish(w: Watch, status: Status, detail?: string): void {
 }
 
 /** Service events since the update, oldest first (ECS lists them newest first). */
-function printEvents(w: Watch, service: Service): void {
+export function printEvents(w: Watch, service: Service): void {
   const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id!)).reverse();
   for (const event of fresh) {
     w.seenEvents.add(event.id!);
@@ -180,7 +236,7 @@ function printEvents(w: Watch, service: Service): void {
 }
 
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
-async function failedStop(context: Context, w: Watch): Promise<Task | undefined> {
+export async function failedStop(context: Context, w: Watch): Promise<Task | undefined> {
   const { ecs, settings } = context;
   const { taskArns = [] } = await ecs.send(
     new ListTasksCommand({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }),
@@ -202,7 +258,10 @@ async function failedStop(context: Context, w: Watch): Promise<Task | undefined>
   );
 }
 
-async function lastLines(context: Context, task: Task): Promise<{ container: string; lines: string[] }> {
+export async function lastLines(
+  context: Context,
+  task: Task,
+): Promise<{ container: string; lines: string[] }> {
   const container = culprit(task)?.name;
   if (!container || !task.taskDefinitionArn || !task.taskArn) return { container: '', lines: [] };
   try {
@@ -261,7 +320,7 @@ async function fail(
   core.info(`${w.name}: rolling back to ${shortName(w.previous)}.`);
   let deploymentId: string | undefined;
   try {
-    deploymentId = await updateService(context, w.name, w.previous, false);
+    deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
   } catch (error) {
     finish(
       w,
@@ -273,7 +332,7 @@ async function fail(
   }
   w.phase = 'rolling-back';
   w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-  w.expected = { taskDefinition: w.previous, deploymentId };
+  w.expected = { taskDefinition: w.previous, ...(deploymentId && { deploymentId }) };
   w.waiting = undefined;
 }
 

@@ -71949,11 +71949,11 @@ function clientConfig(region) {
         customUserAgent: [['adhoc-actions', package_namespaceObject.rE]],
     };
 }
-function ecsClient(region) {
-    return new client_ecs_dist_cjs/* ECSClient */.Zgc(clientConfig(region));
+function ecsClient(region, credentials) {
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
-function logsClient(region) {
-    return new dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
+function logsClient(region, credentials) {
+    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts

@@ -59743,11 +59743,11 @@ function clientConfig(region) {
         customUserAgent: [['adhoc-actions', package_namespaceObject.rE]],
     };
 }
-function ecsClient(region) {
-    return new dist_cjs/* ECSClient */.Zgc(clientConfig(region));
+function ecsClient(region, credentials) {
+    return new dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
-function logsClient(region) {
-    return new CloudWatchLogsClient(clientConfig(region));
+function logsClient(region, credentials) {
+    return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/image-ref.ts

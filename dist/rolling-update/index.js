@@ -11949,7 +11949,7 @@ __webpack_unused_export__ = DescribeGatewayRouteCommand;
 __webpack_unused_export__ = DescribeGatewayRouteRequest$;
 __webpack_unused_export__ = DescribeGatewayRouteResponse$;
 __webpack_unused_export__ = DescribeServiceDeployments$;
-__webpack_unused_export__ = DescribeServiceDeploymentsCommand;
+exports.A6p = DescribeServiceDeploymentsCommand;
 __webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
 __webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
 __webpack_unused_export__ = DescribeServiceRevisions$;
@@ -12333,7 +12333,7 @@ __webpack_unused_export__ = StartTaskCommand;
 __webpack_unused_export__ = StartTaskRequest$;
 __webpack_unused_export__ = StartTaskResponse$;
 __webpack_unused_export__ = StopServiceDeployment$;
-__webpack_unused_export__ = StopServiceDeploymentCommand;
+exports.a8L = StopServiceDeploymentCommand;
 __webpack_unused_export__ = StopServiceDeploymentRequest$;
 __webpack_unused_export__ = StopServiceDeploymentResponse$;
 __webpack_unused_export__ = StopServiceDeploymentStopType;
@@ -36322,7 +36322,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -36342,10 +36342,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -36635,7 +36635,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -64750,11 +64750,12 @@ function errorMessage(error) {
 /* harmony export */   QR: () => (/* binding */ numberInput),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   ij: () => (/* binding */ choiceInput),
 /* harmony export */   tE: () => (/* binding */ booleanInput),
 /* harmony export */   tP: () => (/* binding */ clusterInput),
 /* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
-/* unused harmony exports requiredInput, splitLines, choiceInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* unused harmony exports requiredInput, splitLines, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
 
@@ -64822,7 +64823,7 @@ function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGE
 function choiceInput(name, choices, defaultValue) {
     const value = optionalInput(name) ?? defaultValue;
     if (!choices.includes(value)) {
-        throw new ConfigurationError(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be one of ${choices.join(', ')}, got ${quote(value)}.`);
     }
     return value;
 }
@@ -64966,7 +64967,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3118);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1790);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64976,7 +64977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3118:
+/***/ 1790:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65043,11 +65044,85 @@ function clientConfig(region) {
         customUserAgent: [['adhoc-actions', package_namespaceObject.rE]],
     };
 }
-function ecsClient(region) {
-    return new client_ecs_dist_cjs/* ECSClient */.Zgc(clientConfig(region));
+function ecsClient(region, credentials) {
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
-function logsClient(region) {
-    return new dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
+function logsClient(region, credentials) {
+    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+
+;// CONCATENATED MODULE: ./actions/lib/role-session.ts
+
+
+/** Renew this long before expiry: the SDK also treats credentials within 5 minutes of it as expired. */
+const REFRESH_MARGIN_MS = 5 * 60_000 + 30_000;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+function checkRoleArn(input, value) {
+    if (!ROLE_ARN.test(value)) {
+        throw new errors/* ConfigurationError */.j1(`Input "${input}": "${value}" is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`);
+    }
+    return value;
+}
+/** The `<Tag>value</Tag>` of an STS XML answer. */
+function tag(xml, name) {
+    return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+async function assumeRoleWithWebIdentity(region, roleArn, token) {
+    const endpoint = process.env['AWS_ENDPOINT_URL_STS'] ?? `https://sts.${region}.amazonaws.com`;
+    const body = new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: roleArn,
+        RoleSessionName: `adhoc-actions-${process.env['GITHUB_RUN_ID'] ?? 'local'}`.slice(0, 64),
+        WebIdentityToken: token,
+        DurationSeconds: '3600',
+    });
+    const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body,
+    });
+    const xml = await response.text();
+    if (!response.ok) {
+        throw new Error(`STS AssumeRoleWithWebIdentity for ${roleArn} failed: ${tag(xml, 'Code') ?? response.status}: ${tag(xml, 'Message') ?? ''}`);
+    }
+    const [accessKeyId, secretAccessKey, sessionToken, expiration] = [
+        'AccessKeyId',
+        'SecretAccessKey',
+        'SessionToken',
+        'Expiration',
+    ].map((name) => tag(xml, name));
+    if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration) {
+        throw new Error('STS AssumeRoleWithWebIdentity answered without credentials.');
+    }
+    return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
+}
+/** Whether credentials must be renewed now. */
+const needsRefresh = (credentials, now = Date.now()) => !credentials || credentials.expiration.getTime() - now < REFRESH_MARGIN_MS;
+/**
+ * A credentials provider for SDK clients: assumes `roleArn` with a fresh GitHub OIDC token
+ * (audience sts.amazonaws.com) whenever the current session is near its end; concurrent calls
+ * share one renewal.
+ */
+function roleSession(region, roleArn) {
+    let current;
+    let renewing;
+    return async () => {
+        if (!needsRefresh(current))
+            return current;
+        renewing ??= (async () => {
+            try {
+                const token = await core/* getIDToken */.V9('sts.amazonaws.com');
+                current = await assumeRoleWithWebIdentity(region, roleArn, token);
+                core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
+                return current;
+            }
+            finally {
+                renewing = undefined;
+            }
+        })();
+        return renewing;
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/assess.ts
@@ -65377,7 +65452,7 @@ function taskDefinition(context, ref) {
     }
     return found;
 }
-/** UpdateService; the id of the PRIMARY deployment it created. */
+/** UpdateService; the id of the PRIMARY deployment it created, and the service deployment it started. */
 async function updateService(context, service, taskDefinition, forceNewDeployment) {
     const response = await context.ecs.send(new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({
         cluster: context.settings.cluster,
@@ -65385,7 +65460,9 @@ async function updateService(context, service, taskDefinition, forceNewDeploymen
         taskDefinition,
         forceNewDeployment,
     }));
-    return response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    const serviceDeploymentArn = response.service?.currentServiceDeployment;
+    return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
@@ -65566,21 +65643,31 @@ async function report(watches) {
             previousTaskDefinition: w.previous,
             seconds: w.seconds,
             ...(w.detail && { detail: w.detail }),
+            ...(w.serviceDeploymentArn && { serviceDeploymentArn: w.serviceDeploymentArn }),
+            ...(w.stages && { stages: w.stages }),
         },
     ]));
     core/* setOutput */.uH('results', JSON.stringify(results));
-    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Detail'], watches.map((w) => [
+    // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
+    const paused = watches.filter((w) => w.paused);
+    core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
+    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
         w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
         w.seconds,
+        w.stages?.join(' → '),
         w.detail,
     ]));
-    const bad = watches.filter((w) => !['steady', 'updated', 'unchanged'].includes(w.status));
+    const bad = watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status));
     if (bad.length > 0) {
         throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
-    core/* info */.pq(`All ${watches.length} services are steady.`);
+    if (paused.length > 0) {
+        core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);
+    }
+    else
+        core/* info */.pq(`All ${watches.length} services are steady.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
@@ -65588,7 +65675,9 @@ async function report(watches) {
 
 
 
+
 function getSettings() {
+    const roleToAssume = (0,inputs/* optionalInput */.$m)('role-to-assume');
     const lines = (0,inputs/* multilineInput */.yw)('services');
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j1('Input "services" is required.');
@@ -65602,6 +65691,8 @@ function getSettings() {
         timeoutMs: (0,inputs/* numberInput */.QR)('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
         forceNewDeployment: (0,inputs/* booleanInput */.tE)('force-new-deployment', false),
         rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
+        waitUntil: (0,inputs/* choiceInput */.ij)('wait-until', ['steady', 'paused'], 'steady'),
+        ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };
 }
 
@@ -65638,7 +65729,233 @@ async function lastLogLines(logs, { group, stream }, count) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
+
+
+/**
+ * ECS service deployments as the truth of a rollout (deploy engine v2): what one
+ * DescribeServiceDeployments answer means for the step, and the batched read itself.
+ */
+/** DescribeServiceDeployments takes at most this many ARNs a call. */
+const DESCRIBE_LIMIT = 20;
+const withoutDot = (text) => text.replace(/\.$/, '');
+/** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
+function judge(deployment) {
+    const reason = withoutDot(deployment.statusReason ?? deployment.rollback?.reason ?? '');
+    switch (deployment.status) {
+        case 'SUCCESSFUL':
+            return { state: 'steady' };
+        case 'ROLLBACK_REQUESTED':
+        case 'ROLLBACK_IN_PROGRESS':
+            return { state: 'rolling-back', reason: reason || 'ECS is rolling the deployment back' };
+        case 'ROLLBACK_SUCCESSFUL':
+            return { state: 'rolled-back', reason: reason || 'ECS rolled the deployment back' };
+        case 'ROLLBACK_FAILED':
+            return { state: 'failed', reason: `the rollback failed${reason ? `: ${reason}` : ''}` };
+        case 'STOP_REQUESTED':
+        case 'STOPPED':
+            return { state: 'failed', reason: `the service deployment was stopped${reason ? `: ${reason}` : ''}` };
+        default: {
+            const hook = deployment.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+            if (hook?.hookId && deployment.serviceDeploymentArn) {
+                return {
+                    state: 'paused',
+                    hook: {
+                        serviceDeploymentArn: deployment.serviceDeploymentArn,
+                        hookId: hook.hookId,
+                        stage: deployment.lifecycleStage ?? 'unknown stage',
+                        ...(hook.expiresAt && { expiresAt: hook.expiresAt.toISOString() }),
+                        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
+                    },
+                };
+            }
+            return { state: 'waiting', ...(deployment.lifecycleStage && { stage: deployment.lifecycleStage }) };
+        }
+    }
+}
+const STAGE_TEXT = {
+    RECONCILE_SERVICE: 'reconciling revisions',
+    PRE_SCALE_UP: 'before scale-up',
+    SCALE_UP: 'starting the new revision',
+    POST_SCALE_UP: 'new revision running, no traffic yet',
+    TEST_TRAFFIC_SHIFT: 'test traffic moving to the new revision',
+    POST_TEST_TRAFFIC_SHIFT: 'test traffic on the new revision',
+    PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to the new revision',
+    POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted',
+    BAKE_TIME: 'bake time',
+    CLEAN_UP: 'stopping the old revision',
+};
+/** A stage in words, with what the configuration says about its length. */
+function describeStage(deployment) {
+    const stage = deployment.lifecycleStage ?? '';
+    const config = deployment.deploymentConfiguration;
+    let text = `${stage} (${STAGE_TEXT[stage] ?? 'in progress'}`;
+    if (stage === 'BAKE_TIME' && config?.bakeTimeInMinutes !== undefined) {
+        text += `, ${config.bakeTimeInMinutes} min left`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'CANARY' && config.canaryConfiguration) {
+        const { canaryPercent, canaryBakeTimeInMinutes } = config.canaryConfiguration;
+        text += `, canary ${canaryPercent ?? '?'}% for ${canaryBakeTimeInMinutes ?? 0} min`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'LINEAR' && config.linearConfiguration) {
+        const { stepPercent, stepBakeTimeInMinutes } = config.linearConfiguration;
+        text += `, ${stepPercent ?? '?'}% every ${stepBakeTimeInMinutes ?? 0} min`;
+    }
+    return `${text})`;
+}
+/** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
+const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
+/** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
+async function describeServiceDeployments(ecs, arns, abortSignal) {
+    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
+    const found = new Map();
+    for (const { serviceDeployments = [] } of answers) {
+        for (const d of serviceDeployments)
+            found.set(d.serviceDeploymentArn, d);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
+
+
+
+
+
+
+/**
+ * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
+ * the verdict, DescribeServices only adds events and stopped tasks. ECS's own rollbacks
+ * (circuit breaker, alarms, a hook's timeout) are followed; ours go through StopServiceDeployment.
+ */
+async function followServiceDeployment(context, w, service, deployment, suspicious) {
+    printEvents(w, service);
+    printStage(w, deployment);
+    const verdict = judge(deployment);
+    if (w.phase === 'rolling-back') {
+        if (verdict.state === 'rolled-back') {
+            finish(w, 'rolled-back');
+            core/* info */.pq(`${w.name}: rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+        }
+        else if (verdict.state === 'failed' || verdict.state === 'steady') {
+            finish(w, 'failed', `${w.detail}; ${verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen'}`);
+            core/* error */.z3(`${w.name}: ${w.detail}`);
+        }
+        return;
+    }
+    switch (verdict.state) {
+        case 'steady':
+            finish(w, 'steady');
+            core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s (service deployment SUCCESSFUL).`);
+            return;
+        case 'paused': {
+            const { hook } = verdict;
+            const waiting = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
+            if (context.settings.waitUntil === 'paused') {
+                w.paused = hook;
+                finish(w, 'paused', `paused at ${hook.stage}`);
+                core/* info */.pq(`${w.name}: paused at ${hook.stage} after ${w.seconds} s; it waits on ${waiting}.`);
+            }
+            else if (w.waiting !== waiting) {
+                w.waiting = waiting;
+                core/* info */.pq(`${w.name}: paused; waits on ${waiting}.`);
+            }
+            return;
+        }
+        case 'waiting': {
+            // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
+            const stopped = suspicious ? await stoppedTask(context, w) : undefined;
+            if (stopped)
+                await failed(context, w, deployment, undefined, stopped, true);
+            return;
+        }
+        case 'rolling-back':
+        case 'rolled-back': {
+            const stopped = await stoppedTask(context, w);
+            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
+            if (verdict.state === 'rolled-back') {
+                finish(w, 'rolled-back');
+                core/* info */.pq(`${w.name}: ECS rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+            }
+            return;
+        }
+        case 'failed': {
+            const stopped = await stoppedTask(context, w);
+            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
+            finish(w, 'failed');
+        }
+    }
+}
+/** The latest failed stop of ours; a transient error only means: look again next poll. */
+async function stoppedTask(context, w) {
+    try {
+        const task = await failedStop(context, w);
+        w.recheck = false;
+        return task;
+    }
+    catch (error) {
+        if (!isTransient(error))
+            throw error;
+        w.recheck = true;
+        return undefined;
+    }
+}
+function printStage(w, deployment) {
+    const stage = deployment.lifecycleStage;
+    if (!stage || stage === w.stage)
+        return;
+    w.stage = stage;
+    if (!hasTrafficStages(deployment))
+        return;
+    const at = new Date().toISOString().slice(11, 19);
+    (w.stages ??= []).push(`${at} ${stage}`);
+    core/* info */.pq(`${w.name}: ${at} UTC ${describeStage(deployment)}`);
+}
+/**
+ * Reports the failure at once (reason, stopped task, last log lines). With `ours`, the step
+ * rolls back through ECS (StopServiceDeployment ROLLBACK) when `rollback` allows; ECS's own
+ * rollback is only followed, never doubled.
+ */
+async function failed(context, w, deployment, reason, stopped, ours) {
+    const why = [reason, stopped && describeStop(stopped).replace(/\.$/, '')].filter(Boolean).join('; ');
+    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
+    const tail = logs.lines.length > 0
+        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+        : '';
+    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    w.detail = why;
+    if (!ours) {
+        if (deployment.status?.startsWith('ROLLBACK_')) {
+            w.phase = 'rolling-back';
+            w.detail = `rolled back by ECS: ${why}`;
+            core/* info */.pq(`${w.name}: ECS is rolling back to ${shortName(w.previous)}; following it.`);
+        }
+        return;
+    }
+    if (!context.settings.rollback) {
+        finish(w, 'failed', why);
+        return;
+    }
+    try {
+        await context.ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({
+            serviceDeploymentArn: w.serviceDeploymentArn,
+            stopType: 'ROLLBACK',
+        }));
+    }
+    catch (error) {
+        finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
+        core/* error */.z3(`${w.name}: ${w.detail}.`);
+        return;
+    }
+    w.phase = 'rolling-back';
+    w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
+    w.waiting = undefined;
+    core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)} through ECS (StopServiceDeployment ROLLBACK).`);
+}
+
 ;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
+
+
 
 
 
@@ -65666,10 +65983,13 @@ async function startUpdate(context, w) {
     w.startedAt = Date.now();
     if (!w.updated)
         return;
+    const started = await updateService(context, w.name, w.target, context.settings.forceNewDeployment);
     w.expected = {
         taskDefinition: w.target,
-        deploymentId: await updateService(context, w.name, w.target, context.settings.forceNewDeployment),
+        ...(started.deploymentId && { deploymentId: started.deploymentId }),
     };
+    if (started.serviceDeploymentArn)
+        w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 /**
  * Watches every service to its end. DescribeServices errors that pass (throttling, 5xx, dropped
@@ -65698,9 +66018,20 @@ async function watchAll(context, watches) {
                 cancelled(watches);
                 return;
             }
-            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), abortSignal)), () => signal.aborted);
+            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, async (abortSignal) => {
+                // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
+                const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
+                const [services, deployments] = await Promise.all([
+                    describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), abortSignal),
+                    arns.length > 0
+                        ? describeServiceDeployments(context.ecs, arns, abortSignal)
+                        : new Map(),
+                ]);
+                return { services, deployments };
+            }), () => signal.aborted);
             if (described) {
-                await Promise.all(active.map((w) => step(context, w, described.value.get(w.name), poll + watches.indexOf(w))));
+                const { services, deployments } = described.value;
+                await Promise.all(active.map((w) => step(context, w, services.get(w.name), poll + watches.indexOf(w), w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined)));
             }
             if (Date.now() >= deadline) {
                 timeOut(watches, context.settings.timeoutMs, reads);
@@ -65717,19 +66048,40 @@ async function watchAll(context, watches) {
     }
 }
 /** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
-async function step(context, w, service, turn) {
+async function step(context, w, service, turn, serviceDeployment) {
     if (!service || service.status !== 'ACTIVE') {
         finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
         core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
         return;
     }
-    printEvents(w, service);
     const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
     w.seen = {
         running: primary?.runningCount ?? service.runningCount ?? 0,
         desired: primary?.desiredCount ?? service.desiredCount ?? 0,
         taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
     };
+    if (serviceDeployment) {
+        // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+        const progress = assess(service, w.expected);
+        const paused = judge(serviceDeployment).state === 'paused';
+        if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
+            w.waiting = progress.waitingOn;
+            core/* info */.pq(`${w.name}: ${w.waiting}`);
+        }
+        const ours = service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
+            service.deployments?.find((d) => d.status === 'PRIMARY');
+        const failedTasks = ours?.failedTasks ?? 0;
+        const runningCount = ours?.runningCount ?? 0;
+        const suspicious = w.recheck ||
+            failedTasks > w.lastFailedTasks ||
+            runningCount < w.lastRunning ||
+            turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+        w.lastFailedTasks = failedTasks;
+        w.lastRunning = runningCount;
+        await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
+        return;
+    }
+    printEvents(w, service);
     const assessment = assess(service, w.expected);
     if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
         w.waiting = assessment.waitingOn;
@@ -65861,7 +66213,7 @@ async function fail(context, w, assessment, stopped) {
     core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
     let deploymentId;
     try {
-        deploymentId = await updateService(context, w.name, w.previous, false);
+        deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
     }
     catch (error) {
         finish(w, 'failed', `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`);
@@ -65870,7 +66222,7 @@ async function fail(context, w, assessment, stopped) {
     }
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-    w.expected = { taskDefinition: w.previous, deploymentId };
+    w.expected = { taskDefinition: w.previous, ...(deploymentId && { deploymentId }) };
     w.waiting = undefined;
 }
 /** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
@@ -65917,15 +66269,18 @@ function timeOut(watches, timeoutMs, reads) {
 
 
 
+
 async function main() {
     const settings = getSettings();
+    // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
+    const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
     const context = {
         settings,
-        ecs: ecsClient(settings.region),
-        logs: logsClient(settings.region),
+        ecs: ecsClient(settings.region, credentials),
+        logs: logsClient(settings.region, credentials),
         taskDefinitions: new Map(),
         signal: cancel.signal,
     };
@@ -66217,17 +66572,19 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   z3: () => (/* binding */ error),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -66402,8 +66759,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -66496,7 +66855,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -66574,7 +66933,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -66620,7 +66979,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -66923,7 +67282,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -66934,7 +67293,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -67033,7 +67392,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -67048,7 +67407,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -67073,7 +67432,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -67096,7 +67455,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -67227,7 +67586,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -67285,13 +67644,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -67310,7 +67669,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -67329,13 +67688,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -68933,8 +69292,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -69055,7 +69414,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**

@@ -10,7 +10,16 @@ import {
   type CreateServiceOptions,
   type ServiceRecord,
 } from './ecs/services.ts';
+import {
+  listServiceDeploymentRecords,
+  serviceDeploymentOperations,
+  enableServiceDeployments,
+  setDeploymentTiming,
+  type DeploymentTiming,
+  type ServiceDeploymentRecord,
+} from './ecs/service-deployments.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
+import { handleSts, isStsRequest, oidcToken, rejectExpired, sts } from './sts.ts';
 import {
   Dispatcher,
   type Call,
@@ -30,7 +39,13 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
 export class Emulator {
   readonly state = new EmulatorState();
   private readonly dispatcher = new Dispatcher(this.state, {
-    ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations, ...serviceOperations },
+    ecs: {
+      ...clusterOperations,
+      ...taskDefinitionOperations,
+      ...taskOperations,
+      ...serviceOperations,
+      ...serviceDeploymentOperations,
+    },
     logs: logsOperations,
   });
   private server?: Server;
@@ -44,7 +59,13 @@ export class Emulator {
         const body = Buffer.concat(chunks).toString('utf8');
         const handled = request.url?.startsWith('/_control/')
           ? this.control(request.url.slice('/_control/'.length), body, response)
-          : this.dispatcher.handle(request, response, body);
+          : request.url?.startsWith('/_oidc/')
+            ? Promise.resolve(oidcToken(this.state, request, response))
+            : isStsRequest(request, body)
+              ? Promise.resolve(handleSts(this.state, body, response))
+              : rejectExpired(this.state, request, response)
+                ? Promise.resolve()
+                : this.dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
           response.writeHead(500).end(String(error));
         });
@@ -70,6 +91,30 @@ export class Emulator {
       AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_STS: this.url,
+    };
+  }
+
+  /** What the runner gives a job with `id-token: write`: where @actions/core gets an OIDC token. */
+  oidcEnv(): Record<string, string> {
+    return {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${this.url}/_oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'emulator-request-token',
+    };
+  }
+
+  /** STS sessions last `seconds` (AWS: 3600 for an OIDC role); session keys past it are refused. */
+  setSessionSeconds(seconds: number): void {
+    sts(this.state).sessionSeconds = seconds;
+  }
+
+  /** The stand-in's record: OIDC tokens issued, roles assumed, requests refused as expired. */
+  stsRecord(): { tokens: number; assumed: { roleArn: string; at: number }[]; expiredRequests: number } {
+    const record = sts(this.state);
+    return {
+      tokens: record.tokens.length,
+      assumed: record.assumed.map(({ roleArn, at }) => ({ roleArn, at })),
+      expiredRequests: record.expiredRequests,
     };
   }
 
@@ -114,6 +159,21 @@ export class Emulator {
   /** The live service records (what DescribeServices answers from). */
   services(): ServiceRecord[] {
     return listServiceRecords(this.state);
+  }
+
+  /** Service deployments, oldest first (what DescribeServiceDeployments answers from). */
+  serviceDeployments(): ServiceDeploymentRecord[] {
+    return listServiceDeploymentRecords(this.state);
+  }
+
+  /** How long a "minute" of bake time or hook timeout lasts, and a traffic stage without one. */
+  setDeploymentTiming(timing: Partial<DeploymentTiming>): void {
+    setDeploymentTiming(this.state, timing);
+  }
+
+  /** Off: no service deployments are recorded, as in ECS before late 2024 (for before/after measures). */
+  enableServiceDeployments(enabled: boolean): void {
+    enableServiceDeployments(this.state, enabled);
   }
 
   tasks(): TaskRecord[] {
@@ -172,6 +232,7 @@ export class Emulator {
     'resetCalls',
     'calls',
     'createService',
+    'setDeploymentTiming',
   ]);
 
   private async control(

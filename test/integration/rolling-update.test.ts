@@ -90,6 +90,7 @@ describe('rolling-update', () => {
         taskDefinition: arns[family],
         previousTaskDefinition: arns[family]!.replace(/:2$/, ':1'),
         seconds: expect.any(Number),
+        serviceDeploymentArn: expect.stringMatching(`:service-deployment/app/${family}/`),
       });
       expect(isSteady(service(family))).toBe(true);
       expect(revisionOf(family)).toBe(`${family}:2`);
@@ -192,7 +193,10 @@ describe('rolling-update', () => {
     const polls = emulator.calls('DescribeServices').filter((c) => c.at > failedAt && c.at < report.at);
     expect(polls).toHaveLength(1);
     expect(report.at - failedAt).toBeLessThan(2000);
-    expect(report.message).toContain('rolloutState FAILED: ECS deployment circuit breaker');
+    // v2: ECS's service deployment says it is rolling back, and why.
+    expect(report.message).toContain(
+      'ROLLBACK_IN_PROGRESS: Service deployment rolled back because the circuit breaker',
+    );
     expect(report.message).toContain('CannotPullContainerError');
     // ECS rolled back; the action only followed it.
     expect(emulator.calls('UpdateService')).toHaveLength(1);

@@ -5,6 +5,13 @@ import type { EmulatorState, Json, TaskRecord } from '../state.ts';
 import { findCluster } from './clusters.ts';
 import { findTaskDefinition, paginate } from './task-definitions.ts';
 import { startTask, stopTask } from './tasks.ts';
+import {
+  advance,
+  beginServiceDeployment,
+  circuitBreakerTripped,
+  setRollBack,
+  type LifecycleHook,
+} from './service-deployments.ts';
 
 /**
  * ECS services with deployments as the ECS deployment controller has them: a PRIMARY deployment
@@ -18,6 +25,12 @@ export interface DeploymentConfiguration {
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
   maximumPercent: number;
   minimumHealthyPercent: number;
+  /** ROLLING (default) or BLUE_GREEN / LINEAR / CANARY, run by service-deployments.ts' stages. */
+  strategy?: 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  bakeTimeInMinutes?: number;
+  lifecycleHooks?: LifecycleHook[];
+  canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: number };
+  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
 }
 
 export interface DeploymentRecord {
@@ -62,6 +75,8 @@ export interface ServiceRecord {
   /** Newest first, as ECS returns them. */
   events: ServiceEvent[];
   createdAt: number;
+  /** The ARN of the service deployment the last UpdateService started (service-deployments.ts). */
+  currentServiceDeployment?: string;
 }
 
 export interface CapacityProviderItem {
@@ -155,12 +170,17 @@ function resolveTaskDefinition(state: EmulatorState, ref: unknown): string {
   return record.definition.taskDefinitionArn;
 }
 
-/** A new PRIMARY deployment of `taskDefinition`; the old primary becomes ACTIVE and drains. */
+/**
+ * A new PRIMARY deployment of `taskDefinition`; the old primary becomes ACTIVE and drains. A
+ * rollback's deployment belongs to the service deployment it rolls back, so starts none.
+ */
 function newDeployment(
   state: EmulatorState,
   service: ServiceRecord,
   taskDefinition: string,
+  rollback = false,
 ): DeploymentRecord {
+  const sources = [...service.deployments];
   for (const deployment of service.deployments) deployment.status = 'ACTIVE';
   const id = deploymentId();
   const deployment: DeploymentRecord = {
@@ -181,7 +201,39 @@ function newDeployment(
   service.taskDefinition = taskDefinition;
   registry(state).deploymentTasks.set(deployment, []);
   registry(state).internals.get(service)!.steady = false;
+  if (!rollback && sources.length > 0) beginServiceDeployment(state, service, deployment, sources);
   return deployment;
+}
+
+/**
+ * Rolls `service` back to `taskDefinition`: the deployment still running it (blue/green's blue,
+ * a rolling update's old tasks) becomes PRIMARY again, else a new deployment starts.
+ */
+function rollBack(state: EmulatorState, service: ServiceRecord, taskDefinition: string): DeploymentRecord {
+  const reg = registry(state);
+  const failed = service.deployments.find((d) => d.status === 'PRIMARY')!;
+  failed.rolloutState = 'FAILED';
+  failed.updatedAt = state.now();
+  const back = service.deployments.find(
+    (d) =>
+      d !== failed && d.taskDefinition === taskDefinition && live(reg.deploymentTasks.get(d)!).length > 0,
+  );
+  if (!back) {
+    const fresh = newDeployment(state, service, taskDefinition, true);
+    failed.rolloutStateReason = `ECS deployment rolling back to deploymentId ${fresh.id}.`;
+    return fresh;
+  }
+  for (const deployment of service.deployments) deployment.status = 'ACTIVE';
+  back.status = 'PRIMARY';
+  back.rolloutState = 'IN_PROGRESS';
+  back.rolloutStateReason = `ECS deployment ${back.id} in progress.`;
+  back.updatedAt = state.now();
+  failed.rolloutStateReason = `ECS deployment rolling back to deploymentId ${back.id}.`;
+  service.deployments = [back, ...service.deployments.filter((d) => d !== back)];
+  service.taskDefinition = taskDefinition;
+  reg.internals.get(service)!.steady = false;
+  addEvent(state, service, `rolling back to deployment ${back.id}.`);
+  return back;
 }
 
 /** Seeds a service (CreateService as a test needs it); its tasks start on the scheduler's timeline. */
@@ -244,6 +296,7 @@ function startTicking(state: EmulatorState): void {
   const reg = registry(state);
   if (reg.ticking) return;
   reg.ticking = true;
+  setRollBack(state, (service, taskDefinition) => rollBack(state, service, taskDefinition));
   // shutdown() clears pending timers and runs the cleanups: the tick stops with the emulator.
   state.cleanups.add(() => (reg.ticking = false));
   const tick = () => {
@@ -296,12 +349,13 @@ function reconcile(state: EmulatorState, service: ServiceRecord): void {
     primary.updatedAt = state.now();
     addEvent(state, service, `deployment ${primary.id} deployment failed: tasks failed to start.`);
     const target = internal.lastCompleted;
+    const failed = primary;
     if (breaker.rollback && target && target !== primary.taskDefinition) {
-      const failed = primary;
-      primary = newDeployment(state, service, target);
+      primary = newDeployment(state, service, target, true);
       failed.rolloutStateReason = `ECS deployment circuit breaker: rolling back to deploymentId ${primary.id}.`;
       addEvent(state, service, `rolling back to deployment ${primary.id}.`);
     }
+    circuitBreakerTripped(state, failed, primary === failed ? undefined : primary);
   }
 
   const desired = service.desiredCount;
@@ -313,7 +367,12 @@ function reconcile(state: EmulatorState, service: ServiceRecord): void {
   );
   // A deployment the circuit breaker failed launches nothing more.
   const launching = !(breaker.enable && primary.rolloutState === 'FAILED');
-  const toStart = launching ? Math.min(desired - live(tasksOf(primary)).length, maxTotal - all.length) : 0;
+  // Blue/green, linear and canary start the whole green revision beside the blue one.
+  const room =
+    service.deploymentConfiguration.strategy && service.deploymentConfiguration.strategy !== 'ROLLING'
+      ? desired
+      : maxTotal - all.length;
+  const toStart = launching ? Math.min(desired - live(tasksOf(primary)).length, room) : 0;
   const definition = findTaskDefinition(state, primary.taskDefinition)!;
   const started: TaskRecord[] = [];
   for (let i = 0; i < toStart; i++) {
@@ -342,13 +401,21 @@ function reconcile(state: EmulatorState, service: ServiceRecord): void {
   const minHealthy = Math.ceil((desired * service.deploymentConfiguration.minimumHealthyPercent) / 100);
   let healthyCount = service.deployments.reduce((n, d) => n + healthy(tasksOf(d)).length, 0);
   const primaryDone = healthy(tasksOf(primary)).length >= desired;
+  const { holdOthers } = advance(state, service, {
+    primary,
+    primaryHealthy: primaryDone,
+    othersDrained: service.deployments.every(
+      (d) => d === primary || tasksOf(d).every((t) => t.lastStatus === 'STOPPED'),
+    ),
+    threshold: threshold(service, internal),
+  });
   const stopped: TaskRecord[] = [];
   const stop = (task: TaskRecord, reason: string) => {
     stopTask(state, task, 'ServiceSchedulerInitiated', reason);
     reg.seen.add(task);
     stopped.push(task);
   };
-  for (const old of service.deployments.filter((d) => d !== primary)) {
+  for (const old of service.deployments.filter((d) => d !== primary && !holdOthers)) {
     for (const task of live(tasksOf(old))) {
       const reason = `Scaling activity initiated by (deployment ${primary.id})`;
       if (task.lastStatus !== 'RUNNING') stop(task, reason);
