@@ -3,7 +3,8 @@
 #   terraform init -backend-config=... && terraform workspace select -or-create feature-abc
 #   terraform apply -var-file=envs/feature-abc.tfvars
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {

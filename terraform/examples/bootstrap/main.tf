@@ -1,7 +1,8 @@
 # Run once per account with local state:
 #   terraform init && terraform apply -var state_bucket_name=acme-terraform-state -var repository=acme/webapp
 terraform {
-  required_version = ">= 1.7"
+  # Same floor as the other roots, so one Terraform runs them all (tests need 1.7).
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {

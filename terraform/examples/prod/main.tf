@@ -1,7 +1,8 @@
 # Production: its own network, ALB and Multi-AZ database (the shared module with
 # production settings) and one environment with on-demand Fargate, autoscaling and alarms.
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {

@@ -3,7 +3,8 @@
 #   terraform init -backend-config=bucket=acme-terraform-state -backend-config=key=shared/terraform.tfstate \
 #     -backend-config=region=us-east-1 -backend-config=use_lockfile=true
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
