@@ -47,7 +47,7 @@ check "workspace_matches_name" {
 }
 
 module "environment" {
-  source = "../../modules/environment"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/environment?ref=v1.0.0"
 
   name   = local.name
   domain = local.shared.domain

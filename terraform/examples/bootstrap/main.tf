@@ -19,7 +19,7 @@ provider "aws" {
 data "aws_caller_identity" "current" {}
 
 module "bootstrap" {
-  source = "../../modules/bootstrap"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/bootstrap?ref=v1.0.0"
 
   state_bucket_name = var.state_bucket_name
   tags              = var.tags
@@ -28,7 +28,7 @@ module "bootstrap" {
 # The role the workflows assume; it may pass only roles under the path the shared and
 # environment modules use (/adhoc-actions/).
 module "github_oidc" {
-  source = "../../modules/github-oidc"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
 
   repository           = var.repository
   ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)

@@ -23,7 +23,7 @@ provider "aws" {
 }
 
 module "platform" {
-  source = "../../modules/shared"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
   name                        = "prod"
   domain                      = var.domain
@@ -45,7 +45,7 @@ resource "aws_sns_topic" "alarms" {
 }
 
 module "app" {
-  source = "../../modules/environment"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/environment?ref=v1.0.0"
 
   name     = "prod"
   domain   = var.domain

@@ -25,7 +25,7 @@ provider "aws" {
 }
 
 module "shared" {
-  source = "../../modules/shared"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
   name               = var.name
   domain             = var.domain
