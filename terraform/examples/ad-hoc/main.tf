@@ -68,8 +68,10 @@ module "environment" {
   execution_role_arn               = local.shared.task_execution_role_arn
   iam_role_path                    = local.shared.iam_role_path
 
-  backend_image  = "${var.ecr_registry}/${var.backend_repository}:${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/${var.frontend_repository}:${var.frontend_image_tag}"
+  # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
+  # revision only: later deploys set the image through the actions.
+  backend_image  = "${var.ecr_registry}/${var.backend_repository}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/${var.frontend_repository}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   s3_bucket_prefix       = var.s3_bucket_prefix
   listener_priority_slot = var.listener_priority_slot

@@ -67,8 +67,10 @@ module "app" {
   execution_role_arn               = module.platform.task_execution_role_arn
   iam_role_path                    = module.platform.iam_role_path
 
-  backend_image  = "${var.ecr_registry}/backend:${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/frontend:${var.frontend_image_tag}"
+  # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
+  # revision only: later deploys set the image through the actions.
+  backend_image  = "${var.ecr_registry}/backend${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/frontend${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   # The only environment on this ALB: a fixed slot.
   listener_priority_slot = 0

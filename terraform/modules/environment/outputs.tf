@@ -38,6 +38,11 @@ output "task_definition_arns" {
   value       = { for k, t in aws_ecs_task_definition.this : k => t.arn }
 }
 
+output "images_of_first_revision" {
+  description = "Images of Terraform's revisions: those given when the environment was created (later deploys set theirs through the actions)."
+  value       = terraform_data.images.output
+}
+
 output "network_configuration" {
   description = "Network settings for one-off tasks (run-migration-task subnets / security-groups / assign-public-ip)."
   value = {

@@ -2,6 +2,19 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "eu-west-1" }
   }
+  # ARNs the provider validates when another resource uses them (apply runs).
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/adhoc-actions/feature-abc-task" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/feature-abc" }
+  }
+  mock_resource "aws_service_discovery_service" {
+    defaults = { arn = "arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-1" }
+  }
 }
 
 # Shared-infrastructure inputs as the shared module would output them.
@@ -284,8 +297,9 @@ run "ad_hoc_services_on_spot_with_rollback" {
   }
 }
 
+# apply: container definitions read the images frozen in terraform_data, known after apply.
 run "task_definitions_log_and_connect" {
-  command = plan
+  command = apply
 
   assert {
     condition = alltrue([
