@@ -32,12 +32,14 @@ module "platform" {
   azs                         = var.azs
   enable_nat_gateway          = true
   service_discovery_namespace = "prod.internal"
-  alb_deletion_protection     = true
-  db_instance_class           = "db.t4g.medium"
-  db_multi_az                 = true
-  db_backup_retention_days    = 14
-  db_deletion_protection      = true
-  db_skip_final_snapshot      = false
+  # Apart from the ad hoc roles' /adhoc-actions/: the preview deploy role may pass only those.
+  iam_role_path            = "/adhoc-actions-prod/"
+  alb_deletion_protection  = true
+  db_instance_class        = "db.t4g.medium"
+  db_multi_az              = true
+  db_backup_retention_days = 14
+  db_deletion_protection   = true
+  db_skip_final_snapshot   = false
 }
 
 resource "aws_sns_topic" "alarms" {

@@ -65,9 +65,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "state" {
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
 locals {
-  # Built from the name (not the resource's arn) so the policy is known at plan time.
+  # Built from the names (not the resources' arn) so policies using them (this bucket's, the
+  # deploy roles') are known at plan time.
   state_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket_name}"
+  ecr_arn_prefix   = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository"
 }
 
 # State holds secrets in plain text: refuse anything but TLS.
