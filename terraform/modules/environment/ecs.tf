@@ -139,8 +139,31 @@ resource "aws_ecs_task_definition" "this" {
 }
 
 ################################################################################
-# Redis discovery: <name>-redis.<namespace>
+# Redis discovery: <name>-redis.<namespace>, reachable from this environment only
 ################################################################################
+
+# The environment's own group, on every task of it beside the shared app group. Redis
+# (6379) is open only to members of this group, so another environment's tasks (in the
+# shared app group, not in this one) cannot reach it. Egress comes from the app group.
+resource "aws_security_group" "tasks" {
+  name        = "${var.name}-tasks"
+  description = "Tasks of ${var.name}; Redis only from here"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-tasks" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "redis" {
+  security_group_id            = aws_security_group.tasks.id
+  description                  = "Redis from ${var.name}'s own tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.tasks.id
+}
+
+locals {
+  task_security_groups = [var.app_security_group_id, aws_security_group.tasks.id]
+}
 
 resource "aws_service_discovery_service" "redis" {
   name = "${var.name}-redis"
@@ -209,7 +232,7 @@ resource "aws_ecs_service" "this" {
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [var.app_security_group_id]
+    security_groups  = local.task_security_groups
     assign_public_ip = var.assign_public_ip
   }
 
@@ -271,7 +294,7 @@ resource "aws_ecs_service" "autoscaled" {
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [var.app_security_group_id]
+    security_groups  = local.task_security_groups
     assign_public_ip = var.assign_public_ip
   }
 

@@ -47,7 +47,7 @@ output "network_configuration" {
   description = "Network settings for one-off tasks (run-migration-task subnets / security-groups / assign-public-ip)."
   value = {
     subnets          = var.subnet_ids
-    security_groups  = tolist([var.app_security_group_id])
+    security_groups  = tolist(local.task_security_groups)
     assign_public_ip = var.assign_public_ip
   }
 }
@@ -100,4 +100,9 @@ output "target_group_arns" {
 output "task_role_arn" {
   description = "ARN of the task role."
   value       = aws_iam_role.task.arn
+}
+
+output "security_group_id" {
+  description = "The environment's own security group (on every task of it; Redis accepts only this group)."
+  value       = aws_security_group.tasks.id
 }

@@ -100,7 +100,7 @@ run "names_derive_from_the_environment_name" {
   }
 
   assert {
-    condition     = output.network_configuration.subnets == tolist(["subnet-aaaa", "subnet-bbbb"]) && output.network_configuration.security_groups == tolist(["sg-app"]) && output.network_configuration.assign_public_ip
+    condition     = output.network_configuration.subnets == tolist(["subnet-aaaa", "subnet-bbbb"]) && length(output.network_configuration.security_groups) == 2 && output.network_configuration.security_groups[0] == "sg-app" && output.network_configuration.assign_public_ip
     error_message = "Network settings for one-off tasks."
   }
 }
@@ -289,11 +289,6 @@ run "ad_hoc_services_on_spot_with_rollback" {
   assert {
     condition     = length(aws_ecs_service.this["gunicorn"].load_balancer) == 1 && one(aws_ecs_service.this["gunicorn"].load_balancer).container_name == "backend"
     error_message = "Gunicorn is behind its target group."
-  }
-
-  assert {
-    condition     = alltrue([for s in aws_ecs_service.this : s.network_configuration[0].security_groups == toset(["sg-app"])])
-    error_message = "Services use the app security group."
   }
 }
 
@@ -528,4 +523,32 @@ run "rejects_bad_log_retention" {
   }
 
   expect_failures = [var.log_retention_days]
+}
+
+# Old: Redis ran in the shared app group, which opened 6379 to every task of every
+# environment. Now 6379 is open only within this environment's own group.
+run "redis_only_from_the_environment" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.redis.security_group_id == aws_security_group.tasks.id &&
+      aws_vpc_security_group_ingress_rule.redis.referenced_security_group_id == aws_security_group.tasks.id &&
+      aws_vpc_security_group_ingress_rule.redis.from_port == 6379 && aws_vpc_security_group_ingress_rule.redis.to_port == 6379 &&
+      aws_vpc_security_group_ingress_rule.redis.cidr_ipv4 == null && aws_vpc_security_group_ingress_rule.redis.cidr_ipv6 == null
+    )
+    error_message = "Redis must accept connections only from the environment's own security group."
+  }
+
+  assert {
+    condition     = aws_security_group.tasks.name == "feature-abc-tasks" && aws_security_group.tasks.id != var.app_security_group_id
+    error_message = "Each environment has its own task security group, apart from the shared app group."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in aws_ecs_service.this : s.network_configuration[0].security_groups == toset(["sg-app", aws_security_group.tasks.id])
+    ]) && contains(output.network_configuration.security_groups, aws_security_group.tasks.id)
+    error_message = "Every service (Redis included) and one-off task runs in the shared app group (ALB, egress) and the environment's group."
+  }
 }
