@@ -33,13 +33,19 @@ module "platform" {
   enable_nat_gateway          = true
   service_discovery_namespace = "prod.internal"
   # Apart from the ad hoc roles' /adhoc-actions/: the preview deploy role may pass only those.
-  iam_role_path            = "/adhoc-actions-prod/"
-  alb_deletion_protection  = true
-  db_instance_class        = "db.t4g.medium"
-  db_multi_az              = true
-  db_backup_retention_days = 14
-  db_deletion_protection   = true
-  db_skip_final_snapshot   = false
+  iam_role_path           = "/adhoc-actions-prod/"
+  alb_deletion_protection = true
+  db_instance_class       = "db.t4g.medium"
+  db_multi_az             = true
+  # Disaster recovery: 14 days of automated backups = point-in-time restore to any second of
+  # the last 14 days (RDS ships transaction logs about every 5 minutes, so the newest
+  # restorable time is a few minutes old); no deletion without first lifting protection;
+  # a final snapshot on destroy; automated backups kept after a deletion.
+  db_backup_retention_days    = 14
+  db_backup_window            = "03:00-03:30"
+  db_deletion_protection      = true
+  db_skip_final_snapshot      = false
+  db_delete_automated_backups = false
 }
 
 resource "aws_sns_topic" "alarms" {

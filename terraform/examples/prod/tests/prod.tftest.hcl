@@ -39,3 +39,20 @@ run "production_settings" {
     error_message = "All families exist."
   }
 }
+
+# Disaster recovery settings of the production database.
+run "database_survives_mistakes" {
+  command = plan
+
+  assert {
+    condition = module.platform.database_protection == {
+      backup_retention_days     = 14
+      point_in_time_restore     = true
+      deletion_protection       = true
+      final_snapshot_identifier = "prod-final"
+      keep_automated_backups    = true
+      multi_az                  = true
+    }
+    error_message = "Production RDS: 14 days of backups (PITR), deletion protection, a final snapshot, automated backups kept after deletion, Multi-AZ."
+  }
+}

@@ -197,3 +197,14 @@ run "rejects_uppercase_name" {
 
   expect_failures = [var.name]
 }
+
+run "rejects_protected_database_without_backups" {
+  command = plan
+
+  variables {
+    db_deletion_protection   = true
+    db_backup_retention_days = 0
+  }
+
+  expect_failures = [aws_db_instance.this]
+}
