@@ -38,6 +38,12 @@ run "production_settings" {
     condition     = toset(keys(module.app.task_families)) == toset(["gunicorn", "celery", "beat", "frontend", "redis", "migrate"])
     error_message = "All families exist."
   }
+
+  # The preview deploy role may pass roles under /adhoc-actions/ only (examples/bootstrap).
+  assert {
+    condition     = module.platform.iam_role_path == "/adhoc-actions-prod/"
+    error_message = "Production's task and execution roles live apart from the ad hoc roles' path."
+  }
 }
 
 # Disaster recovery settings of the production database.
