@@ -3,7 +3,8 @@
 #   terraform init -backend-config=... && terraform workspace select -or-create feature-abc
 #   terraform apply -var-file=envs/feature-abc.tfvars
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
@@ -46,7 +47,7 @@ check "workspace_matches_name" {
 }
 
 module "environment" {
-  source = "../../modules/environment"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/environment?ref=v1.0.0"
 
   name   = local.name
   domain = local.shared.domain
@@ -67,8 +68,10 @@ module "environment" {
   execution_role_arn               = local.shared.task_execution_role_arn
   iam_role_path                    = local.shared.iam_role_path
 
-  backend_image  = "${var.ecr_registry}/${var.backend_repository}:${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/${var.frontend_repository}:${var.frontend_image_tag}"
+  # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
+  # revision only: later deploys set the image through the actions.
+  backend_image  = "${var.ecr_registry}/${var.backend_repository}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/${var.frontend_repository}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   s3_bucket_prefix       = var.s3_bucket_prefix
   listener_priority_slot = var.listener_priority_slot

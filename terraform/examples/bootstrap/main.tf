@@ -1,7 +1,8 @@
 # Run once per account with local state:
 #   terraform init && terraform apply -var state_bucket_name=acme-terraform-state -var repository=acme/webapp
 terraform {
-  required_version = ">= 1.7"
+  # Same floor as the other roots, so one Terraform runs them all (tests need 1.7).
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
@@ -18,21 +19,65 @@ provider "aws" {
 data "aws_caller_identity" "current" {}
 
 module "bootstrap" {
-  source = "../../modules/bootstrap"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/bootstrap?ref=v1.0.0"
 
   state_bucket_name = var.state_bucket_name
   tags              = var.tags
 }
 
-# The role the workflows assume; it may pass only roles under the path the shared and
-# environment modules use (/adhoc-actions/).
+locals {
+  account   = data.aws_caller_identity.current.account_id
+  role_arn  = "arn:aws:iam::${local.account}:role"
+  workflows = "${var.workflows_repository}/.github/workflows"
+  # Terraform's S3 lockfile is <key>.tflock, hence the trailing *.
+  prod_state_keys    = ["${var.prod_state_key}", "${var.prod_state_key}.tflock"]
+  preview_state_keys = ["env:/*/${var.adhoc_state_key}", "env:/*/${var.adhoc_state_key}.tflock"]
+}
+
+# Two roles, two trust boundaries. Production's: only jobs running in the GitHub environment
+# `production` (its required reviewers approve first) AND running one of this product's
+# reusable workflows at a release tag; it reaches only the prod cluster, prod's state and the
+# roles under prod's IAM path.
+module "github_oidc_production" {
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
+
+  repository        = var.repository
+  role_name         = "github-actions-production"
+  subject_claims    = ["repo:${var.repository}:environment:production"]
+  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
+
+  ecs_cluster_names   = [var.prod_cluster_name]
+  log_group_prefix    = "/ecs/${var.prod_cluster_name}/"
+  ecr_repository_arns = values(module.bootstrap.ecr_repository_arns)
+  pass_role_arns      = ["${local.role_arn}${var.prod_iam_role_path}*"]
+  state_bucket_arn    = module.bootstrap.state_bucket_arn
+  state_object_keys   = local.prod_state_keys
+  tags                = var.tags
+}
+
+# Previews and ad hoc environments: pull-request jobs, dispatched/scheduled jobs on a branch
+# (ad hoc, janitor) and jobs in a `preview` environment of this repository (preview_contexts). Every cluster but prod's, only the ad hoc workspaces' state (plus a read of
+# the shared state) and only roles under the ad hoc IAM path; prod's cluster, roles and state
+# are denied explicitly as well, so no later grant (additional_policy_arns) can reopen them.
 module "github_oidc" {
-  source = "../../modules/github-oidc"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
 
   repository           = var.repository
+  create_oidc_provider = false
+  oidc_provider_arn    = module.github_oidc_production.oidc_provider_arn
+  role_name            = "github-actions-deploy"
+  subject_claims       = [for c in var.preview_contexts : "repo:${var.repository}:${c}"]
+
   ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)
-  pass_role_arns       = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/adhoc-actions/*"]
+  pass_role_arns       = ["${local.role_arn}${var.adhoc_iam_role_path}*"]
   state_bucket_arn     = module.bootstrap.state_bucket_arn
-  state_lock_table_arn = module.bootstrap.lock_table_arn
-  tags                 = var.tags
+  state_object_keys    = local.preview_state_keys
+  state_read_only_keys = [var.shared_state_key]
+  deny = {
+    ecs_cluster_names = [var.prod_cluster_name]
+    # Built from name and path (the module's defaults) so the policy is known at plan time.
+    role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}"]
+    state_object_keys = local.prod_state_keys
+  }
+  tags = var.tags
 }

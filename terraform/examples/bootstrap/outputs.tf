@@ -14,6 +14,11 @@ output "ecr_repository_urls" {
 }
 
 output "deploy_role_arn" {
-  description = "role-to-assume for aws-actions/configure-aws-credentials."
+  description = "role-to-assume of the preview / ad hoc workflows (github-actions-deploy)."
   value       = module.github_oidc.role_arn
+}
+
+output "production_role_arn" {
+  description = "role-to-assume of production-deploy (github-actions-production)."
+  value       = module.github_oidc_production.role_arn
 }

@@ -19,3 +19,57 @@ variable "tags" {
   type        = map(string)
   default     = { project = "adhoc-actions" }
 }
+
+variable "workflows_repository" {
+  description = "The repository whose reusable workflows production jobs must run (owner/name)."
+  type        = string
+  default     = "adhoc-actions/adhoc-actions"
+}
+
+variable "workflows_ref" {
+  description = "Ref of those reusable workflows production jobs must run (job_workflow_ref after '@'); callers use @v1."
+  type        = string
+  default     = "refs/tags/v1*"
+}
+
+variable "prod_cluster_name" {
+  description = "Production's ECS cluster (the prod example names it prod)."
+  type        = string
+  default     = "prod"
+}
+
+variable "prod_iam_role_path" {
+  description = "IAM path of production's task and execution roles (iam_role_path of the prod example); kept apart from the ad hoc path so a preview role cannot pass them."
+  type        = string
+  default     = "/adhoc-actions-prod/"
+}
+
+variable "adhoc_iam_role_path" {
+  description = "IAM path of the ad hoc environments' roles (iam_role_path of the shared example)."
+  type        = string
+  default     = "/adhoc-actions/"
+}
+
+variable "prod_state_key" {
+  description = "State key of the prod root (backend-config key of production.yml)."
+  type        = string
+  default     = "prod/terraform.tfstate"
+}
+
+variable "adhoc_state_key" {
+  description = "State key of the ad hoc root; its workspaces live under env:/<name>/<key>."
+  type        = string
+  default     = "adhoc/terraform.tfstate"
+}
+
+variable "shared_state_key" {
+  description = "State key of the shared root (read by the ad hoc root through terraform_remote_state)."
+  type        = string
+  default     = "shared/terraform.tfstate"
+}
+
+variable "preview_contexts" {
+  description = "OIDC sub contexts (after repo:<repository>:) that may assume the preview role; it reaches nothing of production whatever they are."
+  type        = list(string)
+  default     = ["pull_request", "ref:refs/heads/*", "environment:preview"]
+}

@@ -1,7 +1,8 @@
 # Production: its own network, ALB and Multi-AZ database (the shared module with
 # production settings) and one environment with on-demand Fargate, autoscaling and alarms.
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
@@ -22,7 +23,7 @@ provider "aws" {
 }
 
 module "platform" {
-  source = "../../modules/shared"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
   name                        = "prod"
   domain                      = var.domain
@@ -31,12 +32,20 @@ module "platform" {
   azs                         = var.azs
   enable_nat_gateway          = true
   service_discovery_namespace = "prod.internal"
-  alb_deletion_protection     = true
-  db_instance_class           = "db.t4g.medium"
-  db_multi_az                 = true
+  # Apart from the ad hoc roles' /adhoc-actions/: the preview deploy role may pass only those.
+  iam_role_path           = "/adhoc-actions-prod/"
+  alb_deletion_protection = true
+  db_instance_class       = "db.t4g.medium"
+  db_multi_az             = true
+  # Disaster recovery: 14 days of automated backups = point-in-time restore to any second of
+  # the last 14 days (RDS ships transaction logs about every 5 minutes, so the newest
+  # restorable time is a few minutes old); no deletion without first lifting protection;
+  # a final snapshot on destroy; automated backups kept after a deletion.
   db_backup_retention_days    = 14
+  db_backup_window            = "03:00-03:30"
   db_deletion_protection      = true
   db_skip_final_snapshot      = false
+  db_delete_automated_backups = false
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -44,7 +53,7 @@ resource "aws_sns_topic" "alarms" {
 }
 
 module "app" {
-  source = "../../modules/environment"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/environment?ref=v1.0.0"
 
   name     = "prod"
   domain   = var.domain
@@ -66,8 +75,10 @@ module "app" {
   execution_role_arn               = module.platform.task_execution_role_arn
   iam_role_path                    = module.platform.iam_role_path
 
-  backend_image  = "${var.ecr_registry}/backend:${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/frontend:${var.frontend_image_tag}"
+  # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
+  # revision only: later deploys set the image through the actions.
+  backend_image  = "${var.ecr_registry}/backend${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${var.ecr_registry}/frontend${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   # The only environment on this ALB: a fixed slot.
   listener_priority_slot = 0

@@ -37,13 +37,23 @@ variable "ecr_registry" {
 }
 
 variable "backend_image_tag" {
-  description = "Backend tag of the first revision."
+  description = "Backend image of the first revision: a tag (e.g. sha-<git sha>, v1.2.3) or a digest sha256:<64 hex>. Later deploys set the image through the actions."
   type        = string
+
+  validation {
+    condition     = can(regex("^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", var.backend_image_tag))
+    error_message = "backend_image_tag must be an image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') or a digest sha256:<64 lowercase hex>."
+  }
 }
 
 variable "frontend_image_tag" {
-  description = "Frontend tag of the first revision."
+  description = "Frontend image of the first revision: a tag (e.g. sha-<git sha>, v1.2.3) or a digest sha256:<64 hex>. Later deploys set the image through the actions."
   type        = string
+
+  validation {
+    condition     = can(regex("^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", var.frontend_image_tag))
+    error_message = "frontend_image_tag must be an image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') or a digest sha256:<64 lowercase hex>."
+  }
 }
 
 variable "s3_bucket_prefix" {

@@ -3,7 +3,8 @@
 #   terraform init -backend-config=bucket=acme-terraform-state -backend-config=key=shared/terraform.tfstate \
 #     -backend-config=region=us-east-1 -backend-config=use_lockfile=true
 terraform {
-  required_version = ">= 1.7"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {
@@ -24,7 +25,7 @@ provider "aws" {
 }
 
 module "shared" {
-  source = "../../modules/shared"
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
   name               = var.name
   domain             = var.domain

@@ -65,9 +65,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "state" {
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
 locals {
-  # Built from the name (not the resource's arn) so the policy is known at plan time.
+  # Built from the names (not the resources' arn) so policies using them (this bucket's, the
+  # deploy roles') are known at plan time.
   state_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket_name}"
+  ecr_arn_prefix   = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository"
 }
 
 # State holds secrets in plain text: refuse anything but TLS.
@@ -132,15 +137,42 @@ resource "aws_ecr_repository" "this" {
   tags = var.tags
 }
 
-resource "aws_ecr_lifecycle_policy" "this" {
-  for_each = aws_ecr_repository.this
-
-  repository = each.value.name
-  policy = jsonencode({
-    rules = [
+# Never expires what a release or a running environment may use. Rules go by priority and
+# an image matched by a higher rule is never expired by a lower one, so the first rules only
+# "keep" (a count no repository reaches): release tags, then main-branch builds. Then preview
+# builds (pr-<number>-<sha>) expire after ecr_preview_expiration_days (longer than the janitor's
+# TTL, so a live preview's image is younger), and untagged images (failed or superseded
+# pushes) after ecr_untagged_expiration_days. No rule selects "any".
+locals {
+  ecr_keep_count = 10000
+  ecr_lifecycle_rules = concat(
+    [for i, p in var.ecr_keep_tag_patterns : {
+      rulePriority = i + 1
+      description  = "Keep ${p} (never expired by the rules below)"
+      selection = {
+        tagStatus      = "tagged"
+        tagPatternList = [p]
+        countType      = "imageCountMoreThan"
+        countNumber    = local.ecr_keep_count
+      }
+      action = { type = "expire" }
+    }],
+    [
       {
-        rulePriority = 1
-        description  = "Expire untagged images"
+        rulePriority = length(var.ecr_keep_tag_patterns) + 1
+        description  = "Expire preview builds (${var.ecr_preview_tag_prefix}*) after ${var.ecr_preview_expiration_days} days"
+        selection = {
+          tagStatus     = "tagged"
+          tagPrefixList = [var.ecr_preview_tag_prefix]
+          countType     = "sinceImagePushed"
+          countUnit     = "days"
+          countNumber   = var.ecr_preview_expiration_days
+        }
+        action = { type = "expire" }
+      },
+      {
+        rulePriority = length(var.ecr_keep_tag_patterns) + 2
+        description  = "Expire untagged images after ${var.ecr_untagged_expiration_days} days"
         selection = {
           tagStatus   = "untagged"
           countType   = "sinceImagePushed"
@@ -149,16 +181,13 @@ resource "aws_ecr_lifecycle_policy" "this" {
         }
         action = { type = "expire" }
       },
-      {
-        rulePriority = 2
-        description  = "Keep the newest images only"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.ecr_keep_images
-        }
-        action = { type = "expire" }
-      },
-    ]
-  })
+    ],
+  )
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  for_each = aws_ecr_repository.this
+
+  repository = each.value.name
+  policy     = jsonencode({ rules = local.ecr_lifecycle_rules })
 }

@@ -5,7 +5,7 @@ output "state_bucket_name" {
 
 output "state_bucket_arn" {
   description = "ARN of the Terraform state bucket."
-  value       = aws_s3_bucket.state.arn
+  value       = local.state_bucket_arn
 }
 
 output "lock_table_name" {
@@ -25,5 +25,5 @@ output "ecr_repository_urls" {
 
 output "ecr_repository_arns" {
   description = "Map of short repository name to repository ARN."
-  value       = { for k, r in aws_ecr_repository.this : k => r.arn }
+  value       = { for k, r in aws_ecr_repository.this : k => "${local.ecr_arn_prefix}/${r.name}" }
 }

@@ -59,9 +59,9 @@ variable "ecr_repository_prefix" {
 }
 
 variable "ecr_image_tag_mutability" {
-  description = "MUTABLE (branch tags are re-pushed for ad hoc environments) or IMMUTABLE."
+  description = "IMMUTABLE (default: a tag always names the same image, so what was tested is what is promoted) or MUTABLE (opt out, e.g. to re-push a moving tag such as `latest`)."
   type        = string
-  default     = "MUTABLE"
+  default     = "IMMUTABLE"
 
   validation {
     condition     = contains(["MUTABLE", "IMMUTABLE"], var.ecr_image_tag_mutability)
@@ -69,14 +69,36 @@ variable "ecr_image_tag_mutability" {
   }
 }
 
-variable "ecr_keep_images" {
-  description = "How many images each ECR repository keeps; older ones expire."
-  type        = number
-  default     = 200
+variable "ecr_keep_tag_patterns" {
+  description = "Tag patterns (ECR wildcards, '*') whose images the lifecycle policy never expires, even when they also carry a preview tag: releases and main-branch builds."
+  type        = list(string)
+  default     = ["v*", "sha-*"]
 
   validation {
-    condition     = var.ecr_keep_images >= 1
-    error_message = "ecr_keep_images must be at least 1."
+    condition     = length(var.ecr_keep_tag_patterns) >= 1 && length(var.ecr_keep_tag_patterns) <= 8 && alltrue([for p in var.ecr_keep_tag_patterns : can(regex("^[A-Za-z0-9_.*-]{1,128}$", p)) && p != "*"])
+    error_message = "ecr_keep_tag_patterns must hold 1-8 tag patterns of letters, digits, '_', '.', '-' and '*' (not '*' alone)."
+  }
+}
+
+variable "ecr_preview_tag_prefix" {
+  description = "Tag prefix of preview (pull-request) builds, e.g. pr-<number>-<sha>; only these tagged images expire."
+  type        = string
+  default     = "pr-"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", var.ecr_preview_tag_prefix))
+    error_message = "ecr_preview_tag_prefix must be 1-64 tag characters (letters, digits, '_', '.', '-')."
+  }
+}
+
+variable "ecr_preview_expiration_days" {
+  description = "Days after which preview builds expire; keep it above the janitor's TTL (72 h by default) so a live preview's image never expires."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.ecr_preview_expiration_days >= 4 && floor(var.ecr_preview_expiration_days) == var.ecr_preview_expiration_days
+    error_message = "ecr_preview_expiration_days must be a whole number of days, at least 4 (above the janitor's default TTL of 72 h)."
   }
 }
 

@@ -35,6 +35,21 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = local.tags
 }
 
+# Terraform owns the infrastructure and the FIRST revision of each family; the actions own
+# every revision after it. The images are read once, when the environment is created, and
+# frozen here (ignore_changes): an apply with another image tag plans no change, so an app
+# deploy leaves the state alone. A later replacement of a task definition (an env var,
+# secret or size in tfvars) still starts from these images; the next deploy's
+# register-task-definition takes that revision and sets the deployed image.
+# To take new images into Terraform's revisions: terraform apply -replace=<this resource>.
+resource "terraform_data" "images" {
+  input = { backend = var.backend_image, frontend = var.frontend_image }
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 locals {
   # The actions derive log streams as <awslogs-stream-prefix>/<container>/<task-id>.
   log_configuration = {
@@ -66,7 +81,7 @@ locals {
     {
       for c in local.backend_components : c => [{
         name         = "backend"
-        image        = var.backend_image
+        image        = terraform_data.images.output.backend
         essential    = true
         command      = local.backend_commands[c]
         portMappings = c == "gunicorn" ? [{ containerPort = var.backend_port, protocol = "tcp" }] : []
@@ -80,7 +95,7 @@ locals {
     {
       frontend = [{
         name             = "frontend"
-        image            = var.frontend_image
+        image            = terraform_data.images.output.frontend
         essential        = true
         portMappings     = [{ containerPort = var.frontend_port, protocol = "tcp" }]
         logConfiguration = local.log_configuration["frontend"]
@@ -98,9 +113,13 @@ locals {
 
 # Terraform creates the first revision of every family; later revisions come from the
 # register-task-definition action. No track_latest: Terraform keeps comparing against
-# its own revision, so an apply never reverts a deployed image.
+# its own revision, so an apply never reverts a deployed image. skip_destroy: when a tfvars
+# change replaces a revision, the old one stays ACTIVE (a service may still run it or roll
+# back to it); Terraform only forgets it.
 resource "aws_ecs_task_definition" "this" {
   for_each = toset(local.components)
+
+  skip_destroy = true
 
   family                   = local.families[each.key]
   requires_compatibilities = ["FARGATE"]
@@ -120,8 +139,31 @@ resource "aws_ecs_task_definition" "this" {
 }
 
 ################################################################################
-# Redis discovery: <name>-redis.<namespace>
+# Redis discovery: <name>-redis.<namespace>, reachable from this environment only
 ################################################################################
+
+# The environment's own group, on every task of it beside the shared app group. Redis
+# (6379) is open only to members of this group, so another environment's tasks (in the
+# shared app group, not in this one) cannot reach it. Egress comes from the app group.
+resource "aws_security_group" "tasks" {
+  name        = "${var.name}-tasks"
+  description = "Tasks of ${var.name}; Redis only from here"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-tasks" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "redis" {
+  security_group_id            = aws_security_group.tasks.id
+  description                  = "Redis from ${var.name}'s own tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = aws_security_group.tasks.id
+}
+
+locals {
+  task_security_groups = [var.app_security_group_id, aws_security_group.tasks.id]
+}
 
 resource "aws_service_discovery_service" "redis" {
   name = "${var.name}-redis"
@@ -190,7 +232,7 @@ resource "aws_ecs_service" "this" {
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [var.app_security_group_id]
+    security_groups  = local.task_security_groups
     assign_public_ip = var.assign_public_ip
   }
 
@@ -252,7 +294,7 @@ resource "aws_ecs_service" "autoscaled" {
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [var.app_security_group_id]
+    security_groups  = local.task_security_groups
     assign_public_ip = var.assign_public_ip
   }
 

@@ -38,11 +38,16 @@ output "task_definition_arns" {
   value       = { for k, t in aws_ecs_task_definition.this : k => t.arn }
 }
 
+output "images_of_first_revision" {
+  description = "Images of Terraform's revisions: those given when the environment was created (later deploys set theirs through the actions)."
+  value       = terraform_data.images.output
+}
+
 output "network_configuration" {
   description = "Network settings for one-off tasks (run-migration-task subnets / security-groups / assign-public-ip)."
   value = {
     subnets          = var.subnet_ids
-    security_groups  = tolist([var.app_security_group_id])
+    security_groups  = tolist(local.task_security_groups)
     assign_public_ip = var.assign_public_ip
   }
 }
@@ -95,4 +100,9 @@ output "target_group_arns" {
 output "task_role_arn" {
   description = "ARN of the task role."
   value       = aws_iam_role.task.arn
+}
+
+output "security_group_id" {
+  description = "The environment's own security group (on every task of it; Redis accepts only this group)."
+  value       = aws_security_group.tasks.id
 }

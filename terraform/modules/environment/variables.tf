@@ -147,13 +147,23 @@ variable "iam_role_path" {
 ################################################################################
 
 variable "backend_image" {
-  description = "Backend image (repository:tag) used by gunicorn, celery, beat and the migrate task. Later deploys register new revisions with the actions."
+  description = "Backend image (repository:tag or repository@sha256:<digest>) of the FIRST revision of gunicorn, celery, beat and migrate; later changes are ignored (the actions deploy images)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[^\\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$", var.backend_image))
+    error_message = "backend_image must be repository:tag or repository@sha256:<64 lowercase hex>."
+  }
 }
 
 variable "frontend_image" {
-  description = "Frontend (nginx) image, repository:tag."
+  description = "Frontend (nginx) image of the FIRST revision, repository:tag or repository@sha256:<digest>; later changes are ignored."
   type        = string
+
+  validation {
+    condition     = can(regex("^[^\\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$", var.frontend_image))
+    error_message = "frontend_image must be repository:tag or repository@sha256:<64 lowercase hex>."
+  }
 }
 
 variable "redis_image" {

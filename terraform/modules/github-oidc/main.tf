@@ -11,7 +11,7 @@ locals {
 
   # Known at plan time (the provider ARN is deterministic), so the trust is testable.
   oidc_provider_arn = var.create_oidc_provider ? "arn:${local.partition}:iam::${local.account}:oidc-provider/token.actions.githubusercontent.com" : var.oidc_provider_arn
-  subject_claims    = length(var.subject_claims) > 0 ? var.subject_claims : ["repo:${var.repository}:*"]
+  subject_claims    = var.subject_claims
 
   cluster_arns = [for c in var.ecs_cluster_names : "${local.ecs}:cluster/${c}"]
 
@@ -114,14 +114,23 @@ locals {
         Resource = var.state_bucket_arn
       },
       {
-        # Objects include workspace states (env:/<name>/...) and the S3 lockfile (.tflock).
-        Sid    = "StateObjects"
-        Effect = "Allow"
-        Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-        # coalesce: the for expression evaluates the element even when it is filtered out.
-        Resource = "${coalesce(var.state_bucket_arn, "unset")}/*"
+        # Only the given keys (workspace states are env:/<name>/<key>; the S3 lockfile is
+        # <key>.tflock). coalesce: the for expression evaluates the element even when it
+        # is filtered out.
+        Sid      = "StateObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = [for k in var.state_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
       },
     ] : s if var.state_bucket_arn != null],
+    [for s in [
+      {
+        Sid      = "StateReadOnly"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = [for k in var.state_read_only_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
+      },
+    ] : s if var.state_bucket_arn != null && length(var.state_read_only_keys) > 0],
     [for s in [
       {
         Sid      = "StateLock"
@@ -130,6 +139,41 @@ locals {
         Resource = var.state_lock_table_arn
       },
     ] : s if var.state_lock_table_arn != null],
+    [for s in [
+      {
+        # Another stage's clusters: nothing on them, their services or tasks, and no task
+        # started in them.
+        Sid    = "DenyProtectedClusters"
+        Effect = "Deny"
+        Action = ["ecs:*"]
+        Resource = flatten([for c in var.deny.ecs_cluster_names : [
+          "${local.ecs}:cluster/${c}", "${local.ecs}:service/${c}/*", "${local.ecs}:task/${c}/*", "${local.ecs}:container-instance/${c}/*",
+        ]])
+      },
+      {
+        Sid       = "DenyRunInProtectedClusters"
+        Effect    = "Deny"
+        Action    = ["ecs:RunTask", "ecs:StartTask"]
+        Resource  = "*"
+        Condition = { ArnLike = { "ecs:cluster" = [for c in var.deny.ecs_cluster_names : "${local.ecs}:cluster/${c}"] } }
+      },
+    ] : s if length(var.deny.ecs_cluster_names) > 0],
+    [for s in [
+      {
+        Sid      = "DenyProtectedRoles"
+        Effect   = "Deny"
+        Action   = ["iam:PassRole", "sts:AssumeRole"]
+        Resource = var.deny.role_arns
+      },
+    ] : s if length(var.deny.role_arns) > 0],
+    [for s in [
+      {
+        Sid      = "DenyProtectedState"
+        Effect   = "Deny"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = [for k in var.deny.state_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
+      },
+    ] : s if var.state_bucket_arn != null && length(var.deny.state_object_keys) > 0],
     [for s in [
       {
         Sid      = "ReadSecrets"
@@ -166,7 +210,11 @@ resource "aws_iam_role" "this" {
       Action    = "sts:AssumeRoleWithWebIdentity"
       Condition = {
         StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
-        StringLike   = { "token.actions.githubusercontent.com:sub" = local.subject_claims }
+        StringLike = merge(
+          { "token.actions.githubusercontent.com:sub" = local.subject_claims },
+          # A missing claim fails StringLike, so a job outside these workflows is refused.
+          length(var.job_workflow_refs) > 0 ? { "token.actions.githubusercontent.com:job_workflow_ref" = var.job_workflow_refs } : {},
+        )
       }
     }]
   })
@@ -179,9 +227,17 @@ resource "aws_iam_role" "this" {
       error_message = "oidc_provider_arn is required when create_oidc_provider = false."
     }
     precondition {
-      # GitHub sends sub as repo:<owner>/<name>:<context>; anything else widens the trust.
-      condition     = alltrue([for s in local.subject_claims : startswith(lower(s), lower("repo:${var.repository}:"))])
-      error_message = "Every subject_claims entry must start with \"repo:${var.repository}:\" (trust is limited to this repository)."
+      # GitHub sends sub as repo:<owner>/<name>:<context>; anything else widens the trust,
+      # and a context starting with a wildcard (the old default repo:<repo>:*) trusts every
+      # workflow and branch of the repository.
+      condition = alltrue([for s in local.subject_claims :
+        startswith(lower(s), lower("repo:${var.repository}:")) && !startswith(substr(s, length("repo:${var.repository}:"), -1), "*") && length(s) > length("repo:${var.repository}:")
+      ])
+      error_message = "Every subject_claims entry must be \"repo:${var.repository}:<context>\" with a context that is not a wildcard, e.g. environment:production (trust is limited to named contexts of this repository)."
+    }
+    precondition {
+      condition     = var.state_bucket_arn == null || length(var.state_object_keys) > 0
+      error_message = "state_object_keys is required with state_bucket_arn: name the state objects this role may write (no role gets every state)."
     }
   }
 

@@ -17,3 +17,8 @@ output "policy_json" {
   description = "The deploy role's inline policy document."
   value       = local.policy_json
 }
+
+output "trust_policy_json" {
+  description = "The role's trust policy (who may assume it)."
+  value       = aws_iam_role.this.assume_role_policy
+}

@@ -9,9 +9,24 @@ variable "repository" {
 }
 
 variable "subject_claims" {
-  description = "Allowed OIDC `sub` claims (StringLike), each for this repository, e.g. [\"repo:acme/webapp:environment:production\"]. Empty allows every workflow of the repository (repo:<repository>:*)."
+  description = "Required: the OIDC `sub` claims (StringLike) allowed to assume the role, each of this repository and naming a context, e.g. [\"repo:acme/webapp:environment:production\"]. A whole-repository wildcard (repo:<repository>:*) is refused: it would trust every workflow and branch."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subject_claims) >= 1
+    error_message = "subject_claims needs at least one entry, e.g. repo:acme/webapp:environment:production."
+  }
+}
+
+variable "job_workflow_refs" {
+  description = "When set, the role is assumable only from jobs of these reusable workflows (StringLike on the `job_workflow_ref` claim, e.g. \"adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*\"). See the README for accounts where STS does not check that claim."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for r in var.job_workflow_refs : can(regex("^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+/\\.github/workflows/[^@]+@refs/.+$", r))])
+    error_message = "job_workflow_refs entries must look like owner/repo/.github/workflows/<file>@refs/<heads|tags>/<name> (wildcards allowed after the owner)."
+  }
 }
 
 variable "create_oidc_provider" {
@@ -101,6 +116,28 @@ variable "state_bucket_arn" {
   description = "ARN of the Terraform state bucket the workflows read and write (null: no state access)."
   type        = string
   default     = null
+}
+
+variable "state_object_keys" {
+  description = "State objects (keys, IAM wildcards allowed) the role may read, write and delete, e.g. [\"env:/*/adhoc/terraform.tfstate*\"]; the S3 lockfile is <key>.tflock. Required with state_bucket_arn: no role gets every state object by default."
+  type        = list(string)
+  default     = []
+}
+
+variable "state_read_only_keys" {
+  description = "State objects the role may only read (e.g. the shared infrastructure's state, read through terraform_remote_state)."
+  type        = list(string)
+  default     = []
+}
+
+variable "deny" {
+  description = "Explicit denies that win over any allow (here or in additional_policy_arns): ECS clusters (and their services and tasks), IAM roles (PassRole and AssumeRole) and state object keys of another stage, e.g. production's from a preview role."
+  type = object({
+    ecs_cluster_names = optional(list(string), [])
+    role_arns         = optional(list(string), [])
+    state_object_keys = optional(list(string), [])
+  })
+  default = {}
 }
 
 variable "state_lock_table_arn" {

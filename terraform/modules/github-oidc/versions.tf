@@ -1,6 +1,6 @@
 terraform {
-  # mock_provider / override_resource in tests need >= 1.7.
-  required_version = ">= 1.7"
+  # startswith() in validations needs 1.3; the tests (mock_provider) need >= 1.7.
+  required_version = ">= 1.3"
 
   required_providers {
     aws = {

@@ -123,7 +123,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
 
 resource "aws_security_group" "app" {
   name        = "${var.name}-app"
-  description = "ECS tasks: traffic from the shared ALB only (plus redis between tasks)"
+  description = "ECS tasks: traffic from the shared ALB only"
   vpc_id      = aws_vpc.this.id
   tags        = merge(local.tags, { Name = "${var.name}-app" })
 }
@@ -137,15 +137,8 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
   referenced_security_group_id = aws_security_group.alb.id
 }
 
-# Redis runs as an ECS task in the same group; only its port is open between tasks.
-resource "aws_vpc_security_group_ingress_rule" "app_redis" {
-  security_group_id            = aws_security_group.app.id
-  description                  = "Redis between app tasks"
-  ip_protocol                  = "tcp"
-  from_port                    = 6379
-  to_port                      = 6379
-  referenced_security_group_id = aws_security_group.app.id
-}
+# No rule between tasks: each environment's Redis is open only to that environment's own
+# security group (created by the environment module), never to the whole app group.
 
 # Tasks pull images, call AWS APIs and reach RDS.
 resource "aws_vpc_security_group_egress_rule" "app_all" {

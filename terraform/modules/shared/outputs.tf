@@ -127,3 +127,15 @@ output "bastion_public_ip" {
   description = "Public IP of the bastion, or null."
   value       = one(aws_instance.bastion[*].public_ip)
 }
+
+output "database_protection" {
+  description = "How the database survives mistakes: backup retention (days, also the point-in-time restore window), deletion protection, final snapshot, automated backups kept after deletion."
+  value = {
+    backup_retention_days     = aws_db_instance.this.backup_retention_period
+    point_in_time_restore     = aws_db_instance.this.backup_retention_period > 0
+    deletion_protection       = aws_db_instance.this.deletion_protection
+    final_snapshot_identifier = aws_db_instance.this.final_snapshot_identifier
+    keep_automated_backups    = !aws_db_instance.this.delete_automated_backups
+    multi_az                  = aws_db_instance.this.multi_az
+  }
+}

@@ -28,7 +28,10 @@ resource "aws_db_instance" "this" {
   publicly_accessible    = false
   multi_az               = var.db_multi_az
 
+  # Automated backups also give point-in-time restore within the retention window.
   backup_retention_period    = var.db_backup_retention_days
+  backup_window              = var.db_backup_window
+  delete_automated_backups   = var.db_delete_automated_backups
   deletion_protection        = var.db_deletion_protection
   skip_final_snapshot        = var.db_skip_final_snapshot
   final_snapshot_identifier  = var.db_skip_final_snapshot ? null : "${var.name}-final"
@@ -37,4 +40,11 @@ resource "aws_db_instance" "this" {
   apply_immediately          = false
 
   tags = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = !var.db_deletion_protection || (var.db_backup_retention_days >= 1 && !var.db_skip_final_snapshot)
+      error_message = "A protected database (db_deletion_protection) needs db_backup_retention_days >= 1 and a final snapshot (db_skip_final_snapshot = false)."
+    }
+  }
 }

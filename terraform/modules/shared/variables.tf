@@ -133,6 +133,23 @@ variable "db_backup_retention_days" {
   }
 }
 
+variable "db_backup_window" {
+  description = "Daily UTC window of the automated backup (hh:mm-hh:mm, at least 30 minutes; null lets RDS choose)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.db_backup_window == null || can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.db_backup_window))
+    error_message = "db_backup_window must be hh:mm-hh:mm (UTC)."
+  }
+}
+
+variable "db_delete_automated_backups" {
+  description = "Delete the automated backups when the instance is deleted (RDS default). Set false in production: they stay restorable for their retention period after a deletion."
+  type        = bool
+  default     = true
+}
+
 variable "db_deletion_protection" {
   description = "Protect the RDS instance from deletion."
   type        = bool

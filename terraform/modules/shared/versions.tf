@@ -1,6 +1,6 @@
 terraform {
-  # mock_provider / override_resource in tests need >= 1.7.
-  required_version = ">= 1.7"
+  # strcontains() in validations needs 1.5; the tests (mock_provider) need >= 1.7.
+  required_version = ">= 1.5"
 
   required_providers {
     aws = {

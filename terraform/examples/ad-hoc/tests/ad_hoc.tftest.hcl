@@ -3,6 +3,19 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "us-east-1" }
   }
+  # ARNs the provider validates when another resource uses them (apply runs).
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/adhoc-actions/feature-abc-task" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:cluster/feature-abc" }
+  }
+  mock_resource "aws_service_discovery_service" {
+    defaults = { arn = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" }
+  }
 }
 
 override_data {
@@ -58,4 +71,44 @@ run "feature_abc_plans_with_outputs_for_the_workflows" {
     condition     = output.network_configuration.assign_public_ip && output.network_configuration.subnets == tolist(["subnet-a", "subnet-b"])
     error_message = "Network settings come from the shared state."
   }
+}
+
+# What the build workflow hands over: a digest pins repo@sha256:…, a tag gives repo:tag.
+run "digest_pins_the_image_tag_names_it" {
+  command = apply
+
+  variables {
+    backend_image_tag  = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    frontend_image_tag = "sha-0123abc"
+  }
+
+  expect_failures = [check.workspace_matches_name]
+
+  assert {
+    condition = module.environment.images_of_first_revision == {
+      backend  = "123456789012.dkr.ecr.us-east-1.amazonaws.com/backend@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      frontend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/frontend:sha-0123abc"
+    }
+    error_message = "A digest gives repo@sha256:<digest>, a tag repo:<tag>."
+  }
+}
+
+run "rejects_a_short_digest" {
+  command = plan
+
+  variables {
+    backend_image_tag = "sha256:abc"
+  }
+
+  expect_failures = [var.backend_image_tag, check.workspace_matches_name]
+}
+
+run "rejects_a_tag_with_a_slash" {
+  command = plan
+
+  variables {
+    frontend_image_tag = "feature/x"
+  }
+
+  expect_failures = [var.frontend_image_tag, check.workspace_matches_name]
 }

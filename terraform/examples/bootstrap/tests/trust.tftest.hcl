@@ -1,0 +1,101 @@
+# The two deploy roles and their boundaries. Each assert names what the old example (one role,
+# sub repo:<repo>:*, every cluster, <bucket>/* and PassRole on every /adhoc-actions/ role) did.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+}
+
+variables {
+  state_bucket_name = "acme-terraform-state"
+  repository        = "acme/webapp"
+}
+
+run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
+  command = plan
+
+  # Old: StringLike sub = repo:acme/webapp:* and no job_workflow_ref condition.
+  assert {
+    condition = jsondecode(module.github_oidc_production.trust_policy_json).Statement[0].Condition.StringLike == {
+      "token.actions.githubusercontent.com:sub" = ["repo:acme/webapp:environment:production"]
+      "token.actions.githubusercontent.com:job_workflow_ref" = [
+        "adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*",
+        "adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@refs/tags/v1*",
+      ]
+    }
+    error_message = "The production role must trust only environment:production jobs of the product's own reusable workflows."
+  }
+
+  # Old: services of every cluster, every state object, every role under /adhoc-actions/.
+  assert {
+    condition = {
+      for s in jsondecode(module.github_oidc_production.policy_json).Statement : s.Sid => s.Resource
+      if contains(["Services", "Tasks", "StateObjects", "PassTaskRoles"], s.Sid)
+      } == {
+      Services      = ["arn:aws:ecs:us-east-1:123456789012:service/prod/*"]
+      Tasks         = ["arn:aws:ecs:us-east-1:123456789012:task/prod/*"]
+      StateObjects  = ["arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"]
+      PassTaskRoles = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+    }
+    error_message = "The production role reaches only the prod cluster, prod's state and prod's roles."
+  }
+}
+
+run "preview_role_cannot_touch_production" {
+  command = plan
+
+  assert {
+    condition     = !anytrue([for c in jsondecode(module.github_oidc.trust_policy_json).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] : strcontains(c, "production") || endswith(c, ":*")])
+    error_message = "The preview role must not trust production jobs or every workflow."
+  }
+
+  # Evaluate the preview role's policy as IAM does (an explicit Deny wins; wildcards * and ?;
+  # ArnLike on ecs:cluster) for requests against production. The old policy allowed each one.
+  assert {
+    condition = alltrue([
+      for req in [
+        { action = "ecs:UpdateService", arn = "arn:aws:ecs:us-east-1:123456789012:service/prod/prod-gunicorn", cluster = null },
+        { action = "ecs:DescribeServices", arn = "arn:aws:ecs:us-east-1:123456789012:service/prod/prod-gunicorn", cluster = null },
+        { action = "ecs:StopTask", arn = "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef", cluster = null },
+        { action = "ecs:RunTask", arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/prod-migrate:7", cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod" },
+        { action = "ecs:RunTask", arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/feature-abc-migrate:1", cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod" },
+        { action = "iam:PassRole", arn = "arn:aws:iam::123456789012:role/adhoc-actions-prod/prod-ecs-task-execution", cluster = null },
+        { action = "iam:PassRole", arn = "arn:aws:iam::123456789012:role/adhoc-actions-prod/prod-task", cluster = null },
+        { action = "sts:AssumeRole", arn = "arn:aws:iam::123456789012:role/github-actions/github-actions-production", cluster = null },
+        { action = "s3:GetObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", cluster = null },
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", cluster = null },
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate", cluster = null },
+        ] : !(
+        anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), req.action) &&
+          anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(replace(r, ".", "\\."), "*", ".*"), "?", ".")}$", req.arn))]) &&
+          (try(s.Condition.ArnLike["ecs:cluster"], null) == null || (req.cluster != null && anytrue([for c in try(s.Condition.ArnLike["ecs:cluster"], []) : can(regex("^${replace(c, "*", ".*")}$", coalesce(req.cluster, "-")))])))
+        ]) &&
+        !anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Deny" &&
+          anytrue([for a in flatten([s.Action]) : can(regex("^${replace(a, "*", ".*")}$", req.action))]) &&
+          anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(replace(r, ".", "\\."), "*", ".*"), "?", ".")}$", req.arn))]) &&
+          (try(s.Condition.ArnLike["ecs:cluster"], null) == null || (req.cluster != null && anytrue([for c in try(s.Condition.ArnLike["ecs:cluster"], []) : can(regex("^${replace(c, "*", ".*")}$", coalesce(req.cluster, "-")))])))
+        ])
+      )
+    ])
+    error_message = "The preview role must not be able to deploy to, run in, pass roles of or write the state of production."
+  }
+
+  # And it still does its own job (so the asserts above are not passing by denying all).
+  assert {
+    condition = alltrue([
+      for want in [
+        ["ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/*/*"],
+        ["iam:PassRole", "arn:aws:iam::123456789012:role/adhoc-actions/*"],
+        ["s3:PutObject", "arn:aws:s3:::acme-terraform-state/env:/*/adhoc/terraform.tfstate"],
+        ["s3:GetObject", "arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate"],
+      ] : anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([s.Resource]), want[1])])
+    ])
+    error_message = "The preview role keeps what previews need: services, ad hoc roles, ad hoc workspace states, the shared state (read)."
+  }
+}
