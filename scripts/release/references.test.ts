@@ -28,6 +28,12 @@ describe('references to this repository', () => {
     expect(findReferences(MODULE)).toEqual([
       { line: 2, target: 'terraform/modules/environment', ref: 'main' },
     ]);
+    // IAM trust conditions name the calling workflow's ref; that is a claim pattern, not a uses:.
+    expect(
+      findReferences(
+        'job_workflow_ref = "adhoc-actions/adhoc-actions/.github/workflows/x.yml@refs/tags/v1*"',
+      ),
+    ).toEqual([]);
     expect(findReferences('- uses: <org>/adhoc-actions/slack-notify@v1')).toEqual([
       { line: 1, target: 'slack-notify', ref: 'v1' },
     ]);
