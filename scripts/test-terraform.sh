@@ -111,7 +111,9 @@ workflow_dir() {
 check_copy() {
   local out="$1" log="$1.log" t0=$SECONDS status=PASS detail="init + validate" user="$work/user-repo" adhoc prod
   {
-    adhoc="$(workflow_dir ad-hoc.yml)" prod="$(workflow_dir production.yml)"
+    # production.yml also deploys staging as an ad hoc environment: prod is its other directory.
+    adhoc="$(workflow_dir ad-hoc.yml)"
+    prod="$(workflow_dir production.yml | grep -vxF "$adhoc" || true)"
     if [[ -z "$adhoc" || -z "$prod" || "$adhoc" == *$'\n'* || "$prod" == *$'\n'* ]]; then
       status=FAIL detail="working-directory of ad-hoc.yml/production.yml"
     else
