@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../lib/awslogs.ts';
 import { describeServices } from '../lib/ecs-lookups.ts';
+import { printUntrusted } from '../lib/output.ts';
 import {
   CALL_TIMEOUT_MS,
   errorName,
@@ -226,13 +227,14 @@ export function finish(w: Watch, status: Status, detail?: string): void {
   w.seconds = Math.round((Date.now() - w.startedAt) / 100) / 10;
 }
 
-/** Service events since the update, oldest first (ECS lists them newest first). */
+/**
+ * Service events since the update, oldest first (ECS lists them newest first). Events quote
+ * names and reasons that others chose, so they are printed with workflow commands stopped.
+ */
 export function printEvents(w: Watch, service: Service): void {
   const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id!)).reverse();
-  for (const event of fresh) {
-    w.seenEvents.add(event.id!);
-    core.info(event.message ?? '');
-  }
+  for (const event of fresh) w.seenEvents.add(event.id!);
+  printUntrusted(fresh.map((event) => event.message ?? ''));
 }
 
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */

@@ -64967,7 +64967,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1790);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8935);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64977,7 +64977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1790:
+/***/ 8935:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65729,6 +65729,25 @@ async function lastLogLines(logs, { group, stream }, count) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./actions/lib/output.ts
+
+
+/**
+ * Prints lines a container wrote with workflow commands turned off, so a log line such as
+ * `::add-mask::` or `::set-output` from the application is shown, not obeyed.
+ */
+function printUntrusted(lines, prefix = '') {
+    if (lines.length === 0)
+        return;
+    const token = (0,external_node_crypto_.randomUUID)();
+    core/* info */.pq(`::stop-commands::${token}`);
+    for (const line of lines)
+        core/* info */.pq(`${prefix}${line}`);
+    core/* info */.pq(`::${token}::`);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
 
 
@@ -65963,6 +65982,7 @@ async function failed(context, w, deployment, reason, stopped, ours) {
 
 
 
+
 /**
  * The watch loop: every service is updated at once, then one DescribeServices round a poll
  * moves each watch through rolling → (rolling-back) → done, printing events and progress,
@@ -66139,13 +66159,15 @@ function finish(w, status, detail) {
         w.detail = detail;
     w.seconds = Math.round((Date.now() - w.startedAt) / 100) / 10;
 }
-/** Service events since the update, oldest first (ECS lists them newest first). */
+/**
+ * Service events since the update, oldest first (ECS lists them newest first). Events quote
+ * names and reasons that others chose, so they are printed with workflow commands stopped.
+ */
 function printEvents(w, service) {
     const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id)).reverse();
-    for (const event of fresh) {
+    for (const event of fresh)
         w.seenEvents.add(event.id);
-        core/* info */.pq(event.message ?? '');
-    }
+    printUntrusted(fresh.map((event) => event.message ?? ''));
 }
 /** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
 async function failedStop(context, w) {

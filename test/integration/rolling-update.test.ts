@@ -151,6 +151,34 @@ describe('rolling-update', () => {
     expect(run.summary).toContain('<td>web</td><td>rolled-back</td>');
   });
 
+  test('service events are printed with workflow commands stopped, so an event cannot issue one', async () => {
+    const arns = await seedRollout(emulator, ['web']);
+    // An event quoting text someone else chose (a reason, a name) that looks like a command.
+    const inject = setTimeout(() => {
+      service('web').events.unshift({
+        id: 'evil-event',
+        createdAt: Date.now() / 1000, // the emulator's clock: epoch seconds, as ECS sends them
+        message: '(service web) ::error::fake failure ::add-mask::steal',
+      });
+    }, 300);
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+    });
+    clearTimeout(inject);
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.split('\n');
+    const at = lines.findIndex((l) => l.includes('::error::fake failure'));
+    expect(at).toBeGreaterThan(0);
+    // Between a ::stop-commands::<token> line and its ::<token>:: line, the runner obeys nothing.
+    const opened = lines.slice(0, at).findLast((l) => l.startsWith('::stop-commands::'));
+    expect(opened).toBeDefined();
+    const token = opened!.slice('::stop-commands::'.length);
+    expect(lines.slice(at).some((l) => l === `::${token}::`)).toBe(true);
+    expect(lines.slice(lines.indexOf(opened!), at).some((l) => l === `::${token}::`)).toBe(false);
+  });
+
   test('rollback false leaves the failed service alone and still fails the step', async () => {
     const arns = await seedRollout(emulator, ['web'], { healthyAfterMs: 600 });
     emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 3 });
