@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { runAction } from '../helpers/run-action.ts';
 
@@ -48,6 +49,18 @@ function backend(family: string, image = 'repo:v1') {
 }
 
 const TAGS = [{ key: 'env', value: 'feature-abc' }];
+
+/** A revision as DescribeTaskDefinition returns it, read over HTTP like any SDK user. */
+async function described(taskDefinition: string) {
+  const ecs = new ECSClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
+  });
+  const { taskDefinition: found } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+  ecs.destroy();
+  return found!;
+}
 const registered = () => emulator.calls('RegisterTaskDefinition').filter((call) => !call.error);
 
 describe('register-task-definition', () => {
@@ -277,6 +290,36 @@ describe('register-task-definition', () => {
     expect(run.errors[0]).toMatch(message);
     expect(run.stdout).not.toMatch(/\n\s+at /);
     expect(emulator.calls('RegisterTaskDefinition')).toHaveLength(0);
+  });
+
+  test('who owns what: a tfvars change Terraform registers reaches the next deploy, which keeps the deployed image', async () => {
+    // Terraform's first revision: the image given at creation (the module freezes it).
+    emulator.registerTaskDefinition(
+      backend('web', '123456789012.dkr.ecr.us-east-1.amazonaws.com/backend:sha-1111'),
+    );
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const deploy = () => register({ 'task-definitions': 'web', 'image-tag': digest, repository: 'backend' });
+
+    const first = await deploy();
+    expect(first.errors).toEqual([]);
+    const deployed = JSON.parse(first.outputs['task-definition-arns']!)['web'] as string;
+    expect(deployed).toMatch(/task-definition\/web:2$/);
+
+    // An env var added in <name>.tfvars: Terraform registers revision 3 from its own definition,
+    // still with the creation image, and keeps revision 2 registered (skip_destroy).
+    const changed = backend('web', '123456789012.dkr.ecr.us-east-1.amazonaws.com/backend:sha-1111');
+    changed.containerDefinitions[0]!.environment!.push({ name: 'FEATURE_FLAG', value: 'on' });
+    emulator.registerTaskDefinition(changed);
+
+    const next = await deploy();
+    expect(next.errors).toEqual([]);
+    expect(next.outputs['changed']).toBe('true');
+    const definitions = await described(JSON.parse(next.outputs['task-definition-arns']!)['web'] as string);
+    const container = definitions.containerDefinitions![0]!;
+    expect(container.image).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/backend@${digest}`);
+    expect(container.environment).toContainEqual({ name: 'FEATURE_FLAG', value: 'on' });
+    // The revision services ran (and may roll back to) is still ACTIVE.
+    expect((await described(deployed)).status).toBe('ACTIVE');
   });
 
   test('succeeds with 30% of calls throttled', async () => {
