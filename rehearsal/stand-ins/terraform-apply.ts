@@ -108,12 +108,10 @@ async function main(): Promise<void> {
   // Like terraform, compare with what exists (the emulator) and create only what is missing;
   // existing services keep their task definition (the module ignores task_definition changes).
   const ecs = new ECSClient({});
-  const created: string[] = [];
+  const changes: { line: string; make: () => Promise<unknown> }[] = [];
   const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
-  if (cluster.clusters?.[0]?.status !== 'ACTIVE') {
-    await control('createCluster', name);
-    created.push(`aws_ecs_cluster.this  ${name}`);
-  }
+  if (cluster.clusters?.[0]?.status !== 'ACTIVE')
+    changes.push({ line: `aws_ecs_cluster.this  ${name}`, make: () => control('createCluster', name) });
   for (const c of components) {
     const exists = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: families[c] })).then(
       () => true,
@@ -125,56 +123,75 @@ async function main(): Promise<void> {
       c === 'redis'
         ? 'public.ecr.aws/docker/library/redis:7'
         : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
-    await control(
-      'registerTaskDefinition',
-      {
-        family: families[c],
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          {
-            name: isBackend ? 'backend' : c,
-            image,
-            essential: true,
-            environment: [],
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': `/ecs/${name}/${c}`,
-                'awslogs-region': region,
-                'awslogs-stream-prefix': c,
-              },
+    const definition = {
+      family: families[c],
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: isBackend ? 'backend' : c,
+          image,
+          essential: true,
+          environment: [],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': `/ecs/${name}/${c}`,
+              'awslogs-region': region,
+              'awslogs-stream-prefix': c,
             },
           },
-        ],
-      },
-      [{ key: 'adhoc-actions:environment', value: name }],
-    );
-    created.push(`aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`);
+        },
+      ],
+    };
+    changes.push({
+      line: `aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`,
+      make: () =>
+        control('registerTaskDefinition', definition, [{ key: 'adhoc-actions:environment', value: name }]),
+    });
   }
-  const existing = await ecs.send(
-    new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
-  );
+  // Without the cluster there are no services (DescribeServices would fail).
+  const existing = changes.some((change) => change.line.startsWith('aws_ecs_cluster'))
+    ? { services: [] }
+    : await ecs.send(
+        new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
+      );
   const active = new Set(
     (existing.services ?? []).filter((x) => x.status === 'ACTIVE').map((x) => x.serviceName),
   );
   for (const c of services) {
     if (active.has(`${name}-${c}`)) continue;
-    await control('createService', name, `${name}-${c}`, families[c], {
-      desiredCount: 1,
-      networkConfiguration: {
-        awsvpcConfiguration: {
-          subnets: network.subnets,
-          securityGroups: network.security_groups,
-          assignPublicIp: 'ENABLED',
-        },
-      },
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    changes.push({
+      line: `aws_ecs_service.this["${c}"]  ${name}-${c}`,
+      make: () =>
+        control('createService', name, `${name}-${c}`, families[c], {
+          desiredCount: 1,
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: network.subnets,
+              securityGroups: network.security_groups,
+              assignPublicIp: 'ENABLED',
+            },
+          },
+          deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+        }),
     });
-    created.push(`aws_ecs_service.this["${c}"]  ${name}-${c}`);
   }
+  if (command === 'plan') {
+    // No outputs in the state yet is a change too: apply writes them.
+    const changed = changes.length > 0 || !existsSync(outputsFile);
+    console.log(
+      changed
+        ? `[rehearsal] terraform plan is a stand-in: ${changes.length} to add in the emulator for ${name}`
+        : `[rehearsal] terraform plan is a stand-in: ${name} is in the emulator already, no changes`,
+    );
+    for (const change of changes) console.log(`  + ${change.line}`);
+    process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
+  }
+  for (const change of changes) await change.make();
+  const created = changes.map((change) => change.line);
   console.log(
     created.length === 0
       ? `[rehearsal] terraform apply is a stand-in: ${name} is in the emulator already, no changes (services keep the revisions the actions registered)`
@@ -205,4 +222,4 @@ async function main(): Promise<void> {
   console.log(`Apply complete! Outputs: ${Object.keys(outputs).join(', ')}`);
 }
 
-if (command === 'apply' || command === 'destroy') await main();
+if (command === 'apply' || command === 'destroy' || command === 'plan') await main();

@@ -323,6 +323,69 @@ jobs:
   expect(result.jobs['old-terraform']!.result).toBe('failure');
 });
 
+test('a composite action of ours runs its steps: inputs, defaults, env, action path, outputs, failure', async () => {
+  const root = join(dir, 'composite-root');
+  await mkdir(join(root, '.github/actions/greet'), { recursive: true });
+  await writeFile(
+    join(root, '.github/actions/greet/hello.sh'),
+    'echo "script says $GREETING from $(basename "$GITHUB_ACTION_PATH")"\n',
+  );
+  await writeFile(
+    join(root, '.github/actions/greet/action.yml'),
+    `name: greet
+description: test composite
+inputs:
+  who: { description: who, required: true }
+  punctuation: { description: p, default: '!' }
+outputs:
+  said: { description: s, value: '\${{ steps.say.outputs.said }}' }
+runs:
+  using: composite
+  steps:
+    - id: say
+      shell: bash
+      env:
+        GREETING: hello \${{ inputs.who }}\${{ inputs.punctuation }}
+      run: |
+        bash "\${{ github.action_path }}/hello.sh"
+        echo "said=$GREETING" >> "$GITHUB_OUTPUT"
+        echo "FROM_COMPOSITE=yes" >> "$GITHUB_ENV"
+    - if: inputs.who == 'fail'
+      shell: bash
+      run: exit 4
+    - if: failure()
+      shell: bash
+      run: echo "composite cleanup"
+`,
+  );
+  const file = join(dir, 'composite.yml');
+  await writeFile(
+    file,
+    `on: workflow_call
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - id: g
+        uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
+        with: { who: ann }
+      - run: echo "job sees [\${{ steps.g.outputs.said }}] and FROM_COMPOSITE=$FROM_COMPOSITE"
+      - uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
+        with: { who: fail }
+      - run: echo never
+`,
+  );
+  const run = options({ workDir: join(dir, 'composite'), repoRoot: root });
+  const result = await rehearse(file, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('script says hello ann! from greet');
+  expect(log).toContain('job sees [hello ann!] and FROM_COMPOSITE=yes');
+  expect(log).toContain('Error: Process completed with exit code 4.');
+  expect(log).toContain('composite cleanup');
+  expect(log).toMatch(/Run echo never\n\s+skipped/);
+  expect(result.conclusion).toBe('failure');
+});
+
 test('a step using an action with no stand-in fails, naming it', async () => {
   const file = join(dir, 'unknown.yml');
   await writeFile(
