@@ -573,4 +573,34 @@ describe('ad-hoc-deploy.yml', () => {
       services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!.taskDefinition,
     ).toMatch(/feature-abc-gunicorn:2$/);
   });
+  test('a missing database secret stops the deploy in its first step, naming it, before any AWS call', async () => {
+    const run = deployOptions(join(dir, 'no-secret'), 'v4');
+    run.secrets = { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! };
+    const before = services.slack.messages.length;
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toBe(
+      "secret DATABASE_OWNER_PASSWORD (database-mode is not skip) is required: pass it in the caller's secrets: (or secrets: inherit)",
+    );
+    expect(log).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+    expect(log).toMatch(/terraform plan \+ apply\n\s+skipped/);
+    // Slack (result) runs always(): it reports the failure.
+    expect(services.slack.messages.length).toBe(before + 1);
+    expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
+  });
+
+  test('with SLACK_TOKEN but no slack-channel, Slack is off and the deploy succeeds', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    const run = deployOptions(join(dir, 'no-channel'), 'v5');
+    run.inputs = { ...run.inputs, 'slack-channel': '' };
+    const before = services.slack.messages.length;
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toMatch(/Slack \(started\)\n\s+skipped/);
+    expect(log).toMatch(/Slack \(result\)\n\s+skipped/);
+    expect(services.slack.messages.length).toBe(before);
+  });
 });
