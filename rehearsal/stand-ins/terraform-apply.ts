@@ -5,12 +5,16 @@
  * services — and writes the `terraform output -json` the root declares. Names come from the
  * module's locals (read from its main.tf), values from the var-file and -var arguments.
  * Limits (see rehearsal/README.md): only roots that use modules/environment; shared-state values
- * (domain, subnets) are fixed stand-ins; destroy cannot delete from the emulator yet.
+ * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, first
+ * revisions, cluster).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -85,9 +89,6 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const outputsFile = join(dir, 'outputs.json');
 
-  if (command === 'destroy') {
-    fail('destroy has no stand-in yet: the emulator cannot delete services or clusters');
-  }
   const module = await readFile(join(root, 'terraform/modules/environment/main.tf'), 'utf8');
   const backend = listLocal(module, 'backend_components');
   // components = concat(local.backend_components, ["frontend", "redis"])
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   const components = [...backend, ...[...others[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)];
   const services = components.filter((c) => c !== 'migrate');
   const families = Object.fromEntries(components.map((c) => [c, `${name}-${c}`]));
+  if (command === 'destroy') return destroy(name, services, families, outputsFile);
   const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';
   const region = variables['region'] ?? 'us-east-1';
   const network = {
@@ -220,6 +222,59 @@ async function main(): Promise<void> {
   );
   await writeFile(outputsFile, JSON.stringify(outputs, null, 2));
   console.log(`Apply complete! Outputs: ${Object.keys(outputs).join(', ')}`);
+}
+
+/**
+ * What terraform destroy does to what apply created: each service deleted (force, as the
+ * provider does) and waited for until INACTIVE, the revision it registered (the first of each
+ * family) deregistered, the cluster deleted; the workspace's outputs are gone with the state.
+ */
+async function destroy(
+  name: string,
+  services: string[],
+  families: Record<string, string>,
+  outputsFile: string,
+): Promise<void> {
+  const ecs = new ECSClient({});
+  const destroyed: string[] = [];
+  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  if (cluster.clusters?.[0]?.status === 'ACTIVE') {
+    const names = services.map((c) => `${name}-${c}`);
+    const found = await ecs.send(new DescribeServicesCommand({ cluster: name, services: names }));
+    const active = (found.services ?? []).filter((x) => x.status === 'ACTIVE');
+    for (const service of active) {
+      await ecs.send(new DeleteServiceCommand({ cluster: name, service: service.serviceName!, force: true }));
+      destroyed.push(`aws_ecs_service.this  ${service.serviceName}`);
+    }
+    // The provider waits for INACTIVE: a cluster with DRAINING services cannot be deleted.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const now = await ecs.send(new DescribeServicesCommand({ cluster: name, services: names }));
+      if ((now.services ?? []).every((x) => x.status === 'INACTIVE')) break;
+      if (Date.now() > deadline) fail(`services of ${name} still draining after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  for (const family of Object.values(families)) {
+    const first = `${family}:1`;
+    const definition = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: first })).then(
+      (d) => d.taskDefinition,
+      () => undefined,
+    );
+    if (definition?.status !== 'ACTIVE') continue;
+    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: first }));
+    destroyed.push(`aws_ecs_task_definition.this  ${first}`);
+  }
+  if (cluster.clusters?.[0]?.status === 'ACTIVE') {
+    await ecs.send(new DeleteClusterCommand({ cluster: name }));
+    destroyed.push(`aws_ecs_cluster.this  ${name}`);
+  }
+  await rm(outputsFile, { force: true });
+  console.log(
+    `[rehearsal] terraform destroy is a stand-in: deleting from the emulator what apply seeded for ${name}:`,
+  );
+  for (const line of destroyed) console.log(`  - ${line}`);
+  console.log(`Destroy complete! Resources: ${destroyed.length} destroyed.`);
 }
 
 if (command === 'apply' || command === 'destroy' || command === 'plan') await main();

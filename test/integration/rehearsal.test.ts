@@ -2,6 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DescribeClustersCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
 import { ROOT } from '../helpers/run-action.ts';
 import {
   callInputs,
@@ -602,5 +609,61 @@ describe('ad-hoc-deploy.yml', () => {
     expect(log).toMatch(/Slack \(started\)\n\s+skipped/);
     expect(log).toMatch(/Slack \(result\)\n\s+skipped/);
     expect(services.slack.messages.length).toBe(before);
+  });
+  test('ad-hoc-destroy.yml drops the database and leaves nothing running in the emulator', async () => {
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: services.emulator.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    // As ECS refuses them: a scaled service without force, a cluster with active services.
+    await expect(
+      ecs.send(new DeleteServiceCommand({ cluster: 'feature-abc', service: 'feature-abc-gunicorn' })),
+    ).rejects.toThrow('The service cannot be stopped while it is scaled above 0.');
+    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'feature-abc' }))).rejects.toThrow(
+      'The Cluster cannot be deleted while Services are active.',
+    );
+    const run = options({
+      workDir: join(dir, 'destroy'),
+      terraformState: join(dir, 'deploy-terraform-state'),
+      terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
+      inputs: {
+        environment: 'feature-abc',
+        'backend-config': inputs['backend-config'],
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+        'slack-channel': 'deploys',
+        'terraform-version': inputs['terraform-version'],
+      },
+      secrets: services.secrets,
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-destroy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toContain('[rehearsal] terraform destroy is a stand-in');
+    expect(log).toContain('- aws_ecs_cluster.this  feature-abc');
+    expect(log).toContain('Dropped database "feature_abc".');
+    expect(await readFile(result.summaryFile, 'utf8')).toContain(
+      '### Ad hoc environment feature-abc destroyed: success',
+    );
+    expect(services.slack.messages.at(-1)!.text).toContain('Environment destroyed');
+    // Nothing of feature-abc is left running or active.
+    expect(services.emulator.services().filter((s) => s.status !== 'INACTIVE')).toEqual([]);
+    expect(services.emulator.tasks().filter((t) => t.lastStatus !== 'STOPPED')).toEqual([]);
+    const cluster = await ecs.send(new DescribeClustersCommand({ clusters: ['feature-abc'] }));
+    expect(cluster.clusters?.[0]?.status).toBe('INACTIVE');
+    const database = new pg.Client({ connectionString: services.secrets['DATABASE_ADMIN_URL'] });
+    await database.connect();
+    try {
+      const rows = await database.query("SELECT 1 FROM pg_database WHERE datname = 'feature_abc'");
+      expect(rows.rowCount).toBe(0);
+    } finally {
+      await database.end();
+    }
+    ecs.destroy();
   });
 });
