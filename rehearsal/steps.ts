@@ -108,7 +108,7 @@ function lineWriter(reader: CommandReader, print: (line: string) => void) {
       partial = lines.pop()!;
       for (const line of lines) {
         const shown = reader.line(line.replace(/\r$/, ''));
-        if (shown !== undefined) print(`   ${shown}`);
+        if (shown !== undefined) for (const part of shown.split('\n')) print(`   ${part}`);
       }
     },
     end() {
@@ -128,7 +128,7 @@ export async function runStep(run: Run, spec: StepSpec): Promise<StepResult> {
   let exported: { env: Record<string, string>; path: string[] } = { env: {}, path: [] };
   try {
     if (spec.run !== undefined) {
-      ok = await runShell(spec, env, writer);
+      ok = await runShell(run, spec, env, writer);
     } else if ('uses' in spec.step) {
       const uses = spec.step.uses.value;
       // Ours (any ref: this checkout is the version under test), or `./` in the caller's checkout.
@@ -188,6 +188,14 @@ export async function runStep(run: Run, spec: StepSpec): Promise<StepResult> {
   };
 }
 
+/** Lets a canceller (the demo's Ctrl-C) signal the step's process while it runs. */
+function track(run: Run, child: import('node:child_process').ChildProcess): void {
+  const children = run.options.children;
+  if (!children) return;
+  children.add(child);
+  child.once('close', () => children.delete(child));
+}
+
 const SHELLS: Record<string, string[]> = {
   bash: ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '{0}'],
   sh: ['sh', '-e', '{0}'],
@@ -196,6 +204,7 @@ const SHELLS: Record<string, string[]> = {
 };
 
 async function runShell(
+  run: Run,
   spec: StepSpec,
   env: Record<string, string>,
   writer: ReturnType<typeof lineWriter>,
@@ -214,6 +223,7 @@ async function runShell(
   }
   const [command, ...args] = template.map((part) => part.replace('{0}', script)) as [string, ...string[]];
   const child = spawn(command, args, { cwd: spec.workingDirectory, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(run, child);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => writer.write(chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => writer.write(chunk));
   return waitFor(child, spec.timeoutMinutes, writer);
@@ -266,11 +276,13 @@ async function runOwnAction(
     env: { ...rest, PATH: PATH ?? '' },
     summaryFile: env['GITHUB_STEP_SUMMARY']!,
     onStdout: (chunk) => writer.write(chunk),
+    onSpawn: (child) => track(run, child),
   });
   if (result.stderr.trim() !== '')
     writer.write(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);
-  if (result.exitCode !== 0)
-    writer.write(`::error::${name} exited with ${result.exitCode ?? result.signal}\n`);
+  // The runner adds no line of its own when a node action fails (the action said why), but one
+  // killed by a signal said nothing.
+  if (result.exitCode === null) writer.write(`::error::${name} was killed by ${result.signal}\n`);
   return { ok: result.exitCode === 0, outputs: result.outputs, env: {}, path: [] };
 }
 
