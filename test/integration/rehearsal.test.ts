@@ -613,6 +613,71 @@ describe('ad-hoc-deploy.yml', () => {
     expect(log).toMatch(/Slack \(result\)\n\s+skipped/);
     expect(services.slack.messages.length).toBe(before);
   });
+  test('app-update.yml deploys a new image to the running environment: summary, Slack, revisions', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    const before = services.emulator
+      .services()
+      .find((s) => s.serviceName === 'feature-abc-gunicorn')!
+      .taskDefinition.split(':')
+      .pop();
+    const run = options({
+      workDir: join(dir, 'app-update'),
+      inputs: {
+        environment: 'feature-abc',
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+        'slack-channel': 'deploys',
+      },
+      secrets: { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! },
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/app-update.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toContain('All 3 services are steady.');
+    const after = services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!;
+    expect(Number(after.taskDefinition.split(':').pop())).toBe(Number(before) + 1);
+    expect(await readFile(result.summaryFile, 'utf8')).toContain('backend:v7');
+    expect(services.slack.messages.at(-1)!.text).toContain('feature-abc');
+  });
+
+  test('production-deploy.yml waits for its gate; app-update refuses a protected name without one', async () => {
+    const gated = options({
+      workDir: join(dir, 'production'),
+      inputs: {
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+      awsEnv: services.emulator.env(),
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/production-deploy.yml'), gated);
+    const log = gated.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(log).toContain('calls adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@v1.0.0');
+    expect(log).toContain("environment 'production' waits for a reviewer: refused (run with --approve)");
+
+    const unprotected = options({
+      workDir: join(dir, 'protected'),
+      inputs: {
+        environment: 'prod',
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+      awsEnv: services.emulator.env(),
+    });
+    const refused = await rehearse(join(ROOT, '.github/workflows/app-update.yml'), unprotected);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.annotations.find((a) => a.level === 'error')!.message).toBe(
+      'environment prod is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers',
+    );
+    expect(unprotected.lines.join('\n')).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+  });
+
   test('ad-hoc-destroy.yml drops the database and leaves nothing running in the emulator', async () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
