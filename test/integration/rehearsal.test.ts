@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -733,5 +733,67 @@ describe('ad-hoc-deploy.yml', () => {
       await database.end();
     }
     ecs.destroy();
+  });
+  test('preview.yml opens pr-7 (deploy, deployment, PR comment), then closes it (destroy, inactive)', async () => {
+    // The example root with a preview var-file (no name: the workspace names the environment).
+    const root = join(dir, 'preview-root');
+    await cp(join(ROOT, 'terraform/examples/ad-hoc'), root, { recursive: true });
+    await writeFile(
+      join(root, 'envs/preview.tfvars'),
+      'ecr_registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com"\nbackend_image_tag = "v1"\n',
+    );
+    oneOffTasksSucceed(services.emulator, 'pr-7');
+    const preview = (workDir: string, destroy: boolean) =>
+      options({
+        workDir,
+        terraformState: join(dir, 'deploy-terraform-state'),
+        terraformRoot: root,
+        inputs: {
+          'pr-number': '7',
+          destroy: String(destroy),
+          'image-tag': 'v1',
+          'backend-config': inputs['backend-config'],
+          'aws-region': inputs['aws-region'],
+          'role-to-assume': inputs['role-to-assume'],
+          'slack-channel': 'deploys',
+        },
+        secrets: services.secrets,
+        event: {
+          name: 'pull_request',
+          payload: { pull_request: { number: 7, head: { sha: 'feedface00000000000000000000000000000000' } } },
+        },
+        awsEnv: services.emulator.env(),
+        redirects: services.redirects,
+      });
+    const open = preview(join(dir, 'preview-open'), false);
+    const opened = await rehearse(join(ROOT, '.github/workflows/preview.yml'), open);
+    expect(opened.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(opened.conclusion).toBe('success');
+    expect(opened.jobs['deploy']).toEqual({
+      result: 'success',
+      outputs: { url: 'https://pr-7.example.com', cluster: 'pr-7' },
+    });
+    expect(opened.jobs['destroy']!.result).toBe('skipped');
+    const calls = opened.githubCalls.map((c) => c.method);
+    expect(calls).toEqual(
+      expect.arrayContaining(['rest.repos.createDeployment', 'rest.issues.createComment']),
+    );
+    const comment = opened.githubCalls.find((c) => c.method === 'rest.issues.createComment')!;
+    expect(JSON.stringify(comment.params)).toContain('https://pr-7.example.com (commit feedfac)');
+
+    const close = preview(join(dir, 'preview-close'), true);
+    const closed = await rehearse(join(ROOT, '.github/workflows/preview.yml'), close);
+    expect(closed.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(closed.conclusion).toBe('success');
+    expect(closed.jobs['deploy']!.result).toBe('skipped');
+    expect(closed.jobs['destroy']!.result).toBe('success');
+    // The recording API has no comment to update: unpublish asked for the deployments and comments.
+    expect(closed.jobs['unpublish']!.result).toBe('success');
+    expect(closed.githubCalls.map((c) => c.method).join(' ')).toMatch(/listDeployments.*listComments/);
+    expect(
+      services.emulator
+        .services()
+        .filter((x) => x.serviceName.startsWith('pr-7-') && x.status !== 'INACTIVE'),
+    ).toEqual([]);
   });
 });
