@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -476,6 +476,41 @@ jobs:
     result.jobs['build']!.outputs['digest'],
   );
   expect(result.conclusion).toBe('success');
+});
+
+test('janitor.yml --dry-run: a table of workspaces by the age of their state, nothing destroyed', async () => {
+  const state = join(dir, 'janitor-state');
+  for (const ws of ['old-env', 'new-env', 'kept-env']) {
+    await mkdir(join(state, 'workspaces', ws), { recursive: true });
+    await writeFile(join(state, 'workspaces', ws, 'outputs.json'), '{}');
+  }
+  const old = new Date(Date.now() - 100 * 3600_000);
+  await utimes(join(state, 'workspaces/old-env/outputs.json'), old, old);
+  const run = options({
+    workDir: join(dir, 'janitor'),
+    terraformState: state,
+    terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
+    inputs: {
+      'ttl-hours': '72',
+      'dry-run': 'true',
+      keep: 'kept-env',
+      'backend-config': 'bucket=acme-terraform-state\nkey=adhoc/terraform.tfstate\nregion=us-east-1',
+      'aws-region': 'us-east-1',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-deploy',
+    },
+  });
+  const result = await rehearse(join(ROOT, '.github/workflows/janitor.yml'), run);
+  const log = run.lines.join('\n');
+  expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+  expect(result.conclusion).toBe('success');
+  expect(log).toContain('Expired: ["old-env"]');
+  const summary = await readFile(result.summaryFile, 'utf8');
+  expect(summary).toMatch(/\| old-env \| \S+ \| 100 \| expired \|/);
+  expect(summary).toMatch(/\| new-env \| \S+ \| 0 \| kept \|/);
+  expect(summary).not.toContain('kept-env');
+  // A dry run destroys nothing.
+  expect(result.jobs['find']!.outputs['expired']).toBe('[]');
+  expect(result.jobs['destroy']!.result).toBe('skipped');
 });
 
 describe('ad-hoc-deploy.yml', () => {
