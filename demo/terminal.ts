@@ -1,6 +1,7 @@
 /**
  * Follows the rehearsal's log to know where each step is: `── job · step n/N: title` opens a
- * step, `✓`/`✗`/`skipped`/`cancelled` (indented once, the job's own lines) closes it.
+ * step, `▸ n/N: title` inside it is a composite action's step, `✓`/`✗`/`skipped`/`cancelled`
+ * (indented once, the job's own lines) closes it.
  */
 export class StepTracker {
   private readonly steps: { label: string; state: string }[] = [];
@@ -13,13 +14,23 @@ export class StepTracker {
     }
     const current = this.steps.at(-1);
     if (!current || current.state !== 'running') return;
+    // A composite action's own steps: the label says which one runs, or the one that failed.
+    const inner = /^ {3}▸ \d+\/\d+: (.*)$/.exec(line);
+    if (inner && !current.label.includes(' ✗')) {
+      current.label = `${current.label.split(' › ')[0]} › ${inner[1]}`;
+      return;
+    }
+    if (/^ {5}✗ .*: failure$/.test(line) && !current.label.includes(' ✗')) {
+      current.label += ' ✗';
+      return;
+    }
     const closed = /^ {3}(✓ success|✗ failure|skipped|cancelled)/.exec(line);
     if (closed) current.state = closed[1]!.replace(/^[✓✗] /, '');
   }
 
   /** "12/17 Migrate" of the first step that failed, or undefined. */
   failed(): string | undefined {
-    return this.steps.find((step) => step.state === 'failure')?.label;
+    return this.steps.find((step) => step.state === 'failure')?.label.replace(/ ✗$/, '');
   }
 
   /** One line per step: done, failed, skipped, interrupted (running when cancelled), cancelled. */
@@ -31,7 +42,7 @@ export class StepTracker {
       skipped: '- skipped',
       cancelled: '· cancelled (not started)',
     };
-    return this.steps.map((step) => `${mark[step.state] ?? step.state}  ${step.label}`);
+    return this.steps.map((step) => `${mark[step.state] ?? step.state}  ${step.label.replace(/ ✗$/, '')}`);
   }
 }
 

@@ -163,6 +163,9 @@ export async function runComposite(
       );
     const conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
     if (step.id) steps[step.id] = { outputs: result.outputs, outcome, conclusion };
+    // The runner's log marks a failed step of a composite action; the job's line follows.
+    if (outcome === 'failure')
+      print(`  ✗ ${title}: failure${conclusion === 'success' ? ' (continue-on-error)' : ''}`);
     if (conclusion === 'failure') scope.status = 'failure';
   }
   contexts['env'] = { ...outer.env, ...exported };

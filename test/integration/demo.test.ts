@@ -93,7 +93,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
 
   // A step added to (a copy of) the workflow shows in the demo: no demo code knows the steps.
   const original = await readFile(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), 'utf8');
-  const marker = '      - name: Rolling update\n';
+  const marker = '      - name: Summary\n';
   expect(original).toContain(marker);
   const copy = join(dir, 'ad-hoc-deploy-copy.yml');
   await writeFile(
@@ -110,7 +110,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   const updated = await update.done;
   expect(updated.code).toBe(0);
   expect(updated.output).toContain('Deploying v2 of feature-abc (update)');
-  expect(updated.output).toMatch(/step 15\/18: Smoke test\n\s+smoke test passed/);
+  expect(updated.output).toMatch(/step 11\/13: Smoke test\n\s+smoke test passed/);
   expect(updated.output).toContain('Database "feature_abc" already existed.');
   expect(updated.output).not.toContain('Applying blog.0001_initial');
   expect(updated.output).toMatch(/feature-abc-gunicorn: steady on feature-abc-gunicorn:\d+/);
@@ -126,12 +126,14 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   );
   expect(failed.output.match(/Last log lines:/g)).toHaveLength(1);
   expect(failed.output).toMatch(/Rolling update\n\s+skipped/);
-  expect(failed.output).toMatch(/\n✗ feature-abc v3 failed at step 12\/17 Migrate in \d+\.\d s/);
+  expect(failed.output).toMatch(
+    /\n✗ feature-abc v3 failed at step 10\/12 Deploy the app › Migrate in \d+\.\d s/,
+  );
 
   // The new gunicorn crashes: reported with its reason and logs soon after the rollout starts,
   // rolled back to the running revision.
   const crash = demo(state, ['--fail-rollout']);
-  await crash.printed('── deploy · step 15/17: Rolling update');
+  await crash.printed('▸ 6/6: Rolling update');
   const rolloutStarted = Date.now();
   await crash.printed('Essential container in task exited');
   const reportedAfter = Date.now() - rolloutStarted;
@@ -140,7 +142,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   expect(crashed.output).toContain('Deploying v3 of feature-abc (update)');
   expect(crashed.output).toContain("ModuleNotFoundError: No module named 'blog.feeds'");
   expect(crashed.output).toMatch(/feature-abc-gunicorn: rolled back, steady on feature-abc-gunicorn:\d+/);
-  expect(crashed.output).toMatch(/✗ feature-abc v3 failed at step 15\/17 Rolling update/);
+  expect(crashed.output).toMatch(/✗ feature-abc v3 failed at step 10\/12 Deploy the app › Rolling update/);
   expect(reportedAfter).toBeLessThan(3000);
   const saved = JSON.parse(await readFile(join(state, 'state.json'), 'utf8')) as { deploys: number };
   expect(saved.deploys).toBe(2);
@@ -174,7 +176,7 @@ test('Ctrl-C during the migration stops the one-off task, says where each step w
   const temp = join(dir, 'sigint-tmp');
   await mkdir(temp, { recursive: true });
   const run = demo(join(dir, 'sigint'), [], temp);
-  await run.printed('── deploy · step 12/17: Migrate');
+  await run.printed('▸ 3/6: Migrate');
   await run.printed(': RUNNING');
   const processes = descendants(run.child.pid!);
   expect(processes.length).toBeGreaterThan(0);
@@ -182,9 +184,9 @@ test('Ctrl-C during the migration stops the one-off task, says where each step w
   const { code, output } = await run.done;
   expect(code).toBe(130);
   expect(output).toMatch(/Interrupted after \d+\.\d s\. Where each step was:/);
-  expect(output).toContain('✓ done  1/17 Check the environment and images');
-  expect(output).toContain('✗ interrupted  12/17 Migrate');
-  expect(output).toContain('· cancelled (not started)  15/17 Rolling update');
+  expect(output).toContain('✓ done  1/12 Check the environment and images');
+  expect(output).toContain('✗ interrupted  10/12 Deploy the app › Migrate');
+  expect(output).toContain('· cancelled (not started)  11/12 Summary');
   // The action's own cancellation report: it stopped its task.
   expect(output).toMatch(/Cancelled while task [0-9a-f]+ was running; the task was stopped\./);
   const alive = processes.filter((pid) => existsSync(`/proc/${pid}`));

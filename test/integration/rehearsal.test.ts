@@ -567,7 +567,7 @@ describe('ad-hoc-deploy.yml', () => {
     // The same file with a step added: the rehearsal shows it, so the demo cannot drift.
     const original = await readFile(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), 'utf8');
     const copy = join(dir, 'ad-hoc-deploy-copy.yml');
-    const marker = '      - name: Rolling update\n';
+    const marker = '      - name: Summary\n';
     expect(original).toContain(marker);
     await writeFile(
       copy,
@@ -577,7 +577,7 @@ describe('ad-hoc-deploy.yml', () => {
     const updated = await rehearse(copy, update);
     const updateLog = update.lines.join('\n');
     expect(updated.conclusion).toBe('success');
-    expect(updateLog).toMatch(/step \d+\/18: New step\n\s+hello-from-new-step/);
+    expect(updateLog).toMatch(/step \d+\/13: New step\n\s+hello-from-new-step/);
     expect(updateLog).toContain('feature-abc is in the emulator already, no changes');
     expect(updateLog).toContain('Database "feature_abc" already existed.');
     const revisions = Object.fromEntries(
