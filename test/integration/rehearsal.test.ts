@@ -61,6 +61,8 @@ describe('expressions', () => {
     expect(evaluate("INPUTS.DATABASE-MODE == 'ECS-TASK'", scope)).toBe(true);
     expect(evaluate('steps.nope.outputs.x', scope)).toBeNull();
     expect(evaluate("format('{0}-{1}', inputs.database-mode, inputs.n)", scope)).toBe('ecs-task-3');
+    // Every '' in a string literal is one quote (the parser writes 'x ''{0}'' y' for x '${{ }}' y).
+    expect(evaluate("format('a ''{0}'' b ''c''', inputs.n)", scope)).toBe("a '3' b 'c'");
   });
 
   test('status functions follow the job status', () => {
@@ -376,7 +378,7 @@ jobs:
       - id: g
         uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
         with: { who: ann }
-      - run: echo "job sees [\${{ steps.g.outputs.said }}] and FROM_COMPOSITE=$FROM_COMPOSITE"
+      - run: echo "job sees '\${{ steps.g.outputs.said }}' and FROM_COMPOSITE=$FROM_COMPOSITE"
       - uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
         with: { who: fail }
       - run: echo never
@@ -386,7 +388,7 @@ jobs:
   const result = await rehearse(file, run);
   const log = run.lines.join('\n');
   expect(log).toContain('script says hello ann! from greet');
-  expect(log).toContain('job sees [hello ann!] and FROM_COMPOSITE=yes');
+  expect(log).toContain("job sees 'hello ann!' and FROM_COMPOSITE=yes");
   expect(log).toContain('Error: Process completed with exit code 4.');
   expect(log).toContain('composite cleanup');
   expect(log).toMatch(/Run echo never\n\s+skipped/);
