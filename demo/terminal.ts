@@ -1,35 +1,57 @@
-import { WorkflowLogReader } from '../test/helpers/workflow-log.ts';
+/**
+ * Follows the rehearsal's log to know where each step is: `── job · step n/N: title` opens a
+ * step, `▸ n/N: title` inside it is a composite action's step, `✓`/`✗`/`skipped`/`cancelled`
+ * (indented once, the job's own lines) closes it.
+ */
+export class StepTracker {
+  private readonly steps: { label: string; state: string }[] = [];
 
-/** What the demo prints: step logs as they arrive, and the job summary as plain-text tables. */
+  line(line: string): void {
+    const opened = /^── \S+ · step (\d+\/\d+): (.*)$/.exec(line);
+    if (opened) {
+      this.steps.push({ label: `${opened[1]} ${opened[2]}`, state: 'running' });
+      return;
+    }
+    const current = this.steps.at(-1);
+    if (!current || current.state !== 'running') return;
+    // A composite action's own steps: the label says which one runs, or the one that failed.
+    const inner = /^ {3}▸ \d+\/\d+: (.*)$/.exec(line);
+    if (inner && !current.label.includes(' ✗')) {
+      current.label = `${current.label.split(' › ')[0]} › ${inner[1]}`;
+      return;
+    }
+    if (/^ {5}✗ .*: failure$/.test(line) && !current.label.includes(' ✗')) {
+      current.label += ' ✗';
+      return;
+    }
+    const closed = /^ {3}(✓ success|✗ failure|skipped|cancelled)/.exec(line);
+    if (closed) current.state = closed[1]!.replace(/^[✓✗] /, '');
+  }
 
-const GREY = '\x1b[90m';
-const RED = '\x1b[31m';
-const YELLOW = '\x1b[33m';
+  /** "12/17 Migrate" of the first step that failed, or undefined. */
+  failed(): string | undefined {
+    return this.steps.find((step) => step.state === 'failure')?.label.replace(/ ✗$/, '');
+  }
+
+  /** One line per step: done, failed, skipped, interrupted (running when cancelled), cancelled. */
+  report(): string[] {
+    const mark: Record<string, string> = {
+      success: '✓ done',
+      failure: '✗ interrupted',
+      running: '✗ interrupted',
+      skipped: '- skipped',
+      cancelled: '· cancelled (not started)',
+    };
+    return this.steps.map((step) => `${mark[step.state] ?? step.state}  ${step.label.replace(/ ✗$/, '')}`);
+  }
+}
+
+/** The job summary as the terminal shows it. */
 const BOLD = '\x1b[1m';
 const RESET = '\x1b[0m';
 const color = process.stdout.isTTY
   ? (code: string, text: string) => `${code}${text}${RESET}`
   : (_: string, text: string) => text;
-
-export function heading(text: string): void {
-  console.log(`\n${color(BOLD, `▶ ${text}`)}`);
-}
-
-/** An onStdout handler printing a step's log live, indented, the way the Actions UI shows it. */
-export function liveLog(): (chunk: string) => void {
-  const reader = new WorkflowLogReader();
-  let partial = '';
-  return (chunk) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      const read = reader.read(line);
-      if (read.kind === 'text') console.log(color(GREY, '  │ ') + read.text);
-      else if (read.kind === 'error') console.log(color(RED, `  ✗ Error: ${read.text}`));
-      else if (read.kind === 'warning') console.log(color(YELLOW, `  ! Warning: ${read.text}`));
-    }
-  };
-}
 
 const decode = (html: string) =>
   html

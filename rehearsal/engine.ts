@@ -49,6 +49,10 @@ export interface RehearsalOptions {
   /** Where runs, workspaces, artifacts and the summary go. */
   workDir: string;
   print: (line: string) => void;
+  /** Cancels the run (Ctrl-C): steps not started yet are cancelled, as GitHub does on cancel. */
+  signal?: AbortSignal;
+  /** The processes steps run, while they run: a canceller sends them SIGINT, as the runner does. */
+  children?: Set<import('node:child_process').ChildProcess>;
 }
 
 export interface RehearsalResult {
@@ -414,6 +418,13 @@ async function runJob(
     (contexts['job'] as Record<string, Json>)['status'] = jobScope.status;
     const title = stepTitle(step, jobScope);
     print(`\n── ${id} · step ${index + 1}/${job.steps.length}: ${title}`);
+    if (run.options.signal?.aborted) {
+      print('   cancelled');
+      jobScope.status = 'cancelled';
+      if (!step.id.startsWith('__'))
+        steps[step.id] = { outputs: {}, outcome: 'cancelled', conclusion: 'cancelled' };
+      continue;
+    }
     const condition = 'if' in step && step.if ? step.if : undefined;
     if (condition && !truthy(evaluateToken(condition, jobScope))) {
       print(`   skipped (if: ${condition.expression})`);
@@ -475,7 +486,7 @@ async function runJob(
     print(
       `   ${result.outcome === 'success' ? '✓' : '✗'} ${result.outcome}${conclusion !== result.outcome ? ` (continue-on-error: ${conclusion})` : ''} in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`,
     );
-    if (conclusion === 'failure') jobScope.status = 'failure';
+    if (conclusion === 'failure') jobScope.status = run.options.signal?.aborted ? 'cancelled' : 'failure';
   }
 
   contexts['env'] = jobEnv;

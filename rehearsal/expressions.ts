@@ -1,4 +1,5 @@
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { TokenType } from '@actions/expressions/lexer';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import {
   isBasicExpression,
@@ -63,6 +64,11 @@ function statusFunctions(scope: Scope): Map<string, FunctionDefinition> {
 /** Evaluates one expression (the text inside `${{ }}`) with GitHub's own evaluator. */
 export function evaluate(expression: string, scope: Scope): Json {
   const lexed = new Lexer(expression).lex();
+  // The lexer unescapes only the first '' of a string literal (String.replace with a string);
+  // the runner unescapes them all: 'a ''{0}'' b' is a '{0}' b.
+  for (const token of lexed.tokens)
+    if (token.type === TokenType.STRING && token.lexeme.startsWith("'"))
+      token.value = token.lexeme.slice(1, -1).replaceAll("''", "'");
   const functions = statusFunctions(scope);
   const parser = new Parser(lexed.tokens, Object.keys(scope.contexts), [...functions.values()]);
   const context = new data.Dictionary(

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { Step } from '@actions/workflow-parser/model/workflow-template';
 import { runAction } from '../test/helpers/run-action.ts';
-import { evaluate, asString, type Contexts } from './expressions.ts';
+import type { Contexts } from './expressions.ts';
+import { actionInputs, loadAction, runComposite, type LoadedAction } from './composite.ts';
 import { collectSummary, readFileCommands, type Run } from './engine.ts';
 import { standIn } from './stand-ins/index.ts';
 import { CommandReader } from './workflow-commands.ts';
@@ -26,6 +26,8 @@ export interface StepSpec {
   timeoutMinutes: number;
   contexts: Contexts;
   print: (line: string) => void;
+  /** GITHUB_ACTION_PATH: the folder of the composite action this step belongs to. */
+  actionPath?: string;
 }
 
 export interface StepResult {
@@ -92,6 +94,7 @@ function baseEnv(
     REHEARSAL_ROOT: run.options.repoRoot,
     REHEARSAL_TF_STATE: run.options.terraformState,
     REHEARSAL_NODE: join(run.options.repoRoot, 'node_modules/node/bin/node'),
+    ...(spec.actionPath ? { GITHUB_ACTION_PATH: spec.actionPath } : {}),
     ...spec.env,
   };
 }
@@ -105,7 +108,7 @@ function lineWriter(reader: CommandReader, print: (line: string) => void) {
       partial = lines.pop()!;
       for (const line of lines) {
         const shown = reader.line(line.replace(/\r$/, ''));
-        if (shown !== undefined) print(`   ${shown}`);
+        if (shown !== undefined) for (const part of shown.split('\n')) print(`   ${part}`);
       }
     },
     end() {
@@ -121,16 +124,27 @@ export async function runStep(run: Run, spec: StepSpec): Promise<StepResult> {
   const writer = lineWriter(reader, spec.print);
   let ok: boolean;
   let outputs: Record<string, string> | undefined;
+  // What a composite action's steps exported, for the steps after it.
+  let exported: { env: Record<string, string>; path: string[] } = { env: {}, path: [] };
   try {
     if (spec.run !== undefined) {
-      ok = await runShell(spec, env, writer);
+      ok = await runShell(run, spec, env, writer);
     } else if ('uses' in spec.step) {
       const uses = spec.step.uses.value;
-      const own = /^adhoc-actions\/adhoc-actions\/([a-z-]+)@.+$/.exec(uses);
-      if (own) {
-        const result = await runOwnAction(run, own[1]!, spec, env, writer);
+      // Ours (any ref: this checkout is the version under test), or `./` in the caller's checkout.
+      const own = /^adhoc-actions\/adhoc-actions\/([a-z0-9._/-]+)@[^@]+$/.exec(uses);
+      const local = /^\.\/([a-z0-9._/-]+)$/i.exec(uses);
+      if (own || local) {
+        const dir = own ? join(run.options.repoRoot, own[1]!) : join(spec.workspace, local![1]!);
+        if (!existsSync(join(dir, 'action.yml'))) throw new Error(`${uses}: there is no ${dir}/action.yml`);
+        const action = await loadAction(dir);
+        const result =
+          action.template.runs?.using === 'composite'
+            ? await runCompositeStep(run, action, spec, writer)
+            : await runOwnAction(run, action, spec, env, writer);
         ok = result.ok;
         outputs = result.outputs;
+        exported = { env: result.env, path: result.path };
       } else {
         const found = standIn(uses);
         if (!found) {
@@ -169,9 +183,17 @@ export async function runStep(run: Run, spec: StepSpec): Promise<StepResult> {
   return {
     outcome: ok ? 'success' : 'failure',
     outputs: { ...commands.outputs, ...outputs },
-    env: commands.env,
-    path: commands.path,
+    env: { ...commands.env, ...exported.env },
+    path: [...exported.path, ...commands.path],
   };
+}
+
+/** Lets a canceller (the demo's Ctrl-C) signal the step's process while it runs. */
+function track(run: Run, child: import('node:child_process').ChildProcess): void {
+  const children = run.options.children;
+  if (!children) return;
+  children.add(child);
+  child.once('close', () => children.delete(child));
 }
 
 const SHELLS: Record<string, string[]> = {
@@ -182,6 +204,7 @@ const SHELLS: Record<string, string[]> = {
 };
 
 async function runShell(
+  run: Run,
   spec: StepSpec,
   env: Record<string, string>,
   writer: ReturnType<typeof lineWriter>,
@@ -200,6 +223,7 @@ async function runShell(
   }
   const [command, ...args] = template.map((part) => part.replace('{0}', script)) as [string, ...string[]];
   const child = spawn(command, args, { cwd: spec.workingDirectory, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(run, child);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => writer.write(chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => writer.write(chunk));
   return waitFor(child, spec.timeoutMinutes, writer);
@@ -222,63 +246,79 @@ async function waitFor(
   return code === 0 && !timedOut;
 }
 
-interface ActionYaml {
-  inputs?: Record<string, { default?: unknown; required?: boolean }>;
-  runs?: { using?: string; main?: string };
-}
-
-/** One of our actions from this checkout's dist/, with action.yml's defaults, as node24 runs it. */
+/** One of our node24 actions from this checkout's dist/, with action.yml's defaults. */
 async function runOwnAction(
   run: Run,
-  action: string,
+  action: LoadedAction,
   spec: StepSpec,
   env: Record<string, string>,
   writer: ReturnType<typeof lineWriter>,
-): Promise<{ ok: boolean; outputs: Record<string, string> }> {
+): Promise<{ ok: boolean; outputs: Record<string, string>; env: Record<string, string>; path: string[] }> {
   // runAction runs the bundle with this process's Node; the runner runs node24 actions on Node 24.
   if (Number(process.versions.node.split('.')[0]) !== 24)
     throw new Error(`run the rehearsal on Node 24 (npm run puts it first on PATH), not ${process.version}`);
-  const file = join(run.options.repoRoot, action, 'action.yml');
-  if (!existsSync(file))
-    throw new Error(`adhoc-actions/adhoc-actions/${action}: there is no ${action}/action.yml`);
-  const definition = parseYaml(await readFile(file, 'utf8')) as ActionYaml;
-  if (definition.runs?.using !== 'node24')
-    throw new Error(`${action}: runs.using is ${definition.runs?.using}, not node24`);
-  const declared = definition.inputs ?? {};
-  const unexpected = Object.keys(spec.with).filter((name) => !(name in declared));
-  if (unexpected.length > 0) {
-    // The runner warns and goes on; a typo here is a bug in the workflow, so say so loudly.
-    writer.write(
-      `::warning::Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ${Object.keys(declared).join(', ')}\n`,
-    );
-  }
-  const inputs: Record<string, string> = {};
-  for (const [name, input] of Object.entries(declared)) {
-    let value = spec.with[name] ?? defaultValue(input.default, spec.contexts);
+  const name = relative(run.options.repoRoot, action.dir);
+  if (action.template.runs?.using !== 'node24')
+    throw new Error(`${name}: runs.using is ${action.template.runs?.using}, not node24`);
+  // The runner warns and goes on; a typo here is a bug in the workflow, so say so loudly.
+  const inputs = actionInputs(action, spec.with, { contexts: spec.contexts, status: 'success' }, (message) =>
+    writer.write(`::warning::${message}\n`),
+  );
+  for (const [input, value] of Object.entries(inputs)) {
     const redirect = run.options.redirects?.[value];
-    if (redirect !== undefined) {
-      writer.write(`[rehearsal] ${name}: ${value} is ${redirect} here\n`);
-      value = redirect;
-    }
-    inputs[name] = value;
+    if (redirect === undefined) continue;
+    writer.write(`[rehearsal] ${input}: ${value} is ${redirect} here\n`);
+    inputs[input] = redirect;
   }
   const { PATH, ...rest } = env;
-  const result = await runAction(action, inputs, {
+  const result = await runAction(name, inputs, {
     cwd: spec.workspace,
     env: { ...rest, PATH: PATH ?? '' },
     summaryFile: env['GITHUB_STEP_SUMMARY']!,
     onStdout: (chunk) => writer.write(chunk),
+    onSpawn: (child) => track(run, child),
   });
   if (result.stderr.trim() !== '')
     writer.write(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);
-  if (result.exitCode !== 0)
-    writer.write(`::error::${action} exited with ${result.exitCode ?? result.signal}\n`);
-  return { ok: result.exitCode === 0, outputs: result.outputs };
+  // The runner adds no line of its own when a node action fails (the action said why), but one
+  // killed by a signal said nothing.
+  if (result.exitCode === null) writer.write(`::error::${name} was killed by ${result.signal}\n`);
+  return { ok: result.exitCode === 0, outputs: result.outputs, env: {}, path: [] };
 }
 
-function defaultValue(value: unknown, contexts: Contexts): string {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  const whole = /^\$\{\{(.*)\}\}$/s.exec(text.trim());
-  return whole ? asString(evaluate(whole[1]!, { contexts, status: 'success' })) : text;
+/** A composite action: its steps run here one by one, each as a step of its own. */
+async function runCompositeStep(
+  run: Run,
+  action: LoadedAction,
+  spec: StepSpec,
+  writer: ReturnType<typeof lineWriter>,
+) {
+  const inputs = actionInputs(action, spec.with, { contexts: spec.contexts, status: 'success' }, (message) =>
+    writer.write(`::warning::${message}\n`),
+  );
+  spec.print(
+    `   [rehearsal] composite action ${relative(run.options.repoRoot, action.file)}: its steps run here`,
+  );
+  return runComposite(
+    run,
+    action,
+    inputs,
+    { env: spec.env, path: spec.path, contexts: spec.contexts, workspace: spec.workspace },
+    async (step, print) => {
+      const result = await runStep(run, {
+        ...step,
+        workspace: spec.workspace,
+        runnerTemp: spec.runnerTemp,
+        timeoutMinutes: spec.timeoutMinutes,
+        print,
+      });
+      return {
+        ok: result.outcome === 'success',
+        outputs: result.outputs,
+        env: result.env,
+        path: result.path,
+      };
+    },
+    (line) => spec.print(`   ${line}`),
+  );
 }

@@ -5,12 +5,16 @@
  * services — and writes the `terraform output -json` the root declares. Names come from the
  * module's locals (read from its main.tf), values from the var-file and -var arguments.
  * Limits (see rehearsal/README.md): only roots that use modules/environment; shared-state values
- * (domain, subnets) are fixed stand-ins; destroy cannot delete from the emulator yet.
+ * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, first
+ * revisions, cluster).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -85,9 +89,6 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const outputsFile = join(dir, 'outputs.json');
 
-  if (command === 'destroy') {
-    fail('destroy has no stand-in yet: the emulator cannot delete services or clusters');
-  }
   const module = await readFile(join(root, 'terraform/modules/environment/main.tf'), 'utf8');
   const backend = listLocal(module, 'backend_components');
   // components = concat(local.backend_components, ["frontend", "redis"])
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   const components = [...backend, ...[...others[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)];
   const services = components.filter((c) => c !== 'migrate');
   const families = Object.fromEntries(components.map((c) => [c, `${name}-${c}`]));
+  if (command === 'destroy') return destroy(name, services, families, outputsFile);
   const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';
   const region = variables['region'] ?? 'us-east-1';
   const network = {
@@ -108,12 +110,10 @@ async function main(): Promise<void> {
   // Like terraform, compare with what exists (the emulator) and create only what is missing;
   // existing services keep their task definition (the module ignores task_definition changes).
   const ecs = new ECSClient({});
-  const created: string[] = [];
+  const changes: { line: string; make: () => Promise<unknown> }[] = [];
   const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
-  if (cluster.clusters?.[0]?.status !== 'ACTIVE') {
-    await control('createCluster', name);
-    created.push(`aws_ecs_cluster.this  ${name}`);
-  }
+  if (cluster.clusters?.[0]?.status !== 'ACTIVE')
+    changes.push({ line: `aws_ecs_cluster.this  ${name}`, make: () => control('createCluster', name) });
   for (const c of components) {
     const exists = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: families[c] })).then(
       () => true,
@@ -125,56 +125,75 @@ async function main(): Promise<void> {
       c === 'redis'
         ? 'public.ecr.aws/docker/library/redis:7'
         : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
-    await control(
-      'registerTaskDefinition',
-      {
-        family: families[c],
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [
-          {
-            name: isBackend ? 'backend' : c,
-            image,
-            essential: true,
-            environment: [],
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': `/ecs/${name}/${c}`,
-                'awslogs-region': region,
-                'awslogs-stream-prefix': c,
-              },
+    const definition = {
+      family: families[c],
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [
+        {
+          name: isBackend ? 'backend' : c,
+          image,
+          essential: true,
+          environment: [],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': `/ecs/${name}/${c}`,
+              'awslogs-region': region,
+              'awslogs-stream-prefix': c,
             },
           },
-        ],
-      },
-      [{ key: 'adhoc-actions:environment', value: name }],
-    );
-    created.push(`aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`);
+        },
+      ],
+    };
+    changes.push({
+      line: `aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`,
+      make: () =>
+        control('registerTaskDefinition', definition, [{ key: 'adhoc-actions:environment', value: name }]),
+    });
   }
-  const existing = await ecs.send(
-    new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
-  );
+  // Without the cluster there are no services (DescribeServices would fail).
+  const existing = changes.some((change) => change.line.startsWith('aws_ecs_cluster'))
+    ? { services: [] }
+    : await ecs.send(
+        new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
+      );
   const active = new Set(
     (existing.services ?? []).filter((x) => x.status === 'ACTIVE').map((x) => x.serviceName),
   );
   for (const c of services) {
     if (active.has(`${name}-${c}`)) continue;
-    await control('createService', name, `${name}-${c}`, families[c], {
-      desiredCount: 1,
-      networkConfiguration: {
-        awsvpcConfiguration: {
-          subnets: network.subnets,
-          securityGroups: network.security_groups,
-          assignPublicIp: 'ENABLED',
-        },
-      },
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    changes.push({
+      line: `aws_ecs_service.this["${c}"]  ${name}-${c}`,
+      make: () =>
+        control('createService', name, `${name}-${c}`, families[c], {
+          desiredCount: 1,
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: network.subnets,
+              securityGroups: network.security_groups,
+              assignPublicIp: 'ENABLED',
+            },
+          },
+          deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+        }),
     });
-    created.push(`aws_ecs_service.this["${c}"]  ${name}-${c}`);
   }
+  if (command === 'plan') {
+    // No outputs in the state yet is a change too: apply writes them.
+    const changed = changes.length > 0 || !existsSync(outputsFile);
+    console.log(
+      changed
+        ? `[rehearsal] terraform plan is a stand-in: ${changes.length} to add in the emulator for ${name}`
+        : `[rehearsal] terraform plan is a stand-in: ${name} is in the emulator already, no changes`,
+    );
+    for (const change of changes) console.log(`  + ${change.line}`);
+    process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
+  }
+  for (const change of changes) await change.make();
+  const created = changes.map((change) => change.line);
   console.log(
     created.length === 0
       ? `[rehearsal] terraform apply is a stand-in: ${name} is in the emulator already, no changes (services keep the revisions the actions registered)`
@@ -205,4 +224,57 @@ async function main(): Promise<void> {
   console.log(`Apply complete! Outputs: ${Object.keys(outputs).join(', ')}`);
 }
 
-if (command === 'apply' || command === 'destroy') await main();
+/**
+ * What terraform destroy does to what apply created: each service deleted (force, as the
+ * provider does) and waited for until INACTIVE, the revision it registered (the first of each
+ * family) deregistered, the cluster deleted; the workspace's outputs are gone with the state.
+ */
+async function destroy(
+  name: string,
+  services: string[],
+  families: Record<string, string>,
+  outputsFile: string,
+): Promise<void> {
+  const ecs = new ECSClient({});
+  const destroyed: string[] = [];
+  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  if (cluster.clusters?.[0]?.status === 'ACTIVE') {
+    const names = services.map((c) => `${name}-${c}`);
+    const found = await ecs.send(new DescribeServicesCommand({ cluster: name, services: names }));
+    const active = (found.services ?? []).filter((x) => x.status === 'ACTIVE');
+    for (const service of active) {
+      await ecs.send(new DeleteServiceCommand({ cluster: name, service: service.serviceName!, force: true }));
+      destroyed.push(`aws_ecs_service.this  ${service.serviceName}`);
+    }
+    // The provider waits for INACTIVE: a cluster with DRAINING services cannot be deleted.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const now = await ecs.send(new DescribeServicesCommand({ cluster: name, services: names }));
+      if ((now.services ?? []).every((x) => x.status === 'INACTIVE')) break;
+      if (Date.now() > deadline) fail(`services of ${name} still draining after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  for (const family of Object.values(families)) {
+    const first = `${family}:1`;
+    const definition = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: first })).then(
+      (d) => d.taskDefinition,
+      () => undefined,
+    );
+    if (definition?.status !== 'ACTIVE') continue;
+    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: first }));
+    destroyed.push(`aws_ecs_task_definition.this  ${first}`);
+  }
+  if (cluster.clusters?.[0]?.status === 'ACTIVE') {
+    await ecs.send(new DeleteClusterCommand({ cluster: name }));
+    destroyed.push(`aws_ecs_cluster.this  ${name}`);
+  }
+  await rm(outputsFile, { force: true });
+  console.log(
+    `[rehearsal] terraform destroy is a stand-in: deleting from the emulator what apply seeded for ${name}:`,
+  );
+  for (const line of destroyed) console.log(`  - ${line}`);
+  console.log(`Destroy complete! Resources: ${destroyed.length} destroyed.`);
+}
+
+if (command === 'apply' || command === 'destroy' || command === 'plan') await main();

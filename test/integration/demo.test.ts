@@ -1,59 +1,196 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/run-action.ts';
 
-/** `npm run demo` as a newcomer runs it: create, update, then a migration that fails. */
+/** `npm run demo` as a newcomer runs it: it rehearses ad-hoc-deploy.yml, so it is the product. */
 
-let stateDir: string;
+let dir: string;
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'demo-'));
+  dir = await mkdtemp(join(tmpdir(), 'demo-test-'));
 });
 afterAll(async () => {
-  await rm(stateDir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 });
 
-function demo(...args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['demo/main.ts', '--state-dir', stateDir, ...args], {
-      cwd: ROOT,
-      // npm run puts Node 24 first on PATH; the demo's migrate container runs `node`.
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env['PATH']}` },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
+interface Demo {
+  child: ChildProcess;
+  /** Everything printed so far (stdout and stderr). */
+  output: () => string;
+  /** Resolves when `text` has been printed. */
+  printed: (text: string) => Promise<void>;
+  done: Promise<{ code: number | null; output: string }>;
 }
 
-test('creates feature-abc, then updates it, then a failed migration stops the rollout', async () => {
-  const create = await demo();
+function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
+  const child = spawn(process.execPath, ['demo/main.ts', '--state-dir', stateDir, ...args], {
+    cwd: ROOT,
+    // npm run puts Node 24 first on PATH; the demo's one-off container runs `node`.
+    env: {
+      ...process.env,
+      PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env['PATH']}`,
+      ...(temp && { TMPDIR: temp }),
+    },
+  });
+  let output = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const take = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of waiters.filter((w) => output.includes(w.text))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  return {
+    child,
+    output: () => output,
+    printed: (text) =>
+      output.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve })),
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))),
+  };
+}
+
+test('--help, an unknown option and a corrupt state each answer in one line', async () => {
+  const help = await demo(join(dir, 'help'), ['--help']).done;
+  expect(help.code).toBe(0);
+  expect(help.output).toMatch(/^usage: npm run demo -- \[--fail-migration \| --fail-rollout\]/);
+  expect(help.output).toContain('--fail-rollout    the new gunicorn crashes on start');
+
+  const unknown = await demo(join(dir, 'help'), ['--fail-migrations']).done;
+  expect(unknown.code).toBe(2);
+  expect(unknown.output).toBe("demo: unknown option '--fail-migrations' (npm run demo -- --help)\n");
+
+  const corrupt = join(dir, 'corrupt');
+  await mkdir(corrupt, { recursive: true });
+  await writeFile(join(corrupt, 'state.json'), '{"deploys": 1, "emul');
+  const refused = await demo(corrupt).done;
+  expect(refused.code).toBe(1);
+  expect(refused.output.trim().split('\n')).toHaveLength(1);
+  expect(refused.output).toMatch(/^demo: .*state\.json is corrupt \(.*\): run with --reset\n$/);
+  // The lock is released: --reset starts over.
+  expect(existsSync(join(corrupt, 'lock'))).toBe(false);
+});
+
+test('creates feature-abc, then updates it from a changed copy of the workflow; a second demo at once refuses', async () => {
+  const state = join(dir, 'deploys');
+  const create = await demo(state).done;
   expect(create.code).toBe(0);
-  expect(create.output).toContain('Deploying v1 of feature-abc (create)');
-  expect(create.output).toContain('Applying blog.0001_initial... OK');
-  expect(create.output).toMatch(
-    /feature-abc-gunicorn\s+steady\s+feature-abc-gunicorn:1 → feature-abc-gunicorn:2/,
+  expect(create.output).toContain(
+    'Deploying v1 of feature-abc (create) by rehearsing .github/workflows/ad-hoc-deploy.yml',
   );
-  expect(create.output).toMatch(/Slack #deploys \(updated 1×\): .*Deployed feature-abc/);
+  expect(create.output).toContain('[rehearsal] terraform apply is a stand-in: seeding the emulator');
+  expect(create.output).toContain('Applying blog.0001_initial... OK');
+  expect(create.output).toMatch(/Job summary \(.*job-summary\.md\):/);
+  expect(create.output).toContain('Environment: https://feature-abc.example.com');
+  expect(create.output).toMatch(
+    /\n✓ feature-abc v1 live at https:\/\/feature-abc\.example\.com in \d+\.\d s\n$/,
+  );
 
-  const update = await demo();
-  expect(update.code).toBe(0);
-  expect(update.output).toContain('Deploying v2 of feature-abc (update)');
-  expect(update.output).toContain('Database "feature_abc" already existed.');
-  expect(update.output).toContain('Applying blog.0003_post_field_2... OK');
-  expect(update.output).not.toContain('Applying blog.0001_initial');
-  expect(update.output).toMatch(/feature-abc-celery\s+steady\s+feature-abc-celery:2 → feature-abc-celery:3/);
+  // A step added to (a copy of) the workflow shows in the demo: no demo code knows the steps.
+  const original = await readFile(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), 'utf8');
+  const marker = '      - name: Summary\n';
+  expect(original).toContain(marker);
+  const copy = join(dir, 'ad-hoc-deploy-copy.yml');
+  await writeFile(
+    copy,
+    original.replace(marker, `      - name: Smoke test\n        run: echo "smoke test passed"\n\n${marker}`),
+  );
+  const update = demo(state, ['--workflow', copy]);
+  await update.printed('Deploying v2');
+  const second = await demo(state).done;
+  expect(second.code).toBe(1);
+  expect(second.output).toBe(
+    `demo: ${state} is in use by another demo (pid ${update.child.pid}); wait for it to finish\n`,
+  );
+  const updated = await update.done;
+  expect(updated.code).toBe(0);
+  expect(updated.output).toContain('Deploying v2 of feature-abc (update)');
+  expect(updated.output).toMatch(/step 11\/13: Smoke test\n\s+smoke test passed/);
+  expect(updated.output).toContain('Database "feature_abc" already existed.');
+  expect(updated.output).not.toContain('Applying blog.0001_initial');
+  expect(updated.output).toMatch(/feature-abc-gunicorn: steady on feature-abc-gunicorn:\d+/);
+  expect(updated.output).toMatch(
+    /✓ feature-abc v2 live at https:\/\/feature-abc\.example\.com in \d+\.\d s\n$/,
+  );
 
-  const failed = await demo('--fail-migration');
+  // A failed migration: said once, nothing rolled out, and the next run deploys v3 again.
+  const failed = await demo(state, ['--fail-migration']).done;
   expect(failed.code).toBe(1);
   expect(failed.output).toContain(
     'django.db.utils.IntegrityError: column "slug" of relation "blog_post" contains null values',
   );
+  expect(failed.output.match(/Last log lines:/g)).toHaveLength(1);
+  expect(failed.output).toMatch(/Rolling update\n\s+skipped/);
   expect(failed.output).toMatch(
-    /✗ Migrations failed, nothing was rolled out. Task [0-9a-f]{32} failed: container "backend" exited with exit code 1/,
+    /\n✗ feature-abc v3 failed at step 10\/12 Deploy the app › Migrate in \d+\.\d s/,
   );
-  expect(failed.output).not.toContain('Rolling update of gunicorn');
+
+  // The new gunicorn crashes: reported with its reason and logs soon after the rollout starts,
+  // rolled back to the running revision.
+  const crash = demo(state, ['--fail-rollout']);
+  await crash.printed('▸ 6/6: Rolling update');
+  const rolloutStarted = Date.now();
+  await crash.printed('Essential container in task exited');
+  const reportedAfter = Date.now() - rolloutStarted;
+  const crashed = await crash.done;
+  expect(crashed.code).toBe(1);
+  expect(crashed.output).toContain('Deploying v3 of feature-abc (update)');
+  expect(crashed.output).toContain("ModuleNotFoundError: No module named 'blog.feeds'");
+  expect(crashed.output).toMatch(/feature-abc-gunicorn: rolled back, steady on feature-abc-gunicorn:\d+/);
+  expect(crashed.output).toMatch(/✗ feature-abc v3 failed at step 10\/12 Deploy the app › Rolling update/);
+  expect(reportedAfter).toBeLessThan(3000);
+  const saved = JSON.parse(await readFile(join(state, 'state.json'), 'utf8')) as { deploys: number };
+  expect(saved.deploys).toBe(2);
+});
+
+/** Pids of `pid`'s descendants, from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+test('Ctrl-C during the migration stops the one-off task, says where each step was, leaves nothing behind', async () => {
+  const temp = join(dir, 'sigint-tmp');
+  await mkdir(temp, { recursive: true });
+  const run = demo(join(dir, 'sigint'), [], temp);
+  await run.printed('▸ 3/6: Migrate');
+  await run.printed(': RUNNING');
+  const processes = descendants(run.child.pid!);
+  expect(processes.length).toBeGreaterThan(0);
+  run.child.kill('SIGINT');
+  const { code, output } = await run.done;
+  expect(code).toBe(130);
+  expect(output).toMatch(/Interrupted after \d+\.\d s\. Where each step was:/);
+  expect(output).toContain('✓ done  1/12 Check the environment and images');
+  expect(output).toContain('✗ interrupted  10/12 Deploy the app › Migrate');
+  expect(output).toContain('· cancelled (not started)  11/12 Summary');
+  // The action's own cancellation report: it stopped its task.
+  expect(output).toMatch(/Cancelled while task [0-9a-f]+ was running; the task was stopped\./);
+  const alive = processes.filter((pid) => existsSync(`/proc/${pid}`));
+  expect(alive).toEqual([]);
+  expect(await readdir(temp)).toEqual([]);
+  expect(existsSync(join(dir, 'sigint', 'lock'))).toBe(false);
 });

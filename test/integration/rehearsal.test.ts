@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import {
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DescribeClustersCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
 import { ROOT } from '../helpers/run-action.ts';
 import {
   callInputs,
@@ -54,6 +61,8 @@ describe('expressions', () => {
     expect(evaluate("INPUTS.DATABASE-MODE == 'ECS-TASK'", scope)).toBe(true);
     expect(evaluate('steps.nope.outputs.x', scope)).toBeNull();
     expect(evaluate("format('{0}-{1}', inputs.database-mode, inputs.n)", scope)).toBe('ecs-task-3');
+    // Every '' in a string literal is one quote (the parser writes 'x ''{0}'' y' for x '${{ }}' y).
+    expect(evaluate("format('a ''{0}'' b ''c''', inputs.n)", scope)).toBe("a '3' b 'c'");
   });
 
   test('status functions follow the job status', () => {
@@ -323,6 +332,69 @@ jobs:
   expect(result.jobs['old-terraform']!.result).toBe('failure');
 });
 
+test('a composite action of ours runs its steps: inputs, defaults, env, action path, outputs, failure', async () => {
+  const root = join(dir, 'composite-root');
+  await mkdir(join(root, '.github/actions/greet'), { recursive: true });
+  await writeFile(
+    join(root, '.github/actions/greet/hello.sh'),
+    'echo "script says $GREETING from $(basename "$GITHUB_ACTION_PATH")"\n',
+  );
+  await writeFile(
+    join(root, '.github/actions/greet/action.yml'),
+    `name: greet
+description: test composite
+inputs:
+  who: { description: who, required: true }
+  punctuation: { description: p, default: '!' }
+outputs:
+  said: { description: s, value: '\${{ steps.say.outputs.said }}' }
+runs:
+  using: composite
+  steps:
+    - id: say
+      shell: bash
+      env:
+        GREETING: hello \${{ inputs.who }}\${{ inputs.punctuation }}
+      run: |
+        bash "\${{ github.action_path }}/hello.sh"
+        echo "said=$GREETING" >> "$GITHUB_OUTPUT"
+        echo "FROM_COMPOSITE=yes" >> "$GITHUB_ENV"
+    - if: inputs.who == 'fail'
+      shell: bash
+      run: exit 4
+    - if: failure()
+      shell: bash
+      run: echo "composite cleanup"
+`,
+  );
+  const file = join(dir, 'composite.yml');
+  await writeFile(
+    file,
+    `on: workflow_call
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - id: g
+        uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
+        with: { who: ann }
+      - run: echo "job sees '\${{ steps.g.outputs.said }}' and FROM_COMPOSITE=$FROM_COMPOSITE"
+      - uses: adhoc-actions/adhoc-actions/.github/actions/greet@v1.0.0
+        with: { who: fail }
+      - run: echo never
+`,
+  );
+  const run = options({ workDir: join(dir, 'composite'), repoRoot: root });
+  const result = await rehearse(file, run);
+  const log = run.lines.join('\n');
+  expect(log).toContain('script says hello ann! from greet');
+  expect(log).toContain("job sees 'hello ann!' and FROM_COMPOSITE=yes");
+  expect(log).toContain('Error: Process completed with exit code 4.');
+  expect(log).toContain('composite cleanup');
+  expect(log).toMatch(/Run echo never\n\s+skipped/);
+  expect(result.conclusion).toBe('failure');
+});
+
 test('a step using an action with no stand-in fails, naming it', async () => {
   const file = join(dir, 'unknown.yml');
   await writeFile(
@@ -408,6 +480,41 @@ jobs:
   expect(result.conclusion).toBe('success');
 });
 
+test('janitor.yml --dry-run: a table of workspaces by the age of their state, nothing destroyed', async () => {
+  const state = join(dir, 'janitor-state');
+  for (const ws of ['old-env', 'new-env', 'kept-env']) {
+    await mkdir(join(state, 'workspaces', ws), { recursive: true });
+    await writeFile(join(state, 'workspaces', ws, 'outputs.json'), '{}');
+  }
+  const old = new Date(Date.now() - 100 * 3600_000);
+  await utimes(join(state, 'workspaces/old-env/outputs.json'), old, old);
+  const run = options({
+    workDir: join(dir, 'janitor'),
+    terraformState: state,
+    terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
+    inputs: {
+      'ttl-hours': '72',
+      'dry-run': 'true',
+      keep: 'kept-env',
+      'backend-config': 'bucket=acme-terraform-state\nkey=adhoc/terraform.tfstate\nregion=us-east-1',
+      'aws-region': 'us-east-1',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-deploy',
+    },
+  });
+  const result = await rehearse(join(ROOT, '.github/workflows/janitor.yml'), run);
+  const log = run.lines.join('\n');
+  expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+  expect(result.conclusion).toBe('success');
+  expect(log).toContain('Expired: ["old-env"]');
+  const summary = await readFile(result.summaryFile, 'utf8');
+  expect(summary).toMatch(/\| old-env \| \S+ \| 100 \| expired \|/);
+  expect(summary).toMatch(/\| new-env \| \S+ \| 0 \| kept \|/);
+  expect(summary).not.toContain('kept-env');
+  // A dry run destroys nothing.
+  expect(result.jobs['find']!.outputs['expired']).toBe('[]');
+  expect(result.jobs['destroy']!.result).toBe('skipped');
+});
+
 describe('ad-hoc-deploy.yml', () => {
   let services: Services;
   const inputs = {
@@ -448,7 +555,10 @@ describe('ad-hoc-deploy.yml', () => {
     expect(created.outputs).toEqual({ url: 'https://feature-abc.example.com', cluster: 'feature-abc' });
     expect(createLog).toContain('[rehearsal] terraform apply is a stand-in: seeding the emulator');
     expect(createLog).toContain('+ aws_ecs_service.this["gunicorn"]  feature-abc-gunicorn');
-    expect(createLog).toContain('Success! The configuration is valid.');
+    // terraform validate ran, now or in an earlier rehearsal of the same configuration.
+    expect(createLog).toMatch(
+      /Success! The configuration is valid\.|terraform validate: this configuration \([0-9a-f]+\) was validated by an earlier rehearsal/,
+    );
     expect(createLog).toContain('Created database "feature_abc".');
     expect(createLog).not.toContain(services.secrets['DATABASE_OWNER_PASSWORD']);
     const summary = await readFile(created.summaryFile, 'utf8');
@@ -459,7 +569,7 @@ describe('ad-hoc-deploy.yml', () => {
     // The same file with a step added: the rehearsal shows it, so the demo cannot drift.
     const original = await readFile(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), 'utf8');
     const copy = join(dir, 'ad-hoc-deploy-copy.yml');
-    const marker = '      - name: Rolling update\n';
+    const marker = '      - name: Summary\n';
     expect(original).toContain(marker);
     await writeFile(
       copy,
@@ -469,7 +579,7 @@ describe('ad-hoc-deploy.yml', () => {
     const updated = await rehearse(copy, update);
     const updateLog = update.lines.join('\n');
     expect(updated.conclusion).toBe('success');
-    expect(updateLog).toMatch(/step \d+\/18: New step\n\s+hello-from-new-step/);
+    expect(updateLog).toMatch(/step \d+\/13: New step\n\s+hello-from-new-step/);
     expect(updateLog).toContain('feature-abc is in the emulator already, no changes');
     expect(updateLog).toContain('Database "feature_abc" already existed.');
     const revisions = Object.fromEntries(
@@ -509,5 +619,218 @@ describe('ad-hoc-deploy.yml', () => {
     expect(
       services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!.taskDefinition,
     ).toMatch(/feature-abc-gunicorn:2$/);
+  });
+  test('a missing database secret stops the deploy in its first step, naming it, before any AWS call', async () => {
+    const run = deployOptions(join(dir, 'no-secret'), 'v4');
+    run.secrets = { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! };
+    const before = services.slack.messages.length;
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toBe(
+      "secret DATABASE_OWNER_PASSWORD (database-mode is not skip) is required: pass it in the caller's secrets: (or secrets: inherit)",
+    );
+    expect(log).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+    expect(log).toMatch(/terraform plan \+ apply\n\s+skipped/);
+    // Slack (result) runs always(): it reports the failure.
+    expect(services.slack.messages.length).toBe(before + 1);
+    expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
+  });
+
+  test('with SLACK_TOKEN but no slack-channel, Slack is off and the deploy succeeds', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    const run = deployOptions(join(dir, 'no-channel'), 'v5');
+    run.inputs = { ...run.inputs, 'slack-channel': '' };
+    const before = services.slack.messages.length;
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toMatch(/Slack \(started\)\n\s+skipped/);
+    expect(log).toMatch(/Slack \(result\)\n\s+skipped/);
+    expect(services.slack.messages.length).toBe(before);
+  });
+  test('app-update.yml deploys a new image to the running environment: summary, Slack, revisions', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    const before = services.emulator
+      .services()
+      .find((s) => s.serviceName === 'feature-abc-gunicorn')!
+      .taskDefinition.split(':')
+      .pop();
+    const run = options({
+      workDir: join(dir, 'app-update'),
+      inputs: {
+        environment: 'feature-abc',
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+        'slack-channel': 'deploys',
+      },
+      secrets: { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! },
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/app-update.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toContain('All 3 services are steady.');
+    const after = services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!;
+    expect(Number(after.taskDefinition.split(':').pop())).toBe(Number(before) + 1);
+    expect(await readFile(result.summaryFile, 'utf8')).toContain('backend:v7');
+    expect(services.slack.messages.at(-1)!.text).toContain('feature-abc');
+  });
+
+  test('production-deploy.yml waits for its gate; app-update refuses a protected name without one', async () => {
+    const gated = options({
+      workDir: join(dir, 'production'),
+      inputs: {
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+      awsEnv: services.emulator.env(),
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/production-deploy.yml'), gated);
+    const log = gated.lines.join('\n');
+    expect(result.conclusion).toBe('failure');
+    expect(log).toContain('calls adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@v1.0.0');
+    expect(log).toContain("environment 'production' waits for a reviewer: refused (run with --approve)");
+
+    const unprotected = options({
+      workDir: join(dir, 'protected'),
+      inputs: {
+        environment: 'prod',
+        'image-tag': 'v7',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+      awsEnv: services.emulator.env(),
+    });
+    const refused = await rehearse(join(ROOT, '.github/workflows/app-update.yml'), unprotected);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.annotations.find((a) => a.level === 'error')!.message).toBe(
+      'environment prod is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers',
+    );
+    expect(unprotected.lines.join('\n')).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+  });
+
+  test('ad-hoc-destroy.yml drops the database and leaves nothing running in the emulator', async () => {
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: services.emulator.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    // As ECS refuses them: a scaled service without force, a cluster with active services.
+    await expect(
+      ecs.send(new DeleteServiceCommand({ cluster: 'feature-abc', service: 'feature-abc-gunicorn' })),
+    ).rejects.toThrow('The service cannot be stopped while it is scaled above 0.');
+    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'feature-abc' }))).rejects.toThrow(
+      'The Cluster cannot be deleted while Services are active.',
+    );
+    const run = options({
+      workDir: join(dir, 'destroy'),
+      terraformState: join(dir, 'deploy-terraform-state'),
+      terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
+      inputs: {
+        environment: 'feature-abc',
+        'backend-config': inputs['backend-config'],
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+        'slack-channel': 'deploys',
+        'terraform-version': inputs['terraform-version'],
+      },
+      secrets: services.secrets,
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-destroy.yml'), run);
+    const log = run.lines.join('\n');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(log).toContain('[rehearsal] terraform destroy is a stand-in');
+    expect(log).toContain('- aws_ecs_cluster.this  feature-abc');
+    expect(log).toContain('Dropped database "feature_abc".');
+    expect(await readFile(result.summaryFile, 'utf8')).toContain(
+      '### Ad hoc environment feature-abc destroyed: success',
+    );
+    expect(services.slack.messages.at(-1)!.text).toContain('Environment destroyed');
+    // Nothing of feature-abc is left running or active.
+    expect(services.emulator.services().filter((s) => s.status !== 'INACTIVE')).toEqual([]);
+    expect(services.emulator.tasks().filter((t) => t.lastStatus !== 'STOPPED')).toEqual([]);
+    const cluster = await ecs.send(new DescribeClustersCommand({ clusters: ['feature-abc'] }));
+    expect(cluster.clusters?.[0]?.status).toBe('INACTIVE');
+    const database = new pg.Client({ connectionString: services.secrets['DATABASE_ADMIN_URL'] });
+    await database.connect();
+    try {
+      const rows = await database.query("SELECT 1 FROM pg_database WHERE datname = 'feature_abc'");
+      expect(rows.rowCount).toBe(0);
+    } finally {
+      await database.end();
+    }
+    ecs.destroy();
+  });
+  test('preview.yml opens pr-7 (deploy, deployment, PR comment), then closes it (destroy, inactive)', async () => {
+    // The example root with a preview var-file (no name: the workspace names the environment).
+    const root = join(dir, 'preview-root');
+    await cp(join(ROOT, 'terraform/examples/ad-hoc'), root, { recursive: true });
+    await writeFile(
+      join(root, 'envs/preview.tfvars'),
+      'ecr_registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com"\nbackend_image_tag = "v1"\n',
+    );
+    oneOffTasksSucceed(services.emulator, 'pr-7');
+    const preview = (workDir: string, destroy: boolean) =>
+      options({
+        workDir,
+        terraformState: join(dir, 'deploy-terraform-state'),
+        terraformRoot: root,
+        inputs: {
+          'pr-number': '7',
+          destroy: String(destroy),
+          'image-tag': 'v1',
+          'backend-config': inputs['backend-config'],
+          'aws-region': inputs['aws-region'],
+          'role-to-assume': inputs['role-to-assume'],
+          'slack-channel': 'deploys',
+        },
+        secrets: services.secrets,
+        event: {
+          name: 'pull_request',
+          payload: { pull_request: { number: 7, head: { sha: 'feedface00000000000000000000000000000000' } } },
+        },
+        awsEnv: services.emulator.env(),
+        redirects: services.redirects,
+      });
+    const open = preview(join(dir, 'preview-open'), false);
+    const opened = await rehearse(join(ROOT, '.github/workflows/preview.yml'), open);
+    expect(opened.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(opened.conclusion).toBe('success');
+    expect(opened.jobs['deploy']).toEqual({
+      result: 'success',
+      outputs: { url: 'https://pr-7.example.com', cluster: 'pr-7' },
+    });
+    expect(opened.jobs['destroy']!.result).toBe('skipped');
+    const calls = opened.githubCalls.map((c) => c.method);
+    expect(calls).toEqual(
+      expect.arrayContaining(['rest.repos.createDeployment', 'rest.issues.createComment']),
+    );
+    const comment = opened.githubCalls.find((c) => c.method === 'rest.issues.createComment')!;
+    expect(JSON.stringify(comment.params)).toContain('https://pr-7.example.com (commit feedfac)');
+
+    const close = preview(join(dir, 'preview-close'), true);
+    const closed = await rehearse(join(ROOT, '.github/workflows/preview.yml'), close);
+    expect(closed.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(closed.conclusion).toBe('success');
+    expect(closed.jobs['deploy']!.result).toBe('skipped');
+    expect(closed.jobs['destroy']!.result).toBe('success');
+    // The recording API has no comment to update: unpublish asked for the deployments and comments.
+    expect(closed.jobs['unpublish']!.result).toBe('success');
+    expect(closed.githubCalls.map((c) => c.method).join(' ')).toMatch(/listDeployments.*listComments/);
+    expect(
+      services.emulator
+        .services()
+        .filter((x) => x.serviceName.startsWith('pr-7-') && x.status !== 'INACTIVE'),
+    ).toEqual([]);
   });
 });

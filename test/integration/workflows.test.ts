@@ -372,9 +372,10 @@ const scriptOf = (step: Step): string => {
 const HEX64 = 'ab'.repeat(32);
 
 describe('composite actions of the workflows (.github/actions)', () => {
-  it('exist: setup-terraform and check-environment', () => {
+  it('exist: setup-terraform, check-environment and deploy-app', () => {
     expect(compositeFiles).toEqual([
       `${ACTIONS_DIR}/check-environment/action.yml`,
+      `${ACTIONS_DIR}/deploy-app/action.yml`,
       `${ACTIONS_DIR}/setup-terraform/action.yml`,
     ]);
   });
@@ -644,7 +645,18 @@ describe('build once, promote by digest', () => {
     '%s registers task definitions pinned to the image given (tag or digest), and checks it first',
     (name, job) => {
       const steps = wfFile(name).jobs?.[job]?.steps ?? [];
-      const register = steps.filter(
+      // The one deploy path (.github/actions/deploy-app) gets the images unchanged...
+      const deploy = steps.filter(
+        (s) => s.uses === `adhoc-actions/adhoc-actions/.github/actions/deploy-app@${RELEASE}`,
+      );
+      expect(deploy.map((s) => [s.with?.['image-tag'], s.with?.['frontend-image-tag']])).toEqual([
+        ['${{ inputs.image-tag }}', '${{ inputs.frontend-image-tag }}'],
+      ]);
+      // ...and registers its task definitions with them.
+      const composite = readYaml<{ runs: { steps: Step[] } }>(
+        join(root, ACTIONS_DIR, 'deploy-app/action.yml'),
+      );
+      const register = composite.runs.steps.filter(
         (s) => s.uses === `adhoc-actions/adhoc-actions/register-task-definition@${RELEASE}`,
       );
       expect(register.map((s) => s.with?.['image-tag'])).toEqual([
@@ -866,4 +878,47 @@ describe('supply chain', () => {
     for (const key of Object.keys(THIRD_PARTY_ACTIONS))
       expect(key).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
   });
+});
+
+describe('the Terraform outputs the workflows read', () => {
+  // `jq` paths like .service_names.value.gunicorn in the workflows that run `terraform output`,
+  // against the outputs the example roots declare and the components modules/environment has.
+  const read = (path: string) => readFileSync(join(ROOT_DIR, path), 'utf8');
+  const ROOT_DIR = new URL('../..', import.meta.url).pathname;
+  function paths(text: string): { output: string; keys: string[] }[] {
+    const found: { output: string; keys: string[] }[] = [];
+    for (const match of text.matchAll(
+      /\.([a-z_]+)\.value((?:\.[a-z_]+|\s*\|\s*\.[a-z_]+(?:,\s*\.[a-z_]+)*)?)/g,
+    ))
+      found.push({
+        output: match[1]!,
+        keys: [...(match[2] ?? '').matchAll(/\.([a-z_]+)/g)].map((m) => m[1]!),
+      });
+    return found;
+  }
+  const declared = (root: string) =>
+    [...read(`terraform/examples/${root}/outputs.tf`).matchAll(/output\s+"([^"]+)"/g)].map((m) => m[1]!);
+  const module = read('terraform/modules/environment/main.tf');
+  const components = [...module.matchAll(/"([a-z]+)"/g)].map((m) => m[1]!);
+
+  it('finds the paths of a sample, so an empty result means something', () => {
+    expect(paths(`out .cluster_name.value; out '.service_names.value | .gunicorn, .celery'`)).toEqual([
+      { output: 'cluster_name', keys: [] },
+      { output: 'service_names', keys: ['gunicorn', 'celery'] },
+    ]);
+  });
+
+  it.each(['ad-hoc-deploy.yml', 'ad-hoc-destroy.yml'])(
+    '%s reads only outputs the ad-hoc root declares',
+    (file) => {
+      const text = read(`.github/workflows/${file}`);
+      const used = paths(text);
+      expect(used.length).toBeGreaterThan(2);
+      const outputs = declared('ad-hoc');
+      for (const { output, keys } of used) {
+        expect(outputs).toContain(output);
+        for (const key of keys) expect(components).toContain(key);
+      }
+    },
+  );
 });

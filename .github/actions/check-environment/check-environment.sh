@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy), IMAGE_TAGS from the
+# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy), IMAGE_TAGS, MISSING_SECRETS from the
 # environment; on a problem prints one ::error:: line naming the input and exits 1.
 set -euo pipefail
 
@@ -39,4 +39,10 @@ while IFS= read -r ref; do
     fail "image-tag $(shown "$ref") must be an image tag or a digest sha256:<64 hex>"
   fi
 done <<< "$IMAGE_TAGS"
+# Names only: the workflow computed them from secrets.*, no value is here.
+while IFS= read -r missing; do
+  missing="${missing#"${missing%%[![:space:]]*}"}"
+  [[ -z "$missing" ]] && continue
+  fail "secret ${missing} is required: pass it in the caller's secrets: (or secrets: inherit)"
+done <<< "${MISSING_SECRETS:-}"
 echo "environment $ENV_NAME: ok"

@@ -1,4 +1,5 @@
-import { clusterNotFound } from '../errors.ts';
+import { AwsError, clusterNotFound } from '../errors.ts';
+import { listServiceRecords } from './services.ts';
 import type { Operations } from '../protocol.ts';
 import type { ClusterRecord, EmulatorState, Json } from '../state.ts';
 
@@ -46,5 +47,24 @@ export const clusterOperations: Operations = {
       }
     }
     return { clusters, failures };
+  },
+
+  /** As ECS: refused while services are ACTIVE or DRAINING or tasks run; then INACTIVE. */
+  DeleteCluster(state, input) {
+    const cluster = findCluster(state, input['cluster']);
+    const mine = (arn: string) => arn === cluster.clusterArn;
+    if (listServiceRecords(state).some((s) => mine(s.clusterArn) && s.status !== 'INACTIVE'))
+      throw new AwsError(
+        'ClusterContainsServicesException',
+        'The Cluster cannot be deleted while Services are active.',
+      );
+    if ([...state.tasks.values()].some((t) => mine(t.clusterArn) && t.lastStatus !== 'STOPPED'))
+      throw new AwsError(
+        'ClusterContainsTasksException',
+        'The Cluster cannot be deleted while Tasks are active.',
+      );
+    cluster.status = 'INACTIVE';
+    const { tags: _tags, ...rest } = cluster;
+    return { cluster: rest };
   },
 };

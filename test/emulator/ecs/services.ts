@@ -558,4 +558,29 @@ export const serviceOperations: Operations = {
     // ECS pages ListServices at 10 unless asked for up to 100.
     return paginate(arns, { maxResults: 10, ...input }, 'serviceArns', 100);
   },
+
+  /**
+   * As ECS: refused while tasks are desired unless `force`; the service goes DRAINING, its tasks
+   * stop, and it is INACTIVE once they have (DescribeServices still shows it, as ECS does).
+   */
+  DeleteService(state, input) {
+    const cluster = findCluster(state, input['cluster']);
+    const service = findService(state, cluster.clusterName, String(input['service'] ?? ''));
+    if (!service || service.status === 'INACTIVE') throw serviceNotFound();
+    if (service.desiredCount > 0 && input['force'] !== true)
+      throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+    const reg = registry(state);
+    service.desiredCount = 0;
+    service.status = 'DRAINING';
+    addEvent(state, service, 'has begun draining.');
+    const tasks = service.deployments.flatMap((d) => live(reg.deploymentTasks.get(d) ?? []));
+    for (const task of tasks) stopTask(state, task, 'ServiceSchedulerInitiated', 'Service deleted');
+    const settle = () => {
+      if (service.status !== 'DRAINING') return;
+      if (tasks.some((t) => t.lastStatus !== 'STOPPED')) state.schedule(TICK_MS, settle);
+      else service.status = 'INACTIVE';
+    };
+    state.schedule(TICK_MS, settle);
+    return { service: describeService(service) };
+  },
 };
