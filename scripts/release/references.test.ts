@@ -34,6 +34,9 @@ describe('references to this repository', () => {
         'job_workflow_ref = "adhoc-actions/adhoc-actions/.github/workflows/x.yml@refs/tags/v1*"',
       ),
     ).toEqual([]);
+    expect(findReferences('reference it as adhoc-actions/adhoc-actions/.github/actions/x@v1.0.0.')).toEqual([
+      { line: 1, target: '.github/actions/x', ref: 'v1.0.0' },
+    ]);
     expect(findReferences('- uses: <org>/adhoc-actions/slack-notify@v1')).toEqual([
       { line: 1, target: 'slack-notify', ref: 'v1' },
     ]);

@@ -18,10 +18,12 @@ export interface Reference {
 // `uses: adhoc-actions/adhoc-actions/<path>@<ref>` (actions and reusable workflows; the docs write
 // the owner as `<org>`) and
 // `git::https://github.com/adhoc-actions/adhoc-actions.git//<path>?ref=<ref>` (modules).
+// A ref ends with a letter or digit (a sentence's full stop is not part of it).
 // A ref spelled `refs/tags/…` is an OIDC `job_workflow_ref` claim pattern (IAM trust), not a `uses:`.
-const USES = /((?:<org>|adhoc-actions)\/adhoc-actions\/)([A-Za-z0-9._/-]+)@(?!refs\/)([A-Za-z0-9._/-]+)/g;
+const USES =
+  /((?:<org>|adhoc-actions)\/adhoc-actions\/)([A-Za-z0-9._/-]+)@(?!refs\/)([A-Za-z0-9._/-]*[A-Za-z0-9])/g;
 const MODULE =
-  /(github\.com\/adhoc-actions\/adhoc-actions\.git\/\/)([A-Za-z0-9._/-]+)\?ref=([A-Za-z0-9._/-]+)/g;
+  /(github\.com\/adhoc-actions\/adhoc-actions\.git\/\/)([A-Za-z0-9._/-]+)\?ref=([A-Za-z0-9._/-]*[A-Za-z0-9])/g;
 
 const VERSION = /^v\d+\.\d+\.\d+$/;
 

@@ -27,7 +27,7 @@ describe('releases', () => {
     expect(entry).toContain('**slack-notify:** escape mrkdwn in every inserted value');
     expect(entry).not.toContain('bump dev dependencies'); // chores are not user-facing
     expect(stdout).toMatch(
-      new RegExp(`\\.github/workflows/ad-hoc-deploy\\.yml:\\d+ rolling-update@\\S+ → ${next}`),
+      new RegExp(`\\.github/\\S+:\\d+ rolling-update@\\S+ → ${next}`),
     );
     expect(stdout).toMatch(
       new RegExp(`terraform/examples/ad-hoc/main\\.tf:\\d+ terraform/modules/environment@\\S+ → ${next}`),
