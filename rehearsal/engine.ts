@@ -38,10 +38,19 @@ export interface RehearsalOptions {
   vars?: Record<string, string>;
   /** github.event_name and github.event. */
   event?: { name: string; payload: Record<string, Json> };
-  /** Approve `environment:` gates (true) or refuse them. */
-  approveEnvironments: boolean;
+  /**
+   * Approve `environment:` gates (true) or refuse them; or decide per job, as a reviewer who
+   * approves one pending job and rejects another (a gated canary's continue and rollback).
+   */
+  approveEnvironments: boolean | ((gate: { environment: string; job: string }) => boolean);
   /** Environment a configure-aws-credentials step gives later steps (the emulator's endpoints). */
   awsEnv: Record<string, string>;
+  /**
+   * What the runner gives every step of a job with `permissions: id-token: write`: where
+   * @actions/core asks for an OIDC token (the emulator's stand-in), and the AWS endpoints, so an
+   * action's own role-to-assume works without a configure-aws-credentials step.
+   */
+  oidcEnv?: Record<string, string>;
   /** Action input values replaced before a step runs, e.g. Slack's public URL by the local server. */
   redirects?: Record<string, string>;
   /** The stand-in's Terraform state (workspaces, outputs): keep it between runs for an update. */
@@ -369,7 +378,10 @@ async function runJob(
       ? asString(environment['name'] ?? '')
       : asString(environment);
   if (environmentName !== '') {
-    if (!run.options.approveEnvironments) {
+    const decide = run.options.approveEnvironments;
+    const approved =
+      typeof decide === 'function' ? decide({ environment: environmentName, job: id }) : decide;
+    if (!approved) {
       print(
         `[rehearsal] environment '${environmentName}' waits for a reviewer: refused (run with --approve)`,
       );
@@ -406,6 +418,16 @@ async function runJob(
     Json
   >;
   const exported: Record<string, string> = {};
+  const permissions = evaluateToken(at(rawJob, 'permissions'), jobScope);
+  if (
+    run.options.oidcEnv &&
+    permissions &&
+    typeof permissions === 'object' &&
+    !Array.isArray(permissions) &&
+    permissions['id-token'] === 'write'
+  ) {
+    Object.assign(exported, run.options.oidcEnv);
+  }
   const path: string[] = [];
   const steps: Record<string, Json> = {};
   contexts['steps'] = steps;

@@ -6,8 +6,9 @@ import type { StandIn } from './index.ts';
  * actions/checkout: the caller's repository is a folder of this checkout (default
  * examples/django-repo) copied into the workspace, with the Terraform root (default
  * terraform/examples/ad-hoc) as its `terraform/`, as the README tells callers to lay it out. The
- * root's `../../modules/...` sources point at this checkout's modules, where a caller's
- * `git::...//terraform/modules/...?ref=v1` source would.
+ * root's module sources — `git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/
+ * modules/<name>?ref=vX.Y.Z`, as a user's copy has them (or a relative `../../modules/...`) — point
+ * at this checkout's modules, which is what that tag holds when the rehearsal runs a release.
  */
 export const checkout: StandIn = {
   describe: 'copies the example caller repository into the workspace',
@@ -29,10 +30,15 @@ export const checkout: StandIn = {
         const text = await readFile(join(dir, file), 'utf8');
         await writeFile(
           join(dir, file),
-          text.replace(
-            /source\s*=\s*"(?:\.\.\/)+modules\//g,
-            `source = "${join(repoRoot, 'terraform/modules')}/`,
-          ),
+          text
+            .replace(
+              /source\s*=\s*"git::https:\/\/github\.com\/adhoc-actions\/adhoc-actions\.git\/\/terraform\/modules\/([\w-]+)\?ref=[^"]*"/g,
+              (_m, name: string) => `source = "${join(repoRoot, 'terraform/modules', name)}"`,
+            )
+            .replace(
+              /source\s*=\s*"(?:\.\.\/)+modules\//g,
+              `source = "${join(repoRoot, 'terraform/modules')}/`,
+            ),
         );
       }
     }

@@ -191,9 +191,15 @@ export function checkReferences(wf: Workflow): string[] {
 }
 
 const WRITE_SCOPES_NEEDING_REASON: Record<string, (j: Job) => boolean> = {
-  // OIDC for AWS, or a called workflow that needs it.
+  // OIDC for AWS (configure-aws-credentials, or our actions' own role-to-assume, which
+  // re-assume the role during long waits), or a called workflow that needs it.
   'id-token': (j) =>
-    !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
+    !!j.uses ||
+    (j.steps ?? []).some(
+      (s) =>
+        s.uses?.startsWith('aws-actions/configure-aws-credentials@') ||
+        (s.uses?.startsWith(`${OWNER_REPO}/`) && s.with?.['role-to-assume'] !== undefined),
+    ),
   'pull-requests': (j) =>
     !!j.uses ||
     (j.steps ?? []).some(

@@ -21,7 +21,7 @@ import { asString, evaluate, truthy } from '../../rehearsal/expressions.ts';
 import { parseKeyValueFile } from '../../rehearsal/file-commands.ts';
 import { CommandReader, Masker } from '../../rehearsal/workflow-commands.ts';
 import { loadWorkflow } from '../../rehearsal/workflow.ts';
-import { oneOffTasksSucceed, startServices, type Services } from '../../rehearsal/services.ts';
+import { oidcJobEnv, oneOffTasksSucceed, startServices, type Services } from '../../rehearsal/services.ts';
 
 /** The rehearsal: GitHub's parser and evaluator, run steps in bash, our actions, stand-ins. */
 
@@ -713,6 +713,63 @@ describe('ad-hoc-deploy.yml', () => {
       'environment prod is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers',
     );
     expect(unprotected.lines.join('\n')).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+  });
+
+  test('production-deploy.yml canary: paused at the hook, a reviewer continues (success) or rejects (rolled back)', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    // A "minute" of bake time or hook timeout lasts 400 ms here.
+    services.emulator.setDeploymentTiming({ minuteMs: 400, stageMs: 100 });
+    const gunicorn = () =>
+      services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!;
+    // The strategy a user sets outside Terraform (module README): blue/green, paused after test traffic.
+    Object.assign(gunicorn().deploymentConfiguration, {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
+        },
+      ],
+    });
+    const canary = (name: string, tag: string, approve: (gate: { job: string }) => boolean) =>
+      options({
+        workDir: join(dir, name),
+        inputs: {
+          environment: 'feature-abc',
+          'image-tag': tag,
+          canary: 'true',
+          'aws-region': inputs['aws-region'],
+          'role-to-assume': inputs['role-to-assume'],
+        },
+        approveEnvironments: approve,
+        awsEnv: services.emulator.env(),
+        oidcEnv: oidcJobEnv(services.emulator),
+      });
+    const deployment = () =>
+      services.emulator
+        .serviceDeployments()
+        .find((d) => d.serviceDeploymentArn === gunicorn().currentServiceDeployment)!;
+
+    const approved = canary('canary-continue', 'v8', () => true);
+    const shipped = await rehearse(join(ROOT, '.github/workflows/production-deploy.yml'), approved);
+    const log = approved.lines.join('\n');
+    expect(shipped.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(shipped.conclusion).toBe('success');
+    expect(shipped.jobs['canary-continue']!.result).toBe('success');
+    expect(shipped.jobs['canary-rollback']!.result).toBe('skipped');
+    expect(log).toMatch(/feature-abc-gunicorn.*paused/);
+    expect(deployment().status).toBe('SUCCESSFUL');
+    const live = gunicorn().taskDefinition;
+
+    const rejected = canary('canary-reject', 'v9', ({ job }) => job !== 'canary-continue');
+    const refused = await rehearse(join(ROOT, '.github/workflows/production-deploy.yml'), rejected);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.jobs['canary-continue']!.result).toBe('failure');
+    expect(refused.jobs['canary-rollback']!.result).toBe('success');
+    expect(deployment().status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(gunicorn().taskDefinition).toBe(live);
   });
 
   test('ad-hoc-destroy.yml drops the database and leaves nothing running in the emulator', async () => {
