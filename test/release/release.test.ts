@@ -26,9 +26,7 @@ describe('releases', () => {
     expect(entry).toContain('**rolling-update:** follow ECS service deployments');
     expect(entry).toContain('**slack-notify:** escape mrkdwn in every inserted value');
     expect(entry).not.toContain('bump dev dependencies'); // chores are not user-facing
-    expect(stdout).toMatch(
-      new RegExp(`\\.github/\\S+:\\d+ rolling-update@\\S+ → ${next}`),
-    );
+    expect(stdout).toMatch(new RegExp(`\\.github/\\S+:\\d+ rolling-update@\\S+ → ${next}`));
     expect(stdout).toMatch(
       new RegExp(`terraform/examples/ad-hoc/main\\.tf:\\d+ terraform/modules/environment@\\S+ → ${next}`),
     );
