@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigurationError } from './errors.ts';
@@ -38,4 +39,8 @@ export function ecsClient(region: string): ECSClient {
 
 export function logsClient(region: string): CloudWatchLogsClient {
   return new CloudWatchLogsClient(clientConfig(region));
+}
+
+export function ecrClient(region: string): ECRClient {
+  return new ECRClient(clientConfig(region));
 }

@@ -71878,6 +71878,7 @@ function secretInput(name) {
 
 
 
+
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
     const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
@@ -71906,6 +71907,9 @@ function ecsClient(region) {
 }
 function logsClient(region) {
     return new dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
+}
+function ecrClient(region) {
+    return new ECRClient(clientConfig(region));
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts

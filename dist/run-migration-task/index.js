@@ -64893,6 +64893,7 @@ function secretInput(name) {
 
 
 
+
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
     const region = optionalInput('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
@@ -64921,6 +64922,9 @@ function ecsClient(region) {
 }
 function logsClient(region) {
     return new dist_cjs/* CloudWatchLogsClient */.TFr(clientConfig(region));
+}
+function ecrClient(region) {
+    return new ECRClient(clientConfig(region));
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
@@ -65327,19 +65331,35 @@ async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
 
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
-/** Writes a heading and a table to the job summary; a summary failure never fails the step. */
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
 async function writeSummaryTable(heading, header, rows, notes = []) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
         const summary = lib_core/* summary */.z
-            .addHeading(heading, 3)
+            .addHeading(text(heading), 3)
             .addTable([
-            header.map((data) => ({ data, header: true })),
-            ...rows.map((row) => row.map((cell) => (cell === undefined ? '' : String(cell)))),
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
         ]);
         for (const note of notes)
-            summary.addRaw(note, true);
+            summary.addRaw(`<p>${text(note)}</p>`, true);
         await summary.write();
     }
     catch (error) {

@@ -10,6 +10,7 @@ import {
   type CreateServiceOptions,
   type ServiceRecord,
 } from './ecs/services.ts';
+import { EcrRegistry } from './ecr.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
 import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
@@ -22,9 +23,12 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
  */
 export class Emulator {
   readonly state = new EmulatorState();
+  /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
+  readonly ecr = new EcrRegistry();
   private readonly dispatcher = new Dispatcher(this.state, {
     ecs: { ...clusterOperations, ...taskDefinitionOperations, ...taskOperations, ...serviceOperations },
     logs: logsOperations,
+    ecr: this.ecr.operations(),
   });
   private server?: Server;
   url = '';
@@ -59,6 +63,7 @@ export class Emulator {
     return {
       AWS_ENDPOINT_URL_ECS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
+      AWS_ENDPOINT_URL_ECR: this.url,
       AWS_REGION: this.state.region,
       AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
