@@ -101,6 +101,33 @@ describe('image-scan-gate', () => {
     ]);
   }, 20_000);
 
+  test('a scan that cannot give a result (UNSUPPORTED_IMAGE) blocks a gated deploy, and only warns with threshold none', async () => {
+    emulator.ecr.pushImage('shop/web', WEB, {
+      status: 'UNSUPPORTED_IMAGE',
+      description: 'The operating system is not supported.',
+    });
+
+    const gated = await gate({});
+    const preview = await gate({ 'severity-threshold': 'none' });
+
+    expect(gated.exitCode).toBe(1);
+    expect(gated.errors).toEqual([
+      `Image scan gave no result for shop/web@${WEB.slice(0, 19)}: scan UNSUPPORTED_IMAGE (The operating system is not supported.).`,
+    ]);
+    expect(preview.exitCode).toBe(0);
+    expect(preview.outputs['blocked']).toBe('false');
+  });
+
+  test('an image with no scan yet is waited for and the timeout says no scan was found', async () => {
+    emulator.ecr.pushImage('shop/web', WEB, { none: true });
+
+    const run = await gate({ 'timeout-minutes': '0.05' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([expect.stringContaining(`shop/web@${WEB.slice(0, 19)}: no scan found`)]);
+    expect(emulator.calls('DescribeImageScanFindings').length).toBeGreaterThanOrEqual(2);
+  }, 20_000);
+
   test('threshold none passes everything and still reports the findings', async () => {
     emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
 
