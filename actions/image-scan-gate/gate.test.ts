@@ -21,10 +21,12 @@ describe('parseImageRef', () => {
       repository: 'shop/web',
       digest: DIGEST,
     });
+    expect(parseImageRef('shop/web:v1.2')).toEqual({ repository: 'shop/web', tag: 'v1.2' });
   });
 
   test.each([
-    'shop/web:v1',
+    'shop/web',
+    'shop/web:bad tag',
     'shop/web@sha256:123',
     `Shop/Web@${DIGEST}`,
     `shop/web@sha512:${'c'.repeat(64)}`,

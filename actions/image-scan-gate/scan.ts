@@ -36,7 +36,7 @@ export async function scanResult(ecr: ECRClient, ref: ImageRef, deadline: number
           new DescribeImageScanFindingsCommand({
             ...(ref.registryId && { registryId: ref.registryId }),
             repositoryName: ref.repository,
-            imageId: { imageDigest: ref.digest },
+            imageId: ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag! },
             maxResults: 1000,
             ...(nextToken && { nextToken }),
           }),

@@ -56417,24 +56417,29 @@ const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 const THRESHOLDS = [...SEVERITIES, 'none'];
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-/** `repo@sha256:…` or `<account>.dkr.ecr.<region>.amazonaws.com/repo@sha256:…`; else a reason. */
+/**
+ * `repo@sha256:…` or `repo:tag`, optionally as the full `<account>.dkr.ecr.<region>.amazonaws.com/`
+ * URI; else a reason. A digest is what the gate should see: a tag can move after the check.
+ */
 function parseImageRef(text) {
     const at = text.lastIndexOf('@');
-    if (at < 0)
-        return `"${text}" is not REPOSITORY@sha256:DIGEST (tags can move; scan gates need a digest)`;
-    const digest = text.slice(at + 1);
-    if (!DIGEST.test(digest))
+    const tagged = /^(.+):([A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/.exec(text);
+    if (at < 0 && !tagged)
+        return `"${text}" is not REPOSITORY@sha256:DIGEST or REPOSITORY:TAG`;
+    const digest = at < 0 ? undefined : text.slice(at + 1);
+    if (digest !== undefined && !DIGEST.test(digest)) {
         return `"${text}" has a malformed digest (expected sha256: and 64 hex digits)`;
-    let repository = text.slice(0, at);
+    }
+    let repository = at < 0 ? tagged[1] : text.slice(0, at);
     let registryId;
     const host = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(repository);
     if (host)
         [, registryId, repository] = host;
     if (!REPOSITORY.test(repository))
         return `"${text}" does not name an ECR repository`;
-    return { ...(registryId && { registryId }), repository, digest };
+    return { ...(registryId && { registryId }), repository, ...(digest ? { digest } : { tag: tagged[2] }) };
 }
-const imageName = (ref) => `${ref.repository}@${ref.digest.slice(0, 19)}`;
+const imageName = (ref) => ref.digest ? `${ref.repository}@${ref.digest.slice(0, 19)}` : `${ref.repository}:${ref.tag}`;
 /** Unknown severities (UNDEFINED, UNTRIAGED) count as INFORMATIONAL: known, not graded. */
 function severityRank(severity) {
     return Math.max(0, SEVERITIES.indexOf(severity));
@@ -56591,7 +56596,7 @@ async function scanResult(ecr, ref, deadline) {
                 const page = await ecr.send(new dist_cjs/* DescribeImageScanFindingsCommand */.TQ0({
                     ...(ref.registryId && { registryId: ref.registryId }),
                     repositoryName: ref.repository,
-                    imageId: { imageDigest: ref.digest },
+                    imageId: ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag },
                     maxResults: 1000,
                     ...(nextToken && { nextToken }),
                 }));

@@ -24,6 +24,7 @@ export interface ScriptedScan {
 
 interface ImageRecord {
   digest: string;
+  tags: string[];
   pushedAt: number;
   scan: ScriptedScan;
 }
@@ -37,9 +38,9 @@ export class EcrRegistry {
     if (!this.repositories.has(name)) this.repositories.set(name, new Map());
   }
 
-  pushImage(repository: string, digest: string, scan: ScriptedScan = {}): void {
+  pushImage(repository: string, digest: string, scan: ScriptedScan = {}, tags: string[] = []): void {
     this.createRepository(repository);
-    this.repositories.get(repository)!.set(digest, { digest, pushedAt: Date.now(), scan });
+    this.repositories.get(repository)!.set(digest, { digest, tags, pushedAt: Date.now(), scan });
   }
 
   private image(input: Json, digest: string): ImageRecord {
@@ -52,7 +53,8 @@ export class EcrRegistry {
         `The repository with name '${name}' does not exist in the registry with id '${registry}'`,
       );
     }
-    const image = images.get(digest);
+    // A tag given instead of a digest: ECR resolves it (imageId {imageTag}).
+    const image = images.get(digest) ?? [...images.values()].find((i) => i.tags.includes(digest));
     if (!image) {
       throw new AwsError(
         'ImageNotFoundException',
@@ -71,8 +73,9 @@ export class EcrRegistry {
     return {
       DescribeImageScanFindings: (_state, input) => {
         const name = String(input['repositoryName'] ?? '');
-        const digest = String((input['imageId'] as Json | undefined)?.['imageDigest'] ?? '');
-        const image = this.image(input, digest);
+        const id = (input['imageId'] as Json | undefined) ?? {};
+        const image = this.image(input, String(id['imageDigest'] ?? id['imageTag'] ?? ''));
+        const digest = image.digest;
         if (image.scan.none) {
           throw new AwsError(
             'ScanNotFoundException',
@@ -116,7 +119,7 @@ export class EcrRegistry {
         const name = String(input['repositoryName'] ?? '');
         if (!this.repositories.has(name)) this.image(input, ''); // RepositoryNotFoundException
         const images = ids.length
-          ? ids.map((id) => this.image(input, String(id['imageDigest'])))
+          ? ids.map((id) => this.image(input, String(id['imageDigest'] ?? id['imageTag'])))
           : [...this.repositories.get(name)!.values()];
         return {
           imageDetails: images.map((image) => ({

@@ -128,6 +128,21 @@ describe('image-scan-gate', () => {
     expect(emulator.calls('DescribeImageScanFindings').length).toBeGreaterThanOrEqual(2);
   }, 20_000);
 
+  test('a tag is checked as ECR resolves it, and named by its tag', async () => {
+    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] }, ['v41']);
+
+    const run = await gate({ images: '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:v41' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toEqual([
+      'Image scan found 1 finding(s) at or above CRITICAL in shop/web:v41: 1 CRITICAL.',
+    ]);
+    expect(emulator.calls('DescribeImageScanFindings')[0]!.input).toMatchObject({
+      registryId: '123456789012',
+      imageId: { imageTag: 'v41' },
+    });
+  });
+
   test('threshold none passes everything and still reports the findings', async () => {
     emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
 
@@ -180,7 +195,7 @@ describe('image-scan-gate', () => {
 
   test.each([
     [{ images: 'shop/web@sha256:abc' }, 'Input "images": "shop/web@sha256:abc" has a malformed digest'],
-    [{ images: 'shop/web:latest' }, 'Input "images": "shop/web:latest" is not REPOSITORY@sha256:DIGEST'],
+    [{ images: 'shop/web' }, 'Input "images": "shop/web" is not REPOSITORY@sha256:DIGEST or REPOSITORY:TAG'],
     [{ 'allow-list': 'CVE-2024-0001 until 2024-02-30' }, 'Input "allow-list": "2024-02-30"'],
     [{ 'severity-threshold': 'SEVERE' }, 'Input "severity-threshold" must be one of'],
   ])('bad input %j fails with one line naming it and no calls', async (inputs, message) => {
