@@ -218,3 +218,38 @@ describe('image-scan-gate', () => {
     ]);
   });
 });
+
+describe('emulated ECR', () => {
+  test('answers DescribeImages and the not-found errors with ECR error types', async () => {
+    const { ECRClient, DescribeImagesCommand, DescribeImageScanFindingsCommand } =
+      await import('@aws-sdk/client-ecr');
+    const env = emulator.env();
+    const ecr = new ECRClient({
+      endpoint: env['AWS_ENDPOINT_URL_ECR']!,
+      region: env['AWS_REGION']!,
+      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
+    });
+    emulator.ecr.pushImage('shop/web', WEB, { inProgressMs: 60_000 }, ['v1']);
+
+    const described = await ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'shop/web', imageIds: [{ imageTag: 'v1' }] }),
+    );
+    expect(described.imageDetails).toEqual([
+      expect.objectContaining({ imageDigest: WEB, imageScanStatus: { status: 'IN_PROGRESS' } }),
+    ]);
+    await expect(
+      ecr.send(
+        new DescribeImageScanFindingsCommand({ repositoryName: 'shop/api', imageId: { imageDigest: WEB } }),
+      ),
+    ).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
+    await expect(
+      ecr.send(
+        new DescribeImageScanFindingsCommand({
+          repositoryName: 'shop/web',
+          imageId: { imageDigest: WORKER },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ImageNotFoundException' });
+    ecr.destroy();
+  });
+});
