@@ -10,7 +10,7 @@ import {
   type CreateServiceOptions,
   type ServiceRecord,
 } from './ecs/services.ts';
-import { EcrRegistry } from './ecr.ts';
+import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { Dispatcher, type Call, type FaultSettings, type ServiceName } from './protocol.ts';
 import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timing } from './state.ts';
@@ -86,6 +86,11 @@ export class Emulator {
     this.state.taskBehaviors.set(taskDefinition, behavior);
   }
 
+  /** An ECR image whose scan runs as scripted (also over `/_control/pushImage`). */
+  pushImage(repository: string, digest: string, scan?: ScriptedScan, tags?: string[]): void {
+    this.ecr.pushImage(repository, digest, scan, tags);
+  }
+
   setTiming(timing: Partial<Timing>): void {
     this.state.timing = { ...this.state.timing, ...timing };
   }
@@ -148,6 +153,7 @@ export class Emulator {
     'resetCalls',
     'calls',
     'createService',
+    'pushImage',
   ]);
 
   private async control(

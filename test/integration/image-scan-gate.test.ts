@@ -58,6 +58,21 @@ describe('image-scan-gate', () => {
     expect(run.summary).toContain('blocks');
   });
 
+  test('an image seeded over the control API (as the rehearsal does) passes a clean scan', async () => {
+    const seeded = await fetch(`${emulator.url}/_control/pushImage`, {
+      method: 'POST',
+      body: JSON.stringify(['shop/web', WEB, { inProgressMs: 0, findings: [medium] }]),
+    });
+    expect(seeded.status).toBe(200);
+
+    const run = await gate({});
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['blocked']).toBe('false');
+    expect(run.lines).toContain(`Image scan gate passed for shop/web@${WEB.slice(0, 19)}.`);
+  });
+
   test('an allow-listed finding passes and the summary says until when', async () => {
     emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
 
