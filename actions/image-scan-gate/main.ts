@@ -10,7 +10,16 @@ export async function main(): Promise<void> {
   const settings = getSettings();
   const ecr = ecrClient(regionInput());
   const deadline = Date.now() + settings.timeoutMs;
-  const results = await Promise.all(settings.images.map((ref) => scanResult(ecr, ref, deadline)));
+  // The first image that fails the step stops the others' waits, so the step ends at once.
+  const stop = new AbortController();
+  const results = await Promise.all(
+    settings.images.map((ref) =>
+      scanResult(ecr, ref, deadline, stop.signal).catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    ),
+  );
 
   const today = new Date().toISOString().slice(0, 10);
   const findings = applyAllowList(

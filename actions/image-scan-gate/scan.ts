@@ -24,10 +24,16 @@ function transient(error: unknown): boolean {
  * Waits for the scan of one image to finish (a scan not yet started, or throttling and 5xx past
  * the SDK's own retries, are waited out too) and reads every page of its findings.
  */
-export async function scanResult(ecr: ECRClient, ref: ImageRef, deadline: number): Promise<ScanResult> {
+export async function scanResult(
+  ecr: ECRClient,
+  ref: ImageRef,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<ScanResult> {
   const image = imageName(ref);
   let last = 'no answer yet';
   for (;;) {
+    signal?.throwIfAborted();
     try {
       const findings: Finding[] = [];
       let nextToken: string | undefined;
@@ -40,6 +46,7 @@ export async function scanResult(ecr: ECRClient, ref: ImageRef, deadline: number
             maxResults: 1000,
             ...(nextToken && { nextToken }),
           }),
+          { abortSignal: signal },
         );
         const status = page.imageScanStatus?.status ?? 'PENDING';
         if (WAITING.has(status)) {
@@ -67,6 +74,6 @@ export async function scanResult(ecr: ECRClient, ref: ImageRef, deadline: number
     if (wait <= 0) {
       throw new DeploymentFailure(`Timed out waiting for the image scan of ${image}: ${last}.`);
     }
-    await sleep(wait);
+    await sleep(wait, signal);
   }
 }

@@ -56585,10 +56585,11 @@ function scan_transient(error) {
  * Waits for the scan of one image to finish (a scan not yet started, or throttling and 5xx past
  * the SDK's own retries, are waited out too) and reads every page of its findings.
  */
-async function scanResult(ecr, ref, deadline) {
+async function scanResult(ecr, ref, deadline, signal) {
     const image = imageName(ref);
     let last = 'no answer yet';
     for (;;) {
+        signal?.throwIfAborted();
         try {
             const findings = [];
             let nextToken;
@@ -56599,7 +56600,7 @@ async function scanResult(ecr, ref, deadline) {
                     imageId: ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag },
                     maxResults: 1000,
                     ...(nextToken && { nextToken }),
-                }));
+                }), { abortSignal: signal });
                 const status = page.imageScanStatus?.status ?? 'PENDING';
                 if (WAITING.has(status)) {
                     last = `scan ${status}`;
@@ -56631,7 +56632,7 @@ async function scanResult(ecr, ref, deadline) {
         if (wait <= 0) {
             throw new errors/* DeploymentFailure */.S(`Timed out waiting for the image scan of ${image}: ${last}.`);
         }
-        await sleep(wait);
+        await sleep(wait, signal);
     }
 }
 
@@ -56683,7 +56684,12 @@ async function main() {
     const settings = getSettings();
     const ecr = ecrClient(regionInput());
     const deadline = Date.now() + settings.timeoutMs;
-    const results = await Promise.all(settings.images.map((ref) => scanResult(ecr, ref, deadline)));
+    // The first image that fails the step stops the others' waits, so the step ends at once.
+    const stop = new AbortController();
+    const results = await Promise.all(settings.images.map((ref) => scanResult(ecr, ref, deadline, stop.signal).catch((error) => {
+        stop.abort(error);
+        throw error;
+    })));
     const today = new Date().toISOString().slice(0, 10);
     const findings = applyAllowList(results.flatMap((r) => ('findings' in r ? r.findings : [])), settings.allowList, today);
     const unusable = results.flatMap((r) => ('unusable' in r ? [`${r.image}: ${r.unusable}`] : []));

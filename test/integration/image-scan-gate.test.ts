@@ -222,10 +222,13 @@ describe('image-scan-gate', () => {
     expect(emulator.calls()).toEqual([]);
   });
 
-  test('an unknown image is one line naming it', async () => {
+  test('an unknown image is one line naming it, and the step does not wait on the other scans', async () => {
     emulator.ecr.createRepository('shop/web');
+    emulator.ecr.pushImage('shop/worker', WORKER, { inProgressMs: Infinity });
 
-    const run = await gate({});
+    const started = Date.now();
+    const run = await gate({ images: `shop/web@${WEB}\nshop/worker@${WORKER}` });
+    expect(Date.now() - started).toBeLessThan(5000);
 
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
