@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ConfigurationError } from './errors.ts';
@@ -46,4 +47,8 @@ export function ecsClient(region: string, credentials?: CredentialsProvider): EC
 
 export function logsClient(region: string, credentials?: CredentialsProvider): CloudWatchLogsClient {
   return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+
+export function ecrClient(region: string, credentials?: CredentialsProvider): ECRClient {
+  return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }

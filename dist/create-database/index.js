@@ -71914,6 +71914,8 @@ function databaseUrl(options) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
+var client_ecr = __nccwpck_require__(1560);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -71921,6 +71923,7 @@ const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
+
 
 
 
@@ -71954,6 +71957,9 @@ function ecsClient(region, credentials) {
 }
 function logsClient(region, credentials) {
     return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+function ecrClient(region, credentials) {
+    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
@@ -73173,6 +73179,14 @@ async function runAction(main) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1 ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(message) : message);
     }
 }
+
+
+/***/ }),
+
+/***/ 1560:
+/***/ ((module) => {
+
+module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

@@ -59708,6 +59708,8 @@ var promises_ = __nccwpck_require__(1455);
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
+var client_ecr = __nccwpck_require__(1560);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
@@ -59715,6 +59717,7 @@ var errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
+
 
 
 
@@ -59748,6 +59751,9 @@ function ecsClient(region, credentials) {
 }
 function logsClient(region, credentials) {
     return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+function ecrClient(region, credentials) {
+    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/image-ref.ts
@@ -60235,6 +60241,14 @@ function describe(result) {
         ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
         : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
 }
+
+
+/***/ }),
+
+/***/ 1560:
+/***/ ((module) => {
+
+module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

@@ -65007,6 +65007,8 @@ function nameFromArn(arnOrName) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
+var client_ecr = __nccwpck_require__(1560);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -65016,6 +65018,7 @@ var errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
+
 
 
 
@@ -65049,6 +65052,9 @@ function ecsClient(region, credentials) {
 }
 function logsClient(region, credentials) {
     return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+function ecrClient(region, credentials) {
+    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/role-session.ts
@@ -66339,6 +66345,14 @@ async function main() {
     }
     await report(watches);
 }
+
+
+/***/ }),
+
+/***/ 1560:
+/***/ ((module) => {
+
+module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

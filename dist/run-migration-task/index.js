@@ -65018,6 +65018,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
+var client_ecr = __nccwpck_require__(1560);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -65027,6 +65029,7 @@ var errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
+
 
 
 
@@ -65060,6 +65063,9 @@ function ecsClient(region, credentials) {
 }
 function logsClient(region, credentials) {
     return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+function ecrClient(region, credentials) {
+    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
@@ -66091,6 +66097,14 @@ async function main() {
     }
     core/* info */.pq(result.message);
 }
+
+
+/***/ }),
+
+/***/ 1560:
+/***/ ((module) => {
+
+module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

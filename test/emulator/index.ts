@@ -18,6 +18,7 @@ import {
   type DeploymentTiming,
   type ServiceDeploymentRecord,
 } from './ecs/service-deployments.ts';
+import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { handleSts, isStsRequest, oidcToken, rejectExpired, sts } from './sts.ts';
 import {
@@ -38,6 +39,8 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
  */
 export class Emulator {
   readonly state = new EmulatorState();
+  /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
+  readonly ecr = new EcrRegistry();
   private readonly dispatcher = new Dispatcher(this.state, {
     ecs: {
       ...clusterOperations,
@@ -47,6 +50,7 @@ export class Emulator {
       ...serviceDeploymentOperations,
     },
     logs: logsOperations,
+    ecr: this.ecr.operations(),
   });
   private server?: Server;
   url = '';
@@ -87,6 +91,7 @@ export class Emulator {
     return {
       AWS_ENDPOINT_URL_ECS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
+      AWS_ENDPOINT_URL_ECR: this.url,
       AWS_REGION: this.state.region,
       AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
@@ -131,6 +136,11 @@ export class Emulator {
   /** How tasks of a family (`web`) or one revision (`web:3`) start, log and exit. */
   setTaskBehavior(taskDefinition: string, behavior: TaskBehavior): void {
     this.state.taskBehaviors.set(taskDefinition, behavior);
+  }
+
+  /** An ECR image whose scan runs as scripted (also over `/_control/pushImage`). */
+  pushImage(repository: string, digest: string, scan?: ScriptedScan, tags?: string[]): void {
+    this.ecr.pushImage(repository, digest, scan, tags);
   }
 
   setTiming(timing: Partial<Timing>): void {
@@ -233,6 +243,7 @@ export class Emulator {
     'calls',
     'createService',
     'setDeploymentTiming',
+    'pushImage',
   ]);
 
   private async control(

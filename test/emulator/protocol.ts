@@ -13,6 +13,7 @@ export type Operations = Record<string, Handler>;
 export const TARGET_PREFIXES = {
   ecs: 'AmazonEC2ContainerServiceV20141113',
   logs: 'Logs_20140328',
+  ecr: 'AmazonEC2ContainerRegistry_V20150921',
 } as const;
 export type ServiceName = keyof typeof TARGET_PREFIXES;
 
