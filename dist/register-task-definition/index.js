@@ -59708,8 +59708,6 @@ var promises_ = __nccwpck_require__(1455);
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
-// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
-var client_ecr = __nccwpck_require__(1560);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
@@ -60241,14 +60239,6 @@ function describe(result) {
         ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
         : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
 }
-
-
-/***/ }),
-
-/***/ 1560:
-/***/ ((module) => {
-
-module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

@@ -65007,8 +65007,6 @@ function nameFromArn(arnOrName) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
-var client_ecr = __nccwpck_require__(1560);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -66345,14 +66343,6 @@ async function main() {
     }
     await report(watches);
 }
-
-
-/***/ }),
-
-/***/ 1560:
-/***/ ((module) => {
-
-module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),

@@ -65018,8 +65018,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?@aws-sdk/client-ecr
-var client_ecr = __nccwpck_require__(1560);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -66097,14 +66095,6 @@ async function main() {
     }
     core/* info */.pq(result.message);
 }
-
-
-/***/ }),
-
-/***/ 1560:
-/***/ ((module) => {
-
-module.exports = eval("require")("@aws-sdk/client-ecr");
 
 
 /***/ }),
