@@ -110,7 +110,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   const updated = await update.done;
   expect(updated.code).toBe(0);
   expect(updated.output).toContain('Deploying v2 of feature-abc (update)');
-  expect(updated.output).toMatch(/step 11\/13: Smoke test\n\s+smoke test passed/);
+  expect(updated.output).toMatch(/step \d+\/\d+: Smoke test\n\s+smoke test passed/);
   expect(updated.output).toContain('Database "feature_abc" already existed.');
   expect(updated.output).not.toContain('Applying blog.0001_initial');
   expect(updated.output).toMatch(/feature-abc-gunicorn: steady on feature-abc-gunicorn:\d+/);
@@ -127,7 +127,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   expect(failed.output.match(/Last log lines:/g)).toHaveLength(1);
   expect(failed.output).toMatch(/Rolling update\n\s+skipped/);
   expect(failed.output).toMatch(
-    /\n✗ feature-abc v3 failed at step 10\/12 Deploy the app › Migrate in \d+\.\d s/,
+    /\n✗ feature-abc v3 failed at step \d+\/\d+ Deploy the app › Migrate in \d+\.\d s/,
   );
 
   // The new gunicorn crashes: reported with its reason and logs soon after the rollout starts,
@@ -141,8 +141,8 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   expect(crashed.code).toBe(1);
   expect(crashed.output).toContain('Deploying v3 of feature-abc (update)');
   expect(crashed.output).toContain("ModuleNotFoundError: No module named 'blog.feeds'");
-  expect(crashed.output).toMatch(/feature-abc-gunicorn: rolled back, steady on feature-abc-gunicorn:\d+/);
-  expect(crashed.output).toMatch(/✗ feature-abc v3 failed at step 10\/12 Deploy the app › Rolling update/);
+  expect(crashed.output).toMatch(/feature-abc-gunicorn: rolled back to feature-abc-gunicorn:\d+ after/);
+  expect(crashed.output).toMatch(/✗ feature-abc v3 failed at step \d+\/\d+ Deploy the app › Rolling update/);
   expect(reportedAfter).toBeLessThan(3000);
   const saved = JSON.parse(await readFile(join(state, 'state.json'), 'utf8')) as { deploys: number };
   expect(saved.deploys).toBe(2);
@@ -184,9 +184,10 @@ test('Ctrl-C during the migration stops the one-off task, says where each step w
   const { code, output } = await run.done;
   expect(code).toBe(130);
   expect(output).toMatch(/Interrupted after \d+\.\d s\. Where each step was:/);
-  expect(output).toContain('✓ done  1/12 Check the environment and images');
-  expect(output).toContain('✗ interrupted  10/12 Deploy the app › Migrate');
-  expect(output).toContain('· cancelled (not started)  11/12 Summary');
+  // Step numbers follow the workflow file, which may gain steps: match them by shape.
+  expect(output).toMatch(/✓ done {2}1\/\d+ Check the environment and images/);
+  expect(output).toMatch(/✗ interrupted {2}\d+\/\d+ Deploy the app › Migrate/);
+  expect(output).toMatch(/· cancelled \(not started\) {2}\d+\/\d+ Summary/);
   // The action's own cancellation report: it stopped its task.
   expect(output).toMatch(/Cancelled while task [0-9a-f]+ was running; the task was stopped\./);
   const alive = processes.filter((pid) => existsSync(`/proc/${pid}`));

@@ -579,7 +579,7 @@ describe('ad-hoc-deploy.yml', () => {
     const updated = await rehearse(copy, update);
     const updateLog = update.lines.join('\n');
     expect(updated.conclusion).toBe('success');
-    expect(updateLog).toMatch(/step \d+\/13: New step\n\s+hello-from-new-step/);
+    expect(updateLog).toMatch(/step \d+\/\d+: New step\n\s+hello-from-new-step/);
     expect(updateLog).toContain('feature-abc is in the emulator already, no changes');
     expect(updateLog).toContain('Database "feature_abc" already existed.');
     const revisions = Object.fromEntries(
@@ -733,6 +733,9 @@ describe('ad-hoc-deploy.yml', () => {
         },
       ],
     });
+    // Production is protected, so the vulnerability gate (CRITICAL) reads each image's ECR scan.
+    services.emulator.ecr.pushImage('backend', `sha256:${'8'.repeat(64)}`, {}, ['v8']);
+    services.emulator.ecr.pushImage('backend', `sha256:${'9'.repeat(64)}`, {}, ['v9']);
     const canary = (name: string, tag: string, approve: (gate: { job: string }) => boolean) =>
       options({
         workDir: join(dir, name),
@@ -760,6 +763,7 @@ describe('ad-hoc-deploy.yml', () => {
     expect(shipped.jobs['canary-continue']!.result).toBe('success');
     expect(shipped.jobs['canary-rollback']!.result).toBe('skipped');
     expect(log).toMatch(/feature-abc-gunicorn.*paused/);
+    expect(log).toContain('Vulnerability gate');
     expect(deployment().status).toBe('SUCCESSFUL');
     const live = gunicorn().taskDefinition;
 

@@ -30,6 +30,8 @@ if [[ "$is_protected" == true ]]; then
   fi
 fi
 
+echo "protected=$is_protected" >> "$GITHUB_OUTPUT"
+
 while IFS= read -r ref; do
   ref="${ref#"${ref%%[![:space:]]*}"}"
   ref="${ref%"${ref##*[![:space:]]}"}"
