@@ -14,15 +14,9 @@ TF_DIR=terraform
 
 command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exit 1; }
 
-find_mirror() {
-  # Provider dirs look like <mirror>/registry.terraform.io/hashicorp/aws; the mirror root is
-  # the directory that contains registry.terraform.io. Skip .terraform dirs and plugin
-  # caches of other runs (they come and go).
-  local aws_dir
-  aws_dir="$(find / -maxdepth 6 \( -path /proc -o -path /sys -o -path /dev -o -name .terraform -o -name 'plugin-cache' \) -prune \
-    -o -type d -path '*/registry.terraform.io/hashicorp/aws' -print 2>/dev/null | head -1 || true)"
-  [[ -n "$aws_dir" ]] && dirname "$(dirname "$(dirname "$aws_dir")")"
-}
+# find_mirror: one copy, shared with the rehearsal's terraform stand-in.
+# shellcheck source=rehearsal/stand-ins/find-mirror.sh
+source rehearsal/stand-ins/find-mirror.sh
 
 mirror="${TF_PROVIDER_MIRROR:-$(find_mirror || true)}"
 if [[ -z "$mirror" || ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then

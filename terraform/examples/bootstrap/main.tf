@@ -34,9 +34,10 @@ locals {
   preview_state_keys = ["env:/*/${var.adhoc_state_key}", "env:/*/${var.adhoc_state_key}.tflock"]
 }
 
-# Two roles, two trust boundaries. Production's: only jobs running in the GitHub environment
-# `production` (its required reviewers approve first) AND running one of this product's
-# reusable workflows at a release tag; it reaches only the prod cluster, prod's state and the
+# Three roles, three trust boundaries (the plan role is in plan.tf). Production's: only jobs
+# running in the GitHub environment `production` (its required reviewers approve first) AND
+# running one of this product's reusable workflows at a release tag (terraform.yml's apply job
+# of the prod infrastructure included); it reaches only the prod cluster, prod's state and the
 # roles under prod's IAM path.
 module "github_oidc_production" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
@@ -44,7 +45,7 @@ module "github_oidc_production" {
   repository        = var.repository
   role_name         = "github-actions-production"
   subject_claims    = ["repo:${var.repository}:environment:production"]
-  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
+  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
   ecs_cluster_names   = [var.prod_cluster_name]
   log_group_prefix    = "/ecs/${var.prod_cluster_name}/"
@@ -65,7 +66,7 @@ module "github_oidc" {
   repository           = var.repository
   create_oidc_provider = false
   oidc_provider_arn    = module.github_oidc_production.oidc_provider_arn
-  role_name            = "github-actions-deploy"
+  role_name            = "github-actions-preview"
   subject_claims       = [for c in var.preview_contexts : "repo:${var.repository}:${c}"]
 
   ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)
@@ -76,7 +77,7 @@ module "github_oidc" {
   deny = {
     ecs_cluster_names = [var.prod_cluster_name]
     # Built from name and path (the module's defaults) so the policy is known at plan time.
-    role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}"]
+    role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
     state_object_keys = local.prod_state_keys
   }
   tags = var.tags

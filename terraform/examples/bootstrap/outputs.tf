@@ -14,11 +14,16 @@ output "ecr_repository_urls" {
 }
 
 output "deploy_role_arn" {
-  description = "role-to-assume of the preview / ad hoc workflows (github-actions-deploy)."
+  description = "role-to-assume of the preview / ad hoc workflows (github-actions-preview)."
   value       = module.github_oidc.role_arn
 }
 
 output "production_role_arn" {
   description = "role-to-assume of production-deploy (github-actions-production)."
   value       = module.github_oidc_production.role_arn
+}
+
+output "plan_role_arn" {
+  description = "role-to-assume of production.yml's infrastructure job (terraform.yml plan; github-actions-plan)."
+  value       = aws_iam_role.plan.arn
 }

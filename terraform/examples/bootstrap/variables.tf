@@ -73,3 +73,9 @@ variable "preview_contexts" {
   type        = list(string)
   default     = ["pull_request", "ref:refs/heads/*", "environment:preview"]
 }
+
+variable "plan_read_only_policy_arns" {
+  description = "Managed policies that let github-actions-plan read what terraform plan of the prod root refreshes. Its inline policy denies every state write but the lock, iam:PassRole and sts:AssumeRole whatever these grant."
+  type        = list(string)
+  default     = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}

@@ -80,6 +80,12 @@ resource "aws_lb_listener_rule" "backend" {
   }
 
   tags = local.tags
+
+  lifecycle {
+    # An ECS BLUE_GREEN / CANARY deployment (set outside this module) shifts traffic by
+    # rewriting this action's weights; an apply must not shift it back mid-deployment.
+    ignore_changes = [action]
+  }
 }
 
 resource "aws_lb_listener_rule" "frontend" {
@@ -98,4 +104,10 @@ resource "aws_lb_listener_rule" "frontend" {
   }
 
   tags = local.tags
+
+  lifecycle {
+    # An ECS BLUE_GREEN / CANARY deployment (set outside this module) shifts traffic by
+    # rewriting this action's weights; an apply must not shift it back mid-deployment.
+    ignore_changes = [action]
+  }
 }

@@ -8,6 +8,17 @@ resource "aws_db_subnet_group" "this" {
   tags       = local.tags
 }
 
+# RDS refuses a final snapshot whose name exists (DBSnapshotAlreadyExists), so a fixed
+# "<name>-final" made the second destroy of a stack with the same name fail. The creation time,
+# fixed in state (ignore_changes), names each incarnation's snapshot once: no diff on later plans.
+resource "terraform_data" "final_snapshot_suffix" {
+  input = formatdate("YYYYMMDDhhmmss", timestamp())
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 resource "aws_db_instance" "this" {
   identifier     = var.name
   engine         = "postgres"
@@ -34,7 +45,7 @@ resource "aws_db_instance" "this" {
   delete_automated_backups   = var.db_delete_automated_backups
   deletion_protection        = var.db_deletion_protection
   skip_final_snapshot        = var.db_skip_final_snapshot
-  final_snapshot_identifier  = var.db_skip_final_snapshot ? null : "${var.name}-final"
+  final_snapshot_identifier  = var.db_skip_final_snapshot ? null : "${var.name}-final-${terraform_data.final_snapshot_suffix.output}"
   copy_tags_to_snapshot      = true
   auto_minor_version_upgrade = true
   apply_immediately          = false

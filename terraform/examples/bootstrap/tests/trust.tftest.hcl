@@ -27,9 +27,11 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
       "token.actions.githubusercontent.com:job_workflow_ref" = [
         "adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*",
         "adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@refs/tags/v1*",
+        # The prod infrastructure apply (terraform.yml's apply job, environment production).
+        "adhoc-actions/adhoc-actions/.github/workflows/terraform.yml@refs/tags/v1*",
       ]
     }
-    error_message = "The production role must trust only environment:production jobs of the product's own reusable workflows."
+    error_message = "The production role must trust only environment:production jobs of the product's own reusable workflows, terraform.yml's apply included."
   }
 
   # Old: services of every cluster, every state object, every role under /adhoc-actions/.
@@ -49,6 +51,11 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
 
 run "preview_role_cannot_touch_production" {
   command = plan
+
+  assert {
+    condition     = module.github_oidc.role_name == "github-actions-preview"
+    error_message = "The preview role is github-actions-preview, the name examples/django-repo's callers assume."
+  }
 
   assert {
     condition     = !anytrue([for c in jsondecode(module.github_oidc.trust_policy_json).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] : strcontains(c, "production") || endswith(c, ":*")])
@@ -97,5 +104,56 @@ run "preview_role_cannot_touch_production" {
       ] : anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([s.Resource]), want[1])])
     ])
     error_message = "The preview role keeps what previews need: services, ad hoc roles, ad hoc workspace states, the shared state (read)."
+  }
+}
+
+# github-actions-plan: production.yml's infrastructure job plans prod with it before anyone
+# approves, so it must read but not change prod (the apply uses github-actions-production).
+run "plan_role_reads_prod_and_writes_only_the_lock" {
+  command = plan
+
+  assert {
+    condition = aws_iam_role.plan.name == "github-actions-plan" && aws_iam_role.plan.path == "/github-actions/" && jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringLike == {
+      "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:ref:refs/heads/main"]
+      "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/terraform.yml@refs/tags/v1*"]
+    }
+    error_message = "github-actions-plan must trust only main-branch jobs of terraform.yml at a release tag."
+  }
+
+  assert {
+    condition     = [for k, a in aws_iam_role_policy_attachment.plan_read_only : a.policy_arn] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    error_message = "github-actions-plan reads through ReadOnlyAccess only."
+  }
+
+  # Each request is denied explicitly (a Deny wins over ReadOnlyAccess and any later grant),
+  # except writing and deleting the lockfile, which the inline policy allows.
+  assert {
+    condition = alltrue([
+      for req in [
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate" },
+        { action = "s3:DeleteObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate" },
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate" },
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/env:/pr-1/adhoc/terraform.tfstate" },
+        { action = "iam:PassRole", arn = "arn:aws:iam::123456789012:role/adhoc-actions-prod/prod-task" },
+        { action = "sts:AssumeRole", arn = "arn:aws:iam::123456789012:role/github-actions/github-actions-production" },
+        ] : anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), req.action) && (
+          try(s.NotResource, null) != null
+          ? !anytrue([for r in flatten([s.NotResource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
+          : anytrue([for r in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
+      )])
+    ])
+    error_message = "github-actions-plan must not write any state object but prod's lock, pass roles or assume roles."
+  }
+
+  assert {
+    condition = alltrue([
+      for want in [
+        ["s3:GetObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate"],
+        ["s3:PutObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
+        ["s3:DeleteObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
+      ] : anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([try(s.Resource, [])]), want[1])]) &&
+      !anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), want[0]) && !contains(flatten([try(s.NotResource, [])]), want[1])])
+    ])
+    error_message = "github-actions-plan must read prod's state and take and release its lockfile (use_lockfile)."
   }
 }

@@ -51,13 +51,14 @@ run "database_survives_mistakes" {
   command = plan
 
   assert {
-    condition = module.platform.database_protection == {
-      backup_retention_days     = 14
-      point_in_time_restore     = true
-      deletion_protection       = true
-      final_snapshot_identifier = "prod-final"
-      keep_automated_backups    = true
-      multi_az                  = true
+    # The final snapshot's name (prod-final-<creation time>) is known only after apply; the
+    # deletion_protection precondition requires one.
+    condition = { for k, v in module.platform.database_protection : k => v if k != "final_snapshot_identifier" } == {
+      backup_retention_days  = 14
+      point_in_time_restore  = true
+      deletion_protection    = true
+      keep_automated_backups = true
+      multi_az               = true
     }
     error_message = "Production RDS: 14 days of backups (PITR), deletion protection, a final snapshot, automated backups kept after deletion, Multi-AZ."
   }

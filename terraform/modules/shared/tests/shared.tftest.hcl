@@ -9,6 +9,13 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
+  # Valid ARNs for the runs that apply (the provider checks them on dependants).
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/adhoc/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/adhoc/0123456789abcdef/0123456789abcdef" }
+  }
 }
 
 variables {
@@ -207,4 +214,24 @@ run "rejects_protected_database_without_backups" {
   }
 
   expect_failures = [aws_db_instance.this]
+}
+
+# A fixed "<name>-final" made the second destroy of a same-named stack fail with
+# DBSnapshotAlreadyExists; the name now carries the stack's creation time, kept in state.
+run "final_snapshot_named_per_incarnation" {
+  command = apply
+
+  assert {
+    condition     = can(regex("^adhoc-final-[0-9]{14}$", output.database_protection.final_snapshot_identifier))
+    error_message = "The final snapshot must be named <name>-final-<creation time>, not a fixed <name>-final."
+  }
+}
+
+run "final_snapshot_name_stable_across_plans" {
+  command = plan
+
+  assert {
+    condition     = aws_db_instance.this.final_snapshot_identifier == run.final_snapshot_named_per_incarnation.database_protection.final_snapshot_identifier
+    error_message = "The final snapshot name must not change on later plans (no perpetual diff)."
+  }
 }
