@@ -151,4 +151,23 @@ describe('release history and rollback', () => {
       'Input "release": release v1 needs app-migrate:2, deregistered (INACTIVE) since, by Terraform or a person; it cannot be deployed again.',
     ]);
   });
+
+  test('an AWS outage while reading is waited out; a failure to mark a release is a warning, not a failed deploy', async () => {
+    await deploy('v1');
+    await deploy('v2');
+    emulator.addOutage({ operations: ['TagResource'], forMs: 60_000 });
+    const v3 = await deploy('v3');
+    expect(v3.rolled.exitCode).toBe(0);
+    expect(v3.rolled.stdout).toMatch(
+      /::warning::Release history: could not tag \S+app-web:4 as released .*needs ecs:TagResource/,
+    );
+
+    emulator.addOutage({ operations: ['ListTaskDefinitions', 'DescribeTaskDefinition'], forMs: 1_500 });
+    const started = Date.now();
+    const previous = await releaseHistory();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(previous.errors).toEqual([]);
+    // v3 never got marked, so the newest release is v2 and previous is v1.
+    expect([previous.outputs['current'], previous.outputs['release']]).toEqual(['v2', 'v1']);
+  });
 });
