@@ -50,6 +50,8 @@ export async function main(): Promise<void> {
     'Task definitions',
     ['Family', 'Revision', 'Changed', 'Images'],
     results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]),
+    // The id a rollback names (release-history's release input).
+    settings.release ? [`Release ${settings.release.release}.`] : [],
   );
 }
 

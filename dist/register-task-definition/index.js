@@ -60525,7 +60525,9 @@ async function main() {
     lib_core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
     lib_core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
     lib_core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
-    await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]));
+    await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]), 
+    // The id a rollback names (release-history's release input).
+    settings.release ? [`Release ${settings.release.release}.`] : []);
 }
 async function loadBases(ecs, source, compare) {
     if (source.kind === 'file') {

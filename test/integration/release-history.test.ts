@@ -47,6 +47,7 @@ async function deploy(version: string, container = '*') {
     { env: env(version) },
   );
   expect(registered.errors).toEqual([]);
+  expect(registered.summary).toContain(`Release ${version}.`);
   const arns = registered.outputs['task-definition-arns']!;
   const rolled = await rollingUpdate(arns);
   return { arns: JSON.parse(arns) as Record<string, string>, rolled };
