@@ -7,6 +7,7 @@ import { checkEcsName, quote } from '../lib/inputs.ts';
 import { MAX_IMAGE_LENGTH } from './image-ref.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
+import { withReleaseTags, type ReleaseInfo } from '../lib/release-history.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
 import { getSettings, type Source } from './settings.ts';
 
@@ -35,7 +36,9 @@ export async function main(): Promise<void> {
     settings,
   );
   const results = await Promise.all(
-    bases.map((base, i) => registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged)),
+    bases.map((base, i) =>
+      registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged, settings.release),
+    ),
   );
 
   for (const result of results) core.info(describe(result));
@@ -47,6 +50,8 @@ export async function main(): Promise<void> {
     'Task definitions',
     ['Family', 'Revision', 'Changed', 'Images'],
     results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]),
+    // The id a rollback names (release-history's release input).
+    settings.release ? [`Release ${settings.release.release}.`] : [],
   );
 }
 
@@ -120,6 +125,7 @@ async function registerIfChanged(
   base: Base,
   input: RegisterInput,
   skipUnchanged: boolean,
+  release: ReleaseInfo | undefined,
 ): Promise<Result> {
   const family = input.family!;
   const images = (input.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`);
@@ -127,7 +133,9 @@ async function registerIfChanged(
   if (skipUnchanged && base.current && sameDefinition(base.current.input, input)) {
     return { family, arn: base.current.arn, previousArn, changed: false, images };
   }
-  const response = await ecs.send(new RegisterTaskDefinitionCommand(input));
+  // Release tags go on the registration only: compared above, they would make every deploy a change.
+  const tags = release && withReleaseTags(input.tags, release, input.containerDefinitions?.[0]?.image);
+  const response = await ecs.send(new RegisterTaskDefinitionCommand(tags ? { ...input, tags } : input));
   return { family, arn: response.taskDefinition!.taskDefinitionArn!, previousArn, changed: true, images };
 }
 

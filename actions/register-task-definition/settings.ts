@@ -11,6 +11,8 @@ import {
 } from '../lib/inputs.ts';
 import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
 import { parseEnvironmentLines, parseKeyValueLines, type EnvironmentSetting } from '../lib/key-value.ts';
+import { releaseInfo } from '../lib/release-history.ts';
+import type { ReleaseInfo } from '../lib/release-history.ts';
 
 export type Source =
   { kind: 'refs'; refs: { text: string; ref: TaskDefinitionRef }[] } | { kind: 'file'; path: string };
@@ -28,6 +30,8 @@ export interface Settings {
   imageTag?: { tag: string; repository?: string };
   environment: EnvironmentSetting[];
   skipUnchanged: boolean;
+  /** Tags every revision registered with this release (release history); none outside a workflow. */
+  release?: ReleaseInfo;
 }
 
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
@@ -57,6 +61,7 @@ export function getSettings(): Settings {
     ...(imageTag !== undefined && { imageTag: { tag: imageTag, ...(repository && { repository }) } }),
     environment: parseEnvironmentLines('environment', multilineInput('environment')),
     skipUnchanged: booleanInput('skip-unchanged', true),
+    ...releaseSetting(),
   };
 }
 
@@ -96,4 +101,9 @@ function images(): ImageOverride[] {
     }
     return { container: key, image: value };
   });
+}
+
+function releaseSetting(): { release?: ReleaseInfo } {
+  const release = releaseInfo(optionalInput('release'), process.env);
+  return release ? { release } : {};
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { nameFromArn } from '../lib/arn.ts';
 import { ecsClient, logsClient } from '../lib/aws.ts';
+import { recordReleased } from '../lib/release-history.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { shortName } from './assess.ts';
 import type { Context } from './context.ts';
@@ -55,5 +56,10 @@ export async function main(): Promise<void> {
       w.seconds = 0;
     }
   }
+  // Release history: what reached steady is what a rollback may return to.
+  await recordReleased(
+    context.ecs,
+    watches.filter((w) => w.status === 'steady').map((w) => w.target),
+  );
   await report(watches);
 }

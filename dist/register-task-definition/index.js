@@ -59683,7 +59683,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3879);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4465);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59693,7 +59693,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3879:
+/***/ 4465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59705,7 +59705,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
@@ -59816,7 +59816,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = core/* summary */.z
+        const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
             header.map((data) => ({ data: text(data), header: true })),
@@ -59827,7 +59827,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -59850,6 +59850,364 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/poll.ts
+/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
+function poll_sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    });
+}
+/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
+function poll_chunks(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function poll_isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!poll_isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function poll_errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/releases.ts
+
+/**
+ * Release history computed from tags on task definition revisions (pure: no AWS here).
+ * register-task-definition tags each revision it registers with the release id; rolling-update
+ * tags a revision released-at when a service running it reaches steady.
+ */
+const TAG_PREFIX = 'adhoc-actions:';
+const releases_TAGS = {
+    release: `${TAG_PREFIX}release`,
+    commit: `${TAG_PREFIX}commit`,
+    actor: `${TAG_PREFIX}actor`,
+    image: `${TAG_PREFIX}image`,
+    releasedAt: `${TAG_PREFIX}released-at`,
+};
+function computeHistory(revisions) {
+    const byRelease = new Map();
+    for (const r of revisions) {
+        const id = r.tags[releases_TAGS.release];
+        if (id)
+            byRelease.set(id, [...(byRelease.get(id) ?? []), r]);
+    }
+    const ordered = [...byRelease.entries()]
+        .map(([id, own]) => ({ id, own, at: Math.min(...own.map((r) => r.registeredAt)) }))
+        .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    // A family a release did not register keeps what the last steady release before it ran: a
+    // failed release's revisions never ran for long, so they are never carried over.
+    const running = new Map();
+    const releases = [];
+    const neverReleased = [];
+    for (const { id, own, at } of ordered) {
+        const released = own.map((r) => r.tags[releases_TAGS.releasedAt]).filter((t) => !!t);
+        if (released.length === 0) {
+            neverReleased.push(id);
+            continue;
+        }
+        // Two revisions of one family in a release (a re-run): the newest counts.
+        const mine = new Map();
+        for (const r of own)
+            if ((mine.get(r.family)?.revision ?? 0) < r.revision)
+                mine.set(r.family, r);
+        for (const [family, r] of mine)
+            running.set(family, r);
+        const first = [...mine.values()].sort((a, b) => a.family.localeCompare(b.family))[0];
+        const images = [...new Set([...mine.values()].map((r) => r.tags[releases_TAGS.image]).filter(Boolean))];
+        releases.push({
+            id,
+            ...(first.tags[releases_TAGS.commit] && { commit: first.tags[releases_TAGS.commit] }),
+            ...(first.tags[releases_TAGS.actor] && { actor: first.tags[releases_TAGS.actor] }),
+            ...(images.length > 0 && { image: images.join(', ') }),
+            releasedAt: released.sort().at(-1),
+            registeredAt: at,
+            families: Object.fromEntries([...running.entries()].sort(([a], [b]) => a.localeCompare(b))),
+            own: [...mine.keys()].sort(),
+        });
+    }
+    return { releases: releases.reverse(), neverReleased };
+}
+/**
+ * The release `wanted` names: `previous` (the one before the newest) or an id. Every problem
+ * is one line naming the input, thrown before anything is deployed.
+ */
+function selectRelease(history, wanted, where) {
+    const { releases, neverReleased } = history;
+    const known = releases.map((r) => r.id);
+    if (releases.length === 0) {
+        throw new ConfigurationError(`Input "release": no release of ${where} has reached steady yet, so there is nothing to go back to.`);
+    }
+    let target;
+    if (wanted === 'previous') {
+        target = releases[1];
+        if (!target) {
+            throw new ConfigurationError(`Input "release": ${where} has no previous release; the only one is ${releases[0].id}.`);
+        }
+    }
+    else {
+        target = releases.find((r) => r.id === wanted);
+        if (!target) {
+            const failed = neverReleased.includes(wanted)
+                ? ' never reached steady (its rollout failed), so it'
+                : '';
+            throw new ConfigurationError(`Input "release": release ${JSON.stringify(wanted)}${failed} is not a release of ${where}; known releases, newest first: ${listIds(known)}.`);
+        }
+    }
+    const gone = Object.values(target.families).filter((r) => r.status !== 'ACTIVE');
+    if (gone.length > 0) {
+        throw new ConfigurationError(`Input "release": release ${target.id} needs ${gone.map((r) => `${r.family}:${r.revision}`).join(', ')}, deregistered (INACTIVE) since, by Terraform or a person; it cannot be deployed again.`);
+    }
+    return target;
+}
+function listIds(ids) {
+    const shown = ids.slice(0, 10).join(', ');
+    return ids.length > 10 ? `${shown} and ${ids.length - 10} older` : shown;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/release-history.ts
+
+
+
+
+
+
+
+/** ECS tag values hold at most 256 characters. */
+const TAG_VALUE_LIMIT = 256;
+/** What an ECS tag value may hold; `previous` names a target, so it cannot be an id. */
+const RELEASE_ID = /^[A-Za-z0-9+\-=._:/@]{1,128}$/;
+/**
+ * The release a deploy records: the `release` input, else `<commit 12>-<run id>` in a
+ * workflow (unique per run, sortable by nobody but readable), else none (nothing is tagged).
+ */
+function releaseInfo(input, env) {
+    const commit = env['GITHUB_SHA'] || undefined;
+    const release = input ?? (commit && `${commit.slice(0, 12)}-${env['GITHUB_RUN_ID'] ?? 'local'}`);
+    if (release === undefined)
+        return undefined;
+    if (!RELEASE_ID.test(release) || release === 'previous') {
+        throw new errors/* ConfigurationError */.j1(`Input "release": ${(0,inputs/* quote */.hD)(release)} is not a release id (1-128 letters, digits and + - = . _ : / @; not "previous").`);
+    }
+    const actor = env['GITHUB_ACTOR'] || undefined;
+    return { release, ...(commit && { commit }), ...(actor && { actor }) };
+}
+/**
+ * The tags of a revision registered for `info`: tags carried over from the revision it was
+ * rendered from keep everything but our own (an old release id or released-at must not stick).
+ */
+function withReleaseTags(tags, info, image) {
+    const mine = [
+        { key: releases_TAGS.release, value: info.release },
+        ...(info.commit ? [{ key: releases_TAGS.commit, value: info.commit }] : []),
+        ...(info.actor ? [{ key: releases_TAGS.actor, value: info.actor }] : []),
+        ...(image ? [{ key: releases_TAGS.image, value: image }] : []),
+    ].map((t) => ({ key: t.key, value: t.value.slice(0, TAG_VALUE_LIMIT) }));
+    return [...(tags ?? []).filter((t) => !t.key?.startsWith(TAG_PREFIX)), ...mine];
+}
+/**
+ * Marks each revision as having reached steady (released-at = now). History is a record, not a
+ * gate: a failure to tag is a warning, never a failed deploy.
+ */
+async function recordReleased(ecs, arns, now = new Date()) {
+    const value = now.toISOString();
+    const outcomes = await Promise.allSettled([...new Set(arns)].map((resourceArn) => ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: TAGS.releasedAt, value }] }))));
+    outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') {
+            core.warning(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
+        }
+    });
+}
+/** One read, retried on throttling and 5xx with a doubling backoff (5 tries, ~8 s at most). */
+async function retried(read, baseMs = 500) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await read();
+        }
+        catch (error) {
+            if (attempt >= 5 || !isTransient(error))
+                throw error;
+            await sleep(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        }
+    }
+}
+/** Every revision (ACTIVE and INACTIVE) of the families starting with `prefix`, with tags. */
+async function loadRevisions(ecs, prefix, options = {}) {
+    const perFamily = options.perFamily ?? 50;
+    const arns = (await Promise.all(['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, prefix, status)))).flat();
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const ref = parseTaskDefinitionRef(arn);
+        if (ref?.revision === undefined)
+            continue;
+        byFamily.set(ref.family, [...(byFamily.get(ref.family) ?? []), { arn, revision: ref.revision }]);
+    }
+    const wanted = [...byFamily.values()].flatMap((list) => list.sort((a, b) => b.revision - a.revision).slice(0, perFamily));
+    const revisions = [];
+    for (const batch of chunks(wanted, options.parallel ?? 10)) {
+        revisions.push(...(await Promise.all(batch.map(({ arn }) => describe(ecs, arn)))));
+    }
+    return revisions;
+}
+async function listArns(ecs, familyPrefix, status) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await retried(() => ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix,
+            status: status,
+            ...(nextToken && { nextToken }),
+        })));
+        arns.push(...(page.taskDefinitionArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+async function describe(ecs, arn) {
+    const response = await retried(() => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
+    const definition = response.taskDefinition;
+    return {
+        family: definition.family,
+        revision: definition.revision,
+        arn: definition.taskDefinitionArn ?? arn,
+        status: definition.status ?? 'ACTIVE',
+        registeredAt: definition.registeredAt ? new Date(definition.registeredAt).getTime() : 0,
+        tags: Object.fromEntries((response.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/ecs-defaults.ts
@@ -60031,7 +60389,7 @@ function byJson(a, b) {
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
 /** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
-function parseTaskDefinitionRef(ref) {
+function arn_parseTaskDefinitionRef(ref) {
     const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
     if (!match)
         return undefined;
@@ -60081,6 +60439,7 @@ function parseEnvironmentLines(input, lines) {
 
 
 
+
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
 function getSettings() {
     (0,inputs/* exclusiveInputs */.S1)(['task-definitions', 'task-definition-file']);
@@ -60103,6 +60462,7 @@ function getSettings() {
         ...(imageTag !== undefined && { imageTag: { tag: imageTag, ...(repository && { repository }) } }),
         environment: parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment')),
         skipUnchanged: (0,inputs/* booleanInput */.tE)('skip-unchanged', true),
+        ...releaseSetting(),
     };
 }
 function source() {
@@ -60114,7 +60474,7 @@ function source() {
         throw new errors/* ConfigurationError */.j1('Input "task-definitions" or "task-definition-file" is required.');
     }
     const refs = lines.map((text) => {
-        const ref = parseTaskDefinitionRef(text);
+        const ref = arn_parseTaskDefinitionRef(text);
         if (!ref || !inputs/* ECS_NAME */.GK.test(ref.family)) {
             throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(text)} is not a family, family:revision or task definition ARN.`);
         }
@@ -60138,8 +60498,13 @@ function settings_images() {
         return { container: key, image: value };
     });
 }
+function releaseSetting() {
+    const release = releaseInfo((0,inputs/* optionalInput */.$m)('release'), process.env);
+    return release ? { release } : {};
+}
 
 ;// CONCATENATED MODULE: ./actions/register-task-definition/main.ts
+
 
 
 
@@ -60157,14 +60522,16 @@ async function main() {
     // Everything is read and rendered before the first write, so a mistake changes nothing.
     const bases = await loadBases(ecs, settings.source, settings.skipUnchanged);
     const rendered = applyChanges(bases.map((base) => base.input), settings);
-    const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged)));
+    const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged, settings.release)));
     for (const result of results)
-        core/* info */.pq(describe(result));
+        lib_core/* info */.pq(main_describe(result));
     const arns = Object.fromEntries(results.map((r) => [r.family, r.arn]));
-    core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
-    core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
-    core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
-    await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]));
+    lib_core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
+    lib_core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
+    lib_core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
+    await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]), 
+    // The id a rollback names (release-history's release input).
+    settings.release ? [`Release ${settings.release.release}.`] : []);
 }
 async function loadBases(ecs, source, compare) {
     if (source.kind === 'file') {
@@ -60218,14 +60585,16 @@ async function readTaskDefinitionFile(path) {
     }
     return definitions;
 }
-async function registerIfChanged(ecs, base, input, skipUnchanged) {
+async function registerIfChanged(ecs, base, input, skipUnchanged, release) {
     const family = input.family;
     const images = (input.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`);
     const previousArn = base.current?.arn;
     if (skipUnchanged && base.current && sameDefinition(base.current.input, input)) {
         return { family, arn: base.current.arn, previousArn, changed: false, images };
     }
-    const response = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(input));
+    // Release tags go on the registration only: compared above, they would make every deploy a change.
+    const tags = release && withReleaseTags(input.tags, release, input.containerDefinitions?.[0]?.image);
+    const response = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(tags ? { ...input, tags } : input));
     return { family, arn: response.taskDefinition.taskDefinitionArn, previousArn, changed: true, images };
 }
 function revision(arn) {
@@ -60234,7 +60603,7 @@ function revision(arn) {
 function revisionChange(result) {
     return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
 }
-function describe(result) {
+function main_describe(result) {
     return result.changed
         ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
         : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;

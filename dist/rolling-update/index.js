@@ -12356,7 +12356,7 @@ __webpack_unused_export__ = SubmitTaskStateChangeResponse$;
 __webpack_unused_export__ = SystemControl$;
 __webpack_unused_export__ = Tag$;
 __webpack_unused_export__ = TagResource$;
-__webpack_unused_export__ = TagResourceCommand;
+exports.eqU = TagResourceCommand;
 __webpack_unused_export__ = TagResourceRequest$;
 __webpack_unused_export__ = TagResourceResponse$;
 __webpack_unused_export__ = TargetNotConnectedException;
@@ -64967,7 +64967,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8935);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5176);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64977,7 +64977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8935:
+/***/ 5176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64993,7 +64993,7 @@ var core = __nccwpck_require__(3218);
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
 /** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
-function parseTaskDefinitionRef(ref) {
+function arn_parseTaskDefinitionRef(ref) {
     const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
     if (!match)
         return undefined;
@@ -65053,6 +65053,364 @@ function logsClient(region, credentials) {
 }
 function ecrClient(region, credentials) {
     return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+
+;// CONCATENATED MODULE: ./actions/lib/poll.ts
+/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
+function poll_sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    });
+}
+/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
+function poll_chunks(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function poll_isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!poll_isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/releases.ts
+
+/**
+ * Release history computed from tags on task definition revisions (pure: no AWS here).
+ * register-task-definition tags each revision it registers with the release id; rolling-update
+ * tags a revision released-at when a service running it reaches steady.
+ */
+const releases_TAG_PREFIX = 'adhoc-actions:';
+const releases_TAGS = {
+    release: `${releases_TAG_PREFIX}release`,
+    commit: `${releases_TAG_PREFIX}commit`,
+    actor: `${releases_TAG_PREFIX}actor`,
+    image: `${releases_TAG_PREFIX}image`,
+    releasedAt: `${releases_TAG_PREFIX}released-at`,
+};
+function computeHistory(revisions) {
+    const byRelease = new Map();
+    for (const r of revisions) {
+        const id = r.tags[releases_TAGS.release];
+        if (id)
+            byRelease.set(id, [...(byRelease.get(id) ?? []), r]);
+    }
+    const ordered = [...byRelease.entries()]
+        .map(([id, own]) => ({ id, own, at: Math.min(...own.map((r) => r.registeredAt)) }))
+        .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    // A family a release did not register keeps what the last steady release before it ran: a
+    // failed release's revisions never ran for long, so they are never carried over.
+    const running = new Map();
+    const releases = [];
+    const neverReleased = [];
+    for (const { id, own, at } of ordered) {
+        const released = own.map((r) => r.tags[releases_TAGS.releasedAt]).filter((t) => !!t);
+        if (released.length === 0) {
+            neverReleased.push(id);
+            continue;
+        }
+        // Two revisions of one family in a release (a re-run): the newest counts.
+        const mine = new Map();
+        for (const r of own)
+            if ((mine.get(r.family)?.revision ?? 0) < r.revision)
+                mine.set(r.family, r);
+        for (const [family, r] of mine)
+            running.set(family, r);
+        const first = [...mine.values()].sort((a, b) => a.family.localeCompare(b.family))[0];
+        const images = [...new Set([...mine.values()].map((r) => r.tags[releases_TAGS.image]).filter(Boolean))];
+        releases.push({
+            id,
+            ...(first.tags[releases_TAGS.commit] && { commit: first.tags[releases_TAGS.commit] }),
+            ...(first.tags[releases_TAGS.actor] && { actor: first.tags[releases_TAGS.actor] }),
+            ...(images.length > 0 && { image: images.join(', ') }),
+            releasedAt: released.sort().at(-1),
+            registeredAt: at,
+            families: Object.fromEntries([...running.entries()].sort(([a], [b]) => a.localeCompare(b))),
+            own: [...mine.keys()].sort(),
+        });
+    }
+    return { releases: releases.reverse(), neverReleased };
+}
+/**
+ * The release `wanted` names: `previous` (the one before the newest) or an id. Every problem
+ * is one line naming the input, thrown before anything is deployed.
+ */
+function selectRelease(history, wanted, where) {
+    const { releases, neverReleased } = history;
+    const known = releases.map((r) => r.id);
+    if (releases.length === 0) {
+        throw new ConfigurationError(`Input "release": no release of ${where} has reached steady yet, so there is nothing to go back to.`);
+    }
+    let target;
+    if (wanted === 'previous') {
+        target = releases[1];
+        if (!target) {
+            throw new ConfigurationError(`Input "release": ${where} has no previous release; the only one is ${releases[0].id}.`);
+        }
+    }
+    else {
+        target = releases.find((r) => r.id === wanted);
+        if (!target) {
+            const failed = neverReleased.includes(wanted)
+                ? ' never reached steady (its rollout failed), so it'
+                : '';
+            throw new ConfigurationError(`Input "release": release ${JSON.stringify(wanted)}${failed} is not a release of ${where}; known releases, newest first: ${listIds(known)}.`);
+        }
+    }
+    const gone = Object.values(target.families).filter((r) => r.status !== 'ACTIVE');
+    if (gone.length > 0) {
+        throw new ConfigurationError(`Input "release": release ${target.id} needs ${gone.map((r) => `${r.family}:${r.revision}`).join(', ')}, deregistered (INACTIVE) since, by Terraform or a person; it cannot be deployed again.`);
+    }
+    return target;
+}
+function listIds(ids) {
+    const shown = ids.slice(0, 10).join(', ');
+    return ids.length > 10 ? `${shown} and ${ids.length - 10} older` : shown;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/release-history.ts
+
+
+
+
+
+
+
+/** ECS tag values hold at most 256 characters. */
+const TAG_VALUE_LIMIT = 256;
+/** What an ECS tag value may hold; `previous` names a target, so it cannot be an id. */
+const RELEASE_ID = /^[A-Za-z0-9+\-=._:/@]{1,128}$/;
+/**
+ * The release a deploy records: the `release` input, else `<commit 12>-<run id>` in a
+ * workflow (unique per run, sortable by nobody but readable), else none (nothing is tagged).
+ */
+function releaseInfo(input, env) {
+    const commit = env['GITHUB_SHA'] || undefined;
+    const release = input ?? (commit && `${commit.slice(0, 12)}-${env['GITHUB_RUN_ID'] ?? 'local'}`);
+    if (release === undefined)
+        return undefined;
+    if (!RELEASE_ID.test(release) || release === 'previous') {
+        throw new ConfigurationError(`Input "release": ${quote(release)} is not a release id (1-128 letters, digits and + - = . _ : / @; not "previous").`);
+    }
+    const actor = env['GITHUB_ACTOR'] || undefined;
+    return { release, ...(commit && { commit }), ...(actor && { actor }) };
+}
+/**
+ * The tags of a revision registered for `info`: tags carried over from the revision it was
+ * rendered from keep everything but our own (an old release id or released-at must not stick).
+ */
+function withReleaseTags(tags, info, image) {
+    const mine = [
+        { key: TAGS.release, value: info.release },
+        ...(info.commit ? [{ key: TAGS.commit, value: info.commit }] : []),
+        ...(info.actor ? [{ key: TAGS.actor, value: info.actor }] : []),
+        ...(image ? [{ key: TAGS.image, value: image }] : []),
+    ].map((t) => ({ key: t.key, value: t.value.slice(0, TAG_VALUE_LIMIT) }));
+    return [...(tags ?? []).filter((t) => !t.key?.startsWith(TAG_PREFIX)), ...mine];
+}
+/**
+ * Marks each revision as having reached steady (released-at = now). History is a record, not a
+ * gate: a failure to tag is a warning, never a failed deploy.
+ */
+async function recordReleased(ecs, arns, now = new Date()) {
+    const value = now.toISOString();
+    const outcomes = await Promise.allSettled([...new Set(arns)].map((resourceArn) => ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: [{ key: releases_TAGS.releasedAt, value }] }))));
+    outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') {
+            core/* warning */.$e(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
+        }
+    });
+}
+/** One read, retried on throttling and 5xx with a doubling backoff (5 tries, ~8 s at most). */
+async function retried(read, baseMs = 500) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await read();
+        }
+        catch (error) {
+            if (attempt >= 5 || !isTransient(error))
+                throw error;
+            await sleep(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        }
+    }
+}
+/** Every revision (ACTIVE and INACTIVE) of the families starting with `prefix`, with tags. */
+async function loadRevisions(ecs, prefix, options = {}) {
+    const perFamily = options.perFamily ?? 50;
+    const arns = (await Promise.all(['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, prefix, status)))).flat();
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const ref = parseTaskDefinitionRef(arn);
+        if (ref?.revision === undefined)
+            continue;
+        byFamily.set(ref.family, [...(byFamily.get(ref.family) ?? []), { arn, revision: ref.revision }]);
+    }
+    const wanted = [...byFamily.values()].flatMap((list) => list.sort((a, b) => b.revision - a.revision).slice(0, perFamily));
+    const revisions = [];
+    for (const batch of chunks(wanted, options.parallel ?? 10)) {
+        revisions.push(...(await Promise.all(batch.map(({ arn }) => describe(ecs, arn)))));
+    }
+    return revisions;
+}
+async function listArns(ecs, familyPrefix, status) {
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await retried(() => ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix,
+            status: status,
+            ...(nextToken && { nextToken }),
+        })));
+        arns.push(...(page.taskDefinitionArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
+}
+async function describe(ecs, arn) {
+    const response = await retried(() => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
+    const definition = response.taskDefinition;
+    return {
+        family: definition.family,
+        revision: definition.revision,
+        arn: definition.taskDefinitionArn ?? arn,
+        status: definition.status ?? 'ACTIVE',
+        registeredAt: definition.registeredAt ? new Date(definition.registeredAt).getTime() : 0,
+        tags: Object.fromEntries((response.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+    };
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/role-session.ts
@@ -65244,158 +65602,6 @@ function latestFailedStop(tasks, deploymentId) {
         .sort((a, b) => stamp(b) - stamp(a))[0];
 }
 
-;// CONCATENATED MODULE: ./actions/lib/poll.ts
-/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
-function sleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-    });
-}
-/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
-function chunks(items, size) {
-    const result = [];
-    for (let i = 0; i < items.length; i += size)
-        result.push(items.slice(i, i + size));
-    return result;
-}
-/** AWS error names that mean "try again later", not "you asked for something wrong". */
-const TRANSIENT_NAMES = new Set([
-    'ThrottlingException',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'ServiceUnavailableException',
-    'ServiceUnavailable',
-    'ServerException',
-    'InternalServerError',
-    'InternalFailure',
-    'InternalServerException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-]);
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-]);
-/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
-function isTransient(error) {
-    if (!(error instanceof Error))
-        return false;
-    const e = error;
-    const status = e.$metadata?.httpStatusCode;
-    return (TRANSIENT_NAMES.has(e.name) ||
-        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
-        (status !== undefined && (status >= 500 || status === 429)));
-}
-/**
- * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
- * must ride out an outage: a transient failure is remembered and the read skipped until its
- * jittered, capped backoff passes, so the loop carries on with its other reads and its own
- * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
- */
-class TransientReads {
-    what;
-    baseMs;
-    maxMs;
-    random;
-    warn;
-    info;
-    /** Consecutive failures; 0 while the reads succeed. */
-    failures = 0;
-    failingSince = 0;
-    nextAttemptAt = 0;
-    /** The last transient error, for a give-up message. */
-    lastError;
-    constructor(what, options) {
-        this.what = what;
-        this.baseMs = options.baseMs ?? 500;
-        this.maxMs = options.maxMs ?? 10_000;
-        this.random = options.random ?? Math.random;
-        this.warn = options.warn ?? (() => { });
-        this.info = options.info ?? (() => { });
-    }
-    /** Milliseconds until the next attempt may run (0 when it may run now). */
-    waitMs(now = Date.now()) {
-        return Math.max(0, this.nextAttemptAt - now);
-    }
-    /**
-     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
-     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
-     */
-    async read(read, abandon = () => false) {
-        if (this.waitMs() > 0)
-            return undefined;
-        let value;
-        try {
-            value = await read();
-        }
-        catch (error) {
-            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
-            if (abandon())
-                return undefined;
-            if (!isTransient(error))
-                throw error;
-            this.failed(error);
-            return undefined;
-        }
-        if (this.failures > 0) {
-            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
-            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
-        }
-        this.failures = 0;
-        this.lastError = undefined;
-        return { value };
-    }
-    failed(error) {
-        if (this.failures === 0) {
-            this.failingSince = Date.now();
-            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
-        }
-        this.failures++;
-        this.lastError = error;
-        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
-        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
-    }
-}
-/**
- * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
- * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
- * transient; one cut off by `signal` throws as the SDK does.
- */
-async function withCallTimeout(ms, signal, call) {
-    const timer = AbortSignal.timeout(ms);
-    try {
-        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
-    }
-    catch (error) {
-        if (timer.aborted && !signal?.aborted) {
-            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
-        }
-        throw error;
-    }
-}
-/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
-const CALL_TIMEOUT_MS = 10_000;
-/** `Name: first line of the message`, for one-line reports of an AWS error. */
-function errorName(error) {
-    if (!(error instanceof Error))
-        return 'unknown error';
-    return `${error.name}: ${error.message.split('\n')[0]}`;
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
 
 
@@ -65413,7 +65619,7 @@ async function requireActiveCluster(ecs, cluster) {
 }
 /** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
 async function describeServices(ecs, cluster, names, signal) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
         ...(signal && { abortSignal: signal }),
     })));
     const byName = new Map();
@@ -65484,7 +65690,7 @@ function parseServiceLines(lines) {
         if (at < 0)
             return { line, service };
         const taskDefinition = line.slice(at + 1).trim();
-        const ref = parseTaskDefinitionRef(taskDefinition);
+        const ref = arn_parseTaskDefinitionRef(taskDefinition);
         if (!ref || !SERVICE_NAME.test(ref.family)) {
             throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)}: ${(0,inputs/* quote */.hD)(taskDefinition)} is not a family, family:revision or task definition ARN.`);
         }
@@ -65505,7 +65711,7 @@ function parseTaskDefinitionsJson(value) {
     }
     const entries = Object.entries(value);
     for (const [family, arn] of entries) {
-        const ref = typeof arn === 'string' ? parseTaskDefinitionRef(arn) : undefined;
+        const ref = typeof arn === 'string' ? arn_parseTaskDefinitionRef(arn) : undefined;
         if (!ref || ref.family !== family) {
             throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(family)}: ${typeof arn === 'string' ? (0,inputs/* quote */.hD)(arn) : (0,inputs/* quote */.hD)(String(JSON.stringify(arn)))} is not a task definition of family ${(0,inputs/* quote */.hD)(family)}.`);
         }
@@ -65519,7 +65725,7 @@ function parseTaskDefinitionsJson(value) {
  * switching families is almost always a copy-paste slip in a deploy workflow.
  */
 function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDeployment) {
-    const family = parseTaskDefinitionRef(currentTaskDefinition)?.family ?? currentTaskDefinition;
+    const family = arn_parseTaskDefinitionRef(currentTaskDefinition)?.family ?? currentTaskDefinition;
     if (line.ref) {
         if (line.ref.family !== family) {
             throw new errors/* ConfigurationError */.j1(`Input "services": line "${line.line}" names family "${line.ref.family}", but service "${line.service}" runs family "${family}".`);
@@ -65830,7 +66036,7 @@ function describeStage(deployment) {
 const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
 /** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
 async function describeServiceDeployments(ecs, arns, abortSignal) {
-    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
+    const answers = await Promise.all(poll_chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
     const found = new Map();
     for (const { serviceDeployments = [] } of answers) {
         for (const d of serviceDeployments)
@@ -65917,7 +66123,7 @@ async function stoppedTask(context, w) {
         return task;
     }
     catch (error) {
-        if (!isTransient(error))
+        if (!poll_isTransient(error))
             throw error;
         w.recheck = true;
         return undefined;
@@ -66063,7 +66269,7 @@ async function watchAll(context, watches) {
             }
             if (watches.some((w) => w.phase !== 'done')) {
                 const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
-                await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
+                await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
             }
         }
     }
@@ -66130,7 +66336,7 @@ async function step(context, w, service, turn, serviceDeployment) {
             }
             catch (error) {
                 // ListTasks/DescribeTasks failing for a while: look again on the next poll.
-                if (!isTransient(error))
+                if (!poll_isTransient(error))
                     throw error;
                 w.recheck = true;
             }
@@ -66296,6 +66502,7 @@ function timeOut(watches, timeoutMs, reads) {
 
 
 
+
 async function main() {
     const settings = getSettings();
     // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
@@ -66341,6 +66548,8 @@ async function main() {
             w.seconds = 0;
         }
     }
+    // Release history: what reached steady is what a rollback may return to.
+    await recordReleased(context.ecs, watches.filter((w) => w.status === 'steady').map((w) => w.target));
     await report(watches);
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { clusterOperations, createCluster } from './ecs/clusters.ts';
 import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
 import { taskOperations } from './ecs/tasks.ts';
+import { tagOperations } from './ecs/tags.ts';
 import {
   createService,
   listServiceRecords,
@@ -48,6 +49,7 @@ export class Emulator {
       ...taskOperations,
       ...serviceOperations,
       ...serviceDeploymentOperations,
+      ...tagOperations,
     },
     logs: logsOperations,
     ecr: this.ecr.operations(),

@@ -1,0 +1,55 @@
+import * as core from '@actions/core';
+import { ecsClient } from '../lib/aws.ts';
+import { nameFromArn } from '../lib/arn.ts';
+import { loadRevisions } from '../lib/release-history.ts';
+import { computeHistory, selectRelease, type Release } from '../lib/releases.ts';
+import { writeSummaryTable } from '../lib/summary.ts';
+import { getSettings } from './settings.ts';
+
+/** Releases shown in the summary. */
+const SHOWN = 10;
+
+export async function main(): Promise<void> {
+  const settings = getSettings();
+  const ecs = ecsClient(settings.region);
+  const history = computeHistory(await loadRevisions(ecs, settings.familyPrefix));
+  const where = `cluster ${nameFromArn(settings.cluster)} (families ${settings.familyPrefix}*)`;
+  const target = selectRelease(history, settings.release, where);
+  const current = history.releases[0]!;
+
+  const arns = Object.fromEntries(Object.entries(target.families).map(([family, r]) => [family, r.arn]));
+  core.info(`Release ${target.id} (released ${target.releasedAt}; newest is ${current.id}):`);
+  for (const [family, r] of Object.entries(target.families)) core.info(`  ${family}: revision ${r.revision}`);
+  core.setOutput('task-definitions', JSON.stringify(arns));
+  core.setOutput('release', target.id);
+  core.setOutput('current', current.id);
+  core.setOutput('releases', JSON.stringify(history.releases.map(describe)));
+  await writeSummaryTable(
+    `Releases of ${nameFromArn(settings.cluster)}`,
+    ['', 'Release', 'Released at', 'Commit', 'Actor', 'Registered'],
+    history.releases
+      .slice(0, SHOWN)
+      .map((r) => [
+        r === target ? 'target' : r === current ? 'newest' : '',
+        r.id,
+        r.releasedAt,
+        r.commit?.slice(0, 12),
+        r.actor,
+        r.own.map((family) => `${family}:${r.families[family]!.revision}`).join(', '),
+      ]),
+    history.neverReleased.length > 0
+      ? [`Never reached steady (not offered): ${history.neverReleased.join(', ')}.`]
+      : [],
+  );
+}
+
+function describe(r: Release) {
+  return {
+    id: r.id,
+    commit: r.commit,
+    actor: r.actor,
+    image: r.image,
+    releasedAt: r.releasedAt,
+    families: Object.fromEntries(Object.entries(r.families).map(([family, rev]) => [family, rev.arn])),
+  };
+}

@@ -1,0 +1,23 @@
+import { regionInput } from '../lib/aws.ts';
+import { nameFromArn } from '../lib/arn.ts';
+import { checkEcsName, clusterInput, optionalInput, quote } from '../lib/inputs.ts';
+import { ConfigurationError } from '../lib/errors.ts';
+
+export interface Settings {
+  region: string;
+  cluster: string;
+  familyPrefix: string;
+  /** `previous` or a release id. */
+  release: string;
+}
+
+export function getSettings(): Settings {
+  const cluster = clusterInput();
+  const familyPrefix = optionalInput('family-prefix') ?? `${nameFromArn(cluster)}-`;
+  checkEcsName('family-prefix', familyPrefix, 'a task definition family prefix');
+  const release = optionalInput('release') ?? 'previous';
+  if (release.length > 128 || /\s/.test(release)) {
+    throw new ConfigurationError(`Input "release": ${quote(release)} is not a release id or "previous".`);
+  }
+  return { region: regionInput(), cluster, familyPrefix, release };
+}
