@@ -59715,6 +59715,7 @@ var inputs = __nccwpck_require__(7721);
 
 
 
+
 /** `aws-region` input, else the environment the runner (or configure-aws-credentials) set. */
 function regionInput() {
     const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
@@ -59743,6 +59744,9 @@ function ecsClient(region, credentials) {
 }
 function logsClient(region, credentials) {
     return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+function ecrClient(region, credentials) {
+    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/arn.ts
