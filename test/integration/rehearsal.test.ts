@@ -776,6 +776,72 @@ describe('ad-hoc-deploy.yml', () => {
     expect(gunicorn().taskDefinition).toBe(live);
   });
 
+  test('rollback.yml moves every service back to the previous release without a migration; a protected name needs its environment', async () => {
+    const runTasksBefore = services.emulator.calls('RunTask').length;
+    const before = Object.fromEntries(
+      services.emulator.services().map((s) => [s.serviceName, s.taskDefinition]),
+    );
+    const slackBefore = services.slack.messages.length;
+    const back = options({
+      workDir: join(dir, 'rollback'),
+      inputs: {
+        environment: 'feature-abc',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+        'slack-channel': 'deploys',
+      },
+      secrets: { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! },
+      awsEnv: services.emulator.env(),
+      redirects: services.redirects,
+    });
+    const result = await rehearse(join(ROOT, '.github/workflows/rollback.yml'), back);
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    const release = result.outputs['release']!;
+    expect(release).not.toBe('');
+    // Every service now runs the revision the release recorded for its family.
+    const results = JSON.parse(result.outputs['results']!) as Record<
+      string,
+      { status: string; taskDefinition: string }
+    >;
+    expect(Object.keys(results)).toEqual(
+      expect.arrayContaining(['feature-abc-gunicorn', 'feature-abc-celery', 'feature-abc-beat']),
+    );
+    // The newest release is left: the rejected canary's (its rolling services reached steady).
+    const moved = Object.entries(results).filter(([name, r]) => r.taskDefinition !== before[name]);
+    expect(moved.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['feature-abc-celery', 'feature-abc-beat']),
+    );
+    for (const [name, outcome] of Object.entries(results)) {
+      expect(outcome.status).toBe('steady');
+      expect(services.emulator.services().find((s) => s.serviceName === name)!.taskDefinition).toBe(
+        outcome.taskDefinition,
+      );
+    }
+    expect(services.emulator.calls('RunTask').length).toBe(runTasksBefore); // no migration
+    const summary = await readFile(result.summaryFile, 'utf8');
+    expect(summary).toContain('rollback: success');
+    expect(summary).toContain('none run');
+    expect(services.slack.messages.length).toBeGreaterThan(slackBefore);
+    expect(services.slack.messages.at(-1)!.text).toContain('feature-abc');
+
+    const unprotected = options({
+      workDir: join(dir, 'rollback-prod'),
+      inputs: {
+        environment: 'prod',
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+      awsEnv: services.emulator.env(),
+    });
+    const refused = await rehearse(join(ROOT, '.github/workflows/rollback.yml'), unprotected);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.annotations.find((a) => a.level === 'error')!.message).toBe(
+      'environment prod is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers',
+    );
+    expect(unprotected.lines.join('\n')).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
+  });
+
   test('ad-hoc-destroy.yml drops the database and leaves nothing running in the emulator', async () => {
     const ecs = new ECSClient({
       region: 'us-east-1',

@@ -45,7 +45,7 @@ module "github_oidc_production" {
   repository        = var.repository
   role_name         = "github-actions-production"
   subject_claims    = ["repo:${var.repository}:environment:production"]
-  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
+  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
   ecs_cluster_names   = [var.prod_cluster_name]
   log_group_prefix    = "/ecs/${var.prod_cluster_name}/"

@@ -35,6 +35,15 @@ locals {
         Condition = { StringEquals = { "ecs:CreateAction" = ["RegisterTaskDefinition", "RunTask"] } }
       },
       {
+        # Release history: rolling-update marks the revisions that reached steady, and only with
+        # this one tag key, so the role cannot retag anything else.
+        Sid       = "MarkReleased"
+        Effect    = "Allow"
+        Action    = ["ecs:TagResource"]
+        Resource  = [for c in var.ecs_cluster_names : "${local.ecs}:task-definition/${c}-*:*"]
+        Condition = { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at"] } }
+      },
+      {
         Sid      = "Clusters"
         Effect   = "Allow"
         Action   = ["ecs:DescribeClusters"]
@@ -96,6 +105,7 @@ locals {
           "ecr:BatchCheckLayerAvailability",
           "ecr:BatchGetImage",
           "ecr:CompleteLayerUpload",
+          "ecr:DescribeImageScanFindings",
           "ecr:DescribeImages",
           "ecr:DescribeRepositories",
           "ecr:GetDownloadUrlForLayer",

@@ -29,6 +29,8 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
         "adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@refs/tags/v1*",
         # The prod infrastructure apply (terraform.yml's apply job, environment production).
         "adhoc-actions/adhoc-actions/.github/workflows/terraform.yml@refs/tags/v1*",
+        # Rollback of prod to a recorded release (gated by the same environment).
+        "adhoc-actions/adhoc-actions/.github/workflows/rollback.yml@refs/tags/v1*",
       ]
     }
     error_message = "The production role must trust only environment:production jobs of the product's own reusable workflows, terraform.yml's apply included."

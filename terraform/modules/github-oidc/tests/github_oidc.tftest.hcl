@@ -88,8 +88,21 @@ run "policy_covers_what_the_actions_need" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 15
+    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 16
     error_message = "Expected every optional statement group to be present."
+  }
+
+  # Release history: TagResource after creation only for the released-at key, only on the
+  # environments' own task definition families.
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s
+      if s.Sid == "MarkReleased"
+      ]).Condition == { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at"] } } && alltrue([
+      for r in one([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s if s.Sid == "MarkReleased"]).Resource :
+      can(regex(":task-definition/", r))
+    ])
+    error_message = "Marking a release may add only the released-at tag, on task definitions."
   }
 }
 
