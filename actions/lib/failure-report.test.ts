@@ -70,3 +70,39 @@ describe('failure report summary', () => {
     delete process.env['RUNNER_TEMP'];
   });
 });
+
+describe('capture', () => {
+  test('a failed read is recorded in the report and the rest is still captured', async () => {
+    const { captureServices } = await import('./failure-report.ts');
+    const denied = Object.assign(new Error('not allowed to ListTasks'), { name: 'AccessDeniedException' });
+    const ecs = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'ListTasksCommand') throw denied;
+        if (command.constructor.name === 'DescribeServicesCommand') {
+          return {
+            services: [
+              {
+                serviceName: 'web',
+                status: 'ACTIVE',
+                events: [{ createdAt: new Date(2_000_000), message: '(service web) has started 1 tasks' }],
+              },
+            ],
+          };
+        }
+        return {};
+      },
+    };
+    const errors: string[] = [];
+    const [web] = await captureServices(
+      { ecs: ecs as never, logs: {} as never, taskDefinition: async () => undefined },
+      'app',
+      [{ name: 'web', startedAt: 1_500_000, taskDefinitions: ['arn:td:2'] }],
+      errors,
+    );
+    expect(errors).toEqual(['ListTasks web: AccessDeniedException: not allowed to ListTasks']);
+    expect(web!.stoppedTasks).toEqual([]);
+    expect(web!.events).toEqual([
+      { createdAt: new Date(2_000_000).toISOString(), message: '(service web) has started 1 tasks' },
+    ]);
+  });
+});

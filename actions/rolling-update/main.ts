@@ -57,7 +57,10 @@ export async function main(): Promise<void> {
       w.seconds = 0;
     }
   }
-  await captureFailure(context, failedWatches(watches));
+  // The report never replaces the step's own error.
+  await captureFailure(context, failedWatches(watches)).catch((error: unknown) =>
+    core.warning(`Could not write the failure report: ${(error as Error).message}`),
+  );
   await report(watches);
 }
 

@@ -69,7 +69,7 @@ export async function main(): Promise<void> {
 }
 
 /** The failed task's stop data and last log lines, read at once: ECS forgets it within the hour. */
-async function captureFailure(
+async function capture(
   ecs: ReturnType<typeof ecsClient>,
   logs: ReturnType<typeof logsClient>,
   prepared: PreparedTask,
@@ -90,4 +90,11 @@ async function captureFailure(
     failure.errors,
   );
   await writeFailureReport(failure);
+}
+
+/** The report never replaces the step's own error. */
+function captureFailure(...args: Parameters<typeof capture>): Promise<void> {
+  return capture(...args).catch((error: unknown) =>
+    core.warning(`Could not write the failure report: ${(error as Error).message}`),
+  );
 }

@@ -66560,7 +66560,8 @@ async function main() {
             w.seconds = 0;
         }
     }
-    await captureFailure(context, failedWatches(watches));
+    // The report never replaces the step's own error.
+    await captureFailure(context, failedWatches(watches)).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
     await report(watches);
 }
 /** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */

@@ -66393,7 +66393,7 @@ async function main() {
     core/* info */.pq(result.message);
 }
 /** The failed task's stop data and last log lines, read at once: ECS forgets it within the hour. */
-async function captureFailure(ecs, logs, prepared, taskArn) {
+async function capture(ecs, logs, prepared, taskArn) {
     const cluster = prepared.input.cluster;
     const failure = newReport('run-migration-task', cluster);
     failure.task = await captureTask({
@@ -66403,6 +66403,10 @@ async function captureFailure(ecs, logs, prepared, taskArn) {
         taskDefinition: async (arn) => arn === prepared.definition.taskDefinitionArn ? prepared.definition : undefined,
     }, cluster, taskArn, failure.errors);
     await writeFailureReport(failure);
+}
+/** The report never replaces the step's own error. */
+function captureFailure(...args) {
+    return capture(...args).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
 }
 
 
