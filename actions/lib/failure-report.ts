@@ -235,10 +235,21 @@ async function stoppedTasksOf(
     )?.tasks ?? [];
   const ours = tasks
     .filter((t) => t.taskDefinitionArn && s.taskDefinitions.includes(t.taskDefinitionArn))
-    .sort((a, b) => new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime())
+    // Crashes first, then the newest: a rollback's scale-in also stops tasks of the new revision.
+    .sort(
+      (a, b) =>
+        Number(crashed(b)) - Number(crashed(a)) ||
+        new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime(),
+    )
     .slice(0, MAX_TASKS);
   return Promise.all(ours.map((t) => stoppedTask(readers, t, errors)));
 }
+
+/** A task stopped by its own failure rather than by the scheduler scaling in. */
+const crashed = (t: Task) =>
+  t.stopCode !== 'ServiceSchedulerInitiated' &&
+  (t.stopCode !== undefined ||
+    (t.containers ?? []).some((c) => c.exitCode !== undefined && c.exitCode !== 0));
 
 /** `$RUNNER_TEMP/adhoc-actions-failure-<action>-<timestamp>.json`, else in os.tmpdir(). */
 export function reportPath(action: string, now = new Date()): string {

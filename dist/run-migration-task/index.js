@@ -65563,10 +65563,16 @@ async function stoppedTasksOf(readers, cluster, s, errors) {
     const tasks = (await attempt(errors, `DescribeTasks ${s.name}`, () => readers.ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(0, 100) }))))?.tasks ?? [];
     const ours = tasks
         .filter((t) => t.taskDefinitionArn && s.taskDefinitions.includes(t.taskDefinitionArn))
-        .sort((a, b) => new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime())
+        // Crashes first, then the newest: a rollback's scale-in also stops tasks of the new revision.
+        .sort((a, b) => Number(crashed(b)) - Number(crashed(a)) ||
+        new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime())
         .slice(0, MAX_TASKS);
     return Promise.all(ours.map((t) => stoppedTask(readers, t, errors)));
 }
+/** A task stopped by its own failure rather than by the scheduler scaling in. */
+const crashed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' &&
+    (t.stopCode !== undefined ||
+        (t.containers ?? []).some((c) => c.exitCode !== undefined && c.exitCode !== 0));
 /** `$RUNNER_TEMP/adhoc-actions-failure-<action>-<timestamp>.json`, else in os.tmpdir(). */
 function reportPath(action, now = new Date()) {
     const dir = process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)();

@@ -71,7 +71,7 @@ describe('failure report', () => {
     expect(web!.events.every((e) => new Date(e.createdAt!).getTime() >= since)).toBe(true);
     expect(web!.events.map((e) => e.message).join('\n')).toMatch(/\(service web\)/);
 
-    // Only tasks of the new revision, each with its stop data and containers.
+    // Only tasks of the new revision, crashes first (the rollback's scale-in stops some too).
     expect(web!.stoppedTasks.length).toBeGreaterThan(0);
     const task = web!.stoppedTasks[0]!;
     expect(task.taskArn).toMatch(/:task\/app\/[0-9a-f]{32}$/);
