@@ -1,16 +1,18 @@
 import * as core from '@actions/core';
 import { nameFromArn } from '../lib/arn.ts';
 import { ecsClient, logsClient } from '../lib/aws.ts';
+import { captureServices, newReport, writeFailureReport } from '../lib/failure-report.ts';
 import { recordReleased } from '../lib/release-history.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { shortName } from './assess.ts';
-import type { Context } from './context.ts';
+import { taskDefinition, type Context, type Watch } from './context.ts';
 import { prepareWatches } from './prepare.ts';
-import { report } from './report.ts';
+import { failedWatches, report } from './report.ts';
 import { getSettings } from './settings.ts';
 import { startUpdate, watchAll } from './watch.ts';
 
 export async function main(): Promise<void> {
+  core.setOutput('failure-report', '');
   const settings = getSettings();
   // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
   const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
@@ -61,5 +63,32 @@ export async function main(): Promise<void> {
     context.ecs,
     watches.filter((w) => w.status === 'steady').map((w) => w.target),
   );
+  // The report never replaces the step's own error.
+  await captureFailure(context, failedWatches(watches)).catch((error: unknown) =>
+    core.warning(`Could not write the failure report: ${(error as Error).message}`),
+  );
   await report(watches);
+}
+
+/** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */
+async function captureFailure(context: Context, failed: Watch[]): Promise<void> {
+  if (failed.length === 0) return;
+  const failure = newReport('rolling-update', context.settings.cluster);
+  failure.services = await captureServices(
+    {
+      ecs: context.ecs,
+      logs: context.logs,
+      taskDefinition: (arn) => taskDefinition(context, arn),
+    },
+    context.settings.cluster,
+    failed.map((w) => ({
+      name: w.name,
+      startedAt: w.startedAt,
+      taskDefinitions: [w.target],
+      ...(w.serviceDeploymentArn && { serviceDeploymentArn: w.serviceDeploymentArn }),
+      ...(w.stages && { stagesSeen: w.stages }),
+    })),
+    failure.errors,
+  );
+  await writeFailureReport(failure);
 }

@@ -4,6 +4,11 @@ import { writeSummaryTable } from '../lib/summary.ts';
 import { shortName } from './assess.ts';
 import type { Watch } from './context.ts';
 
+/** Services whose rollout did not end well: the step fails, and the failure report covers them. */
+export function failedWatches(watches: Watch[]): Watch[] {
+  return watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status!));
+}
+
 /** The `results` output, the job summary table, and the step's verdict. */
 export async function report(watches: Watch[]): Promise<void> {
   const results = Object.fromEntries(
@@ -36,7 +41,7 @@ export async function report(watches: Watch[]): Promise<void> {
       w.detail,
     ]),
   );
-  const bad = watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status!));
+  const bad = failedWatches(watches);
   if (bad.length > 0) {
     throw new DeploymentFailure(
       `Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`,

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { ecsClient, logsClient } from '../lib/aws.ts';
 import { DeploymentFailure } from '../lib/errors.ts';
-import { prepareOneOffTask, runOneOffTask } from '../lib/one-off-task.ts';
+import { captureTask, newReport, writeFailureReport } from '../lib/failure-report.ts';
+import { prepareOneOffTask, runOneOffTask, type PreparedTask } from '../lib/one-off-task.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { taskId } from '../lib/task-outcome.ts';
 import { ifRunningInput } from './if-running.ts';
@@ -11,6 +12,7 @@ export async function main(): Promise<void> {
   // Outputs are written even when the step fails or gives up: empty until known.
   core.setOutput('task-arn', '');
   core.setOutput('exit-code', '');
+  core.setOutput('failure-report', '');
   const settings = getSettings();
   const ifRunning = ifRunningInput();
   const ecs = ecsClient(settings.region);
@@ -22,13 +24,21 @@ export async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
 
   const started = Date.now();
+  let taskArn: string | undefined;
+  // A task that timed out or could not be watched is reported too; the step keeps its own error.
   const result = await runOneOffTask(ecs, logs, prepared, {
     streamLogs: settings.streamLogs,
     timeoutMs: settings.timeoutMinutes * 60_000,
     stopOnCancel: settings.stopOnCancel,
     ifRunning,
     signal: cancel.signal,
-    onStarted: (taskArn) => core.setOutput('task-arn', taskArn),
+    onStarted: (arn) => {
+      taskArn = arn;
+      core.setOutput('task-arn', arn);
+    },
+  }).catch(async (error: unknown) => {
+    if (taskArn) await captureFailure(ecs, logs, prepared, taskArn);
+    throw error;
   });
   core.setOutput('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
   core.setOutput('stopped-reason', result.stoppedReason);
@@ -48,6 +58,7 @@ export async function main(): Promise<void> {
     ],
   );
   if (!result.succeeded) {
+    await captureFailure(ecs, logs, prepared, result.taskArn);
     const tail =
       result.lastLines.length > 0
         ? `\nLast log lines:\n${result.lastLines.map((l) => `  ${l}`).join('\n')}`
@@ -55,4 +66,35 @@ export async function main(): Promise<void> {
     throw new DeploymentFailure(result.message + tail);
   }
   core.info(result.message);
+}
+
+/** The failed task's stop data and last log lines, read at once: ECS forgets it within the hour. */
+async function capture(
+  ecs: ReturnType<typeof ecsClient>,
+  logs: ReturnType<typeof logsClient>,
+  prepared: PreparedTask,
+  taskArn: string,
+): Promise<void> {
+  const cluster = prepared.input.cluster!;
+  const failure = newReport('run-migration-task', cluster);
+  failure.task = await captureTask(
+    {
+      ecs,
+      logs,
+      // The task runs the prepared revision: its log configuration is already at hand.
+      taskDefinition: async (arn) =>
+        arn === prepared.definition.taskDefinitionArn ? prepared.definition : undefined,
+    },
+    cluster,
+    taskArn,
+    failure.errors,
+  );
+  await writeFailureReport(failure);
+}
+
+/** The report never replaces the step's own error. */
+function captureFailure(...args: Parameters<typeof capture>): Promise<void> {
+  return capture(...args).catch((error: unknown) =>
+    core.warning(`Could not write the failure report: ${(error as Error).message}`),
+  );
 }

@@ -64967,7 +64967,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5176);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4767);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64977,7 +64977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5176:
+/***/ 4767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65012,7 +65012,7 @@ var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
-var errors = __nccwpck_require__(2863);
+var lib_errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
@@ -65026,10 +65026,10 @@ var inputs = __nccwpck_require__(7721);
 function regionInput() {
     const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
-        throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
+        throw new lib_errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65053,6 +65053,45 @@ function logsClient(region, credentials) {
 }
 function ecrClient(region, credentials) {
     return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
+
+/**
+ * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
+ * group of the task definition's logConfiguration; undefined when the container does not use it.
+ */
+function logDestination(taskDefinition, container, taskArn) {
+    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
+    const group = config?.options?.['awslogs-group'];
+    if (config?.logDriver !== 'awslogs' || !group)
+        return undefined;
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
+    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
+}
+/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
+async function lastLogLines(logs, { group, stream }, count) {
+    try {
+        const page = await logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
+            logGroupName: group,
+            logStreamName: stream,
+            limit: count,
+            startFromHead: false,
+        }));
+        return (page.events ?? []).map((event) => event.message ?? '');
+    }
+    catch (error) {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException')
+            return [];
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/poll.ts
@@ -65205,6 +65244,396 @@ function errorName(error) {
     if (!(error instanceof Error))
         return 'unknown error';
     return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
+
+
+
+/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
+async function requireActiveCluster(ecs, cluster) {
+    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [cluster] }));
+    const found = clusters[0];
+    if (failures.length > 0 || !found) {
+        throw new lib_errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
+    }
+    if (found.status !== 'ACTIVE') {
+        throw new lib_errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+    }
+}
+/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
+async function describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+    })));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
+
+
+/**
+ * ECS service deployments as the truth of a rollout (deploy engine v2): what one
+ * DescribeServiceDeployments answer means for the step, and the batched read itself.
+ */
+/** DescribeServiceDeployments takes at most this many ARNs a call. */
+const DESCRIBE_LIMIT = 20;
+const withoutDot = (text) => text.replace(/\.$/, '');
+/** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
+function judge(deployment) {
+    const reason = withoutDot(deployment.statusReason ?? deployment.rollback?.reason ?? '');
+    switch (deployment.status) {
+        case 'SUCCESSFUL':
+            return { state: 'steady' };
+        case 'ROLLBACK_REQUESTED':
+        case 'ROLLBACK_IN_PROGRESS':
+            return { state: 'rolling-back', reason: reason || 'ECS is rolling the deployment back' };
+        case 'ROLLBACK_SUCCESSFUL':
+            return { state: 'rolled-back', reason: reason || 'ECS rolled the deployment back' };
+        case 'ROLLBACK_FAILED':
+            return { state: 'failed', reason: `the rollback failed${reason ? `: ${reason}` : ''}` };
+        case 'STOP_REQUESTED':
+        case 'STOPPED':
+            return { state: 'failed', reason: `the service deployment was stopped${reason ? `: ${reason}` : ''}` };
+        default: {
+            const hook = deployment.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+            if (hook?.hookId && deployment.serviceDeploymentArn) {
+                return {
+                    state: 'paused',
+                    hook: {
+                        serviceDeploymentArn: deployment.serviceDeploymentArn,
+                        hookId: hook.hookId,
+                        stage: deployment.lifecycleStage ?? 'unknown stage',
+                        ...(hook.expiresAt && { expiresAt: hook.expiresAt.toISOString() }),
+                        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
+                    },
+                };
+            }
+            return { state: 'waiting', ...(deployment.lifecycleStage && { stage: deployment.lifecycleStage }) };
+        }
+    }
+}
+const STAGE_TEXT = {
+    RECONCILE_SERVICE: 'reconciling revisions',
+    PRE_SCALE_UP: 'before scale-up',
+    SCALE_UP: 'starting the new revision',
+    POST_SCALE_UP: 'new revision running, no traffic yet',
+    TEST_TRAFFIC_SHIFT: 'test traffic moving to the new revision',
+    POST_TEST_TRAFFIC_SHIFT: 'test traffic on the new revision',
+    PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to the new revision',
+    POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted',
+    BAKE_TIME: 'bake time',
+    CLEAN_UP: 'stopping the old revision',
+};
+/** A stage in words, with what the configuration says about its length. */
+function describeStage(deployment) {
+    const stage = deployment.lifecycleStage ?? '';
+    const config = deployment.deploymentConfiguration;
+    let text = `${stage} (${STAGE_TEXT[stage] ?? 'in progress'}`;
+    if (stage === 'BAKE_TIME' && config?.bakeTimeInMinutes !== undefined) {
+        text += `, ${config.bakeTimeInMinutes} min left`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'CANARY' && config.canaryConfiguration) {
+        const { canaryPercent, canaryBakeTimeInMinutes } = config.canaryConfiguration;
+        text += `, canary ${canaryPercent ?? '?'}% for ${canaryBakeTimeInMinutes ?? 0} min`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'LINEAR' && config.linearConfiguration) {
+        const { stepPercent, stepBakeTimeInMinutes } = config.linearConfiguration;
+        text += `, ${stepPercent ?? '?'}% every ${stepBakeTimeInMinutes ?? 0} min`;
+    }
+    return `${text})`;
+}
+/** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
+const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
+/** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
+async function describeServiceDeployments(ecs, arns, abortSignal) {
+    const answers = await Promise.all(poll_chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
+    const found = new Map();
+    for (const { serviceDeployments = [] } of answers) {
+        for (const d of serviceDeployments)
+            found.set(d.serviceDeploymentArn, d);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/summary.ts
+
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
+async function writeSummaryTable(heading, header, rows, notes = []) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
+    try {
+        const summary = core/* summary */.z
+            .addHeading(text(heading), 3)
+            .addTable([
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
+        ]);
+        for (const note of notes)
+            summary.addRaw(`<p>${text(note)}</p>`, true);
+        await summary.write();
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
+/** What a described task means for the step: still going, succeeded, or failed and why. */
+function taskOutcome(task, container) {
+    const lastStatus = task.lastStatus ?? 'UNKNOWN';
+    if (lastStatus !== 'STOPPED')
+        return { stopped: false, lastStatus };
+    const id = task_outcome_taskId(task.taskArn ?? '');
+    const main = task.containers?.find((c) => c.name === container);
+    const stoppedReason = task.stoppedReason ?? '';
+    const exitCode = main?.exitCode;
+    if (exitCode === 0) {
+        return {
+            stopped: true,
+            succeeded: true,
+            exitCode,
+            stoppedReason,
+            message: `Task ${id} finished: container "${container}" exited with exit code 0.`,
+        };
+    }
+    const why = [stoppedReason, main?.reason].filter((text) => text && !/^Essential container in task exited$/.test(text));
+    const detail = why.length > 0 ? ` (${why.join('; ')})` : '';
+    const message = exitCode === undefined
+        ? `Task ${id} stopped before container "${container}" finished: ${why.join('; ') || task.stopCode || 'no reason given'}.`
+        : `Task ${id} failed: container "${container}" exited with exit code ${exitCode}${detail}.`;
+    return {
+        stopped: true,
+        succeeded: false,
+        ...(exitCode !== undefined && { exitCode }),
+        stoppedReason,
+        message,
+    };
+}
+function task_outcome_taskId(taskArn) {
+    return taskArn.slice(taskArn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/failure-report.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The failure report: what ECS knew when a rollout or a one-off task failed, read at once
+ * because ECS forgets stopped tasks after about an hour. Schema (version 1), as JSON:
+ *
+ * { version: 1, action, createdAt (ISO), cluster,
+ *   services?: [{ name, deploymentStartedAt (ISO),
+ *     deployments: [{ serviceDeploymentArn, status, statusReason, lifecycleStage, startedAt,
+ *                     finishedAt, stoppedAt }],   // as DescribeServiceDeployments says at capture
+ *     stagesSeen: string[],                       // "HH:MM:SS STAGE" as the watch loop saw them
+ *     events: [{ createdAt, message }],           // service events since the deploy started
+ *     stoppedTasks: StoppedTask[] }],             // of the new revisions only
+ *   task?: StoppedTask,                           // a one-off task (migration)
+ *   errors: string[] }                            // reads that failed while capturing
+ *
+ * StoppedTask: { taskArn, taskDefinitionArn, lastStatus, stoppedReason, stopCode, stoppedAt,
+ *   containers: [{ name, exitCode, reason, logLines (the last 50) }] }
+ */
+const REPORT_VERSION = 1;
+const LOG_LINES = 50;
+/** Stopped tasks read per service: a crash loop leaves many, the newest tell the story. */
+const MAX_TASKS = 10;
+const iso = (d) => (d ? new Date(d).toISOString() : undefined);
+/** Records a failed read instead of throwing: capturing must never hide the failure itself. */
+async function attempt(errors, what, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        errors.push(`${what}: ${(0,lib_errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+        return undefined;
+    }
+}
+/** A stopped task with each container's exit code and last log lines. */
+async function stoppedTask(readers, task, errors) {
+    const definition = task.taskDefinitionArn
+        ? await attempt(errors, `DescribeTaskDefinition ${task.taskDefinitionArn}`, () => readers.taskDefinition(task.taskDefinitionArn))
+        : undefined;
+    const containers = await Promise.all((task.containers ?? []).map(async (c) => {
+        const destination = definition && c.name ? logDestination(definition, c.name, task.taskArn) : undefined;
+        const logLines = destination
+            ? ((await attempt(errors, `GetLogEvents ${destination.group} ${destination.stream}`, () => lastLogLines(readers.logs, destination, LOG_LINES))) ?? [])
+            : [];
+        return {
+            name: c.name ?? '',
+            ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
+            ...(c.reason && { reason: c.reason }),
+            logLines,
+        };
+    }));
+    return {
+        taskArn: task.taskArn ?? '',
+        ...(task.taskDefinitionArn && { taskDefinitionArn: task.taskDefinitionArn }),
+        ...(task.lastStatus && { lastStatus: task.lastStatus }),
+        ...(task.stoppedReason && { stoppedReason: task.stoppedReason }),
+        ...(task.stopCode && { stopCode: task.stopCode }),
+        ...(task.stoppedAt && { stoppedAt: iso(task.stoppedAt) }),
+        containers,
+    };
+}
+/** A one-off task's stop data and containers, described again now that it has failed. */
+async function captureTask(readers, cluster, taskArn, errors) {
+    const described = await attempt(errors, `DescribeTasks ${taskId(taskArn)}`, () => readers.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] })));
+    const task = described?.tasks?.[0];
+    if (!task)
+        return { taskArn, containers: [] };
+    return stoppedTask(readers, task, errors);
+}
+/** Everything ECS still knows about the failed services, read in parallel. */
+async function captureServices(readers, cluster, services, errors) {
+    const described = (await attempt(errors, 'DescribeServices', () => describeServices(readers.ecs, cluster, services.map((s) => s.name)))) ?? new Map();
+    const arns = services.flatMap((s) => (s.serviceDeploymentArn ? [s.serviceDeploymentArn] : []));
+    const deployments = (arns.length > 0
+        ? await attempt(errors, 'DescribeServiceDeployments', () => describeServiceDeployments(readers.ecs, arns))
+        : undefined) ?? new Map();
+    return Promise.all(services.map(async (s) => {
+        const events = (described.get(s.name)?.events ?? [])
+            .filter((e) => !e.createdAt || new Date(e.createdAt).getTime() >= s.startedAt - 1000)
+            .map((e) => ({ ...(e.createdAt && { createdAt: iso(e.createdAt) }), message: e.message ?? '' }))
+            .reverse();
+        const d = s.serviceDeploymentArn ? deployments.get(s.serviceDeploymentArn) : undefined;
+        return {
+            name: s.name,
+            deploymentStartedAt: new Date(s.startedAt).toISOString(),
+            deployments: d
+                ? [
+                    {
+                        serviceDeploymentArn: d.serviceDeploymentArn,
+                        ...(d.status && { status: d.status }),
+                        ...(d.statusReason && { statusReason: d.statusReason }),
+                        ...(d.lifecycleStage && { lifecycleStage: d.lifecycleStage }),
+                        ...(d.startedAt && { startedAt: iso(d.startedAt) }),
+                        ...(d.finishedAt && { finishedAt: iso(d.finishedAt) }),
+                        ...(d.stoppedAt && { stoppedAt: iso(d.stoppedAt) }),
+                    },
+                ]
+                : [],
+            stagesSeen: s.stagesSeen ?? [],
+            events,
+            stoppedTasks: await stoppedTasksOf(readers, cluster, s, errors),
+        };
+    }));
+}
+async function stoppedTasksOf(readers, cluster, s, errors) {
+    const listed = await attempt(errors, `ListTasks ${s.name}`, () => readers.ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ cluster, serviceName: s.name, desiredStatus: 'STOPPED' })));
+    const taskArns = listed?.taskArns ?? [];
+    if (taskArns.length === 0)
+        return [];
+    const tasks = (await attempt(errors, `DescribeTasks ${s.name}`, () => readers.ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: taskArns.slice(0, 100) }))))?.tasks ?? [];
+    const ours = tasks
+        .filter((t) => t.taskDefinitionArn && s.taskDefinitions.includes(t.taskDefinitionArn))
+        // Crashes first, then the newest: a rollback's scale-in also stops tasks of the new revision.
+        .sort((a, b) => Number(crashed(b)) - Number(crashed(a)) ||
+        new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime())
+        .slice(0, MAX_TASKS);
+    return Promise.all(ours.map((t) => stoppedTask(readers, t, errors)));
+}
+/** A task stopped by its own failure rather than by the scheduler scaling in. */
+const crashed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' &&
+    (t.stopCode !== undefined ||
+        (t.containers ?? []).some((c) => c.exitCode !== undefined && c.exitCode !== 0));
+/** `$RUNNER_TEMP/adhoc-actions-failure-<action>-<timestamp>.json`, else in os.tmpdir(). */
+function reportPath(action, now = new Date()) {
+    const dir = process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)();
+    return (0,external_node_path_.join)(dir, `adhoc-actions-failure-${action}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+}
+/** Summary bounds: the JSON file has it all, the summary stays readable and under GitHub's 1 MiB. */
+const SUMMARY_LINES = 10;
+const SUMMARY_EVENTS = 20;
+const SUMMARY_CELL = 300;
+const clip = (text) => (text.length > SUMMARY_CELL ? `${text.slice(0, SUMMARY_CELL - 1)}…` : text);
+/** Rows of the summary table: one a container of each stopped task. */
+function summaryRows(report) {
+    const tasks = [
+        ...(report.services ?? []).flatMap((s) => s.stoppedTasks.map((t) => [s.name, t])),
+        ...(report.task ? [['(one-off task)', report.task]] : []),
+    ];
+    return tasks.flatMap(([where, t]) => t.containers.map((c) => [
+        where,
+        task_outcome_taskId(t.taskArn),
+        clip(t.stoppedReason ?? ''),
+        t.stopCode,
+        c.name,
+        c.exitCode,
+        clip([c.reason, ...c.logLines.slice(-SUMMARY_LINES)].filter(Boolean).join(' ⏎ ')),
+    ]));
+}
+function summaryNotes(report, path) {
+    const events = (report.services ?? []).flatMap((s) => s.events.map((e) => `${s.name} ${e.createdAt ?? ''} ${e.message}`));
+    const deployments = (report.services ?? []).flatMap((s) => s.deployments.map((d) => `${s.name}: service deployment ${d.status ?? '?'} at ${d.lifecycleStage ?? '?'}: ${d.statusReason ?? ''}`));
+    return [
+        `Full report (JSON, every container's last ${LOG_LINES} log lines): ${path}`,
+        ...deployments.map(clip),
+        ...events.slice(-SUMMARY_EVENTS).map((e) => clip(`Event: ${e}`)),
+        ...(events.length > SUMMARY_EVENTS
+            ? [`${events.length - SUMMARY_EVENTS} earlier events are in the file.`]
+            : []),
+        ...report.errors.map((e) => clip(`Could not read: ${e}`)),
+    ];
+}
+/**
+ * Writes the report file, the `failure-report` output and a summary section. Never throws:
+ * the step must fail with its own error, not with the report's.
+ */
+async function writeFailureReport(report) {
+    const path = reportPath(report.action);
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(path, '..'), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    core/* setOutput */.uH('failure-report', path);
+    core/* info */.pq(`Failure report: ${path}`);
+    await writeSummaryTable('Failure report', [
+        'Service',
+        'Task',
+        'Stopped reason',
+        'Stop code',
+        'Container',
+        'Exit code',
+        `Last ${SUMMARY_LINES} log lines`,
+    ], summaryRows(report), summaryNotes(report, path));
+    return path;
+}
+function newReport(action, cluster) {
+    return { version: REPORT_VERSION, action, createdAt: new Date().toISOString(), cluster, errors: [] };
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/releases.ts
@@ -65421,7 +65850,7 @@ const REFRESH_MARGIN_MS = 5 * 60_000 + 30_000;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 function checkRoleArn(input, value) {
     if (!ROLE_ARN.test(value)) {
-        throw new errors/* ConfigurationError */.j1(`Input "${input}": "${value}" is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": "${value}" is not an IAM role ARN (arn:aws:iam::123456789012:role/name).`);
     }
     return value;
 }
@@ -65602,33 +66031,6 @@ function latestFailedStop(tasks, deploymentId) {
         .sort((a, b) => stamp(b) - stamp(a))[0];
 }
 
-;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
-
-
-
-/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
-async function requireActiveCluster(ecs, cluster) {
-    const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [cluster] }));
-    const found = clusters[0];
-    if (failures.length > 0 || !found) {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
-    }
-    if (found.status !== 'ACTIVE') {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
-    }
-}
-/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
-async function describeServices(ecs, cluster, names, signal) {
-    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
-        ...(signal && { abortSignal: signal }),
-    })));
-    const byName = new Map();
-    for (const page of pages)
-        for (const service of page.services ?? [])
-            byName.set(service.serviceName, service);
-    return byName;
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
 
 /**
@@ -65685,21 +66087,21 @@ function parseServiceLines(lines) {
         const at = line.indexOf('=');
         const service = nameFromArn((at < 0 ? line : line.slice(0, at)).trim());
         if (!SERVICE_NAME.test(service)) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)} is not SERVICE or SERVICE=TASK_DEFINITION.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)} is not SERVICE or SERVICE=TASK_DEFINITION.`);
         }
         if (at < 0)
             return { line, service };
         const taskDefinition = line.slice(at + 1).trim();
         const ref = arn_parseTaskDefinitionRef(taskDefinition);
         if (!ref || !SERVICE_NAME.test(ref.family)) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)}: ${(0,inputs/* quote */.hD)(taskDefinition)} is not a family, family:revision or task definition ARN.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "services": line ${(0,inputs/* quote */.hD)(line)}: ${(0,inputs/* quote */.hD)(taskDefinition)} is not a family, family:revision or task definition ARN.`);
         }
         return { line, service, taskDefinition, ref };
     });
     const names = parsed.map((p) => p.service);
     const repeated = names.find((name, i) => names.indexOf(name) !== i);
     if (repeated)
-        throw new errors/* ConfigurationError */.j1(`Input "services": service "${repeated}" is given twice.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${repeated}" is given twice.`);
     return parsed;
 }
 /** register-task-definition's `task-definition-arns`: a JSON object from family to ARN. */
@@ -65707,13 +66109,13 @@ function parseTaskDefinitionsJson(value) {
     if (value === undefined)
         return undefined;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new errors/* ConfigurationError */.j1('Input "task-definitions" must be a JSON object from family to task definition ARN, like register-task-definition\'s "task-definition-arns" output.');
+        throw new lib_errors/* ConfigurationError */.j1('Input "task-definitions" must be a JSON object from family to task definition ARN, like register-task-definition\'s "task-definition-arns" output.');
     }
     const entries = Object.entries(value);
     for (const [family, arn] of entries) {
         const ref = typeof arn === 'string' ? arn_parseTaskDefinitionRef(arn) : undefined;
         if (!ref || ref.family !== family) {
-            throw new errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(family)}: ${typeof arn === 'string' ? (0,inputs/* quote */.hD)(arn) : (0,inputs/* quote */.hD)(String(JSON.stringify(arn)))} is not a task definition of family ${(0,inputs/* quote */.hD)(family)}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "task-definitions": ${(0,inputs/* quote */.hD)(family)}: ${typeof arn === 'string' ? (0,inputs/* quote */.hD)(arn) : (0,inputs/* quote */.hD)(String(JSON.stringify(arn)))} is not a task definition of family ${(0,inputs/* quote */.hD)(family)}.`);
         }
     }
     return Object.fromEntries(entries);
@@ -65728,7 +66130,7 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
     const family = arn_parseTaskDefinitionRef(currentTaskDefinition)?.family ?? currentTaskDefinition;
     if (line.ref) {
         if (line.ref.family !== family) {
-            throw new errors/* ConfigurationError */.j1(`Input "services": line "${line.line}" names family "${line.ref.family}", but service "${line.service}" runs family "${family}".`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "services": line "${line.line}" names family "${line.ref.family}", but service "${line.service}" runs family "${family}".`);
         }
         return { taskDefinition: line.taskDefinition, source: 'line' };
     }
@@ -65737,7 +66139,7 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
         return { taskDefinition: fromJson, source: 'task-definitions' };
     if (forceNewDeployment)
         return { taskDefinition: currentTaskDefinition, source: 'current' };
-    throw new errors/* ConfigurationError */.j1(taskDefinitions
+    throw new lib_errors/* ConfigurationError */.j1(taskDefinitions
         ? `Input "task-definitions" has no entry for family "${family}" (service "${line.service}"); name one in "services" as ${line.service}=TASK_DEFINITION, or set force-new-deployment to redeploy what it runs.`
         : `Input "services": line "${line.line}" names no task definition; give "task-definitions", ${line.service}=TASK_DEFINITION, or force-new-deployment.`);
 }
@@ -65758,26 +66160,26 @@ async function prepareWatches(context) {
     const described = await describeServices(ecs, settings.cluster, settings.services.map((s) => s.service));
     const missing = settings.services.filter((s) => !described.has(s.service)).map((s) => `"${s.service}"`);
     if (missing.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input "services": ${missing.length === 1 ? 'service' : 'services'} ${missing.join(', ')} not found in cluster "${settings.cluster}".`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "services": ${missing.length === 1 ? 'service' : 'services'} ${missing.join(', ')} not found in cluster "${settings.cluster}".`);
     }
     return Promise.all(settings.services.map(async (line) => {
         const service = described.get(line.service);
         if (service.status !== 'ACTIVE') {
-            throw new errors/* ConfigurationError */.j1(`Input "services": service "${line.service}" is ${service.status}, not ACTIVE.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${line.service}" is ${service.status}, not ACTIVE.`);
         }
         const controller = service.deploymentController?.type ?? 'ECS';
         if (controller !== 'ECS') {
-            throw new errors/* ConfigurationError */.j1(`Input "services": service "${line.service}" uses the ${controller} deployment controller; rolling-update drives ECS rolling updates only.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${line.service}" uses the ${controller} deployment controller; rolling-update drives ECS rolling updates only.`);
         }
         const current = service.taskDefinition;
         const target = chooseTarget(line, current, settings.taskDefinitions, settings.forceNewDeployment);
         const definition = await taskDefinition(context, target.taskDefinition);
         const input = target.source === 'task-definitions' ? 'task-definitions' : 'services';
         if (!definition) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": task definition "${target.taskDefinition}" (service "${line.service}") was not found.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": task definition "${target.taskDefinition}" (service "${line.service}") was not found.`);
         }
         if (definition.status !== 'ACTIVE') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": task definition "${shortName(definition.taskDefinitionArn)}" (service "${line.service}") is ${definition.status}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": task definition "${shortName(definition.taskDefinitionArn)}" (service "${line.service}") is ${definition.status}.`);
         }
         const arn = definition.taskDefinitionArn;
         const updated = arn !== current || settings.forceNewDeployment;
@@ -65800,49 +66202,15 @@ async function prepareWatches(context) {
     }));
 }
 
-;// CONCATENATED MODULE: ./actions/lib/summary.ts
-
-/**
- * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
- * like `<img src=x onerror=...>` must arrive as text, never as markup.
- */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * Writes a heading, a table and notes to the job summary; a summary failure never fails the
- * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
- */
-async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
-    try {
-        const summary = core/* summary */.z
-            .addHeading(text(heading), 3)
-            .addTable([
-            header.map((data) => ({ data: text(data), header: true })),
-            ...rows.map((row) => row.map(text)),
-        ]);
-        for (const note of notes)
-            summary.addRaw(`<p>${text(note)}</p>`, true);
-        await summary.write();
-    }
-    catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/rolling-update/report.ts
 
 
 
 
+/** Services whose rollout did not end well: the step fails, and the failure report covers them. */
+function failedWatches(watches) {
+    return watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status));
+}
 /** The `results` output, the job summary table, and the step's verdict. */
 async function report(watches) {
     const results = Object.fromEntries(watches.map((w) => [
@@ -65869,9 +66237,9 @@ async function report(watches) {
         w.stages?.join(' → '),
         w.detail,
     ]));
-    const bad = watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status));
+    const bad = failedWatches(watches);
     if (bad.length > 0) {
-        throw new errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
+        throw new lib_errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
     if (paused.length > 0) {
         core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);
@@ -65890,7 +66258,7 @@ function getSettings() {
     const roleToAssume = (0,inputs/* optionalInput */.$m)('role-to-assume');
     const lines = (0,inputs/* multilineInput */.yw)('services');
     if (lines.length === 0)
-        throw new errors/* ConfigurationError */.j1('Input "services" is required.');
+        throw new lib_errors/* ConfigurationError */.j1('Input "services" is required.');
     const taskDefinitions = parseTaskDefinitionsJson((0,inputs/* jsonInput */.$1)('task-definitions'));
     return {
         region: regionInput(),
@@ -65904,39 +66272,6 @@ function getSettings() {
         waitUntil: (0,inputs/* choiceInput */.ij)('wait-until', ['steady', 'paused'], 'steady'),
         ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };
-}
-
-;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
-
-/**
- * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
- * group of the task definition's logConfiguration; undefined when the container does not use it.
- */
-function logDestination(taskDefinition, container, taskArn) {
-    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
-    const group = config?.options?.['awslogs-group'];
-    if (config?.logDriver !== 'awslogs' || !group)
-        return undefined;
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
-    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
-}
-/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
-async function lastLogLines(logs, { group, stream }, count) {
-    try {
-        const page = await logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
-            logGroupName: group,
-            logStreamName: stream,
-            limit: count,
-            startFromHead: false,
-        }));
-        return (page.events ?? []).map((event) => event.message ?? '');
-    }
-    catch (error) {
-        if (error instanceof Error && error.name === 'ResourceNotFoundException')
-            return [];
-        throw error;
-    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -65956,93 +66291,6 @@ function printUntrusted(lines, prefix = '') {
     for (const line of lines)
         core/* info */.pq(`${prefix}${line}`);
     core/* info */.pq(`::${token}::`);
-}
-
-;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
-
-
-/**
- * ECS service deployments as the truth of a rollout (deploy engine v2): what one
- * DescribeServiceDeployments answer means for the step, and the batched read itself.
- */
-/** DescribeServiceDeployments takes at most this many ARNs a call. */
-const DESCRIBE_LIMIT = 20;
-const withoutDot = (text) => text.replace(/\.$/, '');
-/** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
-function judge(deployment) {
-    const reason = withoutDot(deployment.statusReason ?? deployment.rollback?.reason ?? '');
-    switch (deployment.status) {
-        case 'SUCCESSFUL':
-            return { state: 'steady' };
-        case 'ROLLBACK_REQUESTED':
-        case 'ROLLBACK_IN_PROGRESS':
-            return { state: 'rolling-back', reason: reason || 'ECS is rolling the deployment back' };
-        case 'ROLLBACK_SUCCESSFUL':
-            return { state: 'rolled-back', reason: reason || 'ECS rolled the deployment back' };
-        case 'ROLLBACK_FAILED':
-            return { state: 'failed', reason: `the rollback failed${reason ? `: ${reason}` : ''}` };
-        case 'STOP_REQUESTED':
-        case 'STOPPED':
-            return { state: 'failed', reason: `the service deployment was stopped${reason ? `: ${reason}` : ''}` };
-        default: {
-            const hook = deployment.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
-            if (hook?.hookId && deployment.serviceDeploymentArn) {
-                return {
-                    state: 'paused',
-                    hook: {
-                        serviceDeploymentArn: deployment.serviceDeploymentArn,
-                        hookId: hook.hookId,
-                        stage: deployment.lifecycleStage ?? 'unknown stage',
-                        ...(hook.expiresAt && { expiresAt: hook.expiresAt.toISOString() }),
-                        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
-                    },
-                };
-            }
-            return { state: 'waiting', ...(deployment.lifecycleStage && { stage: deployment.lifecycleStage }) };
-        }
-    }
-}
-const STAGE_TEXT = {
-    RECONCILE_SERVICE: 'reconciling revisions',
-    PRE_SCALE_UP: 'before scale-up',
-    SCALE_UP: 'starting the new revision',
-    POST_SCALE_UP: 'new revision running, no traffic yet',
-    TEST_TRAFFIC_SHIFT: 'test traffic moving to the new revision',
-    POST_TEST_TRAFFIC_SHIFT: 'test traffic on the new revision',
-    PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to the new revision',
-    POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted',
-    BAKE_TIME: 'bake time',
-    CLEAN_UP: 'stopping the old revision',
-};
-/** A stage in words, with what the configuration says about its length. */
-function describeStage(deployment) {
-    const stage = deployment.lifecycleStage ?? '';
-    const config = deployment.deploymentConfiguration;
-    let text = `${stage} (${STAGE_TEXT[stage] ?? 'in progress'}`;
-    if (stage === 'BAKE_TIME' && config?.bakeTimeInMinutes !== undefined) {
-        text += `, ${config.bakeTimeInMinutes} min left`;
-    }
-    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'CANARY' && config.canaryConfiguration) {
-        const { canaryPercent, canaryBakeTimeInMinutes } = config.canaryConfiguration;
-        text += `, canary ${canaryPercent ?? '?'}% for ${canaryBakeTimeInMinutes ?? 0} min`;
-    }
-    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'LINEAR' && config.linearConfiguration) {
-        const { stepPercent, stepBakeTimeInMinutes } = config.linearConfiguration;
-        text += `, ${stepPercent ?? '?'}% every ${stepBakeTimeInMinutes ?? 0} min`;
-    }
-    return `${text})`;
-}
-/** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
-const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
-/** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
-async function describeServiceDeployments(ecs, arns, abortSignal) {
-    const answers = await Promise.all(poll_chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new client_ecs_dist_cjs/* DescribeServiceDeploymentsCommand */.A6p({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
-    const found = new Map();
-    for (const { serviceDeployments = [] } of answers) {
-        for (const d of serviceDeployments)
-            found.set(d.serviceDeploymentArn, d);
-    }
-    return found;
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
@@ -66093,14 +66341,14 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
         }
         case 'waiting': {
             // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
-            const stopped = suspicious ? await stoppedTask(context, w) : undefined;
+            const stopped = suspicious ? await follow_stoppedTask(context, w) : undefined;
             if (stopped)
                 await failed(context, w, deployment, undefined, stopped, true);
             return;
         }
         case 'rolling-back':
         case 'rolled-back': {
-            const stopped = await stoppedTask(context, w);
+            const stopped = await follow_stoppedTask(context, w);
             await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
             if (verdict.state === 'rolled-back') {
                 finish(w, 'rolled-back');
@@ -66109,14 +66357,14 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
             return;
         }
         case 'failed': {
-            const stopped = await stoppedTask(context, w);
+            const stopped = await follow_stoppedTask(context, w);
             await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
             finish(w, 'failed');
         }
     }
 }
 /** The latest failed stop of ours; a transient error only means: look again next poll. */
-async function stoppedTask(context, w) {
+async function follow_stoppedTask(context, w) {
     try {
         const task = await failedStop(context, w);
         w.recheck = false;
@@ -66208,7 +66456,7 @@ const POLL_MS = 1000;
  * stops counting failedTasks once a task of the deployment ran); services take turns.
  */
 const SAFETY_POLLS = 60;
-const LOG_LINES = 10;
+const watch_LOG_LINES = 10;
 async function startUpdate(context, w) {
     w.startedAt = Date.now();
     if (!w.updated)
@@ -66402,7 +66650,7 @@ async function lastLines(context, task) {
         const destination = definition && logDestination(definition, container, task.taskArn);
         if (!destination)
             return { container, lines: [] };
-        return { container, lines: await lastLogLines(context.logs, destination, LOG_LINES) };
+        return { container, lines: await lastLogLines(context.logs, destination, watch_LOG_LINES) };
     }
     catch (error) {
         core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
@@ -66503,7 +66751,10 @@ function timeOut(watches, timeoutMs, reads) {
 
 
 
+
+
 async function main() {
+    core/* setOutput */.uH('failure-report', '');
     const settings = getSettings();
     // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
     const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
@@ -66550,7 +66801,27 @@ async function main() {
     }
     // Release history: what reached steady is what a rollback may return to.
     await recordReleased(context.ecs, watches.filter((w) => w.status === 'steady').map((w) => w.target));
+    // The report never replaces the step's own error.
+    await captureFailure(context, failedWatches(watches)).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
     await report(watches);
+}
+/** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */
+async function captureFailure(context, failed) {
+    if (failed.length === 0)
+        return;
+    const failure = newReport('rolling-update', context.settings.cluster);
+    failure.services = await captureServices({
+        ecs: context.ecs,
+        logs: context.logs,
+        taskDefinition: (arn) => taskDefinition(context, arn),
+    }, context.settings.cluster, failed.map((w) => ({
+        name: w.name,
+        startedAt: w.startedAt,
+        taskDefinitions: [w.target],
+        ...(w.serviceDeploymentArn && { serviceDeploymentArn: w.serviceDeploymentArn }),
+        ...(w.stages && { stagesSeen: w.stages }),
+    })), failure.errors);
+    await writeFailureReport(failure);
 }
 
 

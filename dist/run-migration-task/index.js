@@ -64995,7 +64995,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3464);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8684);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -65005,7 +65005,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3464:
+/***/ 8684:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65023,7 +65023,7 @@ var client_ecs_dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
-var errors = __nccwpck_require__(2863);
+var lib_errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(8731);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
@@ -65037,10 +65037,10 @@ var inputs = __nccwpck_require__(8731);
 function regionInput() {
     const region = (0,inputs/* optionalInput */.$m)('aws-region') ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
     if (!region) {
-        throw new errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
+        throw new lib_errors/* ConfigurationError */.j1('Input "aws-region" is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        throw new errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "aws-region": ${(0,inputs/* quote */.hD)(region)} is not an AWS region name.`);
     }
     return region;
 }
@@ -65066,6 +65066,12 @@ function ecrClient(region, credentials) {
     return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
 
 /**
@@ -65115,7 +65121,7 @@ function sleep(ms, signal) {
     });
 }
 /** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
-function chunks(items, size) {
+function poll_chunks(items, size) {
     const result = [];
     for (let i = 0; i < items.length; i += size)
         result.push(items.slice(i, i + size));
@@ -65260,15 +65266,15 @@ async function requireActiveCluster(ecs, cluster) {
     const { clusters = [], failures = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [cluster] }));
     const found = clusters[0];
     if (failures.length > 0 || !found) {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" was not found.`);
     }
     if (found.status !== 'ACTIVE') {
-        throw new errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
     }
 }
 /** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
-async function describeServices(ecs, cluster, names, signal) {
-    const pages = await Promise.all(chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+async function ecs_lookups_describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
         ...(signal && { abortSignal: signal }),
     })));
     const byName = new Map();
@@ -65276,6 +65282,369 @@ async function describeServices(ecs, cluster, names, signal) {
         for (const service of page.services ?? [])
             byName.set(service.serviceName, service);
     return byName;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/service-deployments.ts
+
+
+/**
+ * ECS service deployments as the truth of a rollout (deploy engine v2): what one
+ * DescribeServiceDeployments answer means for the step, and the batched read itself.
+ */
+/** DescribeServiceDeployments takes at most this many ARNs a call. */
+const DESCRIBE_LIMIT = 20;
+const withoutDot = (text) => text.replace(/\.$/, '');
+/** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
+function judge(deployment) {
+    const reason = withoutDot(deployment.statusReason ?? deployment.rollback?.reason ?? '');
+    switch (deployment.status) {
+        case 'SUCCESSFUL':
+            return { state: 'steady' };
+        case 'ROLLBACK_REQUESTED':
+        case 'ROLLBACK_IN_PROGRESS':
+            return { state: 'rolling-back', reason: reason || 'ECS is rolling the deployment back' };
+        case 'ROLLBACK_SUCCESSFUL':
+            return { state: 'rolled-back', reason: reason || 'ECS rolled the deployment back' };
+        case 'ROLLBACK_FAILED':
+            return { state: 'failed', reason: `the rollback failed${reason ? `: ${reason}` : ''}` };
+        case 'STOP_REQUESTED':
+        case 'STOPPED':
+            return { state: 'failed', reason: `the service deployment was stopped${reason ? `: ${reason}` : ''}` };
+        default: {
+            const hook = deployment.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
+            if (hook?.hookId && deployment.serviceDeploymentArn) {
+                return {
+                    state: 'paused',
+                    hook: {
+                        serviceDeploymentArn: deployment.serviceDeploymentArn,
+                        hookId: hook.hookId,
+                        stage: deployment.lifecycleStage ?? 'unknown stage',
+                        ...(hook.expiresAt && { expiresAt: hook.expiresAt.toISOString() }),
+                        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
+                    },
+                };
+            }
+            return { state: 'waiting', ...(deployment.lifecycleStage && { stage: deployment.lifecycleStage }) };
+        }
+    }
+}
+const STAGE_TEXT = {
+    RECONCILE_SERVICE: 'reconciling revisions',
+    PRE_SCALE_UP: 'before scale-up',
+    SCALE_UP: 'starting the new revision',
+    POST_SCALE_UP: 'new revision running, no traffic yet',
+    TEST_TRAFFIC_SHIFT: 'test traffic moving to the new revision',
+    POST_TEST_TRAFFIC_SHIFT: 'test traffic on the new revision',
+    PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to the new revision',
+    POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted',
+    BAKE_TIME: 'bake time',
+    CLEAN_UP: 'stopping the old revision',
+};
+/** A stage in words, with what the configuration says about its length. */
+function describeStage(deployment) {
+    const stage = deployment.lifecycleStage ?? '';
+    const config = deployment.deploymentConfiguration;
+    let text = `${stage} (${STAGE_TEXT[stage] ?? 'in progress'}`;
+    if (stage === 'BAKE_TIME' && config?.bakeTimeInMinutes !== undefined) {
+        text += `, ${config.bakeTimeInMinutes} min left`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'CANARY' && config.canaryConfiguration) {
+        const { canaryPercent, canaryBakeTimeInMinutes } = config.canaryConfiguration;
+        text += `, canary ${canaryPercent ?? '?'}% for ${canaryBakeTimeInMinutes ?? 0} min`;
+    }
+    if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && config?.strategy === 'LINEAR' && config.linearConfiguration) {
+        const { stepPercent, stepBakeTimeInMinutes } = config.linearConfiguration;
+        text += `, ${stepPercent ?? '?'}% every ${stepBakeTimeInMinutes ?? 0} min`;
+    }
+    return `${text})`;
+}
+/** Whether stage changes are worth printing: a rolling update only scales up and cleans up. */
+const hasTrafficStages = (deployment) => (deployment.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING';
+/** DescribeServiceDeployments for every ARN, 20 a call, calls in parallel; unknown ARNs are left out. */
+async function service_deployments_describeServiceDeployments(ecs, arns, abortSignal) {
+    const answers = await Promise.all(chunks([...new Set(arns)], DESCRIBE_LIMIT).map((batch) => ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), abortSignal ? { abortSignal } : {})));
+    const found = new Map();
+    for (const { serviceDeployments = [] } of answers) {
+        for (const d of serviceDeployments)
+            found.set(d.serviceDeploymentArn, d);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/summary.ts
+
+/**
+ * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
+ * like `<img src=x onerror=...>` must arrive as text, never as markup.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Writes a heading, a table and notes to the job summary; a summary failure never fails the
+ * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
+ */
+async function writeSummaryTable(heading, header, rows, notes = []) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
+    try {
+        const summary = core/* summary */.z
+            .addHeading(text(heading), 3)
+            .addTable([
+            header.map((data) => ({ data: text(data), header: true })),
+            ...rows.map((row) => row.map(text)),
+        ]);
+        for (const note of notes)
+            summary.addRaw(`<p>${text(note)}</p>`, true);
+        await summary.write();
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
+/** What a described task means for the step: still going, succeeded, or failed and why. */
+function taskOutcome(task, container) {
+    const lastStatus = task.lastStatus ?? 'UNKNOWN';
+    if (lastStatus !== 'STOPPED')
+        return { stopped: false, lastStatus };
+    const id = taskId(task.taskArn ?? '');
+    const main = task.containers?.find((c) => c.name === container);
+    const stoppedReason = task.stoppedReason ?? '';
+    const exitCode = main?.exitCode;
+    if (exitCode === 0) {
+        return {
+            stopped: true,
+            succeeded: true,
+            exitCode,
+            stoppedReason,
+            message: `Task ${id} finished: container "${container}" exited with exit code 0.`,
+        };
+    }
+    const why = [stoppedReason, main?.reason].filter((text) => text && !/^Essential container in task exited$/.test(text));
+    const detail = why.length > 0 ? ` (${why.join('; ')})` : '';
+    const message = exitCode === undefined
+        ? `Task ${id} stopped before container "${container}" finished: ${why.join('; ') || task.stopCode || 'no reason given'}.`
+        : `Task ${id} failed: container "${container}" exited with exit code ${exitCode}${detail}.`;
+    return {
+        stopped: true,
+        succeeded: false,
+        ...(exitCode !== undefined && { exitCode }),
+        stoppedReason,
+        message,
+    };
+}
+function taskId(taskArn) {
+    return taskArn.slice(taskArn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/failure-report.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The failure report: what ECS knew when a rollout or a one-off task failed, read at once
+ * because ECS forgets stopped tasks after about an hour. Schema (version 1), as JSON:
+ *
+ * { version: 1, action, createdAt (ISO), cluster,
+ *   services?: [{ name, deploymentStartedAt (ISO),
+ *     deployments: [{ serviceDeploymentArn, status, statusReason, lifecycleStage, startedAt,
+ *                     finishedAt, stoppedAt }],   // as DescribeServiceDeployments says at capture
+ *     stagesSeen: string[],                       // "HH:MM:SS STAGE" as the watch loop saw them
+ *     events: [{ createdAt, message }],           // service events since the deploy started
+ *     stoppedTasks: StoppedTask[] }],             // of the new revisions only
+ *   task?: StoppedTask,                           // a one-off task (migration)
+ *   errors: string[] }                            // reads that failed while capturing
+ *
+ * StoppedTask: { taskArn, taskDefinitionArn, lastStatus, stoppedReason, stopCode, stoppedAt,
+ *   containers: [{ name, exitCode, reason, logLines (the last 50) }] }
+ */
+const REPORT_VERSION = 1;
+const LOG_LINES = 50;
+/** Stopped tasks read per service: a crash loop leaves many, the newest tell the story. */
+const MAX_TASKS = 10;
+const iso = (d) => (d ? new Date(d).toISOString() : undefined);
+/** Records a failed read instead of throwing: capturing must never hide the failure itself. */
+async function attempt(errors, what, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        errors.push(`${what}: ${(0,lib_errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+        return undefined;
+    }
+}
+/** A stopped task with each container's exit code and last log lines. */
+async function stoppedTask(readers, task, errors) {
+    const definition = task.taskDefinitionArn
+        ? await attempt(errors, `DescribeTaskDefinition ${task.taskDefinitionArn}`, () => readers.taskDefinition(task.taskDefinitionArn))
+        : undefined;
+    const containers = await Promise.all((task.containers ?? []).map(async (c) => {
+        const destination = definition && c.name ? logDestination(definition, c.name, task.taskArn) : undefined;
+        const logLines = destination
+            ? ((await attempt(errors, `GetLogEvents ${destination.group} ${destination.stream}`, () => lastLogLines(readers.logs, destination, LOG_LINES))) ?? [])
+            : [];
+        return {
+            name: c.name ?? '',
+            ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
+            ...(c.reason && { reason: c.reason }),
+            logLines,
+        };
+    }));
+    return {
+        taskArn: task.taskArn ?? '',
+        ...(task.taskDefinitionArn && { taskDefinitionArn: task.taskDefinitionArn }),
+        ...(task.lastStatus && { lastStatus: task.lastStatus }),
+        ...(task.stoppedReason && { stoppedReason: task.stoppedReason }),
+        ...(task.stopCode && { stopCode: task.stopCode }),
+        ...(task.stoppedAt && { stoppedAt: iso(task.stoppedAt) }),
+        containers,
+    };
+}
+/** A one-off task's stop data and containers, described again now that it has failed. */
+async function captureTask(readers, cluster, taskArn, errors) {
+    const described = await attempt(errors, `DescribeTasks ${taskId(taskArn)}`, () => readers.ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] })));
+    const task = described?.tasks?.[0];
+    if (!task)
+        return { taskArn, containers: [] };
+    return stoppedTask(readers, task, errors);
+}
+/** Everything ECS still knows about the failed services, read in parallel. */
+async function captureServices(readers, cluster, services, errors) {
+    const described = (await attempt(errors, 'DescribeServices', () => describeServices(readers.ecs, cluster, services.map((s) => s.name)))) ?? new Map();
+    const arns = services.flatMap((s) => (s.serviceDeploymentArn ? [s.serviceDeploymentArn] : []));
+    const deployments = (arns.length > 0
+        ? await attempt(errors, 'DescribeServiceDeployments', () => describeServiceDeployments(readers.ecs, arns))
+        : undefined) ?? new Map();
+    return Promise.all(services.map(async (s) => {
+        const events = (described.get(s.name)?.events ?? [])
+            .filter((e) => !e.createdAt || new Date(e.createdAt).getTime() >= s.startedAt - 1000)
+            .map((e) => ({ ...(e.createdAt && { createdAt: iso(e.createdAt) }), message: e.message ?? '' }))
+            .reverse();
+        const d = s.serviceDeploymentArn ? deployments.get(s.serviceDeploymentArn) : undefined;
+        return {
+            name: s.name,
+            deploymentStartedAt: new Date(s.startedAt).toISOString(),
+            deployments: d
+                ? [
+                    {
+                        serviceDeploymentArn: d.serviceDeploymentArn,
+                        ...(d.status && { status: d.status }),
+                        ...(d.statusReason && { statusReason: d.statusReason }),
+                        ...(d.lifecycleStage && { lifecycleStage: d.lifecycleStage }),
+                        ...(d.startedAt && { startedAt: iso(d.startedAt) }),
+                        ...(d.finishedAt && { finishedAt: iso(d.finishedAt) }),
+                        ...(d.stoppedAt && { stoppedAt: iso(d.stoppedAt) }),
+                    },
+                ]
+                : [],
+            stagesSeen: s.stagesSeen ?? [],
+            events,
+            stoppedTasks: await stoppedTasksOf(readers, cluster, s, errors),
+        };
+    }));
+}
+async function stoppedTasksOf(readers, cluster, s, errors) {
+    const listed = await attempt(errors, `ListTasks ${s.name}`, () => readers.ecs.send(new ListTasksCommand({ cluster, serviceName: s.name, desiredStatus: 'STOPPED' })));
+    const taskArns = listed?.taskArns ?? [];
+    if (taskArns.length === 0)
+        return [];
+    const tasks = (await attempt(errors, `DescribeTasks ${s.name}`, () => readers.ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(0, 100) }))))?.tasks ?? [];
+    const ours = tasks
+        .filter((t) => t.taskDefinitionArn && s.taskDefinitions.includes(t.taskDefinitionArn))
+        // Crashes first, then the newest: a rollback's scale-in also stops tasks of the new revision.
+        .sort((a, b) => Number(crashed(b)) - Number(crashed(a)) ||
+        new Date(b.stoppedAt ?? 0).getTime() - new Date(a.stoppedAt ?? 0).getTime())
+        .slice(0, MAX_TASKS);
+    return Promise.all(ours.map((t) => stoppedTask(readers, t, errors)));
+}
+/** A task stopped by its own failure rather than by the scheduler scaling in. */
+const crashed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' &&
+    (t.stopCode !== undefined ||
+        (t.containers ?? []).some((c) => c.exitCode !== undefined && c.exitCode !== 0));
+/** `$RUNNER_TEMP/adhoc-actions-failure-<action>-<timestamp>.json`, else in os.tmpdir(). */
+function reportPath(action, now = new Date()) {
+    const dir = process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)();
+    return (0,external_node_path_.join)(dir, `adhoc-actions-failure-${action}-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+}
+/** Summary bounds: the JSON file has it all, the summary stays readable and under GitHub's 1 MiB. */
+const SUMMARY_LINES = 10;
+const SUMMARY_EVENTS = 20;
+const SUMMARY_CELL = 300;
+const clip = (text) => (text.length > SUMMARY_CELL ? `${text.slice(0, SUMMARY_CELL - 1)}…` : text);
+/** Rows of the summary table: one a container of each stopped task. */
+function summaryRows(report) {
+    const tasks = [
+        ...(report.services ?? []).flatMap((s) => s.stoppedTasks.map((t) => [s.name, t])),
+        ...(report.task ? [['(one-off task)', report.task]] : []),
+    ];
+    return tasks.flatMap(([where, t]) => t.containers.map((c) => [
+        where,
+        taskId(t.taskArn),
+        clip(t.stoppedReason ?? ''),
+        t.stopCode,
+        c.name,
+        c.exitCode,
+        clip([c.reason, ...c.logLines.slice(-SUMMARY_LINES)].filter(Boolean).join(' ⏎ ')),
+    ]));
+}
+function summaryNotes(report, path) {
+    const events = (report.services ?? []).flatMap((s) => s.events.map((e) => `${s.name} ${e.createdAt ?? ''} ${e.message}`));
+    const deployments = (report.services ?? []).flatMap((s) => s.deployments.map((d) => `${s.name}: service deployment ${d.status ?? '?'} at ${d.lifecycleStage ?? '?'}: ${d.statusReason ?? ''}`));
+    return [
+        `Full report (JSON, every container's last ${LOG_LINES} log lines): ${path}`,
+        ...deployments.map(clip),
+        ...events.slice(-SUMMARY_EVENTS).map((e) => clip(`Event: ${e}`)),
+        ...(events.length > SUMMARY_EVENTS
+            ? [`${events.length - SUMMARY_EVENTS} earlier events are in the file.`]
+            : []),
+        ...report.errors.map((e) => clip(`Could not read: ${e}`)),
+    ];
+}
+/**
+ * Writes the report file, the `failure-report` output and a summary section. Never throws:
+ * the step must fail with its own error, not with the report's.
+ */
+async function writeFailureReport(report) {
+    const path = reportPath(report.action);
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(path, '..'), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+    core/* setOutput */.uH('failure-report', path);
+    core/* info */.pq(`Failure report: ${path}`);
+    await writeSummaryTable('Failure report', [
+        'Service',
+        'Task',
+        'Stopped reason',
+        'Stop code',
+        'Container',
+        'Exit code',
+        `Last ${SUMMARY_LINES} log lines`,
+    ], summaryRows(report), summaryNotes(report, path));
+    return path;
+}
+function newReport(action, cluster) {
+    return { version: REPORT_VERSION, action, createdAt: new Date().toISOString(), cluster, errors: [] };
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/log-tail.ts
@@ -65365,42 +65734,6 @@ function printUntrusted(lines, prefix = '') {
     core/* info */.pq(`::${token}::`);
 }
 
-;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
-/** What a described task means for the step: still going, succeeded, or failed and why. */
-function taskOutcome(task, container) {
-    const lastStatus = task.lastStatus ?? 'UNKNOWN';
-    if (lastStatus !== 'STOPPED')
-        return { stopped: false, lastStatus };
-    const id = taskId(task.taskArn ?? '');
-    const main = task.containers?.find((c) => c.name === container);
-    const stoppedReason = task.stoppedReason ?? '';
-    const exitCode = main?.exitCode;
-    if (exitCode === 0) {
-        return {
-            stopped: true,
-            succeeded: true,
-            exitCode,
-            stoppedReason,
-            message: `Task ${id} finished: container "${container}" exited with exit code 0.`,
-        };
-    }
-    const why = [stoppedReason, main?.reason].filter((text) => text && !/^Essential container in task exited$/.test(text));
-    const detail = why.length > 0 ? ` (${why.join('; ')})` : '';
-    const message = exitCode === undefined
-        ? `Task ${id} stopped before container "${container}" finished: ${why.join('; ') || task.stopCode || 'no reason given'}.`
-        : `Task ${id} failed: container "${container}" exited with exit code ${exitCode}${detail}.`;
-    return {
-        stopped: true,
-        succeeded: false,
-        ...(exitCode !== undefined && { exitCode }),
-        stoppedReason,
-        message,
-    };
-}
-function taskId(taskArn) {
-    return taskArn.slice(taskArn.lastIndexOf('/') + 1);
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/stop-task.ts
 
 
@@ -65445,7 +65778,7 @@ async function sameCommandTasks(ecs, input, family, container) {
     } while (nextToken);
     if (arns.length === 0)
         return [];
-    const pages = await Promise.all(chunks(arns, 100).map((tasks) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks }))));
+    const pages = await Promise.all(poll_chunks(arns, 100).map((tasks) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks }))));
     return pages
         .flatMap((page) => page.tasks ?? [])
         .filter((task) => !task.group?.startsWith('service:') &&
@@ -65491,12 +65824,12 @@ async function startOrFollow(ecs, task, options, deadline) {
     let waitingFor = '';
     for (;;) {
         if (options.signal?.aborted) {
-            throw new errors/* DeploymentFailure */.S(waitingFor
+            throw new lib_errors/* DeploymentFailure */.S(waitingFor
                 ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
                 : 'Cancelled before the task started; started no task.');
         }
         if (Date.now() >= deadline) {
-            throw new errors/* DeploymentFailure */.S(waitingFor
+            throw new lib_errors/* DeploymentFailure */.S(waitingFor
                 ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
                 : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
         }
@@ -65510,7 +65843,7 @@ async function startOrFollow(ecs, task, options, deadline) {
                 .map((t) => `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`)
                 .join(', ');
             if (options.ifRunning === 'fail') {
-                throw new errors/* DeploymentFailure */.S(`Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`);
+                throw new lib_errors/* DeploymentFailure */.S(`Input "if-running" is fail and task ${described} already runs the same command in cluster ${cluster}; started no task.`);
             }
             const same = running.find((t) => isSameRun(t, task.input));
             if (same) {
@@ -65531,7 +65864,7 @@ async function startOrFollow(ecs, task, options, deadline) {
     const taskArn = response.tasks?.[0]?.taskArn;
     if (!taskArn) {
         const reasons = failures.map((f) => [f.reason, f.detail, f.arn].filter(Boolean).join(' ')).join('; ');
-        throw new errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
+        throw new lib_errors/* DeploymentFailure */.S(`RunTask started no task: ${reasons || 'no failure given'}.`);
     }
     // Two runs that looked at the same moment both started one: the later one steps back before
     // its container can have done anything, and follows (or waits for) the first.
@@ -65560,7 +65893,7 @@ function mainContainer(definition, container) {
     const names = (definition.containerDefinitions ?? []).map((c) => c.name);
     if (container !== undefined) {
         if (!names.includes(container)) {
-            throw new errors/* ConfigurationError */.j1(`Input "container": "${container}" is not a container of ${definition.family}:${definition.revision} (containers: ${names.join(', ')}).`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "container": "${container}" is not a container of ${definition.family}:${definition.revision} (containers: ${names.join(', ')}).`);
         }
         return container;
     }
@@ -65580,7 +65913,7 @@ function buildRunTaskInput(definition, request, service) {
         override(container).command = request.command;
     for (const { container: target = container, name, value } of request.environment) {
         if (!names.has(target)) {
-            throw new errors/* ConfigurationError */.j1(`Input "environment": "${target}" is not a container of ${definition.family}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "environment": "${target}" is not a container of ${definition.family}.`);
         }
         (override(target).environment ??= []).push({ name, value });
     }
@@ -65593,7 +65926,7 @@ function buildRunTaskInput(definition, request, service) {
         }),
     };
     if (definition.networkMode === 'awsvpc' && (awsvpc.subnets ?? []).length === 0) {
-        throw new errors/* ConfigurationError */.j1(`Task definition ${definition.family} uses awsvpc networking: give input "network-from-service" or "subnets".`);
+        throw new lib_errors/* ConfigurationError */.j1(`Task definition ${definition.family} uses awsvpc networking: give input "network-from-service" or "subnets".`);
     }
     const placement = network.launchType
         ? { launchType: network.launchType }
@@ -65666,7 +65999,7 @@ async function prepareOneOffTask(ecs, taskDefinition, request) {
             : undefined,
     ]);
     if (!described) {
-        throw new errors/* ConfigurationError */.j1(`Input "task-definition": task definition "${taskDefinition}" was not found.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "task-definition": task definition "${taskDefinition}" was not found.`);
     }
     const definition = described.taskDefinition;
     return {
@@ -65676,9 +66009,9 @@ async function prepareOneOffTask(ecs, taskDefinition, request) {
     };
 }
 async function describeService(ecs, cluster, name) {
-    const service = (await describeServices(ecs, cluster, [name])).get(name);
+    const service = (await ecs_lookups_describeServices(ecs, cluster, [name])).get(name);
     if (service?.status !== 'ACTIVE') {
-        throw new errors/* ConfigurationError */.j1(`Input "network-from-service": service "${name}" was not found in cluster "${cluster}".`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "network-from-service": service "${name}" was not found in cluster "${cluster}".`);
     }
     return service;
 }
@@ -65698,11 +66031,11 @@ async function runOneOffTask(ecs, logs, task, options) {
         return await watchTask(ecs, logs, task, taskArn, options, deadline);
     }
     catch (error) {
-        if (error instanceof errors/* DeploymentFailure */.S)
+        if (error instanceof lib_errors/* DeploymentFailure */.S)
             throw error;
         // A read that will not succeed by waiting (access denied, a bug): never leave the task unwatched.
         const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, `Abandoned: the step could not watch it (${errorName(error)})`);
-        throw new errors/* DeploymentFailure */.S(`Could not watch task ${id}: ${(0,errors/* errorMessage */.gJ)(error)}; ${note}.`);
+        throw new lib_errors/* DeploymentFailure */.S(`Could not watch task ${id}: ${(0,lib_errors/* errorMessage */.gJ)(error)}; ${note}.`);
     }
 }
 async function watchTask(ecs, logs, task, taskArn, options, deadline) {
@@ -65737,14 +66070,14 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
     for (;;) {
         if (options.signal?.aborted) {
             const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Cancelled: the GitHub Actions job was cancelled');
-            throw new errors/* DeploymentFailure */.S(`Cancelled while task ${id} was running; ${note}.`);
+            throw new lib_errors/* DeploymentFailure */.S(`Cancelled while task ${id} was running; ${note}.`);
         }
         if (Date.now() >= deadline) {
             const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Timed out: timeout-minutes of the step passed');
             const outage = [taskReads, logReads]
                 .filter((r) => r.failures > 0)
                 .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
-            throw new errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`);
+            throw new lib_errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`);
         }
         if (Date.now() - describedAt >= pollMs) {
             const described = await taskReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal })), abandon);
@@ -65752,7 +66085,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
                 describedAt = Date.now();
                 const current = described.value.tasks?.[0];
                 if (!current)
-                    throw new errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.value.failures?.[0]?.reason}.`);
+                    throw new lib_errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.value.failures?.[0]?.reason}.`);
                 const outcome = taskOutcome(current, task.container);
                 // The last lines were written before the stop: print them first.
                 if (outcome.stopped && tailer)
@@ -65799,44 +66132,6 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
     core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
 }
 
-;// CONCATENATED MODULE: ./actions/lib/summary.ts
-
-/**
- * Text as HTML shows it literally. The job summary is HTML and Markdown: a container log line
- * like `<img src=x onerror=...>` must arrive as text, never as markup.
- */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * Writes a heading, a table and notes to the job summary; a summary failure never fails the
- * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
- */
-async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
-    try {
-        const summary = core/* summary */.z
-            .addHeading(text(heading), 3)
-            .addTable([
-            header.map((data) => ({ data: text(data), header: true })),
-            ...rows.map((row) => row.map(text)),
-        ]);
-        for (const note of notes)
-            summary.addRaw(`<p>${text(note)}</p>`, true);
-        await summary.write();
-    }
-    catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/run-migration-task/if-running.ts
 
 
@@ -65844,7 +66139,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
 function ifRunningInput() {
     const value = (0,inputs/* optionalInput */.$m)('if-running') ?? 'wait';
     if (value !== 'wait' && value !== 'fail') {
-        throw new errors/* ConfigurationError */.j1(`Input "if-running" must be wait or fail, not ${JSON.stringify(value)}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "if-running" must be wait or fail, not ${JSON.stringify(value)}.`);
     }
     return value;
 }
@@ -65864,10 +66159,10 @@ function parseCommand(input, text) {
             parsed = JSON.parse(trimmed);
         }
         catch (error) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}" is not a valid JSON array: ${error.message}`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}" is not a valid JSON array: ${error.message}`);
         }
         if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}" must be a JSON array of strings.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}" must be a JSON array of strings.`);
         }
         return parsed;
     }
@@ -65910,7 +66205,7 @@ function splitWords(input, text) {
         }
     }
     if (quote)
-        throw new errors/* ConfigurationError */.j1(`Input "${input}" has an unclosed ${quote} quote.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "${input}" has an unclosed ${quote} quote.`);
     if (word !== undefined)
         words.push(word);
     return words;
@@ -65928,7 +66223,7 @@ function parseKeyValueLines(input, lines, format = 'KEY=VALUE') {
         const at = line.indexOf('=');
         const key = at > 0 ? line.slice(0, at).trim() : '';
         if (key === '') {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": line ${(0,inputs/* quote */.hD)(line)} is not ${format}.`);
         }
         return { key, value: line.slice(at + 1).trim() };
     });
@@ -65941,7 +66236,7 @@ function parseEnvironmentLines(input, lines) {
         const container = colon >= 0 ? key.slice(0, colon).trim() : undefined;
         const name = key.slice(colon + 1).trim();
         if (container === '' || !ENV_NAME.test(name)) {
-            throw new errors/* ConfigurationError */.j1(`Input "${input}": ${(0,inputs/* quote */.hD)(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
+            throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": ${(0,inputs/* quote */.hD)(key)} is not a valid KEY or CONTAINER:KEY (letters, digits, _ . -).`);
         }
         return container === undefined ? { name, value } : { container, name, value };
     });
@@ -65962,12 +66257,12 @@ const list = (name) => ((0,inputs/* optionalInput */.$m)(name) ?? '')
 function ids(name, prefix, max) {
     const items = list(name);
     if (items.length > max) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}" lists ${items.length} IDs; ECS takes at most ${max}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "${name}" lists ${items.length} IDs; ECS takes at most ${max}.`);
     }
     const pattern = new RegExp(`^${prefix}-[0-9A-Za-z]{1,32}$`);
     const bad = items.find((item) => !pattern.test(item));
     if (bad !== undefined) {
-        throw new errors/* ConfigurationError */.j1(`Input "${name}": ${(0,inputs/* quote */.hD)(bad)} is not an ID like ${prefix}-0123456789abcdef0.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "${name}": ${(0,inputs/* quote */.hD)(bad)} is not an ID like ${prefix}-0123456789abcdef0.`);
     }
     return items;
 }
@@ -65983,7 +66278,7 @@ function networkInputs() {
     const fromService = fromServiceText === undefined ? undefined : (0,inputs/* checkServiceRef */.PG)('network-from-service', fromServiceText);
     const launchType = (0,inputs/* optionalInput */.$m)('launch-type');
     if (launchType !== undefined && !['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) {
-        throw new errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got ${(0,inputs/* quote */.hD)(launchType)}.`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "launch-type" must be FARGATE, EC2 or EXTERNAL, got ${(0,inputs/* quote */.hD)(launchType)}.`);
     }
     const strategy = list('capacity-provider-strategy').map(parseStrategyItem);
     const assignPublicIp = (0,inputs/* optionalInput */.$m)('assign-public-ip') === undefined ? undefined : (0,inputs/* booleanInput */.tE)('assign-public-ip', false);
@@ -66002,7 +66297,7 @@ function parseStrategyItem(text) {
     const item = { capacityProvider, weight: number(weight), base: number(base) };
     const bad = (value) => value !== undefined && (!Number.isInteger(value) || value < 0);
     if (!/^[A-Za-z0-9_-]+$/.test(capacityProvider) || bad(item.weight) || bad(item.base) || rest.length > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": ${(0,inputs/* quote */.hD)(text)} is not NAME[:WEIGHT[:BASE]].`);
+        throw new lib_errors/* ConfigurationError */.j1(`Input "capacity-provider-strategy": ${(0,inputs/* quote */.hD)(text)} is not NAME[:WEIGHT[:BASE]].`);
     }
     return {
         capacityProvider,
@@ -66052,10 +66347,12 @@ function getSettings() {
 
 
 
+
 async function main() {
     // Outputs are written even when the step fails or gives up: empty until known.
     core/* setOutput */.uH('task-arn', '');
     core/* setOutput */.uH('exit-code', '');
+    core/* setOutput */.uH('failure-report', '');
     const settings = getSettings();
     const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
@@ -66066,13 +66363,22 @@ async function main() {
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
     const started = Date.now();
+    let taskArn;
+    // A task that timed out or could not be watched is reported too; the step keeps its own error.
     const result = await runOneOffTask(ecs, logs, prepared, {
         streamLogs: settings.streamLogs,
         timeoutMs: settings.timeoutMinutes * 60_000,
         stopOnCancel: settings.stopOnCancel,
         ifRunning,
         signal: cancel.signal,
-        onStarted: (taskArn) => core/* setOutput */.uH('task-arn', taskArn),
+        onStarted: (arn) => {
+            taskArn = arn;
+            core/* setOutput */.uH('task-arn', arn);
+        },
+    }).catch(async (error) => {
+        if (taskArn)
+            await captureFailure(ecs, logs, prepared, taskArn);
+        throw error;
     });
     core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
     core/* setOutput */.uH('stopped-reason', result.stoppedReason);
@@ -66088,12 +66394,29 @@ async function main() {
         ],
     ]);
     if (!result.succeeded) {
+        await captureFailure(ecs, logs, prepared, result.taskArn);
         const tail = result.lastLines.length > 0
             ? `\nLast log lines:\n${result.lastLines.map((l) => `  ${l}`).join('\n')}`
             : '';
-        throw new errors/* DeploymentFailure */.S(result.message + tail);
+        throw new lib_errors/* DeploymentFailure */.S(result.message + tail);
     }
     core/* info */.pq(result.message);
+}
+/** The failed task's stop data and last log lines, read at once: ECS forgets it within the hour. */
+async function capture(ecs, logs, prepared, taskArn) {
+    const cluster = prepared.input.cluster;
+    const failure = newReport('run-migration-task', cluster);
+    failure.task = await captureTask({
+        ecs,
+        logs,
+        // The task runs the prepared revision: its log configuration is already at hand.
+        taskDefinition: async (arn) => arn === prepared.definition.taskDefinitionArn ? prepared.definition : undefined,
+    }, cluster, taskArn, failure.errors);
+    await writeFailureReport(failure);
+}
+/** The report never replaces the step's own error. */
+function captureFailure(...args) {
+    return capture(...args).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
 }
 
 

@@ -1,0 +1,171 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { seedRollout } from '../helpers/rollout.ts';
+import { runAction } from '../helpers/run-action.ts';
+import type { FailureReport } from '../../actions/lib/failure-report.ts';
+
+// Issue 15 item 3: a failed rollout or migration leaves a report that outlives ECS's retention.
+jest.setTimeout(40_000);
+
+let emulator: Emulator;
+let runnerTemp: string;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  emulator.setTiming({ provisionMs: 10, startMs: 150, stopMs: 30 });
+  emulator.setDeploymentTiming({ minuteMs: 400, stageMs: 100 });
+  emulator.createCluster('app');
+  // The action's RUNNER_TEMP, kept after the run so the report can be read.
+  runnerTemp = await mkdtemp(join(tmpdir(), 'failure-report-'));
+});
+afterEach(async () => {
+  await emulator.stop();
+  await rm(runnerTemp, { recursive: true, force: true });
+});
+
+const run = (action: string, inputs: Record<string, string>) =>
+  runAction(action, inputs, { env: { ...emulator.env(), RUNNER_TEMP: runnerTemp } });
+
+async function readReport(path: string | undefined): Promise<FailureReport> {
+  expect(path).toMatch(new RegExp(`^${runnerTemp}/adhoc-actions-failure-[a-z-]+-[0-9T-]+Z\\.json$`));
+  return JSON.parse(await readFile(path!, 'utf8')) as FailureReport;
+}
+
+describe('failure report', () => {
+  test('a crashing rollout: stopped tasks, exit codes, last 50 log lines, events and deployment status, in the file and the summary', async () => {
+    const arns = await seedRollout(emulator, ['web'], { healthyAfterMs: 600 });
+    emulator.setTaskBehavior('web:2', {
+      logs: Array.from({ length: 60 }, (_, i) => ({ afterMs: 1, message: `boot line ${i}` })).concat([
+        { afterMs: 20, message: 'ImportError: <b>no module named settings</b>' },
+      ]),
+      exitAfterMs: 100,
+      exitCode: 3,
+      stoppedReason: 'Essential container in task exited',
+    });
+    const result = await run('rolling-update', {
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+    });
+    expect(result.exitCode).toBe(1);
+    // The step fails with its own error, not the report's.
+    expect(result.errors[0]).toMatch(/^web: the deployment of web:2 failed: task [0-9a-f]+ stopped/);
+
+    const report = await readReport(result.outputs['failure-report']);
+    expect(report).toMatchObject({ version: 1, action: 'rolling-update', errors: [] });
+    expect(report.cluster).toBe('app');
+    const [web] = report.services!;
+    expect(web!.name).toBe('web');
+    const sd = emulator
+      .serviceDeployments()
+      .find((d) => d.serviceDeploymentArn === web!.deployments[0]!.serviceDeploymentArn)!;
+    expect(sd).toBeDefined();
+    expect(web!.deployments[0]!.status).toBe(sd.status);
+    expect(web!.deployments[0]!.status).toMatch(/^ROLLBACK_/);
+    expect(web!.events.length).toBeGreaterThan(0);
+    // Since the deploy started (a second's leeway for clocks), none of the seeding's.
+    const since = new Date(web!.deploymentStartedAt).getTime() - 1000;
+    expect(web!.events.every((e) => new Date(e.createdAt!).getTime() >= since)).toBe(true);
+    expect(web!.events.map((e) => e.message).join('\n')).toMatch(/\(service web\)/);
+
+    // Only tasks of the new revision, crashes first (the rollback's scale-in stops some too).
+    expect(web!.stoppedTasks.length).toBeGreaterThan(0);
+    const task = web!.stoppedTasks[0]!;
+    expect(task.taskArn).toMatch(/:task\/app\/[0-9a-f]{32}$/);
+    expect(task.taskDefinitionArn).toBe(arns['web']);
+    expect(task.stoppedReason).toBe('Essential container in task exited');
+    expect(task.stopCode).toBe('EssentialContainerExited');
+    expect(web!.stoppedTasks.every((t) => t.taskDefinitionArn === arns['web'])).toBe(true);
+    const [app] = task.containers;
+    expect(app!.name).toBe('app');
+    expect(app!.exitCode).toBe(3);
+    expect(app!.logLines).toHaveLength(50);
+    expect(app!.logLines.at(-1)).toBe('ImportError: <b>no module named settings</b>');
+    expect(app!.logLines[0]).toBe('boot line 11');
+
+    // The summary section: escaped, with the task, exit code, last lines and events.
+    const summary = result.summary.slice(result.summary.indexOf('Failure report'));
+    expect(result.summary).toContain('<h3>Failure report</h3>');
+    const id = task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1);
+    expect(summary).toContain(id);
+    expect(summary).toContain('<td>3</td>');
+    expect(summary).toContain('EssentialContainerExited');
+    expect(summary).toContain('ImportError: &lt;b&gt;no module named settings&lt;/b&gt;');
+    expect(summary).not.toContain('<b>no module');
+    expect(summary).toContain('Event: web');
+    expect(summary).toContain(result.outputs['failure-report']);
+  });
+
+  test('a successful rollout writes no report and an empty output', async () => {
+    const arns = await seedRollout(emulator, ['web']);
+    const result = await run('rolling-update', {
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['failure-report']).toBe('');
+    expect(await readdir(runnerTemp)).toEqual([]);
+    expect(result.summary).not.toContain('Failure report');
+  });
+
+  describe('run-migration-task', () => {
+    beforeEach(() => {
+      emulator.registerTaskDefinition({
+        family: 'app-migrate',
+        requiresCompatibilities: ['FARGATE'],
+        containerDefinitions: [
+          {
+            name: 'backend',
+            image: 'backend:v1',
+            essential: true,
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': 'migrate' },
+            },
+          },
+        ],
+      });
+    });
+    const migrate = () => run('run-migration-task', { cluster: 'app', 'task-definition': 'app-migrate' });
+
+    test('a failed migration: the task stop data, exit code and last 50 log lines', async () => {
+      emulator.setTaskBehavior('app-migrate', {
+        logs: Array.from({ length: 70 }, (_, i) => ({ afterMs: 5, message: `migrate ${i}` })),
+        exitAfterMs: 40,
+        exitCode: 2,
+      });
+      const result = await migrate();
+      expect(result.exitCode).toBe(1);
+      expect(result.errors[0]).toMatch(/failed: container "backend" exited with exit code 2/);
+      const report = await readReport(result.outputs['failure-report']);
+      expect(report).toMatchObject({ version: 1, action: 'run-migration-task', cluster: 'app', errors: [] });
+      expect(report.services).toBeUndefined();
+      const task = report.task!;
+      expect(task.taskArn).toBe(result.outputs['task-arn']);
+      expect(task.stopCode).toBe('EssentialContainerExited');
+      expect(task.stoppedReason).toBe(result.outputs['stopped-reason']);
+      expect(task.containers).toEqual([
+        {
+          name: 'backend',
+          exitCode: 2,
+          logLines: Array.from({ length: 50 }, (_, i) => `migrate ${i + 20}`),
+        },
+      ]);
+      expect(result.summary).toContain('<h3>Failure report</h3>');
+      expect(result.summary).toContain('migrate 69');
+      expect(result.summary).toContain('<td>2</td>');
+    });
+
+    test('a successful migration writes no report and an empty output', async () => {
+      emulator.setTaskBehavior('app-migrate', { exitAfterMs: 20, exitCode: 0 });
+      const result = await migrate();
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs['failure-report']).toBe('');
+      expect(await readdir(runnerTemp)).toEqual([]);
+    });
+  });
+});
