@@ -133,7 +133,7 @@ test('creates feature-abc, then updates it from a changed copy of the workflow; 
   // The new gunicorn crashes: reported with its reason and logs soon after the rollout starts,
   // rolled back to the running revision.
   const crash = demo(state, ['--fail-rollout']);
-  await crash.printed('▸ 6/6: Rolling update');
+  await crash.printed(': Rolling update\n');
   const rolloutStarted = Date.now();
   await crash.printed('Essential container in task exited');
   const reportedAfter = Date.now() - rolloutStarted;
@@ -176,7 +176,7 @@ test('Ctrl-C during the migration stops the one-off task, says where each step w
   const temp = join(dir, 'sigint-tmp');
   await mkdir(temp, { recursive: true });
   const run = demo(join(dir, 'sigint'), [], temp);
-  await run.printed('▸ 3/6: Migrate');
+  await run.printed(': Migrate\n');
   await run.printed(': RUNNING');
   const processes = descendants(run.child.pid!);
   expect(processes.length).toBeGreaterThan(0);

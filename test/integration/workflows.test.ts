@@ -870,7 +870,7 @@ describe('supply chain', () => {
         /uses:\s*(?!adhoc-actions\/)[\w.-]+\/[\w.-]+@/.test(readFileSync(join(root, file), 'utf8')),
       )
       .map((file) => `/${file.replace(/\/action\.yml$/, '')}`);
-    expect(needed).toEqual(['/.github/actions/setup-terraform']);
+    expect(needed).toEqual(['/.github/actions/deploy-app', '/.github/actions/setup-terraform']);
     expect(actions?.directories).toEqual(expect.arrayContaining(['/', ...needed]));
   });
 
