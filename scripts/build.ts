@@ -6,13 +6,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ncc from '@vercel/ncc';
-import { readFileSync } from 'node:fs';
 import { listActions, ROOT, type ActionMetadata } from './actions.ts';
-
-/** The release this checkout becomes (package.json's version): docs pin it, like every reference. */
-function releaseTag(): string {
-  return `v${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
-}
+import { releaseTag } from './release/version.ts';
 
 export async function build(outDir: string, only: string[] = []): Promise<void> {
   const actions = await listActions();
@@ -67,7 +62,7 @@ export function actionDocs(actions: ActionMetadata[]): string {
       cell(action.description),
       '',
       '```yaml',
-      `- uses: <org>/adhoc-actions/${action.name}@${releaseTag()}`,
+      `- uses: <org>/adhoc-actions/${action.name}@${releaseTag(ROOT)}`,
       '```',
       '',
     );

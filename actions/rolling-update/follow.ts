@@ -9,7 +9,7 @@ import { describeStage, hasTrafficStages, judge } from '../lib/service-deploymen
 import { describeStop, shortName } from './assess.ts';
 import type { Context, Watch } from './context.ts';
 import { errorName, isTransient } from '../lib/poll.ts';
-import { failedStop, finish, lastLines, printEvents } from './watch.ts';
+import { failedStop, finish, printEvents, reportFailure } from './watch.ts';
 
 /**
  * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
@@ -123,13 +123,7 @@ async function failed(
   ours: boolean,
 ): Promise<void> {
   const why = [reason, stopped && describeStop(stopped).replace(/\.$/, '')].filter(Boolean).join('; ');
-  const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-  const tail =
-    logs.lines.length > 0
-      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-      : '';
-  core.error(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
-  w.detail = why;
+  await reportFailure(context, w, why, stopped);
   if (!ours) {
     if (deployment.status?.startsWith('ROLLBACK_')) {
       w.phase = 'rolling-back';

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import {
   DescribeTasksCommand,
   ListTasksCommand,
+  type Deployment,
   type Service,
   type ServiceDeployment,
   type Task,
@@ -155,16 +156,7 @@ async function step(
     const ours =
       service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
       service.deployments?.find((d) => d.status === 'PRIMARY');
-    const failedTasks = ours?.failedTasks ?? 0;
-    const runningCount = ours?.runningCount ?? 0;
-    const suspicious =
-      w.recheck ||
-      failedTasks > w.lastFailedTasks ||
-      runningCount < w.lastRunning ||
-      turn % SAFETY_POLLS === SAFETY_POLLS - 1;
-    w.lastFailedTasks = failedTasks;
-    w.lastRunning = runningCount;
-    await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
+    await followServiceDeployment(context, w, service, serviceDeployment, stopsLikely(w, ours, turn));
     return;
   }
   printEvents(w, service);
@@ -175,16 +167,7 @@ async function step(
   }
   if (w.phase === 'rolling') {
     const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
-    const failedTasks = deployment?.failedTasks ?? 0;
-    const runningCount = deployment?.runningCount ?? 0;
-    // Look for stopped tasks only when something suggests one: the describe call stays the only one.
-    const suspicious =
-      w.recheck ||
-      failedTasks > w.lastFailedTasks ||
-      runningCount < w.lastRunning ||
-      turn % SAFETY_POLLS === SAFETY_POLLS - 1;
-    w.lastFailedTasks = failedTasks;
-    w.lastRunning = runningCount;
+    const suspicious = stopsLikely(w, deployment, turn);
     let stopped: Task | undefined;
     if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
       try {
@@ -288,13 +271,7 @@ async function fail(
   if (assessment.state === 'failed') reasons.push(assessment.reason);
   if (stopped) reasons.push(describeStop(stopped));
   const why = reasons.map((r) => r.replace(/\.$/, '')).join('; ');
-  const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-  const tail =
-    logs.lines.length > 0
-      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-      : '';
-  core.error(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
-  w.detail = why;
+  await reportFailure(context, w, why, stopped);
 
   // ECS rolling back: follow it. A deployment that vanished behind one of the previous
   // definition is the same thing seen late (ECS dropped the failed deployment already).
@@ -380,4 +357,38 @@ function timeOut(watches: Watch[], timeoutMs: number, reads: TransientReads): vo
   core.error(
     `Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`,
   );
+}
+
+/**
+ * Whether a stopped task of the deployment is worth looking for now: something suggests one
+ * (failed tasks up, fewer running), a transient error left a look pending, or it is this
+ * service's turn for the safety check. The describe call stays the only one otherwise.
+ */
+export function stopsLikely(w: Watch, deployment: Deployment | undefined, turn: number): boolean {
+  const failedTasks = deployment?.failedTasks ?? 0;
+  const runningCount = deployment?.runningCount ?? 0;
+  const likely =
+    w.recheck ||
+    failedTasks > w.lastFailedTasks ||
+    runningCount < w.lastRunning ||
+    turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+  w.lastFailedTasks = failedTasks;
+  w.lastRunning = runningCount;
+  return likely;
+}
+
+/** The failure line, at once: why, and the last log lines of the task that stopped. */
+export async function reportFailure(
+  context: Context,
+  w: Watch,
+  why: string,
+  stopped: Task | undefined,
+): Promise<void> {
+  const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
+  const tail =
+    logs.lines.length > 0
+      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+      : '';
+  core.error(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+  w.detail = why;
 }

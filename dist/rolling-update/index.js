@@ -66395,12 +66395,7 @@ function printStage(w, deployment) {
  */
 async function failed(context, w, deployment, reason, stopped, ours) {
     const why = [reason, stopped && describeStop(stopped).replace(/\.$/, '')].filter(Boolean).join('; ');
-    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-    const tail = logs.lines.length > 0
-        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-        : '';
-    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
-    w.detail = why;
+    await reportFailure(context, w, why, stopped);
     if (!ours) {
         if (deployment.status?.startsWith('ROLLBACK_')) {
             w.phase = 'rolling-back';
@@ -66548,15 +66543,7 @@ async function step(context, w, service, turn, serviceDeployment) {
         }
         const ours = service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
             service.deployments?.find((d) => d.status === 'PRIMARY');
-        const failedTasks = ours?.failedTasks ?? 0;
-        const runningCount = ours?.runningCount ?? 0;
-        const suspicious = w.recheck ||
-            failedTasks > w.lastFailedTasks ||
-            runningCount < w.lastRunning ||
-            turn % SAFETY_POLLS === SAFETY_POLLS - 1;
-        w.lastFailedTasks = failedTasks;
-        w.lastRunning = runningCount;
-        await followServiceDeployment(context, w, service, serviceDeployment, suspicious);
+        await followServiceDeployment(context, w, service, serviceDeployment, stopsLikely(w, ours, turn));
         return;
     }
     printEvents(w, service);
@@ -66567,15 +66554,7 @@ async function step(context, w, service, turn, serviceDeployment) {
     }
     if (w.phase === 'rolling') {
         const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
-        const failedTasks = deployment?.failedTasks ?? 0;
-        const runningCount = deployment?.runningCount ?? 0;
-        // Look for stopped tasks only when something suggests one: the describe call stays the only one.
-        const suspicious = w.recheck ||
-            failedTasks > w.lastFailedTasks ||
-            runningCount < w.lastRunning ||
-            turn % SAFETY_POLLS === SAFETY_POLLS - 1;
-        w.lastFailedTasks = failedTasks;
-        w.lastRunning = runningCount;
+        const suspicious = stopsLikely(w, deployment, turn);
         let stopped;
         if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
             try {
@@ -66665,12 +66644,7 @@ async function fail(context, w, assessment, stopped) {
     if (stopped)
         reasons.push(describeStop(stopped));
     const why = reasons.map((r) => r.replace(/\.$/, '')).join('; ');
-    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-    const tail = logs.lines.length > 0
-        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-        : '';
-    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
-    w.detail = why;
+    await reportFailure(context, w, why, stopped);
     // ECS rolling back: follow it. A deployment that vanished behind one of the previous
     // definition is the same thing seen late (ECS dropped the failed deployment already).
     const replacedBy = assessment.state === 'failed' ? assessment.replacedBy : undefined;
@@ -66738,6 +66712,31 @@ function timeOut(watches, timeoutMs, reads) {
     const late = watches.filter((w) => w.status === 'timed-out');
     const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
     core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
+}
+/**
+ * Whether a stopped task of the deployment is worth looking for now: something suggests one
+ * (failed tasks up, fewer running), a transient error left a look pending, or it is this
+ * service's turn for the safety check. The describe call stays the only one otherwise.
+ */
+function stopsLikely(w, deployment, turn) {
+    const failedTasks = deployment?.failedTasks ?? 0;
+    const runningCount = deployment?.runningCount ?? 0;
+    const likely = w.recheck ||
+        failedTasks > w.lastFailedTasks ||
+        runningCount < w.lastRunning ||
+        turn % SAFETY_POLLS === SAFETY_POLLS - 1;
+    w.lastFailedTasks = failedTasks;
+    w.lastRunning = runningCount;
+    return likely;
+}
+/** The failure line, at once: why, and the last log lines of the task that stopped. */
+async function reportFailure(context, w, why, stopped) {
+    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
+    const tail = logs.lines.length > 0
+        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+        : '';
+    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    w.detail = why;
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/main.ts

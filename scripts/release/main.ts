@@ -20,16 +20,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { floatingReferences, isReleasedReferenceFile, majorTag, pinReferences } from './references.ts';
 import { changelogEntry, SAMPLE_HISTORY } from './history.ts';
+import { releaseTag } from './version.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BUMP = join(ROOT, 'node_modules/.bin/commit-and-tag-version');
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-function packageVersion(dir: string): string {
-  return `v${(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version}`;
 }
 
 function releasedFiles(dir: string): string[] {
@@ -66,7 +63,7 @@ function tagExists(dir: string, tag: string): boolean {
 
 /** Bumps package.json and writes the CHANGELOG entry from conventional commits; undefined when nothing is releasable. */
 export function prepare(dir: string): { version: string; entry: string; pinned: string[] } | undefined {
-  const before = packageVersion(dir);
+  const before = releaseTag(dir);
   const lastTag = tagExists(dir, before) ? before : undefined;
   const commits = lastTag
     ? git(dir, 'log', '--format=%s', `${lastTag}..HEAD`)
@@ -75,7 +72,7 @@ export function prepare(dir: string): { version: string; entry: string; pinned: 
     return undefined;
   }
   execFileSync(BUMP, ['--skip.commit', '--skip.tag', '--tag-prefix', 'v'], { cwd: dir, stdio: 'ignore' });
-  const version = packageVersion(dir);
+  const version = releaseTag(dir);
   const entry = changelogEntry(readFileSync(join(dir, 'CHANGELOG.md'), 'utf8'), version);
   return { version, entry, pinned: pinAll(dir, version) };
 }
@@ -87,7 +84,7 @@ function rehearsalRepository(): string {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     cpSync(join(ROOT, file), join(dir, file));
   }
-  const version = packageVersion(dir);
+  const version = releaseTag(dir);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
   git(
@@ -113,7 +110,7 @@ function main(argv: string[]): number {
   const [command, arg] = argv;
   switch (command) {
     case 'state': {
-      const version = packageVersion(ROOT);
+      const version = releaseTag(ROOT);
       console.log(tagExists(ROOT, version) ? 'prepare' : `publish ${version}`);
       return 0;
     }
@@ -123,10 +120,10 @@ function main(argv: string[]): number {
       return 0;
     }
     case 'pin':
-      for (const change of pinAll(ROOT, packageVersion(ROOT))) console.log(change);
+      for (const change of pinAll(ROOT, releaseTag(ROOT))) console.log(change);
       return 0;
     case 'check': {
-      const version = packageVersion(ROOT);
+      const version = releaseTag(ROOT);
       const floating = checkAll(ROOT, version);
       for (const f of floating) console.error(`${f}: not pinned at ${version}`);
       if (floating.length === 0) console.log(`Every reference names ${version}.`);
@@ -139,7 +136,7 @@ function main(argv: string[]): number {
     case 'rehearse': {
       const dir = rehearsalRepository();
       try {
-        const from = packageVersion(dir);
+        const from = releaseTag(dir);
         console.log(`Rehearsal in ${dir}: released ${from}, then ${SAMPLE_HISTORY.length} commits:`);
         for (const m of SAMPLE_HISTORY) console.log(`  ${m}`);
         const result = prepare(dir);

@@ -6,7 +6,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { releaseTag } from '../../scripts/release/version.ts';
 
 /**
  * Our actions as users reference them: `<owner>/adhoc-actions/<action>@vX.Y.Z`, and the composite
@@ -14,7 +16,7 @@ import { parse } from 'yaml';
  * release this checkout becomes (package.json's version), so a pinned workflow runs its own release.
  */
 export const OWNER_REPO = 'adhoc-actions/adhoc-actions';
-export const RELEASE = `v${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
+export const RELEASE = releaseTag(fileURLToPath(new URL('../..', import.meta.url)));
 const AT_RELEASE = `@${RELEASE.replace(/\./g, '\\.')}$`;
 const ACTION_RE = new RegExp(`^${OWNER_REPO}/((?:\\.github/actions/)?[a-z0-9-]+)${AT_RELEASE}`);
 const OWN_RE = new RegExp(`^${OWNER_REPO}/.+${AT_RELEASE}`);

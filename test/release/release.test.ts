@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ROOT } from '../helpers/run-action.ts';
 import { checkAll } from '../../scripts/release/main.ts';
+import { releaseTag } from '../../scripts/release/version.ts';
 
 const run = promisify(execFile);
-const version = `v${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+const version = releaseTag(ROOT);
 
 describe('releases', () => {
   it('every workflow, example, module source and doc snippet calls this repository at the release it ships in', () => {
