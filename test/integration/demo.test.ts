@@ -36,7 +36,7 @@ function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
     },
   });
   let output = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
+  const waiters: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   const take = (chunk: Buffer) => {
     output += chunk.toString();
     for (const waiter of waiters.filter((w) => output.includes(w.text))) {
@@ -46,11 +46,20 @@ function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
+  // A demo that ends without printing what a test waits for fails that test now, with what it
+  // printed, instead of hanging until jest's timeout.
+  child.on('close', () => {
+    for (const waiter of waiters.splice(0)) {
+      waiter.reject(new Error(`the demo ended without printing ${JSON.stringify(waiter.text)}:\n${output}`));
+    }
+  });
   return {
     child,
     output: () => output,
     printed: (text) =>
-      output.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve })),
+      output.includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => waiters.push({ text, resolve, reject })),
     done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))),
   };
 }
