@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import {
   DescribeTaskDefinitionCommand,
+  ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   TagResourceCommand,
   type ECSClient,
@@ -108,8 +109,12 @@ export async function loadRevisions(
   options: LoadOptions = {},
 ): Promise<Revision[]> {
   const perFamily = options.perFamily ?? 50;
+  // ListTaskDefinitions filters by one whole family name, not a prefix: find the families first.
+  const families = await listFamilies(ecs, prefix);
   const arns = (
-    await Promise.all(['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, prefix, status)))
+    await Promise.all(
+      families.flatMap((family) => ['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, family, status))),
+    )
   ).flat();
   const byFamily = new Map<string, { arn: string; revision: number }[]>();
   for (const arn of arns) {
@@ -127,14 +132,34 @@ export async function loadRevisions(
   return revisions;
 }
 
-async function listArns(ecs: ECSClient, familyPrefix: string, status: string): Promise<string[]> {
+async function listFamilies(ecs: ECSClient, familyPrefix: string): Promise<string[]> {
+  const families: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await retried(() =>
+      ecs.send(
+        new ListTaskDefinitionFamiliesCommand({
+          familyPrefix,
+          status: 'ALL',
+          ...(nextToken && { nextToken }),
+        }),
+      ),
+    );
+    families.push(...(page.families ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return families;
+}
+
+/** The revisions of one family (ListTaskDefinitions' familyPrefix is the whole family name). */
+async function listArns(ecs: ECSClient, family: string, status: string): Promise<string[]> {
   const arns: string[] = [];
   let nextToken: string | undefined;
   do {
     const page = await retried(() =>
       ecs.send(
         new ListTaskDefinitionsCommand({
-          familyPrefix,
+          familyPrefix: family,
           status: status as 'ACTIVE',
           ...(nextToken && { nextToken }),
         }),

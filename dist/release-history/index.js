@@ -6865,7 +6865,7 @@ __webpack_unused_export__ = ListTagsForResourceCommand;
 __webpack_unused_export__ = ListTagsForResourceRequest$;
 __webpack_unused_export__ = ListTagsForResourceResponse$;
 __webpack_unused_export__ = ListTaskDefinitionFamilies$;
-__webpack_unused_export__ = ListTaskDefinitionFamiliesCommand;
+exports.cSD = ListTaskDefinitionFamiliesCommand;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesRequest$;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesResponse$;
 __webpack_unused_export__ = ListTaskDefinitions$;
@@ -60082,7 +60082,9 @@ async function retried(read, baseMs = 500) {
 /** Every revision (ACTIVE and INACTIVE) of the families starting with `prefix`, with tags. */
 async function loadRevisions(ecs, prefix, options = {}) {
     const perFamily = options.perFamily ?? 50;
-    const arns = (await Promise.all(['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, prefix, status)))).flat();
+    // ListTaskDefinitions filters by one whole family name, not a prefix: find the families first.
+    const families = await listFamilies(ecs, prefix);
+    const arns = (await Promise.all(families.flatMap((family) => ['ACTIVE', 'INACTIVE'].map((status) => listArns(ecs, family, status))))).flat();
     const byFamily = new Map();
     for (const arn of arns) {
         const ref = parseTaskDefinitionRef(arn);
@@ -60097,12 +60099,27 @@ async function loadRevisions(ecs, prefix, options = {}) {
     }
     return revisions;
 }
-async function listArns(ecs, familyPrefix, status) {
+async function listFamilies(ecs, familyPrefix) {
+    const families = [];
+    let nextToken;
+    do {
+        const page = await retried(() => ecs.send(new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            familyPrefix,
+            status: 'ALL',
+            ...(nextToken && { nextToken }),
+        })));
+        families.push(...(page.families ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return families;
+}
+/** The revisions of one family (ListTaskDefinitions' familyPrefix is the whole family name). */
+async function listArns(ecs, family, status) {
     const arns = [];
     let nextToken;
     do {
         const page = await retried(() => ecs.send(new dist_cjs/* ListTaskDefinitionsCommand */.Pse({
-            familyPrefix,
+            familyPrefix: family,
             status: status,
             ...(nextToken && { nextToken }),
         })));

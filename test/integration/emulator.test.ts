@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTaskDefinitionFamiliesCommand,
+  ListTaskDefinitionsCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 
 /** The emulator answers the real SDK clients the way AWS does. */
@@ -49,6 +57,28 @@ async function waitForStop(taskArn: string) {
     await sleep(20);
   }
 }
+
+describe('task definition listings', () => {
+  // Found with moto: on AWS, ListTaskDefinitions' familyPrefix is one whole family name, while
+  // ListTaskDefinitionFamilies' is a real prefix. An emulator treating both as prefixes hid that
+  // release history listed nothing on AWS.
+  test('ListTaskDefinitions takes a whole family; ListTaskDefinitionFamilies a prefix and a status', async () => {
+    for (const family of ['web-app', 'web-worker', 'web']) {
+      emulator.registerTaskDefinition({ family, containerDefinitions: [{ name: 'app', image: 'x' }] });
+    }
+    const arns = async (familyPrefix: string) =>
+      (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix }))).taskDefinitionArns;
+    expect(await arns('web-')).toEqual([]);
+    expect(await arns('web')).toEqual([expect.stringMatching(/task-definition\/web:1$/)]);
+
+    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'web-worker:1' }));
+    const families = async (status?: 'ACTIVE' | 'INACTIVE' | 'ALL') =>
+      (await ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'web-', status }))).families;
+    expect(await families()).toEqual(['web-app', 'web-worker']);
+    expect(await families('ACTIVE')).toEqual(['web-app']);
+    expect(await families('INACTIVE')).toEqual(['web-worker']);
+  });
+});
 
 describe('GetLogEvents', () => {
   const get = (input: Partial<ConstructorParameters<typeof GetLogEventsCommand>[0]>) =>

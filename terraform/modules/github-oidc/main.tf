@@ -20,10 +20,11 @@ locals {
   statements = concat(
     [
       {
-        # These ECS actions have no resource-level permissions.
+        # These ECS actions have no resource-level permissions (release history lists families, then
+        # each family's revisions: ListTaskDefinitions takes a whole family name).
         Sid      = "TaskDefinitions"
         Effect   = "Allow"
-        Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]
+        Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies"]
         Resource = "*"
       },
       {

@@ -146,16 +146,34 @@ export const taskDefinitionOperations: Operations = {
     return { taskDefinition: record.definition };
   },
 
+  // familyPrefix here is the FULL family name (API reference: "limits the listed task
+  // definitions to task definition revisions that belong to that family"), not a prefix.
   ListTaskDefinitions(state, input) {
-    const prefix = (input['familyPrefix'] as string | undefined) ?? '';
+    const family = input['familyPrefix'] as string | undefined;
     const status = (input['status'] as string | undefined) ?? 'ACTIVE';
     const arns = [...state.taskDefinitions.entries()]
-      .filter(([family]) => family.startsWith(prefix))
+      .filter(([name]) => family === undefined || name === family)
       .flatMap(([, revisions]) => revisions)
       .filter((r) => r.definition.status === status)
       .map((r) => r.definition.taskDefinitionArn);
     if (input['sort'] === 'DESC') arns.reverse();
     return paginate(arns, input, 'taskDefinitionArns', 100);
+  },
+
+  // Here familyPrefix is a prefix. status ACTIVE: families with an ACTIVE revision; INACTIVE:
+  // families with none; ALL (the default): every family.
+  ListTaskDefinitionFamilies(state, input) {
+    const prefix = (input['familyPrefix'] as string | undefined) ?? '';
+    const status = (input['status'] as string | undefined) ?? 'ALL';
+    const families = [...state.taskDefinitions.entries()]
+      .filter(([name]) => name.startsWith(prefix))
+      .filter(([, revisions]) => {
+        const active = revisions.some((r) => r.definition.status === 'ACTIVE');
+        return status === 'ALL' || (status === 'ACTIVE') === active;
+      })
+      .map(([name]) => name)
+      .sort();
+    return paginate(families, input, 'families', 100);
   },
 };
 

@@ -50,7 +50,8 @@ run "policy_covers_what_the_actions_need" {
   assert {
     condition = length(setsubtract(
       toset([
-        "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DescribeServices", "ecs:UpdateService",
+        "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies",
+        "ecs:DescribeServices", "ecs:UpdateService",
         "ecs:RunTask", "ecs:DescribeTasks", "ecs:StopTask", "ecs:ListTasks", "ecs:DescribeClusters", "ecs:TagResource",
         "logs:GetLogEvents", "logs:FilterLogEvents", "iam:PassRole", "ecr:GetAuthorizationToken", "ecr:PutImage",
         "ecr:BatchGetImage", "s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:DeleteItem",
