@@ -109,6 +109,15 @@ describe('buildMessage', () => {
     expect(link(url)).toBe(expected);
   });
 
+  test('a link input is a labelled field whose value is the link, label escaped', () => {
+    const url = 'https://github.com/o/r/actions/runs/1/artifacts/9';
+    const message = buildMessage(input({ links: [{ label: 'Failure <report>', value: url }] }));
+    const texts = blocksOf(message).flatMap((b) =>
+      ((b['fields'] as { text: string }[] | undefined) ?? []).map((f) => f.text),
+    );
+    expect(texts).toContain(`*Failure &lt;report&gt;*\n<${url}|${url}>`);
+  });
+
   test('splits many fields into sections of 10', () => {
     const fields = Array.from({ length: 23 }, (_, i) => ({ label: `F${i}`, value: String(i) }));
     const sections = blocksOf(buildMessage(input({ fields }))).filter((b) => b['fields']);

@@ -31,6 +31,8 @@ export interface MessageInput {
   /** mrkdwn, shown under the header. */
   text?: string;
   fields: Field[];
+  /** Labelled http(s) links (e.g. the failure report), each a field whose value is the link. */
+  links?: Field[];
   /** Where the values of the context line come from: GITHUB_* variables of the runner. */
   github: GitHubContext;
 }
@@ -91,6 +93,9 @@ export function buildMessage(input: MessageInput): Message {
   if (input.url) fields.push({ label: 'URL', value: link(input.url) });
   if (input.version) fields.push({ label: 'Version', value: `\`${escape(input.version)}\`` });
   fields.push(...input.fields.map(({ label, value }) => ({ label: escape(label), value: escape(value) })));
+  fields.push(
+    ...(input.links ?? []).map(({ label, value }) => ({ label: escape(label), value: link(value) })),
+  );
 
   // The header is plain_text: Slack shows it literally, so it needs no escaping.
   const blocks: Block[] = [{ type: 'header', text: plain(title) }];

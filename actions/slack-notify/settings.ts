@@ -10,7 +10,7 @@ import {
   secretInput,
 } from '../lib/inputs.ts';
 import { parseKeyValueLines } from '../lib/key-value.ts';
-import { STATUSES, type MessageInput } from './message.ts';
+import { STATUSES, type Field, type MessageInput } from './message.ts';
 
 export type Target =
   | { kind: 'webhook'; url: string }
@@ -42,9 +42,20 @@ export function getSettings(): Settings {
       label: key,
       value,
     })),
+    links: linksInput(),
     payload: jsonInput('payload'),
     failOnError: booleanInput('fail-on-error', false),
   };
+}
+
+/** `links`: Label=https://… lines; anything but an http(s) URL is refused, naming the label. */
+function linksInput(): Field[] {
+  return parseKeyValueLines('links', multilineInput('links'), 'Label=https://...').map(({ key, value }) => {
+    if (!/^https?:\/\/\S+$/.test(value)) {
+      throw new ConfigurationError(`Input "links": ${quote(key)} is not an http(s) URL: ${quote(value)}.`);
+    }
+    return { label: key, value };
+  });
 }
 
 function target(webhookUrl: string | undefined, token: string | undefined): Target {

@@ -28726,6 +28726,7 @@ function buildMessage(input) {
     if (input.version)
         fields.push({ label: 'Version', value: `\`${message_escape(input.version)}\`` });
     fields.push(...input.fields.map(({ label, value }) => ({ label: message_escape(label), value: message_escape(value) })));
+    fields.push(...(input.links ?? []).map(({ label, value }) => ({ label: message_escape(label), value: message_link(value) })));
     // The header is plain_text: Slack shows it literally, so it needs no escaping.
     const blocks = [{ type: 'header', text: plain(title) }];
     // `text` keeps mrkdwn styling (*bold*, _italic_) but not links or mentions: & < > escaped.
@@ -29179,9 +29180,19 @@ function getSettings() {
             label: key,
             value,
         })),
+        links: linksInput(),
         payload: (0,inputs/* jsonInput */.$1)('payload'),
         failOnError: (0,inputs/* booleanInput */.tE)('fail-on-error', false),
     };
+}
+/** `links`: Label=https://… lines; anything but an http(s) URL is refused, naming the label. */
+function linksInput() {
+    return parseKeyValueLines('links', (0,inputs/* multilineInput */.yw)('links'), 'Label=https://...').map(({ key, value }) => {
+        if (!/^https?:\/\/\S+$/.test(value)) {
+            throw new errors/* ConfigurationError */.j1(`Input "links": ${(0,inputs/* quote */.hD)(key)} is not an http(s) URL: ${(0,inputs/* quote */.hD)(value)}.`);
+        }
+        return { label: key, value };
+    });
 }
 function target(webhookUrl, token) {
     const ts = (0,inputs/* optionalInput */.$m)('message-ts');

@@ -1,12 +1,16 @@
 import { cp, mkdir, readdir } from 'node:fs/promises';
+import { appendKeyValues } from './files.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StandIn } from './index.ts';
 
-/** actions/upload-artifact@v4: a folder per artifact; a name uploaded twice in one run fails, as in v4. */
+/**
+ * actions/upload-artifact@v4+: a folder per artifact; a name uploaded twice in one run fails, as in
+ * v4. Outputs artifact-id and artifact-url as the action does (the id is the upload's number here).
+ */
 export const uploadArtifact: StandIn = {
   describe: "copies the files to the rehearsal's artifacts folder",
-  async run({ with: inputs, workspace, run, print }) {
+  async run({ with: inputs, env, workspace, run, print }) {
     const name = inputs['name'] || 'artifact';
     const target = join(run.artifactsDir, name);
     if (existsSync(target)) {
@@ -31,6 +35,12 @@ export const uploadArtifact: StandIn = {
     await mkdir(target, { recursive: true });
     for (const p of found)
       await cp(resolve(workspace, p), join(target, p.split('/').pop()!), { recursive: true });
+    const id = String((await readdir(run.artifactsDir)).length);
+    const server = env['GITHUB_SERVER_URL'] ?? 'https://github.com';
+    await appendKeyValues(env['GITHUB_OUTPUT']!, {
+      'artifact-id': id,
+      'artifact-url': `${server}/${env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${env['GITHUB_RUN_ID'] ?? ''}/artifacts/${id}`,
+    });
     print(`uploaded ${found.join(', ')} as ${name}`);
     return true;
   },

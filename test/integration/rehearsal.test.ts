@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -615,6 +615,22 @@ describe('ad-hoc-deploy.yml', () => {
       '### Ad hoc environment feature-abc: failure',
     );
     expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
+    // The report is kept as an artifact, linked from the summary and from Slack.
+    const [artifact] = await readdir(join(dir, 'failing', 'artifacts'));
+    expect(artifact).toMatch(/^failure-report-feature-abc-/);
+    const [reportFile] = await readdir(join(dir, 'failing', 'artifacts', artifact!));
+    const report = JSON.parse(
+      await readFile(join(dir, 'failing', 'artifacts', artifact!, reportFile!), 'utf8'),
+    ) as { task: { containers: { exitCode: number; logLines: string[] }[] } };
+    expect(report.task.containers[0]!.exitCode).toBe(1);
+    expect(report.task.containers[0]!.logLines.join('\n')).toContain('relation "blog_post" does not exist');
+    const reportUrl = /\| Failure report \| (https:\/\/\S+\/artifacts\/\d+) \|/.exec(
+      await readFile(result.summaryFile, 'utf8'),
+    )?.[1];
+    expect(reportUrl).toBeDefined();
+    expect(JSON.stringify(services.slack.messages.at(-1))).toContain(
+      `*Failure report*\\n<${reportUrl}|${reportUrl}>`,
+    );
     // Nothing was rolled out: the services stay on the revisions of the last good deploy.
     expect(
       services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!.taskDefinition,

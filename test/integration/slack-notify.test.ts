@@ -212,6 +212,22 @@ describe('slack-notify', () => {
     expect(posted).not.toContain('<!here>');
   });
 
+  test('links: the failure report arrives as a working link; a non-http value is refused before posting', async () => {
+    const report = 'https://github.com/o/r/actions/runs/7/artifacts/42';
+    const run = await notify({
+      'webhook-url': slack.webhookUrl,
+      status: 'failure',
+      links: `Failure report=${report}`,
+    });
+    expect(run.errors).toEqual([]);
+    expect(content(slack.messages[0])).toContain(`*Failure report*\\n<${report}|${report}>`);
+
+    const bad = await notify({ 'webhook-url': slack.webhookUrl, links: 'Report=javascript:alert(1)' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.errors).toEqual(['Input "links": "Report" is not an http(s) URL: "javascript:alert(1)".']);
+    expect(slack.messages).toHaveLength(1);
+  });
+
   test.each([
     ['webhook-url', 'http://hooks.example.com/services/T/B/secretpart'],
     ['webhook-url', 'ftp://127.0.0.1/services/T/B/secretpart'],
