@@ -7,6 +7,7 @@ import {
   DeleteClusterCommand,
   DeleteServiceCommand,
   DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
   ECSClient,
 } from '@aws-sdk/client-ecs';
 import { ROOT } from '../helpers/run-action.ts';
@@ -695,6 +696,75 @@ describe('ad-hoc-deploy.yml', () => {
     expect(Number(after.taskDefinition.split(':').pop())).toBe(Number(before) + 1);
     expect(await readFile(result.summaryFile, 'utf8')).toContain('backend:v7');
     expect(services.slack.messages.at(-1)!.text).toContain('feature-abc');
+  });
+
+  test('app-update.yml rollback-to: after r1, r2, r3, previous puts every service on r2 with no migration; a named release; both inputs refused', async () => {
+    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    const update = (name: string, extra: Record<string, string>) =>
+      options({
+        workDir: join(dir, name),
+        inputs: {
+          environment: 'feature-abc',
+          'aws-region': inputs['aws-region'],
+          'role-to-assume': inputs['role-to-assume'],
+          'slack-channel': 'deploys',
+          ...extra,
+        },
+        secrets: { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! },
+        awsEnv: services.emulator.env(),
+        redirects: services.redirects,
+      });
+    const appUpdate = join(ROOT, '.github/workflows/app-update.yml');
+    const arns: Record<string, Record<string, string>> = {};
+    for (const tag of ['r1', 'r2', 'r3']) {
+      const result = await rehearse(appUpdate, update(`rollback-to-${tag}`, { 'image-tag': tag }));
+      expect(result.conclusion).toBe('success');
+      arns[tag] = JSON.parse(result.outputs['task-definition-arns']!) as Record<string, string>;
+    }
+    const running = (family: string) =>
+      services.emulator.services().find((s) => s.serviceName === family)!.taskDefinition;
+    const families = ['feature-abc-gunicorn', 'feature-abc-celery', 'feature-abc-beat'];
+    const runTasksBefore = services.emulator.calls('RunTask').length;
+    const registersBefore = services.emulator.calls('RegisterTaskDefinition').length;
+
+    const back = await rehearse(appUpdate, update('rollback-to-previous', { 'rollback-to': 'previous' }));
+    expect(back.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(back.conclusion).toBe('success');
+    for (const family of families) expect(running(family)).toBe(arns['r2']![family]);
+    expect(services.emulator.calls('RunTask').length).toBe(runTasksBefore); // no migration, no collectstatic
+    expect(services.emulator.calls('RegisterTaskDefinition').length).toBe(registersBefore);
+    const summary = await readFile(back.summaryFile, 'utf8');
+    expect(summary).toContain('### feature-abc rollback: success');
+    expect(summary).toContain('| Migrations | none run |');
+    expect(services.slack.messages.at(-1)!.text).toMatch(/Rollback from \S+ to \S+, no migrations\./);
+
+    // A named release: the id register-task-definition recorded on r1's revisions.
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      endpoint: services.emulator.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const { tags } = await ecs.send(
+      new DescribeTaskDefinitionCommand({
+        taskDefinition: arns['r1']!['feature-abc-gunicorn'],
+        include: ['TAGS'],
+      }),
+    );
+    ecs.destroy();
+    const r1 = tags!.find((t) => t.key === 'adhoc-actions:release')!.value!;
+    const named = await rehearse(appUpdate, update('rollback-to-named', { 'rollback-to': r1 }));
+    expect(named.conclusion).toBe('success');
+    expect(named.outputs['release']).toBe(r1);
+    for (const family of families) expect(running(family)).toBe(arns['r1']![family]);
+
+    const callsBefore = services.emulator.calls().length;
+    const both = update('rollback-to-both', { 'image-tag': 'r4', 'rollback-to': 'previous' });
+    const refused = await rehearse(appUpdate, both);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.annotations.find((a) => a.level === 'error')!.message).toBe(
+      'inputs image-tag and rollback-to: give one, a new image to deploy or a release to go back to, not both',
+    );
+    expect(services.emulator.calls().length).toBe(callsBefore);
   });
 
   test('production-deploy.yml waits for its gate; app-update refuses a protected name without one', async () => {
