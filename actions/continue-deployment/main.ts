@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ContinueServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { ecsClient } from '../lib/aws.ts';
+import { ecsClient, logsClient } from '../lib/aws.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { DeploymentFailure, errorMessage } from '../lib/errors.ts';
 import { sleep } from '../lib/poll.ts';
@@ -11,6 +11,7 @@ import {
   type PausedHook,
 } from '../lib/service-deployments.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
+import { recordOutcomes, targetsOf } from './aftermath.ts';
 import { getSettings } from './settings.ts';
 
 /**
@@ -31,17 +32,31 @@ interface Follow {
   stage?: string;
   paused?: PausedHook;
   seconds?: number;
+  target?: string;
+  deploymentStartedAt?: number;
+  stagesSeen: string[];
 }
 
 export async function main(): Promise<void> {
   const settings = getSettings();
   // A bake time can outlast the one-hour OIDC session: renew it before it ends.
-  const ecs = ecsClient(
-    settings.region,
-    settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined,
-  );
+  const session = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
+  const ecs = ecsClient(settings.region, session);
   const action = settings.action === 'rollback' ? 'ROLLBACK' : 'CONTINUE';
-  const follows: Follow[] = Object.entries(settings.paused).map(([service, hook]) => ({ service, hook }));
+  const follows: Follow[] = Object.entries(settings.paused).map(([service, hook]) => ({
+    service,
+    hook,
+    stagesSeen: [],
+  }));
+  // Read before continuing: the revision each service moves to (for release history and the report).
+  const targets = await targetsOf(
+    ecs,
+    follows.map((f) => ({ service: f.service, serviceDeploymentArn: f.hook.serviceDeploymentArn })),
+  ).catch((error: unknown) => {
+    core.warning(`Could not read the services' target revisions: ${errorMessage(error)}`);
+    return new Map<string, string>();
+  });
+  for (const f of follows) f.target = targets.get(f.service);
   const startedAt = Date.now();
   const end = (f: Follow, status: Status, detail?: string) => {
     f.status = status;
@@ -81,8 +96,10 @@ export async function main(): Promise<void> {
         end(f, 'failed', 'the service deployment was not found');
         continue;
       }
+      if (deployment.startedAt) f.deploymentStartedAt = new Date(deployment.startedAt).getTime();
       if (deployment.lifecycleStage && deployment.lifecycleStage !== f.stage) {
         f.stage = deployment.lifecycleStage;
+        f.stagesSeen.push(`${new Date().toISOString().slice(11, 19)} ${f.stage}`);
         core.info(`${f.service}: ${new Date().toISOString().slice(11, 19)} UTC ${describeStage(deployment)}`);
       }
       const verdict = judge(deployment);
@@ -100,8 +117,27 @@ export async function main(): Promise<void> {
       await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
     }
   }
+  const good = goodStatuses(settings.action);
+  // Never replaces the step's own error.
+  await recordOutcomes(
+    ecs,
+    logsClient(settings.region, session),
+    follows.map((f) => ({
+      service: f.service,
+      serviceDeploymentArn: f.hook.serviceDeploymentArn,
+      ...(f.target && { target: f.target }),
+      ...(f.deploymentStartedAt && { startedAt: f.deploymentStartedAt }),
+      failed: !good.includes(f.status!),
+      released: f.status === 'steady',
+      stagesSeen: f.stagesSeen,
+    })),
+  ).catch((error: unknown) => core.warning(`Could not record the outcome: ${errorMessage(error)}`));
   await report(follows, settings.action);
 }
+
+/** What counts as success: a continue ends steady (or paused at a later hook), a rollback rolled back. */
+const goodStatuses = (action: 'continue' | 'rollback'): Status[] =>
+  action === 'rollback' ? ['rolled-back'] : ['steady', 'paused'];
 
 function send(ecs: ECSClient, hook: PausedHook, action: 'CONTINUE' | 'ROLLBACK') {
   return ecs.send(
@@ -137,7 +173,7 @@ async function report(follows: Follow[], action: 'continue' | 'rollback'): Promi
     ['Service', 'Status', 'Seconds', 'Detail'],
     follows.map((f) => [f.service, f.status, f.seconds, f.detail]),
   );
-  const good: Status[] = action === 'rollback' ? ['rolled-back'] : ['steady', 'paused'];
+  const good = goodStatuses(action);
   const bad = follows.filter((f) => !good.includes(f.status!));
   if (bad.length > 0) {
     throw new DeploymentFailure(

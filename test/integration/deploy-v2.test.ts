@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import type { CreateServiceOptions } from '../emulator/ecs/services.ts';
@@ -22,8 +25,10 @@ afterEach(async () => {
 
 const rollingUpdate = (inputs: Record<string, string>, options: RunOptions = {}) =>
   runAction('rolling-update', inputs, { ...options, env: emulator.env() });
-const continueDeployment = (inputs: Record<string, string>) =>
-  runAction('continue-deployment', inputs, { env: emulator.env() });
+const continueDeployment = (inputs: Record<string, string>, runnerTemp?: string) =>
+  runAction('continue-deployment', inputs, {
+    env: { ...emulator.env(), ...(runnerTemp && { RUNNER_TEMP: runnerTemp }) },
+  });
 
 const service = (name: string) => emulator.services().find((s) => s.serviceName === name)!;
 const revisionOf = (name: string) => service(name).taskDefinition.replace(/.*:task-definition\//, '');
@@ -261,10 +266,46 @@ describe('a human-gated canary', () => {
       expect(deploymentOf(name).status).toBe('SUCCESSFUL');
     }
     expect(run.lines.join('\n')).toContain('BAKE_TIME (bake time, 1 min left)');
+    // Release history: the revisions it released are marked, as rolling-update marks its own.
+    const tagged = emulator
+      .calls('TagResource')
+      .map((c) => String(c.input['resourceArn']).replace(/.*\//, ''));
+    expect(tagged.sort()).toEqual(['web:2', 'worker:2']);
+    expect(run.outputs['failure-report'] ?? '').toBe('');
     // A second continue is refused by ECS and reported per service.
     const again = await continueDeployment({ paused: outputs['paused']! });
     expect(again.exitCode).toBe(1);
     expect(again.errors.join('\n')).toContain('web: ContinueServiceDeployment failed: ClientException:');
+  });
+
+  test('a continue that fails (here: times out in the bake) writes the failure report and marks nothing released', async () => {
+    const outputs = await pauseForApproval();
+    // A bake of 1 "minute" = 20 s here, past a 3 s step timeout: the continue times out.
+    emulator.setDeploymentTiming({ minuteMs: 20_000 });
+    // RUNNER_TEMP kept after the run, so the report can be read.
+    const temp = mkdtempSync(join(tmpdir(), 'continue-report-'));
+    const slow = await continueDeployment({ paused: outputs['paused']!, 'timeout-minutes': '0.05' }, temp);
+    expect(slow.exitCode).toBe(1);
+    const path = slow.outputs['failure-report']!;
+    const report = JSON.parse(readFileSync(path, 'utf8')) as {
+      action: string;
+      cluster: string;
+      services: {
+        name: string;
+        deployments: { status: string; lifecycleStage: string }[];
+        stagesSeen: string[];
+      }[];
+    };
+    expect(report.action).toBe('continue-deployment');
+    expect(report.cluster).toBe('app');
+    expect(report.services.map((s) => s.name).sort()).toEqual(['web', 'worker']);
+    for (const s of report.services) {
+      expect(s.deployments[0]).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' });
+      expect(s.stagesSeen.join(' ')).toContain('BAKE_TIME');
+    }
+    rmSync(temp, { recursive: true, force: true });
+    // Nothing reached steady, so nothing is marked released.
+    expect(emulator.calls('TagResource')).toHaveLength(0);
   });
 
   test('pause → rollback → ROLLBACK_SUCCESSFUL on the old revision', async () => {
