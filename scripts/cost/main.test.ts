@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CostInputError } from './estimate.ts';
+import { CostInputError } from '../../actions/lib/cost/estimate.ts';
 import { parseArgs, run } from './main.ts';
-import { loadPrices } from './prices.ts';
+import { loadPrices } from '../../actions/lib/cost/prices.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

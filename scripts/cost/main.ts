@@ -3,10 +3,10 @@
  * Prints the estimated cost of the example environments with the price table's date and sources.
  */
 import { pathToFileURL } from 'node:url';
-import { CostInputError, estimate, type Estimate } from './estimate.ts';
-import { adHoc, EXAMPLES, prod, type ExampleName } from './examples.ts';
-import { money } from './markdown.ts';
-import { loadPrices } from './prices.ts';
+import { CostInputError, estimate, type Estimate } from '../../actions/lib/cost/estimate.ts';
+import { adHoc, EXAMPLES, prod, type ExampleName } from '../../actions/lib/cost/examples.ts';
+import { money } from '../../actions/lib/cost/markdown.ts';
+import { loadPrices } from '../../actions/lib/cost/prices.ts';
 
 export interface Options {
   examples: ExampleName[];

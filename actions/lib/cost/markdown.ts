@@ -46,7 +46,7 @@ export function renderMarkdown(e: Estimate): string {
     '',
     `Usage-based, not estimated: ${e.usageBased.map(escapeCell).join('; ')}.`,
     '',
-    `List prices of ${escapeCell(e.pricesDate)} from the table shipped in scripts/cost/prices.json; Fargate Spot varies.` +
+    `List prices of ${escapeCell(e.pricesDate)} from the table shipped in actions/lib/cost/prices.json; Fargate Spot varies.` +
       (e.unconfirmed.length > 0
         ? ` Not confirmed for this region: ${e.unconfirmed.map(escapeCell).join(', ')}.`
         : ''),

@@ -5,7 +5,7 @@ import { adHoc, prod } from './examples.ts';
 // examples.ts restates Terraform values as data; these checks fail when the Terraform changes
 // without it. Whitespace is collapsed so formatting changes do not matter.
 const read = (path: string): string =>
-  readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8').replace(/\s+/g, ' ');
 
 describe('example environments match the Terraform example roots', () => {
   it('prod: task sizes, counts, capacity providers and database', () => {
