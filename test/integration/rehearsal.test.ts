@@ -553,7 +553,13 @@ describe('ad-hoc-deploy.yml', () => {
     const createLog = create.lines.join('\n');
     expect(created.annotations.filter((a) => a.level === 'error')).toEqual([]);
     expect(created.conclusion).toBe('success');
-    expect(created.outputs).toEqual({ url: 'https://feature-abc.example.com', cluster: 'feature-abc' });
+    expect(created.outputs).toEqual({
+      url: 'https://feature-abc.example.com',
+      cluster: 'feature-abc',
+      cost: expect.stringMatching(
+        /^Estimated \d+\.\d\d USD\/day .* feature-abc runs .*list prices of \d{4}-\d\d-\d\d\.$/,
+      ),
+    });
     expect(createLog).toContain('[rehearsal] terraform apply is a stand-in: seeding the emulator');
     expect(createLog).toContain('+ aws_ecs_service.this["gunicorn"]  feature-abc-gunicorn');
     // terraform validate ran, now or in an earlier rehearsal of the same configuration.
@@ -694,7 +700,11 @@ describe('ad-hoc-deploy.yml', () => {
     expect(log).toContain('All 3 services are steady.');
     const after = services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!;
     expect(Number(after.taskDefinition.split(':').pop())).toBe(Number(before) + 1);
-    expect(await readFile(result.summaryFile, 'utf8')).toContain('backend:v7');
+    const summary = await readFile(result.summaryFile, 'utf8');
+    expect(summary).toContain('backend:v7');
+    // What it costs to keep, priced from what ECS runs now.
+    expect(summary).toContain('Estimated cost: feature-abc (us-east-1)');
+    expect(summary).toMatch(/\| \*\*This environment\*\* \| +\| \*\*\d+\.\d\d USD\*\* \|/);
     expect(services.slack.messages.at(-1)!.text).toContain('feature-abc');
   });
 
@@ -1021,7 +1031,11 @@ describe('ad-hoc-deploy.yml', () => {
     expect(opened.conclusion).toBe('success');
     expect(opened.jobs['deploy']).toEqual({
       result: 'success',
-      outputs: { url: 'https://pr-7.example.com', cluster: 'pr-7' },
+      outputs: {
+        url: 'https://pr-7.example.com',
+        cluster: 'pr-7',
+        cost: expect.stringMatching(/^Estimated \d+\.\d\d USD\/day/),
+      },
     });
     expect(opened.jobs['destroy']!.result).toBe('skipped');
     const calls = opened.githubCalls.map((c) => c.method);
@@ -1030,6 +1044,8 @@ describe('ad-hoc-deploy.yml', () => {
     );
     const comment = opened.githubCalls.find((c) => c.method === 'rest.issues.createComment')!;
     expect(JSON.stringify(comment.params)).toContain('https://pr-7.example.com (commit feedfac)');
+    // The cost line the deploy computed is in the comment.
+    expect((comment.params as { body: string }).body).toContain(opened.jobs['deploy']!.outputs['cost']!);
 
     const close = preview(join(dir, 'preview-close'), true);
     const closed = await rehearse(join(ROOT, '.github/workflows/preview.yml'), close);

@@ -20,7 +20,7 @@ function services(
 }
 
 /** terraform/examples/shared with its defaults: 2 AZs, no NAT (tasks get public IPs), db.t4g.micro. */
-function adHocShared(environments: number): SharedSpec {
+export function adHocShared(environments: number): SharedSpec {
   return {
     environments,
     albs: 1,

@@ -36,13 +36,14 @@ locals {
         Condition = { StringEquals = { "ecs:CreateAction" = ["RegisterTaskDefinition", "RunTask"] } }
       },
       {
-        # Release history: rolling-update marks the revisions that reached steady, and only with
-        # this one tag key, so the role cannot retag anything else.
+        # Release history and activity: rolling-update marks the revisions that reached steady, a
+        # resume marks what runs as active (environment-status), and only with these tag keys, so
+        # the role cannot retag anything else.
         Sid       = "MarkReleased"
         Effect    = "Allow"
         Action    = ["ecs:TagResource"]
         Resource  = [for c in var.ecs_cluster_names : "${local.ecs}:task-definition/${c}-*:*"]
-        Condition = { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at"] } }
+        Condition = { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at", "adhoc-actions:active-at"] } }
       },
       {
         Sid      = "Clusters"
@@ -72,9 +73,16 @@ locals {
       {
         Sid       = "ListTasks"
         Effect    = "Allow"
-        Action    = ["ecs:ListTasks"]
+        Action    = ["ecs:ListTasks", "ecs:ListServices"]
         Resource  = "*"
         Condition = { ArnLike = { "ecs:cluster" = local.cluster_arns } }
+      },
+      {
+        # environment-status divides the shared stack among the clusters it counts (names only).
+        Sid      = "ListClusters"
+        Effect   = "Allow"
+        Action   = ["ecs:ListClusters"]
+        Resource = "*"
       },
       {
         Sid      = "ReadLogs"

@@ -1,5 +1,6 @@
 import { AwsError, clusterNotFound } from '../errors.ts';
 import { listServiceRecords } from './services.ts';
+import { paginate } from './task-definitions.ts';
 import type { Operations } from '../protocol.ts';
 import type { ClusterRecord, EmulatorState, Json } from '../state.ts';
 
@@ -29,6 +30,11 @@ export function findCluster(state: EmulatorState, ref: unknown): ClusterRecord {
 }
 
 export const clusterOperations: Operations = {
+  ListClusters(state, input) {
+    const arns = [...state.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.clusterArn);
+    return paginate(arns, input, 'clusterArns', 100);
+  },
+
   DescribeClusters(state, input) {
     const refs = (input['clusters'] as string[] | undefined) ?? ['default'];
     const clusters: Json[] = [];

@@ -51,7 +51,7 @@ run "policy_covers_what_the_actions_need" {
     condition = length(setsubtract(
       toset([
         "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:ListTaskDefinitionFamilies",
-        "ecs:DescribeServices", "ecs:UpdateService",
+        "ecs:DescribeServices", "ecs:UpdateService", "ecs:ListServices", "ecs:ListClusters",
         "ecs:RunTask", "ecs:DescribeTasks", "ecs:StopTask", "ecs:ListTasks", "ecs:DescribeClusters", "ecs:TagResource",
         "logs:GetLogEvents", "logs:FilterLogEvents", "iam:PassRole", "ecr:GetAuthorizationToken", "ecr:PutImage",
         "ecr:BatchGetImage", "s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:DeleteItem",
@@ -89,21 +89,21 @@ run "policy_covers_what_the_actions_need" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 16
+    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 17
     error_message = "Expected every optional statement group to be present."
   }
 
-  # Release history: TagResource after creation only for the released-at key, only on the
+  # Release history and activity: TagResource after creation only for the released-at and active-at keys, only on the
   # environments' own task definition families.
   assert {
     condition = one([
       for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s
       if s.Sid == "MarkReleased"
-      ]).Condition == { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at"] } } && alltrue([
+      ]).Condition == { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at", "adhoc-actions:active-at"] } } && alltrue([
       for r in one([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s if s.Sid == "MarkReleased"]).Resource :
       can(regex(":task-definition/", r))
     ])
-    error_message = "Marking a release may add only the released-at tag, on task definitions."
+    error_message = "Marking a release may add only the released-at and active-at tags, on task definitions."
   }
 }
 
