@@ -69,6 +69,7 @@ export async function main(): Promise<void> {
   );
   core.setOutput('cost', firstLine);
 
+  const hours = (h: number) => (h > 0 ? `${h} h` : 'never');
   const money = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(2)} ${prices.currency}`);
   await writeSummaryTable(
     'Environments',
@@ -86,7 +87,7 @@ export async function main(): Promise<void> {
     ]),
     [
       `Per day: list prices of ${prices.date} (actions/lib/cost/prices.json) for what each environment runs now, plus its 1/${sharedBy} share of the shared ALB, NAT and RDS (a protected environment's own stack in full); S3 and logs are usage-based, not counted. So far: that daily rate since the environment's first task definition was registered.`,
-      `Policy: pause after ${settings.pauseAfterHours || 'never'} h, destroy after ${settings.destroyAfterHours || 'never'} h without activity (a deploy, a PR update or a resume).`,
+      `Policy: pause after ${hours(settings.pauseAfterHours)}, destroy after ${hours(settings.destroyAfterHours)} without activity (a deploy, a PR update or a resume).`,
     ],
   );
   if (firstMarkdown && settings.environments.length === 1 && process.env['GITHUB_STEP_SUMMARY']) {

@@ -60408,6 +60408,7 @@ async function main() {
     core/* setOutput */.uH('to-pause', JSON.stringify(statuses.filter((s) => s.verdict === 'pause').map((s) => s.name)));
     core/* setOutput */.uH('to-destroy', JSON.stringify(statuses.filter((s) => s.verdict === 'destroy').map((s) => s.name)));
     core/* setOutput */.uH('cost', firstLine);
+    const hours = (h) => (h > 0 ? `${h} h` : 'never');
     const money = (x) => (x === undefined ? '' : `${x.toFixed(2)} ${prices.currency}`);
     await writeSummaryTable('Environments', ['Environment', 'State', 'Last activity', 'Keep until', 'Per day', 'So far', 'Action'], statuses.map((s) => [
         s.name,
@@ -60421,7 +60422,7 @@ async function main() {
         `${s.verdict}: ${s.reason}`,
     ]), [
         `Per day: list prices of ${prices.date} (actions/lib/cost/prices.json) for what each environment runs now, plus its 1/${sharedBy} share of the shared ALB, NAT and RDS (a protected environment's own stack in full); S3 and logs are usage-based, not counted. So far: that daily rate since the environment's first task definition was registered.`,
-        `Policy: pause after ${settings.pauseAfterHours || 'never'} h, destroy after ${settings.destroyAfterHours || 'never'} h without activity (a deploy, a PR update or a resume).`,
+        `Policy: pause after ${hours(settings.pauseAfterHours)}, destroy after ${hours(settings.destroyAfterHours)} without activity (a deploy, a PR update or a resume).`,
     ]);
     if (firstMarkdown && settings.environments.length === 1 && process.env['GITHUB_STEP_SUMMARY']) {
         await core/* summary */.z.addRaw(firstMarkdown).write();

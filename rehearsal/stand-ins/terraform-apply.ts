@@ -19,6 +19,9 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 
 const [command, workspace = 'default', ...args] = process.argv.slice(2);
@@ -110,10 +113,42 @@ async function main(): Promise<void> {
   // Like terraform, compare with what exists (the emulator) and create only what is missing;
   // existing services keep their task definition (the module ignores task_definition changes).
   const ecs = new ECSClient({});
-  const changes: { line: string; make: () => Promise<unknown> }[] = [];
-  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+  const changes: { line: string; sign?: '~'; make: () => Promise<unknown> }[] = [];
+  // var.paused: every service at 0 and the cluster tagged; var.keep_until: the cluster tagged.
+  const paused = variables['paused'] === 'true';
+  const desired = paused ? 0 : 1;
+  const wantedTags: Record<string, string> = {
+    ...(paused && { 'adhoc-actions:paused': 'true' }),
+    ...(variables['keep_until'] && { 'adhoc-actions:keep-until': variables['keep_until'] }),
+  };
+  const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name], include: ['TAGS'] }));
+  const clusterArn = `arn:aws:ecs:${variables['region'] ?? 'us-east-1'}:123456789012:cluster/${name}`;
   if (cluster.clusters?.[0]?.status !== 'ACTIVE')
     changes.push({ line: `aws_ecs_cluster.this  ${name}`, make: () => control('createCluster', name) });
+  const haveTags = Object.fromEntries(
+    (cluster.clusters?.[0]?.tags ?? [])
+      .filter((t) => t.key?.startsWith('adhoc-actions:'))
+      .map((t) => [t.key!, t.value ?? '']),
+  );
+  const stale = Object.keys(haveTags).filter((k) => !(k in wantedTags));
+  const fresh = Object.entries(wantedTags).filter(([k, v]) => haveTags[k] !== v);
+  if (stale.length > 0 || fresh.length > 0) {
+    changes.push({
+      line: `aws_ecs_cluster.this  ${name} tags ${JSON.stringify(wantedTags)}`,
+      sign: '~',
+      make: async () => {
+        if (stale.length > 0)
+          await ecs.send(new UntagResourceCommand({ resourceArn: clusterArn, tagKeys: stale }));
+        if (fresh.length > 0)
+          await ecs.send(
+            new TagResourceCommand({
+              resourceArn: clusterArn,
+              tags: fresh.map(([key, value]) => ({ key, value })),
+            }),
+          );
+      },
+    });
+  }
   for (const c of components) {
     const exists = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: families[c] })).then(
       () => true,
@@ -155,7 +190,7 @@ async function main(): Promise<void> {
     });
   }
   // Without the cluster there are no services (DescribeServices would fail).
-  const existing = changes.some((change) => change.line.startsWith('aws_ecs_cluster'))
+  const existing = changes.some((change) => change.line === `aws_ecs_cluster.this  ${name}`)
     ? { services: [] }
     : await ecs.send(
         new DescribeServicesCommand({ cluster: name, services: services.map((c) => `${name}-${c}`) }),
@@ -163,13 +198,22 @@ async function main(): Promise<void> {
   const active = new Set(
     (existing.services ?? []).filter((x) => x.status === 'ACTIVE').map((x) => x.serviceName),
   );
+  for (const x of existing.services ?? []) {
+    if (x.status !== 'ACTIVE' || x.desiredCount === desired) continue;
+    changes.push({
+      line: `aws_ecs_service.this["${x.serviceName!.slice(name.length + 1)}"]  ${x.serviceName} desired_count ${x.desiredCount} → ${desired}`,
+      sign: '~',
+      make: () =>
+        ecs.send(new UpdateServiceCommand({ cluster: name, service: x.serviceName!, desiredCount: desired })),
+    });
+  }
   for (const c of services) {
     if (active.has(`${name}-${c}`)) continue;
     changes.push({
       line: `aws_ecs_service.this["${c}"]  ${name}-${c}`,
       make: () =>
         control('createService', name, `${name}-${c}`, families[c], {
-          desiredCount: 1,
+          desiredCount: desired,
           networkConfiguration: {
             awsvpcConfiguration: {
               subnets: network.subnets,
@@ -186,20 +230,20 @@ async function main(): Promise<void> {
     const changed = changes.length > 0 || !existsSync(outputsFile);
     console.log(
       changed
-        ? `[rehearsal] terraform plan is a stand-in: ${changes.length} to add in the emulator for ${name}`
+        ? `[rehearsal] terraform plan is a stand-in: ${changes.length} to add or change in the emulator for ${name}`
         : `[rehearsal] terraform plan is a stand-in: ${name} is in the emulator already, no changes`,
     );
-    for (const change of changes) console.log(`  + ${change.line}`);
+    for (const change of changes) console.log(`  ${change.sign ?? '+'} ${change.line}`);
     process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
   }
   for (const change of changes) await change.make();
-  const created = changes.map((change) => change.line);
+  const created = changes.map((change) => `${change.sign ?? '+'} ${change.line}`);
   console.log(
     created.length === 0
       ? `[rehearsal] terraform apply is a stand-in: ${name} is in the emulator already, no changes (services keep the revisions the actions registered)`
       : `[rehearsal] terraform apply is a stand-in: seeding the emulator with what modules/environment declares for ${name}:`,
   );
-  for (const line of created) console.log(`  + ${line}`);
+  for (const line of created) console.log(`  ${line}`);
   const known: Record<string, unknown> = {
     cluster_name: name,
     service_names: Object.fromEntries(services.map((c) => [c, `${name}-${c}`])),

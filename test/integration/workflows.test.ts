@@ -808,27 +808,25 @@ describe('check-environment: names, protected environments, image references', (
 describe('concurrency without loss', () => {
   const destroy = wfFile('ad-hoc-destroy.yml');
   const age = scriptOf(stepOf(destroy, 'destroy', 'age'));
-  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
-  const recheck = (env: Record<string, string>, modified = hoursAgo(1)) =>
-    runScript(
-      age,
-      {
-        EXISTS: 'true',
-        ENV_NAME: 'pr-7',
-        BACKEND_CONFIG: 'bucket=state\nkey=adhoc/terraform.tfstate\nuse_lockfile=true',
-        MIN_AGE_HOURS: '72',
-        ...env,
-      },
-      { aws: `echo "${modified}"` },
-    );
+  const recheck = (env: Record<string, string>) =>
+    runScript(age, {
+      EXISTS: 'true',
+      ENV_NAME: 'pr-7',
+      MIN_AGE_HOURS: '72',
+      TO_DESTROY: '[]',
+      STATUS: '[{"name":"pr-7","reason":"active 3 h ago"}]',
+      ...env,
+    });
 
-  it('ad-hoc-destroy re-checks the age right before destroying: a state changed since the scan is kept', () => {
+  it('ad-hoc-destroy decides again right before destroying, from environment-status: activity since the scan keeps it', () => {
+    const step = stepOf(destroy, 'destroy', 'idle') as { uses?: string; with?: Record<string, string> };
+    expect(step.uses).toBe(`adhoc-actions/adhoc-actions/environment-status@${RELEASE}`);
+    expect(step.with?.['destroy-after-hours']).toBe('${{ inputs.min-age-hours }}');
     const fresh = recheck({});
     expect(fresh.outputs.destroy).toBe('false');
-    expect(fresh.calls).toEqual([
-      'aws s3api head-object --bucket state --key env:/pr-7/adhoc/terraform.tfstate --query LastModified --output text',
-    ]);
-    expect(recheck({}, hoursAgo(80)).outputs.destroy).toBe('true');
+    expect(fresh.stdout).toContain('::notice::pr-7 is kept: active 3 h ago');
+    expect(recheck({ TO_DESTROY: '["pr-7"]' }).outputs.destroy).toBe('true');
+    expect(recheck({ TO_DESTROY: '["pr-70"]' }).outputs.destroy).toBe('false');
     // By hand (no min age) it destroys without asking; a missing workspace is never destroyed.
     expect(recheck({ MIN_AGE_HOURS: '0' }).outputs.destroy).toBe('true');
     expect(recheck({ EXISTS: 'false' }).outputs.destroy).toBe('false');
@@ -841,8 +839,10 @@ describe('concurrency without loss', () => {
     for (const s of destroying) expect((s as { if?: string }).if).toBe("steps.age.outputs.destroy == 'true'");
   });
 
-  it('the janitor passes its TTL as the minimum age', () => {
-    expect(wfFile('janitor.yml').jobs?.destroy?.with?.['min-age-hours']).toBe('${{ inputs.ttl-hours }}');
+  it('the janitor passes its destroy-after-hours as the minimum idle time', () => {
+    expect(wfFile('janitor.yml').jobs?.destroy?.with?.['min-age-hours']).toBe(
+      '${{ inputs.destroy-after-hours }}',
+    );
   });
 
   it('deploys and destroys of one environment share one queue', () => {

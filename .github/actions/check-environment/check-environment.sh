@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy), IMAGE_TAGS, MISSING_SECRETS from the
+# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS, MISSING_SECRETS from the
 # environment; on a problem prints one ::error:: line naming the input and exits 1.
 set -euo pipefail
 
@@ -20,8 +20,8 @@ for name in "${protected_names[@]}"; do
   if [[ "${name,,}" == "$ENV_NAME" ]]; then is_protected=true; fi
 done
 if [[ "$is_protected" == true ]]; then
-  if [[ "$OPERATION" == destroy ]]; then
-    fail "environment $ENV_NAME is protected (protected-environments): it is never destroyed by this workflow"
+  if [[ "$OPERATION" == destroy || "$OPERATION" == pause ]]; then
+    fail "environment $ENV_NAME is protected (protected-environments): it is never ${OPERATION%e}ed by this workflow"
   fi
   # The job's environment: is this input, so an empty one means no reviewers and no
   # environment-scoped OIDC subject stand between a branch push and this environment.

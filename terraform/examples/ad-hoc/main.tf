@@ -77,4 +77,8 @@ module "environment" {
   listener_priority_slot = var.listener_priority_slot
   environment_variables  = var.environment_variables
   secrets                = var.secrets
+
+  # The pause workflow applies with -var paused=true; any other apply (a deploy) resumes.
+  paused     = var.paused
+  keep_until = var.keep_until
 }

@@ -88,3 +88,15 @@ variable "tags" {
   type        = map(string)
   default     = { project = "adhoc-actions", stack = "adhoc-environment" }
 }
+
+variable "paused" {
+  description = "Services at 0 and the URL answering a paused page (set by the pause workflow, not in tfvars: any apply without it resumes)."
+  type        = bool
+  default     = false
+}
+
+variable "keep_until" {
+  description = "YYYY-MM-DD: the janitor neither pauses nor destroys this environment before then, however idle. Put it in envs/<name>.tfvars."
+  type        = string
+  default     = ""
+}

@@ -12,8 +12,14 @@ locals {
   backend_path_chunks = chunklist(var.backend_paths, 3)
 
   backend_priorities = [for i in range(length(local.backend_path_chunks)) : local.priority_base + i]
+  # Reserved for the paused page: after the backend paths, before the frontend's catch-all.
+  paused_priority = local.priority_base + 8
   # Host-only catch-all goes last in the block so path rules win.
   frontend_priority = local.priority_base + 9
+
+  # Paused, the backend path rules answer a host nobody uses (their actions belong to ECS
+  # deployments, so they stay), and the paused page answers every other request.
+  backend_rule_host = var.paused ? "paused--${local.hostname}" : local.hostname
 }
 
 resource "aws_lb_target_group" "gunicorn" {
@@ -64,7 +70,7 @@ resource "aws_lb_listener_rule" "backend" {
 
   condition {
     host_header {
-      values = [local.hostname]
+      values = [local.backend_rule_host]
     }
   }
 
@@ -110,4 +116,41 @@ resource "aws_lb_listener_rule" "frontend" {
     # rewriting this action's weights; an apply must not shift it back mid-deployment.
     ignore_changes = [action]
   }
+}
+
+# A paused environment (var.paused) answers its URL with a page that says so and how to wake it,
+# instead of the ALB's bare 503 for a target group without targets.
+resource "aws_lb_listener_rule" "paused" {
+  count = var.paused ? 1 : 0
+
+  listener_arn = var.alb_listener_arn
+  priority     = local.paused_priority
+
+  condition {
+    host_header {
+      values = [local.hostname]
+    }
+  }
+
+  action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "text/html"
+      status_code  = tostring(var.paused_status_code)
+      message_body = local.paused_page
+    }
+  }
+
+  tags = local.tags
+}
+
+locals {
+  # At most 1024 bytes (ALB's limit): the marker line is what load tests and monitors look for.
+  paused_page = <<-HTML
+    <!doctype html><title>${var.name} is paused</title>
+    <h1>${var.name} is paused</h1>
+    <p>adhoc-actions: paused. Nothing runs to save cost; its database, files and settings are kept.</p>
+    <p>Wake it: run the pause workflow with action resume, or deploy it again.</p>
+  HTML
 }

@@ -15,9 +15,10 @@ resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
   scalable_dimension = "ecs:service:DesiredCount"
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.autoscaled[each.key].name}"
-  min_capacity       = each.value.min_count
-  max_capacity       = each.value.max_count
-  tags               = local.tags
+  # Paused: a range of 0 makes Application Auto Scaling scale the service in to 0.
+  min_capacity = var.paused ? 0 : each.value.min_count
+  max_capacity = var.paused ? 0 : each.value.max_count
+  tags         = local.tags
 }
 
 resource "aws_appautoscaling_policy" "cpu" {

@@ -10,7 +10,12 @@ resource "aws_ecs_cluster" "this" {
     value = var.container_insights ? "enabled" : "disabled"
   }
 
-  tags = local.tags
+  # What the janitor reads (environment-status): paused, and a date it must keep it until.
+  tags = merge(
+    local.tags,
+    var.paused ? { "adhoc-actions:paused" = "true" } : {},
+    var.keep_until != "" ? { "adhoc-actions:keep-until" = var.keep_until } : {},
+  )
 }
 
 resource "aws_ecs_cluster_capacity_providers" "this" {
@@ -204,10 +209,11 @@ locals {
 resource "aws_ecs_service" "this" {
   for_each = { for k, s in local.services : k => s if !s.scaled }
 
-  name                               = local.service_names[each.key]
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.this[each.key].arn
-  desired_count                      = each.value.desired
+  name            = local.service_names[each.key]
+  cluster         = aws_ecs_cluster.this.arn
+  task_definition = aws_ecs_task_definition.this[each.key].arn
+  # Paused: nothing runs; the database, bucket, URL and configuration stay (var.paused).
+  desired_count                      = var.paused ? 0 : each.value.desired
   deployment_minimum_healthy_percent = each.value.min_pct
   deployment_maximum_percent         = each.value.max_pct
   enable_execute_command             = var.enable_execute_command

@@ -237,13 +237,13 @@ variable "database_name" {
 }
 
 variable "backend_paths" {
-  description = "Path patterns routed to gunicorn; everything else on the host goes to the frontend. At most 27 (3 per listener rule, 9 rules)."
+  description = "Path patterns routed to gunicorn; everything else on the host goes to the frontend. At most 24 (3 per listener rule, 8 rules; the block's 9th priority is the paused page's)."
   type        = list(string)
   default     = ["/api/*", "/admin/*", "/graphql", "/static/*"]
 
   validation {
-    condition     = length(var.backend_paths) >= 1 && length(var.backend_paths) <= 27 && alltrue([for p in var.backend_paths : startswith(p, "/") && length(p) <= 128])
-    error_message = "backend_paths must hold 1-27 patterns, each starting with '/' and at most 128 characters."
+    condition     = length(var.backend_paths) >= 1 && length(var.backend_paths) <= 24 && alltrue([for p in var.backend_paths : startswith(p, "/") && length(p) <= 128])
+    error_message = "backend_paths must hold 1-24 patterns, each starting with '/' and at most 128 characters."
   }
 }
 
@@ -440,4 +440,36 @@ variable "alarm_cpu_threshold" {
   description = "Average CPU (%) over 5 minutes that raises the high-CPU alarms."
   type        = number
   default     = 85
+}
+
+################################################################################
+# Pause and keep (the pause workflow and the janitor)
+################################################################################
+
+variable "paused" {
+  description = "Scale every service to 0 and answer the URL with a page saying the environment is paused, keeping its database, bucket, URL and configuration. Any apply without it resumes the environment (a deploy wakes it)."
+  type        = bool
+  default     = false
+}
+
+variable "paused_status_code" {
+  description = "HTTP status of the paused page: 200 for people, or e.g. 503 so monitors see it down."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = contains([200, 202, 410, 423, 503], var.paused_status_code)
+    error_message = "paused_status_code must be one of 200, 202, 410, 423 or 503."
+  }
+}
+
+variable "keep_until" {
+  description = "A date (YYYY-MM-DD) until which the janitor neither pauses nor destroys this environment, however idle; empty for none."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.keep_until == "" || can(regex("^\\d{4}-\\d{2}-\\d{2}$", var.keep_until)) && can(formatdate("YYYY", "${var.keep_until}T00:00:00Z"))
+    error_message = "keep_until must be a date YYYY-MM-DD (or empty)."
+  }
 }

@@ -13,3 +13,7 @@ secrets = {
   SECRET_KEY        = "arn:aws:ssm:us-east-1:123456789012:parameter/adhoc/django-secret-key"
   POSTGRES_PASSWORD = "arn:aws:ssm:us-east-1:123456789012:parameter/adhoc/feature-abc/db-password"
 }
+
+# The janitor pauses an idle environment and later destroys it; uncomment to keep this one
+# (running or paused as it is) until the date.
+# keep_until = "2026-12-31"
