@@ -5,6 +5,7 @@ import { setupTerraform } from './setup-terraform.ts';
 import { downloadArtifact, uploadArtifact } from './artifacts.ts';
 import { githubScript } from './github-script.ts';
 import { dockerBuildPush, dockerNoop } from './docker.ts';
+import { setupK6 } from './k6.ts';
 
 export interface StandInContext {
   with: Record<string, string>;
@@ -35,6 +36,7 @@ const STAND_INS: Record<string, StandIn> = {
   'docker/build-push-action': dockerBuildPush,
   'docker/login-action': dockerNoop,
   'docker/setup-buildx-action': dockerNoop,
+  'grafana/setup-k6-action': setupK6,
 };
 
 /** The stand-in for `owner/repo[/path]@ref` (any ref), or undefined. */

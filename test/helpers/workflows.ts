@@ -360,6 +360,10 @@ export const THIRD_PARTY_ACTIONS: Record<string, { version: string; inputs: stri
     inputs:
       'node-version node-version-file architecture check-latest registry-url scope token cache package-manager-cache cache-dependency-path mirror mirror-token',
   },
+  'grafana/setup-k6-action@db07bd9765aac508ef18982e52ab937fe633a065': {
+    version: 'v1.2.1',
+    inputs: 'k6-version browser github-token',
+  },
   'aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd': {
     version: 'v2.1.7',
     inputs: 'http-proxy mask-password registries registry-type skip-logout',
