@@ -1166,6 +1166,8 @@ describe('ad-hoc-deploy.yml', () => {
     });
     // Four previews, deployed now; then their activity is moved back as if deployed earlier.
     const idle: Record<string, number> = { 'pr-21': 2, 'pr-22': 30, 'pr-23': 100, 'pr-24': 100 };
+    // pr-24 is deployed with keep-until (a label in the example caller): a cluster tag via Terraform.
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     for (const [env, hours] of Object.entries(idle)) {
       const pr = env.slice(3);
       oneOffTasksSucceed(services.emulator, env);
@@ -1180,6 +1182,7 @@ describe('ad-hoc-deploy.yml', () => {
             'backend-config': inputs['backend-config'],
             'aws-region': inputs['aws-region'],
             'role-to-assume': inputs['role-to-assume'],
+            ...(env === 'pr-24' && { 'keep-until': later }),
           },
           event: {
             name: 'pull_request',
@@ -1198,13 +1201,26 @@ describe('ad-hoc-deploy.yml', () => {
         );
       }
     }
-    const later = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
-    await ecs.send(
-      new TagResourceCommand({
-        resourceArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/pr-24',
-        tags: [{ key: 'adhoc-actions:keep-until', value: later }],
-      }),
+    // A keep-until that is not a date is refused before any credentials or Terraform.
+    const badKeep = options({
+      ...common,
+      workDir: join(dir, 'janitor-bad-keep'),
+      inputs: {
+        environment: 'pr-29',
+        'image-tag': 'v1',
+        'keep-until': 'soon',
+        'var-file': 'envs/preview.tfvars',
+        'backend-config': inputs['backend-config'],
+        'aws-region': inputs['aws-region'],
+        'role-to-assume': inputs['role-to-assume'],
+      },
+    });
+    const refused = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), badKeep);
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.annotations.find((x) => x.level === 'error')!.message).toBe(
+      "input keep-until must be a date YYYY-MM-DD, got 'soon'",
     );
+    expect(services.emulator.services().some((x) => x.serviceName.startsWith('pr-29-'))).toBe(false);
     const janitor = (name: string, dryRun: boolean) =>
       options({
         ...common,
