@@ -224,6 +224,13 @@ export class Emulator {
     );
   }
 
+  /** Calls `listener` after each successful call of `operation`; returns the unsubscribe. */
+  onCall(operation: string, listener: (call: Call) => void): () => void {
+    const entry = { operation, listener };
+    this.dispatcher.listeners.push(entry);
+    return () => this.dispatcher.listeners.splice(this.dispatcher.listeners.indexOf(entry), 1);
+  }
+
   /** Number of requests received by operation. */
   callCounts(): Record<string, number> {
     const counts: Record<string, number> = {};

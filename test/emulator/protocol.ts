@@ -72,8 +72,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Runs after a call of its operation succeeded, before the answer is sent. */
+export type CallListener = (call: Call) => void;
+
 export class Dispatcher {
   readonly calls: Call[] = [];
+  /** What tests do at an event of the run (say, right after UpdateService), not at a time. */
+  readonly listeners: { operation: string; listener: CallListener }[] = [];
   faults: FaultSettings = {};
   /** Time-windowed outages, on top of the probabilistic faults. */
   readonly windows: FaultWindow[] = [];
@@ -132,7 +137,9 @@ export class Dispatcher {
       const handler = this.operations[service][operation];
       if (!handler)
         throw new AwsError('UnknownOperationException', `The emulator does not implement ${operation}.`);
-      send(response, await handler(this.state, input));
+      const result = await handler(this.state, input);
+      for (const { operation: wanted, listener } of this.listeners) if (wanted === operation) listener(call);
+      send(response, result);
     } catch (error) {
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServerException', (error as Error).message, 500);

@@ -153,20 +153,21 @@ describe('rolling-update', () => {
 
   test('service events are printed with workflow commands stopped, so an event cannot issue one', async () => {
     const arns = await seedRollout(emulator, ['web']);
-    // An event quoting text someone else chose (a reason, a name) that looks like a command.
-    const inject = setTimeout(() => {
+    // An event quoting text someone else chose (a reason, a name) that looks like a command,
+    // posted as the deployment starts, so the action's first read of the service brings it.
+    const unsubscribe = emulator.onCall('UpdateService', () => {
       service('web').events.unshift({
         id: 'evil-event',
         createdAt: Date.now() / 1000, // the emulator's clock: epoch seconds, as ECS sends them
         message: '(service web) ::error::fake failure ::add-mask::steal',
       });
-    }, 300);
+    });
     const run = await rollingUpdate({
       cluster: 'app',
       services: 'web',
       'task-definitions': JSON.stringify(arns),
     });
-    clearTimeout(inject);
+    unsubscribe();
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.split('\n');
     const at = lines.findIndex((l) => l.includes('::error::fake failure'));
