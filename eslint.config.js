@@ -23,8 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // Scripts, benchmarks, the demo, the rehearsal and the emulator talk to a terminal; actions use @actions/core.
-    files: ['scripts/**', 'bench/**', 'test/**', 'demo/**', 'rehearsal/**'],
+    // Scripts, benchmarks, tests and the simulator (emulator, rehearsal, demo) talk to a terminal; actions use @actions/core.
+    files: ['scripts/**', 'bench/**', 'test/**', 'simulator/**'],
     rules: { 'no-console': 'off' },
   },
 );

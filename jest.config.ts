@@ -28,6 +28,12 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/actions/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
     },
+    // The simulator's own tests: the emulator's IAM, protocols and fixtures.
+    {
+      ...common,
+      displayName: 'simulator',
+      testMatch: ['<rootDir>/simulator/**/*.test.ts'],
+    },
     // Integration tests run real processes against servers; a shared 2-core machine needs slack.
     {
       ...common,

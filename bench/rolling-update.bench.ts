@@ -11,10 +11,10 @@
  * emulator so call counts stay apart).
  */
 import { ECSClient, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import type { CreateServiceOptions } from '../test/emulator/ecs/services.ts';
-import { startEmulator, type Emulator } from '../test/emulator/index.ts';
-import { seedRollout } from '../test/helpers/rollout.ts';
-import { runAction } from '../test/helpers/run-action.ts';
+import type { CreateServiceOptions } from '../simulator/aws/ecs/services.ts';
+import { startEmulator, type Emulator } from '../simulator/aws/index.ts';
+import { seedRollout } from '../simulator/fixtures/rollout.ts';
+import { runAction } from '../simulator/runner/run-action.ts';
 import { median, printTable, type Row } from './harness.ts';
 
 /** How long new tasks take to start: the rollout's length. */

@@ -6,8 +6,8 @@
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../test/emulator/index.ts';
-import { runAction } from '../test/helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../simulator/aws/index.ts';
+import { runAction } from '../simulator/runner/run-action.ts';
 import { percentile, printTable } from './harness.ts';
 
 const LINES = 40;

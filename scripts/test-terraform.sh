@@ -15,8 +15,8 @@ TF_DIR=terraform
 command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exit 1; }
 
 # find_mirror: one copy, shared with the rehearsal's terraform stand-in.
-# shellcheck source=rehearsal/stand-ins/find-mirror.sh
-source rehearsal/stand-ins/find-mirror.sh
+# shellcheck source=simulator/rehearsal/stand-ins/find-mirror.sh
+source simulator/rehearsal/stand-ins/find-mirror.sh
 
 mirror="${TF_PROVIDER_MIRROR:-$(find_mirror || true)}"
 if [[ -z "$mirror" || ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then

@@ -3,10 +3,10 @@ import pg from 'pg';
 import { runDirect } from '../../actions/create-database/direct.ts';
 import { validateIdentifier } from '../../actions/create-database/sql.ts';
 import { ConfigurationError } from '../../actions/lib/errors.ts';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { startPglite } from '../helpers/pglite.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { startPglite } from '../../simulator/pglite.ts';
 import { startPostgres, type Postgres } from '../helpers/postgres.ts';
-import { runAction, type ActionRun } from '../helpers/run-action.ts';
+import { runAction, type ActionRun } from '../../simulator/runner/run-action.ts';
 
 let server: Postgres;
 let admin: pg.Client;

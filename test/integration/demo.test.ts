@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/run-action.ts';
+import { ROOT } from '../../simulator/runner/run-action.ts';
 
 /** `npm run demo` as a newcomer runs it: it rehearses ad-hoc-deploy.yml, so it is the product. */
 
@@ -26,7 +26,7 @@ interface Demo {
 }
 
 function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
-  const child = spawn(process.execPath, ['demo/main.ts', '--state-dir', stateDir, ...args], {
+  const child = spawn(process.execPath, ['simulator/demo/main.ts', '--state-dir', stateDir, ...args], {
     cwd: ROOT,
     // npm run puts Node 24 first on PATH; the demo's one-off container runs `node`.
     env: {

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import type { CreateServiceOptions } from '../emulator/ecs/services.ts';
-import { isSteady, seedRollout } from '../helpers/rollout.ts';
-import { runAction, type RunOptions } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import type { CreateServiceOptions } from '../../simulator/aws/ecs/services.ts';
+import { isSteady, seedRollout } from '../../simulator/fixtures/rollout.ts';
+import { runAction, type RunOptions } from '../../simulator/runner/run-action.ts';
 
 // Deploy engine v2: rolling-update and continue-deployment driven by ECS service deployments.
 jest.setTimeout(40_000);

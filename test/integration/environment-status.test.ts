@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { backendTaskDefinition } from '../helpers/rollout.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { backendTaskDefinition } from '../../simulator/fixtures/rollout.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 import { estimate } from '../../actions/lib/cost/estimate.ts';
 import { adHocShared } from '../../actions/lib/cost/examples.ts';
 import { loadPrices } from '../../actions/lib/cost/prices.ts';

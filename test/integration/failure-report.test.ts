@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { seedRollout } from '../helpers/rollout.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { seedRollout } from '../../simulator/fixtures/rollout.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 import type { FailureReport } from '../../actions/lib/failure-report.ts';
 
 // Issue 15 item 3: a failed rollout or migration leaves a report that outlives ECS's retention.

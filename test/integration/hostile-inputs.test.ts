@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { runAction } from '../helpers/run-action.ts';
-import { startSlackServer, TOKEN, type SlackServer } from '../slack/server.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
+import { startSlackServer, TOKEN, type SlackServer } from '../../simulator/slack/server.ts';
 
 /**
  * A sweep of hostile and malformed inputs over the five bundled actions. Each must fail with

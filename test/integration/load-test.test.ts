@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/run-action.ts';
-import { rehearse, type RehearsalOptions } from '../../rehearsal/engine.ts';
-import { evaluateThreshold, percentile, summarise } from '../../rehearsal/stand-ins/k6-metrics.ts';
+import { ROOT } from '../../simulator/runner/run-action.ts';
+import { rehearse, type RehearsalOptions } from '../../simulator/rehearsal/engine.ts';
+import { evaluateThreshold, percentile, summarise } from '../../simulator/rehearsal/stand-ins/k6-metrics.ts';
 
 /** load-test.yml rehearsed against a local server: thresholds decide, the summary shows why. */
 

@@ -3,8 +3,8 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 
 let emulator: Emulator;
 

@@ -11,19 +11,24 @@ import {
   ECSClient,
   TagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import { ROOT } from '../helpers/run-action.ts';
+import { ROOT } from '../../simulator/runner/run-action.ts';
 import {
   callInputs,
   expandMatrix,
   hashFiles,
   rehearse,
   type RehearsalOptions,
-} from '../../rehearsal/engine.ts';
-import { asString, evaluate, truthy } from '../../rehearsal/expressions.ts';
-import { parseKeyValueFile } from '../../rehearsal/file-commands.ts';
-import { CommandReader, Masker } from '../../rehearsal/workflow-commands.ts';
-import { loadWorkflow } from '../../rehearsal/workflow.ts';
-import { oidcJobEnv, oneOffTasksSucceed, startServices, type Services } from '../../rehearsal/services.ts';
+} from '../../simulator/rehearsal/engine.ts';
+import { asString, evaluate, truthy } from '../../simulator/rehearsal/expressions.ts';
+import { parseKeyValueFile } from '../../simulator/rehearsal/file-commands.ts';
+import { CommandReader, Masker } from '../../simulator/rehearsal/workflow-commands.ts';
+import { loadWorkflow } from '../../simulator/rehearsal/workflow.ts';
+import {
+  oidcJobEnv,
+  oneOffTasksSucceed,
+  startServices,
+  type Services,
+} from '../../simulator/rehearsal/services.ts';
 
 /** The rehearsal: GitHub's parser and evaluator, run steps in bash, our actions, stand-ins. */
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { backendTaskDefinition, isSteady, waitFor } from '../helpers/rollout.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { backendTaskDefinition, isSteady, waitFor } from '../../simulator/fixtures/rollout.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 
 // Four deploys and two rollbacks, each rollout a second or two of real time.
 jest.setTimeout(60_000);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { ECSClient, DescribeClustersCommand } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { seedRollout } from '../helpers/rollout.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { seedRollout } from '../../simulator/fixtures/rollout.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 import { assumeRoleWithWebIdentity } from '../../actions/lib/role-session.ts';
 
 // Item 7 of issue 13: long waits outlive credentials.

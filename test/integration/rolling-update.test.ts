@@ -6,10 +6,10 @@ import {
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { isSteady, seedRollout, waitFor } from '../helpers/rollout.ts';
-import { runAction, type RunOptions } from '../helpers/run-action.ts';
-import { WorkflowLogReader } from '../helpers/workflow-log.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { isSteady, seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
+import { runAction, type RunOptions } from '../../simulator/runner/run-action.ts';
+import { WorkflowLogReader } from '../../simulator/runner/workflow-log.ts';
 
 // Each rollout takes a second or two of real time (the action polls every second).
 jest.setTimeout(30_000);

@@ -9,8 +9,8 @@ import {
   UpdateServiceCommand,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { seedRollout, waitFor } from '../helpers/rollout.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
 
 // The emulator's ECS service deployments, through the real SDK client.
 jest.setTimeout(30_000);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { runAction, type ActionRun } from '../helpers/run-action.ts';
-import { startSlackServer, TOKEN, WEBHOOK_PATH, type SlackServer } from '../slack/server.ts';
+import { runAction, type ActionRun } from '../../simulator/runner/run-action.ts';
+import { startSlackServer, TOKEN, WEBHOOK_PATH, type SlackServer } from '../../simulator/slack/server.ts';
 
 let slack: SlackServer;
 const runs: ActionRun[] = [];

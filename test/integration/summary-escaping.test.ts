@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { runAction } from '../helpers/run-action.ts';
+import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
 
 let emulator: Emulator;
 

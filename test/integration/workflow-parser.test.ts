@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { loadWorkflow } from '../../rehearsal/workflow.ts';
-import { ROOT } from '../helpers/run-action.ts';
+import { loadWorkflow } from '../../simulator/rehearsal/workflow.ts';
+import { ROOT } from '../../simulator/runner/run-action.ts';
 
 // actionlint checks the files (workflows.test.ts); GitHub's own parser is what the service runs,
 // so every workflow — the reusable ones, this repository's CI and release, the example callers —

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { ROOT } from '../helpers/run-action.ts';
+import { ROOT } from '../../simulator/runner/run-action.ts';
 import { checkAll } from '../../scripts/release/main.ts';
 import { releaseTag } from '../../scripts/release/version.ts';
 

@@ -3,7 +3,7 @@
  *   [--event name] [--event-payload file.json] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]
  *
  * Runs a reusable workflow on this machine, job by job and step by step, as the runner does:
- * see rehearsal/README.md.
+ * see simulator/rehearsal/README.md.
  */
 import './json-imports.ts';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const USAGE =
   'usage: npm run rehearse -- <workflow.yml> [--input k=v ...] [--secret k=v ...] [--var k=v ...] [--event name] [--event-payload file.json] [--approve] [--caller-repo dir] [--terraform-root dir] [--keep]';
 

@@ -17,7 +17,7 @@ export const githubScript: StandIn = {
     await writeFile(script, inputs['script'] ?? '');
     const child = spawn(
       join(run.options.repoRoot, 'node_modules/node/bin/node'),
-      [join(run.options.repoRoot, 'rehearsal/stand-ins/github-script-child.ts'), script, calls],
+      [join(run.options.repoRoot, 'simulator/rehearsal/stand-ins/github-script-child.ts'), script, calls],
       {
         env: { ...env, RESULT_ENCODING: inputs['result-encoding'] || 'json' },
         cwd: workingDirectory,

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { acquireLock, DemoError, loadState, resetState, saveState, type DemoState } from './state.ts';
 import { renderSummary, StepTracker } from './terminal.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const NAME = 'feature-abc';
 const USAGE = `usage: npm run demo -- [--fail-migration | --fail-rollout] [--reset] [--state-dir dir] [--workflow file]
 
@@ -119,7 +119,7 @@ try {
       stoppedReason: 'Essential container in task exited',
     });
   }
-  // The one-off container is demo/app/manage.ts, run as a local process against PGlite.
+  // The one-off container is simulator/demo/app/manage.ts, run as a local process against PGlite.
   const port = new URL(services.database.adminUrl).port;
   const app = [
     'env',
@@ -127,7 +127,7 @@ try {
     `RELEASE=${version}`,
     ...(flags['fail-migration'] ? ['FAIL_MIGRATION=1'] : []),
     'node',
-    'demo/app/manage.ts',
+    'simulator/demo/app/manage.ts',
   ].join(' ');
   const workflow = resolve(flags.workflow!);
   console.log(

@@ -4,7 +4,7 @@
  * workspace — the cluster, each component's task definition family (first revision), the
  * services — and writes the `terraform output -json` the root declares. Names come from the
  * module's locals (read from its main.tf), values from the var-file and -var arguments.
- * Limits (see rehearsal/README.md): only roots that use modules/environment; shared-state values
+ * Limits (see simulator/rehearsal/README.md): only roots that use modules/environment; shared-state values
  * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, first
  * revisions, cluster).
  */

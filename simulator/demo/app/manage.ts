@@ -2,7 +2,7 @@
  * The demo's stand-in for the Django app's `manage.py`: the migrate task of the demo runs this
  * as a local process (the emulator's container), against the embedded PostgreSQL, so the log
  * lines the action streams, the SQL and the exit code are all real.
- *   node demo/app/manage.ts migrate | collectstatic
+ *   node simulator/demo/app/manage.ts migrate | collectstatic
  * DATABASE_URL: the database; RELEASE: vN adds one migration per release; FAIL_MIGRATION=1 makes
  * the newest migration one PostgreSQL refuses (NOT NULL on a column holding NULLs).
  */

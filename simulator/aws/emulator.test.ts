@@ -9,7 +9,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { startEmulator, type Emulator } from './index.ts';
 
 /** The emulator answers the real SDK clients the way AWS does. */
 

@@ -33,7 +33,10 @@ export const setupTerraform: StandIn = {
     print(`terraform ${version} satisfies '${wanted}'`);
     if (inputs['terraform_wrapper'] !== 'false')
       print('(terraform_wrapper: the rehearsal never wraps stdout)');
-    await appendFile(env['GITHUB_PATH']!, `${join(run.options.repoRoot, 'rehearsal/stand-ins/bin')}\n`);
+    await appendFile(
+      env['GITHUB_PATH']!,
+      `${join(run.options.repoRoot, 'simulator/rehearsal/stand-ins/bin')}\n`,
+    );
     return true;
   },
 };

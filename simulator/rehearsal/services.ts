@@ -1,6 +1,6 @@
-import { startEmulator, type Emulator } from '../test/emulator/index.ts';
-import { startPglite } from '../test/helpers/pglite.ts';
-import { startSlackServer, TOKEN, type SlackServer } from '../test/slack/server.ts';
+import { startEmulator, type Emulator } from '../aws/index.ts';
+import { startPglite } from '../pglite.ts';
+import { startSlackServer, TOKEN, type SlackServer } from '../slack/server.ts';
 
 /** The machine a rehearsal plays AWS, RDS and Slack on, as the demo starts them. */
 export interface Services {

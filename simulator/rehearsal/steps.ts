@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Step } from '@actions/workflow-parser/model/workflow-template';
-import { runAction } from '../test/helpers/run-action.ts';
+import { runAction } from '../runner/run-action.ts';
 import type { Contexts } from './expressions.ts';
 import { actionInputs, loadAction, runComposite, type LoadedAction } from './composite.ts';
 import { collectSummary, readFileCommands, type Run } from './engine.ts';
@@ -148,7 +148,7 @@ export async function runStep(run: Run, spec: StepSpec): Promise<StepResult> {
       } else {
         const found = standIn(uses);
         if (!found) {
-          const message = `no stand-in for 'uses: ${uses}': the rehearsal cannot run this step (add one in rehearsal/stand-ins/)`;
+          const message = `no stand-in for 'uses: ${uses}': the rehearsal cannot run this step (add one in simulator/rehearsal/stand-ins/)`;
           spec.print(`   Error: ${message}`);
           run.annotations.push({ level: 'error', step: spec.title, message });
           return { outcome: 'failure', outputs: {}, env: {}, path: [] };

@@ -7,7 +7,10 @@ export const setupK6: StandIn = {
   describe:
     "puts the rehearsal's k6 on PATH: the default load-test script's behaviour, not a JavaScript runtime",
   async run({ env, run }) {
-    await appendFile(env['GITHUB_PATH']!, `${join(run.options.repoRoot, 'rehearsal/stand-ins/k6-bin')}\n`);
+    await appendFile(
+      env['GITHUB_PATH']!,
+      `${join(run.options.repoRoot, 'simulator/rehearsal/stand-ins/k6-bin')}\n`,
+    );
     return true;
   },
 };

@@ -1,5 +1,5 @@
-import type { Emulator } from '../test/emulator/index.ts';
-import type { TaskDefinitionRecord } from '../test/emulator/state.ts';
+import type { Emulator } from '../aws/index.ts';
+import type { TaskDefinitionRecord } from '../aws/state.ts';
 
 /**
  * The emulator's part of the demo's state: the task definitions and services the rehearsal's
