@@ -3,26 +3,16 @@
 # where the module has tests/*.tftest.hcl) for every module and example, and init + validate
 # of the examples copied into a user repository laid out as examples/django-repo says.
 #
-# The AWS provider comes from a local filesystem mirror found at run time; set
-# TF_PROVIDER_MIRROR=<directory that contains registry.terraform.io> to skip the search.
-# The registry is never contacted. TF_TEST_JOBS sets how many directories run at once
+# Offline as scripts/terraform-offline.sh sets it up (provider mirror, module sources
+# redirected to the working tree). TF_TEST_JOBS sets how many directories run at once
 # (default: number of CPUs). Nothing generated is left in the repository.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TF_DIR=terraform
 
-command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exit 1; }
-
-# find_mirror: one copy, shared with the rehearsal's terraform stand-in.
-# shellcheck source=simulator/rehearsal/stand-ins/find-mirror.sh
-source simulator/rehearsal/stand-ins/find-mirror.sh
-
-mirror="${TF_PROVIDER_MIRROR:-$(find_mirror || true)}"
-if [[ -z "$mirror" || ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then
-  echo "No provider mirror with registry.terraform.io/hashicorp/aws found (${mirror:-searched /}); set TF_PROVIDER_MIRROR" >&2
-  exit 1
-fi
+# shellcheck source=scripts/terraform-offline.sh
+source scripts/terraform-offline.sh
 
 work="$(mktemp -d)"
 cleanup() {
@@ -31,42 +21,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# Overrides any TF_CLI_CONFIG_FILE from the environment.
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*"]
-  }
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_PLUGIN_CACHE_DIR="$work/plugin-cache"
-mkdir -p "$TF_PLUGIN_CACHE_DIR"
-export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
-
-# The examples take the modules from a git tag of this repository, as a user's copy must:
-#   git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/<name>?ref=<tag>
-# Offline, that URL is redirected (through git's env config, so the user's git config is
-# untouched) to a throwaway repository built from the working tree's terraform/ and tagged
-# with the tag the sources name.
-repo_url="https://github.com/adhoc-actions/adhoc-actions.git"
-tags="$(grep -rhoE "git::${repo_url}//terraform/modules/[a-z0-9-]+\?ref=[^\"]+" "$TF_DIR/examples" --include='*.tf' | sed 's/.*?ref=//' | sort -u)"
-if [[ -z "$tags" || "$tags" == *$'\n'* ]]; then
-  echo "The examples must reference the modules at one tag of $repo_url; found: ${tags:-none}" >&2
-  exit 1
-fi
-src="$work/source-repo"
-mkdir -p "$src"
-tar -C . --exclude=.terraform --exclude=.terraform.lock.hcl -cf - "$TF_DIR" | tar -C "$src" -xf -
-git_q() { git -C "$src" -c user.name=test -c user.email=test@localhost -c commit.gpgsign=false -c tag.gpgsign=false "$@" >/dev/null; }
-git_q init -q && git_q add -A && git_q commit -q -m snapshot && git_q tag "$tags"
-export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="url.file://$src.insteadOf" GIT_CONFIG_VALUE_0="$repo_url"
-export GIT_TERMINAL_PROMPT=0
+terraform_offline "$work"
+src="$TF_SOURCE_REPO"
+mirror="$TF_PROVIDER_MIRROR"
 
 jobs_max="${TF_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 echo "$(terraform version | head -1); provider mirror: $mirror; jobs: $jobs_max"
@@ -127,6 +84,14 @@ check_copy() {
   printf '%-5s %-34s %-30s %4ss\n' "$status" "copy: ${adhoc:-?}, ${prod:-?}" "$detail" "$((SECONDS - t0))" >"$out"
 }
 
+# check_rendered_roles <result-file>: the emulator enforces simulator/aws/iam/roles.json, so it
+# must be what the roots render now.
+check_rendered_roles() {
+  local out="$1" log="$1.log" t0=$SECONDS status=PASS
+  bash scripts/render-roles.sh --check >"$log" 2>&1 || status=FAIL
+  printf '%-5s %-34s %-30s %4ss\n' "$status" "simulator/aws/iam/roles.json" "rendered from the roots" "$((SECONDS - t0))" >"$out"
+}
+
 # Init is parallel-safe with a shared plugin cache only once the cache is filled:
 # warm it with the first directory.
 dirs=("$TF_DIR"/modules/*/ "$TF_DIR"/examples/*/)
@@ -144,6 +109,9 @@ done
 i=$((i + 1))
 while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n || true; done
 check_copy "$work/result.$i" &
+i=$((i + 1))
+while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n || true; done
+check_rendered_roles "$work/result.$i" &
 wait
 
 fmt_status=PASS

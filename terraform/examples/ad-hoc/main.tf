@@ -9,7 +9,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = ">= 5.0, < 7.0"
     }
   }
 
@@ -67,6 +67,7 @@ module "environment" {
   rds_port                         = local.shared.rds_port
   execution_role_arn               = local.shared.task_execution_role_arn
   iam_role_path                    = local.shared.iam_role_path
+  permissions_boundary_arn         = local.shared.permissions_boundary_arn
 
   # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
   # revision only: later deploys set the image through the actions.

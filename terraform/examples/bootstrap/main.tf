@@ -7,7 +7,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = ">= 5.0, < 7.0"
     }
   }
 }
@@ -23,6 +23,13 @@ module "bootstrap" {
 
   state_bucket_name = var.state_bucket_name
   tags              = var.tags
+}
+
+# Every role the modules create carries one of these boundaries.
+module "boundaries" {
+  source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/permissions-boundaries?ref=v1.0.0"
+
+  tags = var.tags
 }
 
 locals {
@@ -42,10 +49,11 @@ locals {
 module "github_oidc_production" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
 
-  repository        = var.repository
-  role_name         = "github-actions-production"
-  subject_claims    = ["repo:${var.repository}:environment:production"]
-  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
+  repository               = var.repository
+  role_name                = "github-actions-production"
+  permissions_boundary_arn = module.boundaries.deploy_boundary_arn
+  subject_claims           = ["repo:${var.repository}:environment:production"]
+  job_workflow_refs        = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
   ecs_cluster_names   = [var.prod_cluster_name]
   log_group_prefix    = "/ecs/${var.prod_cluster_name}/"
@@ -63,19 +71,30 @@ module "github_oidc_production" {
 module "github_oidc" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/github-oidc?ref=v1.0.0"
 
-  repository           = var.repository
-  create_oidc_provider = false
-  oidc_provider_arn    = module.github_oidc_production.oidc_provider_arn
-  role_name            = "github-actions-preview"
-  subject_claims       = [for c in var.preview_contexts : "repo:${var.repository}:${c}"]
+  repository               = var.repository
+  create_oidc_provider     = false
+  oidc_provider_arn        = module.github_oidc_production.oidc_provider_arn
+  role_name                = "github-actions-preview"
+  permissions_boundary_arn = module.boundaries.deploy_boundary_arn
+  subject_claims           = [for c in var.preview_contexts : "repo:${var.repository}:${c}"]
 
   ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)
   pass_role_arns       = ["${local.role_arn}${var.adhoc_iam_role_path}*"]
   state_bucket_arn     = module.bootstrap.state_bucket_arn
   state_object_keys    = local.preview_state_keys
   state_read_only_keys = [var.shared_state_key]
+  # The ad hoc apply (ad-hoc-deploy, ad-hoc-destroy, pause, janitor) with nothing attached.
+  environment_apply = {
+    bucket_prefix            = var.adhoc_bucket_prefix
+    iam_role_path            = var.adhoc_iam_role_path
+    permissions_boundary_arn = module.boundaries.workload_boundary_arn
+    secrets_prefix           = var.adhoc_secrets_prefix
+    hosted_zone_ids          = var.hosted_zone_ids
+    listener_arns            = ["arn:aws:elasticloadbalancing:${var.region}:${local.account}:listener/app/${var.adhoc_shared_name}-alb/*"]
+  }
   deny = {
-    ecs_cluster_names = [var.prod_cluster_name]
+    environment_names = var.protected_environments
+    ecs_cluster_names = var.protected_environments
     # Built from name and path (the module's defaults) so the policy is known at plan time.
     role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
     state_object_keys = local.prod_state_keys

@@ -75,7 +75,37 @@ variable "preview_contexts" {
 }
 
 variable "plan_read_only_policy_arns" {
-  description = "Managed policies that let github-actions-plan read what terraform plan of the prod root refreshes. Its inline policy denies every state write but the lock, iam:PassRole and sts:AssumeRole whatever these grant."
+  description = "Extra managed policies for github-actions-plan, for resource types you add to the prod root. Its inline policy already allows the refresh of the example's resources, and denies every state write but the lock, every secret, parameter, log and object value, iam:PassRole and sts:AssumeRole whatever these grant."
   type        = list(string)
-  default     = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  default     = []
+}
+
+variable "protected_environments" {
+  description = "Environments of the production tier (clusters, families, log groups, buckets, secrets, roles) the preview role is denied whatever else allows it: prod and staging."
+  type        = list(string)
+  default     = ["prod", "staging"]
+}
+
+variable "hosted_zone_ids" {
+  description = "Route 53 hosted zones in which the preview role may write the ad hoc environments' records (the shared stack's route53_zone_id)."
+  type        = list(string)
+  default     = []
+}
+
+variable "adhoc_shared_name" {
+  description = "name of the shared stack (its ALB, whose listener the ad hoc environments add rules to)."
+  type        = string
+  default     = "adhoc"
+}
+
+variable "adhoc_bucket_prefix" {
+  description = "s3_bucket_prefix of the ad hoc environments (buckets <prefix><name>)."
+  type        = string
+  default     = "acme-adhoc-"
+}
+
+variable "adhoc_secrets_prefix" {
+  description = "secrets_prefix of the shared stack: each ad hoc environment's secrets are <prefix>/<name>/..."
+  type        = string
+  default     = "adhoc"
 }

@@ -7,7 +7,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = ">= 5.0, < 7.0"
     }
   }
 
@@ -21,6 +21,8 @@ provider "aws" {
     tags = var.tags
   }
 }
+
+data "aws_caller_identity" "current" {}
 
 module "platform" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
@@ -46,6 +48,8 @@ module "platform" {
   db_deletion_protection      = true
   db_skip_final_snapshot      = false
   db_delete_automated_backups = false
+  # The workload boundary bootstrap created in this account.
+  permissions_boundary_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/adhoc-actions-boundaries/workload-boundary"
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -74,6 +78,7 @@ module "app" {
   rds_port                         = module.platform.rds_port
   execution_role_arn               = module.platform.task_execution_role_arn
   iam_role_path                    = module.platform.iam_role_path
+  permissions_boundary_arn         = module.platform.permissions_boundary_arn
 
   # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
   # revision only: later deploys set the image through the actions.

@@ -9,7 +9,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.0"
+      version = ">= 5.0, < 7.0"
     }
   }
 
@@ -24,6 +24,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 module "shared" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
@@ -33,4 +35,6 @@ module "shared" {
   certificate_arn    = var.certificate_arn
   azs                = var.azs
   enable_nat_gateway = var.enable_nat_gateway
+  # The workload boundary bootstrap created (permissions-boundaries, path /adhoc-actions-boundaries/).
+  permissions_boundary_arn = coalesce(var.permissions_boundary_arn, "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/adhoc-actions-boundaries/workload-boundary")
 }

@@ -43,3 +43,9 @@ variable "tags" {
   type        = map(string)
   default     = { project = "adhoc-actions", stack = "adhoc-shared" }
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the task and execution roles; null: the workload-boundary bootstrap made in this account."
+  type        = string
+  default     = null
+}

@@ -72,7 +72,7 @@ locals {
   # Built from the names (not the resources' arn) so policies using them (this bucket's, the
   # deploy roles') are known at plan time.
   state_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket_name}"
-  ecr_arn_prefix   = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository"
+  ecr_arn_prefix   = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:repository"
 }
 
 # State holds secrets in plain text: refuse anything but TLS.

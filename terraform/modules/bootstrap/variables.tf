@@ -9,9 +9,9 @@ variable "state_bucket_name" {
 }
 
 variable "create_lock_table" {
-  description = "Create a DynamoDB table for state locking. Terraform >= 1.10 can lock with an S3 lockfile (use_lockfile = true) instead."
+  description = "Create a DynamoDB table for state locking. Off by default: the workflows lock with an S3 lockfile (use_lockfile = true, Terraform >= 1.10)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "lock_table_name" {
@@ -118,3 +118,4 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+

@@ -3,8 +3,9 @@
 ################################################################################
 
 resource "aws_iam_role" "task" {
-  name = "${var.name}-task"
-  path = var.iam_role_path
+  name                 = "${var.name}-task"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

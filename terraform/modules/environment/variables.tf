@@ -473,3 +473,13 @@ variable "keep_until" {
     error_message = "keep_until must be a date YYYY-MM-DD (or empty)."
   }
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the task role (the shared module's permissions_boundary_arn output)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}

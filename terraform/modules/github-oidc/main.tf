@@ -4,7 +4,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.name
+  region    = data.aws_region.current.id
   account   = data.aws_caller_identity.current.account_id
   ecs       = "arn:${local.partition}:ecs:${local.region}:${local.account}"
   logs      = "arn:${local.partition}:logs:${local.region}:${local.account}"
@@ -14,6 +14,9 @@ locals {
   subject_claims    = var.subject_claims
 
   cluster_arns = [for c in var.ecs_cluster_names : "${local.ecs}:cluster/${c}"]
+  # Families are <cluster>-<component>; with every cluster allowed, every family (protected
+  # tiers' families are denied explicitly, see deny.task_family_prefixes).
+  family_patterns = distinct([for c in var.ecs_cluster_names : c == "*" ? "*" : "${c}-*"])
 
   # Optional groups use `[for s in [...] : s if cond]`: a conditional would need both
   # branches to have the same tuple type.
@@ -42,7 +45,7 @@ locals {
         Sid       = "MarkReleased"
         Effect    = "Allow"
         Action    = ["ecs:TagResource"]
-        Resource  = [for c in var.ecs_cluster_names : "${local.ecs}:task-definition/${c}-*:*"]
+        Resource  = [for f in local.family_patterns : "${local.ecs}:task-definition/${f}:*"]
         Condition = { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at", "adhoc-actions:active-at"] } }
       },
       {
@@ -56,6 +59,17 @@ locals {
         Effect   = "Allow"
         Action   = ["ecs:DescribeServices", "ecs:UpdateService"]
         Resource = [for c in var.ecs_cluster_names : "${local.ecs}:service/${c}/*"]
+      },
+      {
+        # The rollout engine follows ECS's own record of each rollout (rolling-update), stops one to
+        # roll back, and continues or rolls back one paused at a hook (continue-deployment). ECS
+        # authorizes these on the service-deployment and on its service.
+        Sid    = "ServiceDeployments"
+        Effect = "Allow"
+        Action = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment", "ecs:ContinueServiceDeployment"]
+        Resource = flatten([for c in var.ecs_cluster_names : [
+          "${local.ecs}:service/${c}/*", "${local.ecs}:service-deployment/${c}/*/*",
+        ]])
       },
       {
         Sid       = "RunTasks"
@@ -193,6 +207,23 @@ locals {
         Resource = [for k in var.deny.state_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
       },
     ] : s if var.state_bucket_arn != null && length(var.deny.state_object_keys) > 0],
+    [for s in local.environment_apply_statements : s if var.environment_apply != null],
+    [for s in [
+      {
+        # Another tier's environments outside their cluster: revisions (registering, tagging,
+        # deregistering), log groups, bucket, secrets and task roles.
+        Sid    = "DenyProtectedEnvironments"
+        Effect = "Deny"
+        Action = ["ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:UntagResource", "ecs:DeleteTaskDefinitions", "logs:*", "s3:*", "secretsmanager:*", "iam:*"]
+        Resource = flatten([for e in var.deny.environment_names : concat(
+          ["${local.ecs}:task-definition/${e}-*:*", "${local.logs}:log-group:${var.log_group_prefix}${e}/*", "arn:${local.partition}:iam::${local.account}:role/*/${e}-*"],
+          var.environment_apply == null ? [] : [
+            "arn:${local.partition}:s3:::${var.environment_apply.bucket_prefix}${e}", "arn:${local.partition}:s3:::${var.environment_apply.bucket_prefix}${e}/*",
+            "arn:${local.partition}:secretsmanager:${local.region}:${local.account}:secret:${var.environment_apply.secrets_prefix}/${e}/*",
+          ],
+        )])
+      },
+    ] : s if length(var.deny.environment_names) > 0],
     [for s in [
       {
         Sid      = "ReadSecrets"
@@ -202,6 +233,146 @@ locals {
       },
     ] : s if length(var.readable_secret_arns) > 0],
   )
+
+  apply = var.environment_apply == null ? {
+    bucket_prefix   = "unset", iam_role_path = "/unset/", permissions_boundary_arn = "unset", secrets_prefix = "unset",
+    hosted_zone_ids = [], listener_arns = [], log_group_prefix = "/unset/"
+  } : var.environment_apply
+  names = local.family_patterns == ["*"] ? ["*"] : [for c in var.ecs_cluster_names : c]
+
+  # What terraform plan/apply/destroy of an environment-module root calls (recorded from an
+  # apply and destroy against moto: test/fixtures/terraform-calls.json), each on the
+  # environment's own resources. The actions Terraform reads with have no resource-level
+  # permissions (Describe*, List*) and are granted on "*".
+  environment_apply_statements = [
+    {
+      Sid    = "ApplyEcs"
+      Effect = "Allow"
+      Action = [
+        "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:PutClusterCapacityProviders", "ecs:CreateService", "ecs:DeleteService",
+        "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource", "ecs:DeleteTaskDefinitions",
+      ]
+      Resource = flatten([for n in local.names : [
+        "${local.ecs}:cluster/${n}", "${local.ecs}:service/${n}/*", "${local.ecs}:task-definition/${n}-*:*",
+      ]])
+    },
+    {
+      Sid      = "ApplyEcsUnscoped"
+      Effect   = "Allow"
+      Action   = ["ecs:DeregisterTaskDefinition", "ecs:DescribeCapacityProviders"]
+      Resource = "*"
+    },
+    {
+      Sid    = "ApplyLogGroups"
+      Effect = "Allow"
+      Action = [
+        "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource",
+        "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup",
+      ]
+      Resource = flatten([for n in local.names : [
+        "${local.logs}:log-group:${local.apply.log_group_prefix}${n}/*", "${local.logs}:log-group:${local.apply.log_group_prefix}${n}/*:log-stream:*",
+      ]])
+    },
+    { Sid = "ApplyLogReads", Effect = "Allow", Action = ["logs:DescribeLogGroups"], Resource = "*" },
+    {
+      Sid      = "ApplyBucket"
+      Effect   = "Allow"
+      Action   = ["s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*", "s3:PutBucket*", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration"]
+      Resource = [for n in local.names : "arn:${local.partition}:s3:::${local.apply.bucket_prefix}${n}"]
+    },
+    {
+      # force_destroy empties the bucket on destroy.
+      Sid      = "ApplyBucketObjects"
+      Effect   = "Allow"
+      Action   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+      Resource = [for n in local.names : "arn:${local.partition}:s3:::${local.apply.bucket_prefix}${n}/*"]
+    },
+    {
+      # The task role: created, changed and given policies only with the boundary, so no role
+      # this one makes can do more than the boundary allows.
+      Sid       = "ApplyTaskRoleWithBoundary"
+      Effect    = "Allow"
+      Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy"]
+      Resource  = [for n in local.names : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-task"]
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.apply.permissions_boundary_arn } }
+    },
+    {
+      Sid      = "ApplyTaskRoleReads"
+      Effect   = "Allow"
+      Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:TagRole", "iam:UntagRole"]
+      Resource = [for n in local.names : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-task"]
+    },
+    {
+      # Security groups are created with the environment's tag and changed only while they carry it.
+      Sid       = "ApplySecurityGroupCreate"
+      Effect    = "Allow"
+      Action    = ["ec2:CreateSecurityGroup", "ec2:CreateTags"]
+      Resource  = "arn:${local.partition}:ec2:${local.region}:${local.account}:security-group/*"
+      Condition = { Null = { "aws:RequestTag/adhoc-actions:environment" = "false" } }
+    },
+    {
+      Sid      = "ApplySecurityGroupInVpc"
+      Effect   = "Allow"
+      Action   = ["ec2:CreateSecurityGroup"]
+      Resource = "arn:${local.partition}:ec2:${local.region}:${local.account}:vpc/*"
+    },
+    {
+      Sid       = "ApplySecurityGroups"
+      Effect    = "Allow"
+      Action    = ["ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:CreateTags", "ec2:DeleteTags"]
+      Resource  = ["arn:${local.partition}:ec2:${local.region}:${local.account}:security-group/*", "arn:${local.partition}:ec2:${local.region}:${local.account}:security-group-rule/*"]
+      Condition = { Null = { "aws:ResourceTag/adhoc-actions:environment" = "false" } }
+    },
+    {
+      Sid      = "ApplyReads"
+      Effect   = "Allow"
+      Action   = ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeVpcs", "ec2:DescribeNetworkInterfaces", "elasticloadbalancing:Describe*", "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:ListServices", "servicediscovery:ListTagsForResource", "servicediscovery:TagResource", "servicediscovery:UntagResource", "secretsmanager:GetRandomPassword"]
+      Resource = "*"
+    },
+    {
+      Sid      = "ApplyTargetGroups"
+      Effect   = "Allow"
+      Action   = ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+      Resource = [for n in local.names : "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account}:targetgroup/${n}-*/*"]
+    },
+    {
+      # Rules are created on the shared listeners (CreateRule is authorized on the listener) and
+      # tagged with the environment; only those are changed or deleted.
+      Sid      = "ApplyListenerRules"
+      Effect   = "Allow"
+      Action   = ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"]
+      Resource = local.apply.listener_arns
+    },
+    {
+      Sid       = "ApplyOwnListenerRules"
+      Effect    = "Allow"
+      Action    = ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+      Resource  = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account}:listener-rule/app/*"
+      Condition = { Null = { "aws:ResourceTag/adhoc-actions:environment" = "false" } }
+    },
+    {
+      Sid      = "ApplyDnsRecords"
+      Effect   = "Allow"
+      Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"]
+      Resource = [for z in local.apply.hosted_zone_ids : "arn:${local.partition}:route53:::hostedzone/${z}"]
+    },
+    { Sid = "ApplyDnsChanges", Effect = "Allow", Action = ["route53:GetChange"], Resource = "arn:${local.partition}:route53:::change/*" },
+    {
+      # Cloud Map: CreateService is authorized on the namespace and on the new service.
+      Sid      = "ApplyDiscovery"
+      Effect   = "Allow"
+      Action   = ["servicediscovery:CreateService", "servicediscovery:GetService", "servicediscovery:DeleteService", "servicediscovery:UpdateService"]
+      Resource = ["arn:${local.partition}:servicediscovery:${local.region}:${local.account}:namespace/*", "arn:${local.partition}:servicediscovery:${local.region}:${local.account}:service/*"]
+    },
+    {
+      # Each environment's own secrets (the database owner's password): created empty by
+      # Terraform, filled and read by create-database, deleted on destroy.
+      Sid      = "ApplySecrets"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
+      Resource = [for n in local.names : "arn:${local.partition}:secretsmanager:${local.region}:${local.account}:secret:${local.apply.secrets_prefix}/${n}/*"]
+    },
+  ]
 
   policy_json = jsonencode({ Version = "2012-10-17", Statement = local.statements })
 }
@@ -220,6 +391,7 @@ resource "aws_iam_role" "this" {
   name                 = var.role_name
   path                 = var.role_path
   max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

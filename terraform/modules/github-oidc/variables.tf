@@ -136,6 +136,9 @@ variable "deny" {
     ecs_cluster_names = optional(list(string), [])
     role_arns         = optional(list(string), [])
     state_object_keys = optional(list(string), [])
+    # Environment names whose families, log groups, bucket, secrets and task role are denied
+    # too (production's, staging's): task definitions are not inside a cluster.
+    environment_names = optional(list(string), [])
   })
   default = {}
 }
@@ -162,4 +165,37 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "environment_apply" {
+  description = <<-EOT
+    When set, the role may plan, apply and destroy roots of the environment module (the ad hoc
+    apply of ad-hoc-deploy, ad-hoc-destroy, pause and the janitor) with nothing attached, each
+    right scoped to an environment's own names: cluster <name>, families and target groups
+    <name>-*, log groups <log_group_prefix><name>/*, the bucket <bucket_prefix><name>, the task
+    role <iam_role_path><name>-task (created only with permissions_boundary_arn), secrets
+    <secrets_prefix>/<name>/*, records in hosted_zone_ids, rules of listener_arns, services in
+    Cloud Map and security groups tagged adhoc-actions:environment. deny names what stays out
+    of reach whatever the patterns allow.
+  EOT
+  type = object({
+    bucket_prefix            = string
+    iam_role_path            = string
+    permissions_boundary_arn = string
+    secrets_prefix           = string
+    hosted_zone_ids          = list(string)
+    listener_arns            = list(string)
+    log_group_prefix         = optional(string, "/ecs/")
+  })
+  default = null
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the role (the permissions-boundaries module's deploy_boundary_arn): what it may do whatever policies are attached later."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
 }

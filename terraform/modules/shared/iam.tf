@@ -3,8 +3,9 @@
 ################################################################################
 
 resource "aws_iam_role" "task_execution" {
-  name = "${var.name}-ecs-task-execution"
-  path = var.iam_role_path
+  name                 = "${var.name}-ecs-task-execution"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -25,7 +26,7 @@ resource "aws_iam_role_policy_attachment" "task_execution" {
 
 locals {
   arn_prefix = "arn:${data.aws_partition.current.partition}"
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
   account_id = data.aws_caller_identity.current.account_id
 }
 

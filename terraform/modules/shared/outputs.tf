@@ -139,3 +139,13 @@ output "database_protection" {
     multi_az                  = aws_db_instance.this.multi_az
   }
 }
+
+output "permissions_boundary_arn" {
+  description = "Permissions boundary for the environments' task roles (environment module's permissions_boundary_arn)."
+  value       = var.permissions_boundary_arn
+}
+
+output "secrets_prefix" {
+  description = "Prefix of the secrets the execution role reads (<prefix>/<environment>/...)."
+  value       = local.secrets_prefix
+}

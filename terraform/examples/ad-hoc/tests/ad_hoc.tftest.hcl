@@ -1,7 +1,7 @@
 # Plans the example with the envs/feature-abc.tfvars values and a fake shared state.
 mock_provider "aws" {
   mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
+    defaults = { id = "us-east-1", name = "us-east-1" }
   }
   # ARNs the provider validates when another resource uses them (apply runs).
   mock_resource "aws_lb_target_group" {
@@ -39,6 +39,8 @@ override_data {
         rds_port                         = 5432
         task_execution_role_arn          = "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"
         iam_role_path                    = "/adhoc-actions/"
+        permissions_boundary_arn         = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
+        secrets_prefix                   = "adhoc"
       }
     }
   }

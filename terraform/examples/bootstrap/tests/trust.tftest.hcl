@@ -5,7 +5,7 @@ mock_provider "aws" {
     defaults = { partition = "aws" }
   }
   mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
+    defaults = { id = "us-east-1", name = "us-east-1" }
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
@@ -122,12 +122,13 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
     error_message = "github-actions-plan must trust only main-branch jobs of terraform.yml at a release tag."
   }
 
+  # Old: ReadOnlyAccess, which reads every S3 object, SSM SecureString and log.
   assert {
-    condition     = [for k, a in aws_iam_role_policy_attachment.plan_read_only : a.policy_arn] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
-    error_message = "github-actions-plan reads through ReadOnlyAccess only."
+    condition     = length(aws_iam_role_policy_attachment.plan_read_only) == 0
+    error_message = "github-actions-plan has no managed policy by default: its reads are listed in its own policy."
   }
 
-  # Each request is denied explicitly (a Deny wins over ReadOnlyAccess and any later grant),
+  # Each request is denied explicitly (a Deny wins over any later grant),
   # except writing and deleting the lockfile, which the inline policy allows.
   assert {
     condition = alltrue([

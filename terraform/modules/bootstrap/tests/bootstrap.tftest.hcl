@@ -36,6 +36,10 @@ run "state_bucket_is_versioned_encrypted_private" {
 run "lock_table_uses_lockid" {
   command = plan
 
+  variables {
+    create_lock_table = true
+  }
+
   assert {
     condition     = aws_dynamodb_table.lock[0].hash_key == "LockID" && aws_dynamodb_table.lock[0].billing_mode == "PAY_PER_REQUEST"
     error_message = "Lock table must be keyed by LockID (what the s3 backend writes)."
@@ -47,16 +51,13 @@ run "lock_table_uses_lockid" {
   }
 }
 
-run "lock_table_optional" {
+run "no_lock_table_by_default" {
   command = plan
 
-  variables {
-    create_lock_table = false
-  }
 
   assert {
     condition     = length(aws_dynamodb_table.lock) == 0 && output.lock_table_name == null
-    error_message = "No lock table when create_lock_table = false."
+    error_message = "No DynamoDB lock table by default: the workflows lock with an S3 lockfile."
   }
 }
 

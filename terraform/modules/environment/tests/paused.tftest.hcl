@@ -1,7 +1,7 @@
 # Pause and keep-until: what the pause workflow and the janitor rely on.
 mock_provider "aws" {
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
   # ARNs the provider validates when another resource uses them (apply runs).
   mock_resource "aws_lb_target_group" {
@@ -20,6 +20,7 @@ mock_provider "aws" {
 
 # Shared-infrastructure inputs as the shared module would output them.
 variables {
+  permissions_boundary_arn         = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
   name                             = "feature-abc"
   domain                           = "dev.example.com"
   vpc_id                           = "vpc-0123456789abcdef0"

@@ -3,7 +3,7 @@ mock_provider "aws" {
     defaults = { partition = "aws" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
@@ -11,14 +11,15 @@ mock_provider "aws" {
 }
 
 variables {
-  repository           = "acme/webapp"
-  ecr_repository_arns  = ["arn:aws:ecr:eu-west-1:123456789012:repository/backend", "arn:aws:ecr:eu-west-1:123456789012:repository/frontend"]
-  pass_role_arns       = ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
-  state_bucket_arn     = "arn:aws:s3:::acme-terraform-state"
-  state_lock_table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/terraform-locks"
-  readable_secret_arns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc"]
-  subject_claims       = ["repo:acme/webapp:environment:preview"]
-  state_object_keys    = ["env:/*/adhoc/terraform.tfstate*"]
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
+  repository               = "acme/webapp"
+  ecr_repository_arns      = ["arn:aws:ecr:eu-west-1:123456789012:repository/backend", "arn:aws:ecr:eu-west-1:123456789012:repository/frontend"]
+  pass_role_arns           = ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
+  state_bucket_arn         = "arn:aws:s3:::acme-terraform-state"
+  state_lock_table_arn     = "arn:aws:dynamodb:eu-west-1:123456789012:table/terraform-locks"
+  readable_secret_arns     = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc"]
+  subject_claims           = ["repo:acme/webapp:environment:preview"]
+  state_object_keys        = ["env:/*/adhoc/terraform.tfstate*"]
 }
 
 run "no_wildcard_actions" {
@@ -89,7 +90,8 @@ run "policy_covers_what_the_actions_need" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 17
+    # 17 before service deployments (ServiceDeployments is one more); environment_apply is off here.
+    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 18
     error_message = "Expected every optional statement group to be present."
   }
 

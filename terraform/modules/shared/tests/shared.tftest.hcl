@@ -4,7 +4,7 @@ mock_provider "aws" {
     defaults = { partition = "aws" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
@@ -19,11 +19,12 @@ mock_provider "aws" {
 }
 
 variables {
-  name            = "adhoc"
-  domain          = "dev.example.com"
-  route53_zone_id = "Z0123456789ABCDEFGHIJ"
-  certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
-  azs             = ["eu-west-1a", "eu-west-1b"]
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
+  name                     = "adhoc"
+  domain                   = "dev.example.com"
+  route53_zone_id          = "Z0123456789ABCDEFGHIJ"
+  certificate_arn          = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+  azs                      = ["eu-west-1a", "eu-west-1b"]
 }
 
 run "network_spans_two_azs_without_nat_by_default" {

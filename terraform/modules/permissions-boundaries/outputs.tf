@@ -1,0 +1,14 @@
+output "workload_boundary_arn" {
+  description = "Permissions boundary for task and execution roles (permissions_boundary_arn of the shared and environment modules)."
+  value       = "${local.policy_arn}${aws_iam_policy.workload_boundary.name}"
+}
+
+output "deploy_boundary_arn" {
+  description = "Permissions boundary for the GitHub deploy roles (permissions_boundary_arn of github-oidc)."
+  value       = "${local.policy_arn}${aws_iam_policy.deploy_boundary.name}"
+}
+
+output "path" {
+  description = "IAM path of the boundary policies."
+  value       = var.path
+}
