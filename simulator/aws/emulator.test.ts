@@ -9,7 +9,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from './index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from './index.ts';
 
 /** The emulator answers the real SDK clients the way AWS does. */
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
   emulator = await startEmulator();
   const config = {
     region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
     maxAttempts: 1,
   };
   ecs = new ECSClient({ ...config, endpoint: emulator.url });

@@ -21,7 +21,9 @@ import {
 } from './ecs/service-deployments.ts';
 import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
-import { handleSts, isStsRequest, oidcToken, rejectExpired, sts } from './sts.ts';
+import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
+import { Iam, OPERATOR_KEY } from './iam/index.ts';
+import { jobClaims, type Claims } from './iam/trust.ts';
 import {
   Dispatcher,
   type Call,
@@ -42,7 +44,9 @@ export class Emulator {
   readonly state = new EmulatorState();
   /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
   readonly ecr = new EcrRegistry();
-  private readonly dispatcher = new Dispatcher(this.state, {
+  /** IAM as the Terraform roots render it: every call signed by a role is judged (iam/). */
+  readonly iam = new Iam();
+  private readonly dispatcher = new Dispatcher(this.state, this.iam, {
     ecs: {
       ...clusterOperations,
       ...taskDefinitionOperations,
@@ -68,8 +72,8 @@ export class Emulator {
           : request.url?.startsWith('/_oidc/')
             ? Promise.resolve(oidcToken(this.state, request, response))
             : isStsRequest(request, body)
-              ? Promise.resolve(handleSts(this.state, body, response))
-              : rejectExpired(this.state, request, response)
+              ? Promise.resolve(handleSts(this.state, this.iam, body, request, response))
+              : rejectExpired(this.state, this.iam, request, response)
                 ? Promise.resolve()
                 : this.dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
@@ -88,25 +92,44 @@ export class Emulator {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** Environment for a process whose SDK clients should talk to this emulator. */
-  env(): Record<string, string> {
+  /**
+   * Environment for a process whose SDK clients talk to this emulator, signed as a session of
+   * `role` (default: the preview role, github-actions-preview): every call it makes is judged by
+   * that role's policies. `role: null` signs as the operator, whom nothing is denied: for tests
+   * that seed or inspect, never for what stands for a workflow.
+   */
+  env(options: { role?: string | null } = {}): Record<string, string> {
+    const role = options.role === undefined ? 'github-actions-preview' : options.role;
+    const key =
+      role === null
+        ? OPERATOR_KEY
+        : this.iam.startSession(this.iam.directory.roleArn(role), 'test', undefined, 'AKIA');
     return {
       AWS_ENDPOINT_URL_ECS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
       AWS_ENDPOINT_URL_ECR: this.url,
       AWS_REGION: this.state.region,
-      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR',
+      AWS_ACCESS_KEY_ID: key,
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_STS: this.url,
     };
   }
 
-  /** What the runner gives a job with `id-token: write`: where @actions/core gets an OIDC token. */
-  oidcEnv(): Record<string, string> {
+  /**
+   * What the runner gives a job with `id-token: write`: where @actions/core gets an OIDC token,
+   * whose claims are the job's (default: a pull-request job of acme/webapp).
+   */
+  oidcEnv(
+    claims: Claims = jobClaims({
+      repository: 'acme/webapp',
+      eventName: 'pull_request',
+      ref: 'refs/pull/1/merge',
+    }),
+  ): Record<string, string> {
     return {
       ACTIONS_ID_TOKEN_REQUEST_URL: `${this.url}/_oidc/token?api-version=2.0`,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'emulator-request-token',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: registerJob(this.state, claims),
     };
   }
 
@@ -116,11 +139,17 @@ export class Emulator {
   }
 
   /** The stand-in's record: OIDC tokens issued, roles assumed, requests refused as expired. */
-  stsRecord(): { tokens: number; assumed: { roleArn: string; at: number }[]; expiredRequests: number } {
+  stsRecord(): {
+    tokens: number;
+    assumed: { roleArn: string; sub: string; at: number }[];
+    refused: { roleArn: string; sub: string; at: number }[];
+    expiredRequests: number;
+  } {
     const record = sts(this.state);
     return {
-      tokens: record.tokens.length,
-      assumed: record.assumed.map(({ roleArn, at }) => ({ roleArn, at })),
+      tokens: record.tokens.size,
+      assumed: record.assumed.map(({ roleArn, sub, at }) => ({ roleArn, sub, at })),
+      refused: [...record.refused],
       expiredRequests: record.expiredRequests,
     };
   }
@@ -242,7 +271,13 @@ export class Emulator {
     this.dispatcher.calls.length = 0;
   }
 
+  /** A job's OIDC request token (the rehearsal registers each job's claims over `/_control`). */
+  registerJob(claims: Claims): string {
+    return registerJob(this.state, claims);
+  }
+
   private static readonly CONTROL = new Set([
+    'registerJob',
     'createCluster',
     'registerTaskDefinition',
     'setFaults',
@@ -269,6 +304,9 @@ export class Emulator {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
   }
 }
+
+/** Keys of the operator (seeding and inspecting in tests): the emulator judges no call signed with them. */
+export const OPERATOR_CREDENTIALS = { accessKeyId: OPERATOR_KEY, secretAccessKey: 'emulator-secret' };
 
 export async function startEmulator(port = 0): Promise<Emulator> {
   return new Emulator().start(port);

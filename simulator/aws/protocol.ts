@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError } from './errors.ts';
 import type { EmulatorState, Json } from './state.ts';
+import { Iam } from './iam/index.ts';
+import { authorizationsFor } from './iam/requests.ts';
 
 /**
  * The AWS JSON 1.1 protocol: POST /, `X-Amz-Target: <prefix>.<Operation>`, a JSON body, and
@@ -25,6 +27,8 @@ export interface Call {
   at: number;
   /** The error type returned, if any (injected faults included). */
   error?: string;
+  /** The role whose session signed it (undefined: the operator's keys). */
+  roleArn?: string;
 }
 
 export interface FaultSettings {
@@ -85,10 +89,12 @@ export class Dispatcher {
   private random = seededRandom(42);
 
   private readonly state: EmulatorState;
+  private readonly iam: Iam;
   private readonly operations: Record<ServiceName, Operations>;
 
-  constructor(state: EmulatorState, operations: Record<ServiceName, Operations>) {
+  constructor(state: EmulatorState, iam: Iam, operations: Record<ServiceName, Operations>) {
     this.state = state;
+    this.iam = iam;
     this.operations = operations;
   }
 
@@ -112,7 +118,14 @@ export class Dispatcher {
     } catch {
       return send(response, new AwsError('SerializationException', 'Request body is not JSON.'));
     }
-    const call: Call = { service, operation, input, at: Date.now() };
+    const accessKey = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const call: Call = {
+      service,
+      operation,
+      input,
+      at: Date.now(),
+      roleArn: this.iam.session(accessKey ?? '')?.roleArn,
+    };
     this.calls.push(call);
     const window = this.windows.find(
       (w) => w.operations.includes(operation) && call.at >= w.from && call.at < w.until,
@@ -137,6 +150,9 @@ export class Dispatcher {
       const handler = this.operations[service][operation];
       if (!handler)
         throw new AwsError('UnknownOperationException', `The emulator does not implement ${operation}.`);
+      // IAM, as AWS: the caller's policies decide before the service looks at the request.
+      const denial = this.iam.authorize(accessKey, authorizationsFor(this.state, service, operation, input));
+      if (denial) throw Iam.accessDenied(denial);
       const result = await handler(this.state, input);
       for (const { operation: wanted, listener } of this.listeners) if (wanted === operation) listener(call);
       send(response, result);

@@ -142,7 +142,7 @@ try {
       'image-tag': version,
       'backend-config': 'bucket=acme-terraform-state\nkey=adhoc/terraform.tfstate\nregion=us-east-1',
       'aws-region': 'us-east-1',
-      'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-deploy',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-preview',
       'slack-channel': 'deploys',
       'migrate-command': `${app} migrate`,
       'collectstatic-command': `${app} collectstatic`,

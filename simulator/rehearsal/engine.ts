@@ -1,5 +1,6 @@
 import { appendFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { jobClaims } from '../aws/iam/trust.ts';
 import { createHash } from 'node:crypto';
 import { globSync, readFileSync, statSync } from 'node:fs';
 import { isMapping } from '@actions/workflow-parser';
@@ -45,12 +46,6 @@ export interface RehearsalOptions {
   approveEnvironments: boolean | ((gate: { environment: string; job: string }) => boolean);
   /** Environment a configure-aws-credentials step gives later steps (the emulator's endpoints). */
   awsEnv: Record<string, string>;
-  /**
-   * What the runner gives every step of a job with `permissions: id-token: write`: where
-   * @actions/core asks for an OIDC token (the emulator's stand-in), and the AWS endpoints, so an
-   * action's own role-to-assume works without a configure-aws-credentials step.
-   */
-  oidcEnv?: Record<string, string>;
   /** Action input values replaced before a step runs, e.g. Slack's public URL by the local server. */
   redirects?: Record<string, string>;
   /** The stand-in's Terraform state (workspaces, outputs): keep it between runs for an update. */
@@ -100,7 +95,7 @@ export async function rehearse(file: string, options: RehearsalOptions): Promise
   await mkdir(run.artifactsDir, { recursive: true });
   // The runner masks every secret it is given, in every line.
   for (const value of Object.values(options.secrets)) run.masker.add(value);
-  const result = await rehearseWorkflow(run, file, options.inputs, options.secrets, '');
+  const result = await rehearseWorkflow(run, file, options.inputs, options.secrets, '', undefined);
   return {
     ...result,
     summaryFile: run.summaryFile,
@@ -114,8 +109,9 @@ export function callInputs(
   workflow: LoadedWorkflow,
   given: Record<string, string | Json>,
   github: Json,
+  event: 'workflow_call' | 'workflow_dispatch' = 'workflow_call',
 ): Contexts {
-  const declared = workflow.template.events.workflow_call?.inputs ?? {};
+  const declared = workflow.template.events[event]?.inputs ?? {};
   const unknown = Object.keys(given).filter((name) => !(name in declared));
   if (unknown.length > 0) throw new Error(`${workflow.file}: unknown input(s) ${unknown.join(', ')}`);
   const inputs: Contexts = {};
@@ -124,7 +120,7 @@ export function callInputs(
     if (value === undefined) {
       if (config.required) throw new Error(`${workflow.file}: input ${name} is required`);
       // The converter drops what it has no InputType for (type: number): read the file's own.
-      const fallback = config.default ?? at(workflow.raw, 'on', 'workflow_call', 'inputs', name, 'default');
+      const fallback = config.default ?? at(workflow.raw, 'on', event, 'inputs', name, 'default');
       value =
         fallback === undefined
           ? null
@@ -132,7 +128,7 @@ export function callInputs(
             ? evaluateToken(fallback, { contexts: { github }, status: 'success' })
             : fallback;
     }
-    const type = at(workflow.raw, 'on', 'workflow_call', 'inputs', name, 'type')?.toString() ?? 'string';
+    const type = at(workflow.raw, 'on', event, 'inputs', name, 'type')?.toString() ?? 'string';
     inputs[name] = coerceInput(workflow.file, name, type, value);
   }
   return inputs;
@@ -165,21 +161,99 @@ function callSecrets(workflow: LoadedWorkflow, given: Record<string, string>): R
   return secrets;
 }
 
+/**
+ * How a workflow is started: called (`uses:` of a job, or one of this repository's reusable
+ * workflows rehearsed on its own, as a caller pinning this release would call it), with the
+ * ref its jobs' OIDC tokens name as job_workflow_ref; or by its own trigger (an application
+ * repository's caller workflow: pull_request, push, workflow_dispatch, schedule …).
+ */
+type Start = { called: true; jobWorkflowRef: string } | { called: false };
+
+/**
+ * A file rehearsed on its own: one whose `on:` has the event is started by it; a reusable
+ * workflow without it runs as called, by a caller pinning this release (this repository's
+ * workflows) or one on the caller's main branch.
+ */
+function topLevelStart(options: RehearsalOptions, file: string, workflow: LoadedWorkflow): Start {
+  const eventName = options.event?.name ?? 'workflow_dispatch';
+  if (!workflow.template.events.workflow_call || eventName in workflow.template.events)
+    return { called: false };
+  if (!file.startsWith(join(options.repoRoot, '.github/workflows/')))
+    return {
+      called: true,
+      jobWorkflowRef: `${CALLER_REPOSITORY}/.github/workflows/${basename(file)}@refs/heads/main`,
+    };
+  const version = (
+    JSON.parse(readFileSync(join(options.repoRoot, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  return {
+    called: true,
+    jobWorkflowRef: `adhoc-actions/adhoc-actions/${relative(options.repoRoot, file)}@refs/tags/v${version}`,
+  };
+}
+
+/** The ref a `uses: owner/repo/path@ref` names, as GitHub writes it in job_workflow_ref. */
+export function workflowRef(uses: string, callerRepository: string, callerRef: string): string {
+  const local = /^\.\/(.+)$/.exec(uses);
+  if (local) return `${callerRepository}/${local[1]}@${callerRef}`;
+  const [path, ref = ''] = uses.split('@') as [string, string?];
+  const full =
+    /^[0-9a-f]{40}$/.test(ref) || ref.startsWith('refs/')
+      ? ref
+      : /^v\d/.test(ref)
+        ? `refs/tags/${ref}`
+        : `refs/heads/${ref}`;
+  return `${path}@${full}`;
+}
+
+/** Whether `on:` runs the workflow for this event (pull_request types included). */
+function triggered(
+  workflow: LoadedWorkflow,
+  event: { name: string; payload: Record<string, Json> },
+): string | undefined {
+  const config = workflow.template.events[event.name] as { types?: string[] } | undefined;
+  if (config === undefined)
+    return `it does not run on ${event.name} (on: ${Object.keys(workflow.template.events).join(', ')})`;
+  const defaults = event.name.startsWith('pull_request') ? ['opened', 'synchronize', 'reopened'] : undefined;
+  const types = config?.types ?? defaults;
+  const action = event.payload['action'];
+  if (types && typeof action === 'string' && !types.includes(action))
+    return `${event.name} ${action} is not one of its types (${types.join(', ')})`;
+  return undefined;
+}
+
 async function rehearseWorkflow(
   run: Run,
   file: string,
   givenInputs: Record<string, string | Json>,
   givenSecrets: Record<string, string>,
   indent: string,
+  given: Start | undefined,
 ): Promise<Omit<RehearsalResult, 'summaryFile' | 'annotations' | 'githubCalls'>> {
   const print = printer(run, indent);
   const workflow = await loadWorkflow(file);
-  if (!workflow.template.events.workflow_call)
-    throw new Error(`${file} is not a reusable workflow (no on: workflow_call)`);
+  const start = given ?? topLevelStart(run.options, file, workflow);
   const github = githubContext(run, file);
-  const inputs = callInputs(workflow, givenInputs, github);
-  const secrets = callSecrets(workflow, givenSecrets);
-  print(`Rehearsing ${file} (on: workflow_call)`);
+  let inputs: Contexts;
+  let secrets: Record<string, string>;
+  if (start.called) {
+    if (!workflow.template.events.workflow_call)
+      throw new Error(`${file} is not a reusable workflow (no on: workflow_call)`);
+    inputs = callInputs(workflow, givenInputs, github);
+    secrets = callSecrets(workflow, givenSecrets);
+    print(`Rehearsing ${file} (on: workflow_call)`);
+  } else {
+    const event = run.options.event ?? { name: 'workflow_dispatch', payload: {} };
+    const notRun = triggered(workflow, event);
+    if (notRun) throw new Error(`${file} would not run: ${notRun}`);
+    inputs =
+      event.name === 'workflow_dispatch'
+        ? callInputs(workflow, givenInputs, github, 'workflow_dispatch')
+        : {};
+    // A repository's own workflow sees every repository secret.
+    secrets = givenSecrets;
+    print(`Rehearsing ${file} (on: ${event.name})`);
+  }
 
   const jobs: RehearsalResult['jobs'] = {};
   const pending = [...workflow.template.jobs];
@@ -218,7 +292,7 @@ async function rehearseWorkflow(
       const instance =
         job.type === 'reusableWorkflowJob'
           ? await runCalledWorkflow(run, workflow, job, scope, secrets, indent)
-          : await runJob(run, workflow, job, scope, indent);
+          : await runJob(run, workflow, job, scope, indent, start.called ? start.jobWorkflowRef : undefined);
       if (instance.result !== 'success') result = instance.result;
       // Like GitHub: a matrix job's outputs are those of the instance that set them last.
       outputs = {
@@ -280,16 +354,34 @@ function printer(run: Run, indent: string): (text: string) => void {
   };
 }
 
+/** The repository the rehearsal plays the caller's part for (bootstrap's roles trust it). */
+export const CALLER_REPOSITORY = 'acme/webapp';
+
 function githubContext(run: Run, file: string): Json {
   const workspace = join(run.options.workDir, 'workspace');
+  const event = run.options.event ?? { name: 'workflow_dispatch', payload: {} };
+  const payload = event.payload;
+  const pull = (payload['pull_request'] ?? {}) as Record<string, Json>;
+  const number = payload['number'] ?? pull['number'];
+  // What GitHub sets github.ref to for the event.
+  const ref = event.name.startsWith('pull_request')
+    ? `refs/pull/${asString(number ?? 1)}/merge`
+    : typeof payload['ref'] === 'string'
+      ? payload['ref']
+      : 'refs/heads/main';
+  const head = (pull['head'] ?? {}) as Record<string, Json>;
+  const base = (pull['base'] ?? {}) as Record<string, Json>;
   return {
-    event_name: run.options.event?.name ?? 'workflow_dispatch',
-    event: run.options.event?.payload ?? {},
-    repository: 'acme/blog',
-    repository_owner: 'acme',
-    ref: 'refs/heads/main',
-    ref_name: 'main',
-    sha: 'c0ffee1234567890c0ffee1234567890c0ffee12',
+    event_name: event.name,
+    event: payload,
+    repository: CALLER_REPOSITORY,
+    repository_owner: CALLER_REPOSITORY.split('/')[0]!,
+    ref,
+    ref_name: ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge'),
+    ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    head_ref: asString(head['ref'] ?? ''),
+    base_ref: asString(base['ref'] ?? ''),
+    sha: asString(head['sha'] ?? payload['after'] ?? 'c0ffee1234567890c0ffee1234567890c0ffee12'),
     actor: 'rehearsal',
     triggering_actor: 'rehearsal',
     run_id: run.runId,
@@ -298,7 +390,7 @@ function githubContext(run: Run, file: string): Json {
     server_url: 'https://github.com',
     api_url: 'https://api.github.com',
     workflow: file.split('/').pop() ?? file,
-    workflow_ref: `acme/blog/${file}@refs/heads/main`,
+    workflow_ref: `${CALLER_REPOSITORY}/.github/workflows/${file.split('/').pop() ?? file}@${ref}`,
     workspace,
     token: 'ghs_rehearsal_token',
   };
@@ -349,12 +441,17 @@ async function runCalledWorkflow(
   printer(run, indent)(`\n━━ Job ${job.id.value}: calls ${ref} (rehearsed from this checkout)`);
   const inputs = evaluateToken(job['input-values'], scope) ?? {};
   const passed = job['inherit-secrets'] ? secrets : evaluateStrings(job['secret-values'], scope);
+  const github = scope.contexts['github'] as Record<string, Json>;
   const called = await rehearseWorkflow(
     run,
     join(run.options.repoRoot, match[1]!),
     inputs as Record<string, Json>,
     passed,
     `${indent}  `,
+    {
+      called: true,
+      jobWorkflowRef: workflowRef(ref, asString(github['repository'] ?? ''), asString(github['ref'] ?? '')),
+    },
   );
   return { result: called.conclusion, outputs: called.outputs };
 }
@@ -366,6 +463,7 @@ async function runJob(
   job: Job,
   scope: Scope,
   indent: string,
+  jobWorkflowRef: string | undefined,
 ): Promise<{ result: JobResult; outputs: Record<string, string> }> {
   const print = printer(run, indent);
   const id = job.id.value;
@@ -418,15 +516,25 @@ async function runJob(
     Json
   >;
   const exported: Record<string, string> = {};
-  const permissions = evaluateToken(at(rawJob, 'permissions'), jobScope);
+  const permissions = evaluateToken(at(rawJob, 'permissions') ?? at(workflow.raw, 'permissions'), jobScope);
   if (
-    run.options.oidcEnv &&
     permissions &&
     typeof permissions === 'object' &&
     !Array.isArray(permissions) &&
     permissions['id-token'] === 'write'
   ) {
-    Object.assign(exported, run.options.oidcEnv);
+    const github = contexts['github'] as Record<string, Json>;
+    Object.assign(
+      exported,
+      await idTokenEnv(run.options.awsEnv, {
+        repository: asString(github['repository'] ?? ''),
+        eventName: asString(github['event_name'] ?? ''),
+        ref: asString(github['ref'] ?? ''),
+        environment: environmentName || undefined,
+        jobWorkflowRef,
+        workflow: asString(github['workflow'] ?? ''),
+      }),
+    );
   }
   const path: string[] = [];
   const steps: Record<string, Json> = {};
@@ -526,6 +634,32 @@ async function runJob(
   }
   print(`━━ Job ${id}: ${jobScope.status}`);
   return { result: jobScope.status === 'success' ? 'success' : jobScope.status, outputs };
+}
+
+/**
+ * What the runner gives a job with `permissions: id-token: write`: where @actions/core asks for
+ * an OIDC token whose claims are this job's (the emulator's stand-in issues it), and the AWS
+ * endpoints, so configure-aws-credentials and an action's own role-to-assume work.
+ */
+async function idTokenEnv(
+  awsEnv: Record<string, string>,
+  job: Parameters<typeof jobClaims>[0],
+): Promise<Record<string, string>> {
+  const sts = awsEnv['AWS_ENDPOINT_URL_STS'];
+  if (!sts) return {};
+  const response = await fetch(`${sts}/_control/registerJob`, {
+    method: 'POST',
+    body: JSON.stringify([jobClaims(job)]),
+  });
+  const requestToken = (await response.json()) as string;
+  const endpoints = Object.fromEntries(
+    Object.entries(awsEnv).filter(([name]) => name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_REGION'),
+  );
+  return {
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${sts}/_oidc/token?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+    ...endpoints,
+  };
 }
 
 function stepTitle(step: Step, scope: Scope): string {

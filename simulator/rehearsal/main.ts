@@ -53,7 +53,7 @@ try {
 }
 
 const { rehearse } = await import('./engine.ts');
-const { startServices, oneOffTasksSucceed, oidcJobEnv } = await import('./services.ts');
+const { startServices, oneOffTasksSucceed } = await import('./services.ts');
 const flags = args.values;
 const inputs = pairs(flags.input, 'input');
 const workDir = await mkdtemp(join(tmpdir(), 'rehearsal-'));
@@ -84,7 +84,6 @@ try {
     },
     approveEnvironments: flags.approve!,
     awsEnv: services.emulator.env(),
-    oidcEnv: oidcJobEnv(services.emulator),
     redirects: services.redirects,
     workDir,
     terraformState: join(workDir, 'terraform-state'),

@@ -47,17 +47,3 @@ export function oneOffTasksSucceed(emulator: Emulator, environment: string): voi
     exitCode: 0,
   });
 }
-
-/**
- * What a job with `permissions: id-token: write` gets here: the emulator's OIDC token endpoint
- * (ACTIONS_ID_TOKEN_REQUEST_*) and its AWS endpoints and region, but no credentials: an action
- * with role-to-assume gets those itself, from the emulator's STS stand-in.
- */
-export function oidcJobEnv(emulator: Emulator): Record<string, string> {
-  const endpoints = Object.fromEntries(
-    Object.entries(emulator.env()).filter(
-      ([name]) => name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_REGION',
-    ),
-  );
-  return { ...emulator.oidcEnv(), ...endpoints };
-}

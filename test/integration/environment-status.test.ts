@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
 import { backendTaskDefinition } from '../../simulator/fixtures/rollout.ts';
 import { runAction } from '../../simulator/runner/run-action.ts';
 import { estimate } from '../../actions/lib/cost/estimate.ts';
@@ -41,7 +41,7 @@ async function tagCluster(name: string, key: string, value: string) {
   const ecs = new ECSClient({
     region: 'us-east-1',
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
   });
   await ecs.send(
     new TagResourceCommand({

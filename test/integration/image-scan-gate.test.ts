@@ -29,18 +29,18 @@ const medium = {
 };
 
 const gate = (inputs: Record<string, string>) =>
-  runAction('image-scan-gate', { images: `shop/web@${WEB}`, ...inputs }, { env: emulator.env() });
+  runAction('image-scan-gate', { images: `backend@${WEB}`, ...inputs }, { env: emulator.env() });
 const ecrCalls = () => emulator.calls(undefined, 'ecr');
 
 describe('image-scan-gate', () => {
   test('a CRITICAL finding blocks with one line naming the image and the counts, and makes no further calls', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical, medium] });
+    emulator.ecr.pushImage('backend', WEB, { findings: [critical, medium] });
 
     const run = await gate({});
 
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      `Image scan found 1 finding(s) at or above CRITICAL in shop/web@${WEB.slice(0, 19)}: 1 CRITICAL.`,
+      `Image scan found 1 finding(s) at or above CRITICAL in backend@${WEB.slice(0, 19)}: 1 CRITICAL.`,
     ]);
     expect(run.outputs['blocked']).toBe('true');
     expect(JSON.parse(run.outputs['findings']!)).toEqual([
@@ -61,7 +61,7 @@ describe('image-scan-gate', () => {
   test('an image seeded over the control API (as the rehearsal does) passes a clean scan', async () => {
     const seeded = await fetch(`${emulator.url}/_control/pushImage`, {
       method: 'POST',
-      body: JSON.stringify(['shop/web', WEB, { inProgressMs: 0, findings: [medium] }]),
+      body: JSON.stringify(['backend', WEB, { inProgressMs: 0, findings: [medium] }]),
     });
     expect(seeded.status).toBe(200);
 
@@ -70,11 +70,11 @@ describe('image-scan-gate', () => {
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs['blocked']).toBe('false');
-    expect(run.lines).toContain(`Image scan gate passed for shop/web@${WEB.slice(0, 19)}.`);
+    expect(run.lines).toContain(`Image scan gate passed for backend@${WEB.slice(0, 19)}.`);
   });
 
   test('an allow-listed finding passes and the summary says until when', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
+    emulator.ecr.pushImage('backend', WEB, { findings: [critical] });
 
     const run = await gate({ 'allow-list': 'CVE-2024-0001 until 2999-12-31 no fix upstream yet' });
 
@@ -85,7 +85,7 @@ describe('image-scan-gate', () => {
   });
 
   test('an expired allow-list entry blocks again and the error says it expired', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
+    emulator.ecr.pushImage('backend', WEB, { findings: [critical] });
 
     const run = await gate({ 'allow-list': 'CVE-2024-0001 until 2020-01-31' });
 
@@ -95,7 +95,7 @@ describe('image-scan-gate', () => {
   });
 
   test('a scan still running is waited for, then judged', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { inProgressMs: 2500, findings: [critical] });
+    emulator.ecr.pushImage('backend', WEB, { inProgressMs: 2500, findings: [critical] });
 
     const run = await gate({});
 
@@ -105,19 +105,19 @@ describe('image-scan-gate', () => {
   }, 20_000);
 
   test('a scan that never completes times out naming the image', async () => {
-    emulator.ecr.pushImage('shop/web', WEB);
-    emulator.ecr.pushImage('shop/worker', WORKER, { inProgressMs: Infinity });
+    emulator.ecr.pushImage('backend', WEB);
+    emulator.ecr.pushImage('frontend', WORKER, { inProgressMs: Infinity });
 
-    const run = await gate({ images: `shop/web@${WEB}\nshop/worker@${WORKER}`, 'timeout-minutes': '0.05' });
+    const run = await gate({ images: `backend@${WEB}\nfrontend@${WORKER}`, 'timeout-minutes': '0.05' });
 
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      `Timed out waiting for the image scan of shop/worker@${WORKER.slice(0, 19)}: scan IN_PROGRESS.`,
+      `Timed out waiting for the image scan of frontend@${WORKER.slice(0, 19)}: scan IN_PROGRESS.`,
     ]);
   }, 20_000);
 
   test('a scan that cannot give a result (UNSUPPORTED_IMAGE) blocks a gated deploy, and only warns with threshold none', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, {
+    emulator.ecr.pushImage('backend', WEB, {
       status: 'UNSUPPORTED_IMAGE',
       description: 'The operating system is not supported.',
     });
@@ -127,30 +127,30 @@ describe('image-scan-gate', () => {
 
     expect(gated.exitCode).toBe(1);
     expect(gated.errors).toEqual([
-      `Image scan gave no result for shop/web@${WEB.slice(0, 19)}: scan UNSUPPORTED_IMAGE (The operating system is not supported.).`,
+      `Image scan gave no result for backend@${WEB.slice(0, 19)}: scan UNSUPPORTED_IMAGE (The operating system is not supported.).`,
     ]);
     expect(preview.exitCode).toBe(0);
     expect(preview.outputs['blocked']).toBe('false');
   });
 
   test('an image with no scan yet is waited for and the timeout says no scan was found', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { none: true });
+    emulator.ecr.pushImage('backend', WEB, { none: true });
 
     const run = await gate({ 'timeout-minutes': '0.05' });
 
     expect(run.exitCode).toBe(1);
-    expect(run.errors).toEqual([expect.stringContaining(`shop/web@${WEB.slice(0, 19)}: no scan found`)]);
+    expect(run.errors).toEqual([expect.stringContaining(`backend@${WEB.slice(0, 19)}: no scan found`)]);
     expect(emulator.calls('DescribeImageScanFindings').length).toBeGreaterThanOrEqual(2);
   }, 20_000);
 
   test('a tag is checked as ECR resolves it, and named by its tag', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] }, ['v41']);
+    emulator.ecr.pushImage('backend', WEB, { findings: [critical] }, ['v41']);
 
-    const run = await gate({ images: '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:v41' });
+    const run = await gate({ images: '123456789012.dkr.ecr.us-east-1.amazonaws.com/backend:v41' });
 
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      'Image scan found 1 finding(s) at or above CRITICAL in shop/web:v41: 1 CRITICAL.',
+      'Image scan found 1 finding(s) at or above CRITICAL in backend:v41: 1 CRITICAL.',
     ]);
     expect(emulator.calls('DescribeImageScanFindings')[0]!.input).toMatchObject({
       registryId: '123456789012',
@@ -159,7 +159,7 @@ describe('image-scan-gate', () => {
   });
 
   test('threshold none passes everything and still reports the findings', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [critical] });
+    emulator.ecr.pushImage('backend', WEB, { findings: [critical] });
 
     const run = await gate({ 'severity-threshold': 'none' });
 
@@ -176,7 +176,7 @@ describe('image-scan-gate', () => {
         vulnerablePackages: [{ name: 'libxml2', version: '2.9.1', fixedInVersion: '2.9.14' }],
       },
     }));
-    emulator.ecr.pushImage('shop/web', WEB, { status: 'ACTIVE', enhanced: true, findings: enhanced });
+    emulator.ecr.pushImage('backend', WEB, { status: 'ACTIVE', enhanced: true, findings: enhanced });
 
     const run = await gate({ 'severity-threshold': 'HIGH' });
 
@@ -187,7 +187,7 @@ describe('image-scan-gate', () => {
   });
 
   test('throttling is waited out', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, { findings: [medium] });
+    emulator.ecr.pushImage('backend', WEB, { findings: [medium] });
     emulator.setFaults({ throttleRate: 0.5 }, 7);
 
     const run = await gate({});
@@ -197,7 +197,7 @@ describe('image-scan-gate', () => {
   }, 30_000);
 
   test('finding text reaches the summary as text, not HTML', async () => {
-    emulator.ecr.pushImage('shop/web', WEB, {
+    emulator.ecr.pushImage('backend', WEB, {
       findings: [{ name: 'CVE-<img src=x onerror=alert(1)>', severity: 'LOW' }],
     });
 
@@ -209,8 +209,8 @@ describe('image-scan-gate', () => {
   });
 
   test.each([
-    [{ images: 'shop/web@sha256:abc' }, 'Input "images": "shop/web@sha256:abc" has a malformed digest'],
-    [{ images: 'shop/web' }, 'Input "images": "shop/web" is not REPOSITORY@sha256:DIGEST or REPOSITORY:TAG'],
+    [{ images: 'backend@sha256:abc' }, 'Input "images": "backend@sha256:abc" has a malformed digest'],
+    [{ images: 'backend' }, 'Input "images": "backend" is not REPOSITORY@sha256:DIGEST or REPOSITORY:TAG'],
     [{ 'allow-list': 'CVE-2024-0001 until 2024-02-30' }, 'Input "allow-list": "2024-02-30"'],
     [{ 'severity-threshold': 'SEVERE' }, 'Input "severity-threshold" must be one of'],
   ])('bad input %j fails with one line naming it and no calls', async (inputs, message) => {
@@ -223,16 +223,16 @@ describe('image-scan-gate', () => {
   });
 
   test('an unknown image is one line naming it, and the step does not wait on the other scans', async () => {
-    emulator.ecr.createRepository('shop/web');
-    emulator.ecr.pushImage('shop/worker', WORKER, { inProgressMs: Infinity });
+    emulator.ecr.createRepository('backend');
+    emulator.ecr.pushImage('frontend', WORKER, { inProgressMs: Infinity });
 
     const started = Date.now();
-    const run = await gate({ images: `shop/web@${WEB}\nshop/worker@${WORKER}` });
+    const run = await gate({ images: `backend@${WEB}\nfrontend@${WORKER}` });
     expect(Date.now() - started).toBeLessThan(5000);
 
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      expect.stringMatching(/^Input "images": shop\/web@sha256:a+: ImageNotFoundException/),
+      expect.stringMatching(/^Input "images": backend@sha256:a+: ImageNotFoundException/),
     ]);
   });
 });
@@ -241,16 +241,18 @@ describe('emulated ECR', () => {
   test('answers DescribeImages and the not-found errors with ECR error types', async () => {
     const { ECRClient, DescribeImagesCommand, DescribeImageScanFindingsCommand } =
       await import('@aws-sdk/client-ecr');
-    const env = emulator.env();
+    // The emulator itself, as the operator sees it (IAM would answer a repository outside the
+    // role's policy with AccessDenied before ECR says it does not exist).
+    const env = emulator.env({ role: null });
     const ecr = new ECRClient({
       endpoint: env['AWS_ENDPOINT_URL_ECR']!,
       region: env['AWS_REGION']!,
       credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
     });
-    emulator.ecr.pushImage('shop/web', WEB, { inProgressMs: 60_000 }, ['v1']);
+    emulator.ecr.pushImage('backend', WEB, { inProgressMs: 60_000 }, ['v1']);
 
     const described = await ecr.send(
-      new DescribeImagesCommand({ repositoryName: 'shop/web', imageIds: [{ imageTag: 'v1' }] }),
+      new DescribeImagesCommand({ repositoryName: 'backend', imageIds: [{ imageTag: 'v1' }] }),
     );
     expect(described.imageDetails).toEqual([
       expect.objectContaining({ imageDigest: WEB, imageScanStatus: { status: 'IN_PROGRESS' } }),
@@ -263,7 +265,7 @@ describe('emulated ECR', () => {
     await expect(
       ecr.send(
         new DescribeImageScanFindingsCommand({
-          repositoryName: 'shop/web',
+          repositoryName: 'backend',
           imageId: { imageDigest: WORKER },
         }),
       ),

@@ -3,7 +3,7 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
 import { runAction } from '../../simulator/runner/run-action.ts';
 
 let emulator: Emulator;
@@ -25,7 +25,8 @@ function backend(family: string, image = 'repo:v1') {
     networkMode: 'awsvpc',
     cpu: '256',
     memory: '512',
-    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+    // The shared stack's execution role: the preview role may pass roles under /adhoc-actions/.
+    executionRoleArn: 'arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution',
     runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
     containerDefinitions: [
       {
@@ -55,7 +56,7 @@ async function described(taskDefinition: string) {
   const ecs = new ECSClient({
     endpoint: emulator.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'emulator-secret' },
+    credentials: OPERATOR_CREDENTIALS,
   });
   const { taskDefinition: found } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
   ecs.destroy();

@@ -1,5 +1,8 @@
+import { OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -23,12 +26,7 @@ import { asString, evaluate, truthy } from '../../simulator/rehearsal/expression
 import { parseKeyValueFile } from '../../simulator/rehearsal/file-commands.ts';
 import { CommandReader, Masker } from '../../simulator/rehearsal/workflow-commands.ts';
 import { loadWorkflow } from '../../simulator/rehearsal/workflow.ts';
-import {
-  oidcJobEnv,
-  oneOffTasksSucceed,
-  startServices,
-  type Services,
-} from '../../simulator/rehearsal/services.ts';
+import { oneOffTasksSucceed, startServices, type Services } from '../../simulator/rehearsal/services.ts';
 
 /** The rehearsal: GitHub's parser and evaluator, run steps in bash, our actions, stand-ins. */
 
@@ -476,7 +474,7 @@ jobs:
   expect(result.githubCalls).toEqual([
     {
       method: 'rest.issues.createComment',
-      params: { owner: 'acme', repo: 'blog', issue_number: 7, body: 'hi' },
+      params: { owner: 'acme', repo: 'webapp', issue_number: 7, body: 'hi' },
     },
   ]);
   expect(result.jobs['build']!.outputs['digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -487,13 +485,47 @@ jobs:
   expect(result.conclusion).toBe('success');
 });
 
+const PRODUCTION_ROLE = 'arn:aws:iam::123456789012:role/github-actions/github-actions-production';
+
+/**
+ * An environment as a Terraform apply of modules/environment leaves it, made by the apply
+ * stand-in run as the operator (what an administrator's apply of the prod root does).
+ */
+async function seedLikeTerraform(services: Services, name: string): Promise<void> {
+  const root = join(dir, `terraform-${name}`);
+  await cp(join(ROOT, 'terraform/examples/ad-hoc'), root, { recursive: true });
+  const env = {
+    ...process.env,
+    ...services.emulator.env({ role: null }),
+    REHEARSAL_ROOT: ROOT,
+    REHEARSAL_TF_STATE: join(root, '.state'),
+  };
+  const vars = [
+    `name=${name}`,
+    'ecr_registry=123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    'backend_image_tag=v1.0.0',
+    'frontend_image_tag=v2.0.0',
+  ];
+  // Asynchronously: the emulator answers from this very process.
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(ROOT, 'simulator/rehearsal/stand-ins/terraform-apply.ts'),
+      'apply',
+      name,
+      ...vars.flatMap((v) => ['-var', v]),
+    ],
+    { cwd: root, env },
+  );
+}
+
 describe('ad-hoc-deploy.yml', () => {
   let services: Services;
   const inputs = {
     environment: 'feature-abc',
     'backend-config': 'bucket=acme-terraform-state\nkey=adhoc/terraform.tfstate\nregion=us-east-1',
     'aws-region': 'us-east-1',
-    'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-deploy',
+    'role-to-assume': 'arn:aws:iam::123456789012:role/github-actions/github-actions-preview',
     'slack-channel': 'deploys',
     // setup-terraform resolves '~1.9' to 1.9.x; the rehearsal uses the terraform on PATH.
     'terraform-version': '>=1.7',
@@ -723,7 +755,7 @@ describe('ad-hoc-deploy.yml', () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: services.emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
     });
     const { tags } = await ecs.send(
       new DescribeTaskDefinitionCommand({
@@ -783,11 +815,13 @@ describe('ad-hoc-deploy.yml', () => {
   });
 
   test('production-deploy.yml canary: paused at the hook, a reviewer continues (success) or rejects (rolled back)', async () => {
-    oneOffTasksSucceed(services.emulator, 'feature-abc');
+    // Production as terraform.yml's apply of the prod root leaves it (the environment module's
+    // cluster, families and services), deployed by the production role it trusts.
+    await seedLikeTerraform(services, 'prod');
+    oneOffTasksSucceed(services.emulator, 'prod');
     // A "minute" of bake time or hook timeout lasts 400 ms here.
     services.emulator.setDeploymentTiming({ minuteMs: 400, stageMs: 100 });
-    const gunicorn = () =>
-      services.emulator.services().find((s) => s.serviceName === 'feature-abc-gunicorn')!;
+    const gunicorn = () => services.emulator.services().find((s) => s.serviceName === 'prod-gunicorn')!;
     // The strategy a user sets outside Terraform (module README): blue/green, paused after test traffic.
     Object.assign(gunicorn().deploymentConfiguration, {
       strategy: 'BLUE_GREEN',
@@ -807,15 +841,14 @@ describe('ad-hoc-deploy.yml', () => {
       options({
         workDir: join(dir, name),
         inputs: {
-          environment: 'feature-abc',
+          environment: 'prod',
           'image-tag': tag,
           canary: 'true',
           'aws-region': inputs['aws-region'],
-          'role-to-assume': inputs['role-to-assume'],
+          'role-to-assume': PRODUCTION_ROLE,
         },
         approveEnvironments: approve,
         awsEnv: services.emulator.env(),
-        oidcEnv: oidcJobEnv(services.emulator),
       });
     const deployment = () =>
       services.emulator
@@ -829,7 +862,7 @@ describe('ad-hoc-deploy.yml', () => {
     expect(shipped.conclusion).toBe('success');
     expect(shipped.jobs['canary-continue']!.result).toBe('success');
     expect(shipped.jobs['canary-rollback']!.result).toBe('skipped');
-    expect(log).toMatch(/feature-abc-gunicorn.*paused/);
+    expect(log).toMatch(/prod-gunicorn.*paused/);
     expect(log).toContain('Vulnerability gate');
     expect(deployment().status).toBe('SUCCESSFUL');
     const live = gunicorn().taskDefinition;
@@ -913,7 +946,7 @@ describe('ad-hoc-deploy.yml', () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: services.emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
       maxAttempts: 1,
     });
     // As ECS refuses them: a scaled service without force, a cluster with active services.
@@ -1086,7 +1119,7 @@ describe('ad-hoc-deploy.yml', () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: services.emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
     });
     const pr8 = () => services.emulator.services().filter((x) => x.serviceName.startsWith('pr-8-'));
     const clusterTags = async () =>
@@ -1167,7 +1200,7 @@ describe('ad-hoc-deploy.yml', () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: services.emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
     });
     // Four previews, deployed now; then their activity is moved back as if deployed earlier.
     const idle: Record<string, number> = { 'pr-21': 2, 'pr-22': 30, 'pr-23': 100, 'pr-24': 100 };

@@ -8,7 +8,8 @@ import { assumeRoleWithWebIdentity } from '../../actions/lib/role-session.ts';
 // Item 7 of issue 13: long waits outlive credentials.
 jest.setTimeout(40_000);
 
-const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+// The preview role trusts pull-request jobs of acme/webapp, what oidcEnv() issues tokens for.
+const ROLE = 'arn:aws:iam::123456789012:role/github-actions/github-actions-preview';
 let emulator: Emulator;
 
 beforeEach(async () => {
@@ -31,9 +32,10 @@ function roleEnv(): Record<string, string> {
 describe('role sessions', () => {
   test('a session key past its expiration is refused with ExpiredTokenException, as by AWS', async () => {
     emulator.setSessionSeconds(0.3);
+    const job = emulator.oidcEnv();
     const { value: token } = (await (
-      await fetch(`${emulator.url}/_oidc/token?audience=sts.amazonaws.com`, {
-        headers: { authorization: 'Bearer emulator-request-token' },
+      await fetch(`${job['ACTIONS_ID_TOKEN_REQUEST_URL']}&audience=sts.amazonaws.com`, {
+        headers: { authorization: `Bearer ${job['ACTIONS_ID_TOKEN_REQUEST_TOKEN']}` },
       })
     ).json()) as { value: string };
     process.env['AWS_ENDPOINT_URL_STS'] = emulator.url;

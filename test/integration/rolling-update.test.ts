@@ -6,7 +6,7 @@ import {
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
 import { isSteady, seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
 import { runAction, type RunOptions } from '../../simulator/runner/run-action.ts';
 import { WorkflowLogReader } from '../../simulator/runner/workflow-log.ts';
@@ -336,7 +336,7 @@ describe('emulated ECS services', () => {
     ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
       maxAttempts: 1,
     });
   });
@@ -483,7 +483,7 @@ describe('rolling-update through outages', () => {
     const ecs = new ECSClient({
       region: 'us-east-1',
       endpoint: emulator.url,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      credentials: OPERATOR_CREDENTIALS,
       maxAttempts: 1,
     });
     const window = emulator.addOutage({ operations: ['ListServices'], forMs: 300, error });
@@ -503,6 +503,7 @@ describe('rolling-update through outages', () => {
       .split('\n')
       .filter((line) => line.startsWith('::warning::'))
       .map((line) => line.slice('::warning::'.length));
+    if (warnings.length > 1) console.log(warnings);
     expect(warnings.length).toBeLessThanOrEqual(1);
     const recoveries = run.lines.filter((line) => recovery.test(line));
     expect(recoveries).toHaveLength(warnings.length);

@@ -9,7 +9,7 @@ import {
   UpdateServiceCommand,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
 import { seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
 
 // The emulator's ECS service deployments, through the real SDK client.
@@ -26,7 +26,7 @@ beforeEach(async () => {
   ecs = new ECSClient({
     region: 'us-east-1',
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
     maxAttempts: 1,
   });
 });

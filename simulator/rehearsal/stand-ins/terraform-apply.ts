@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const cwd = process.cwd();
   const tf = (await readdir(cwd)).filter((f) => f.endsWith('.tf'));
   const sources = await Promise.all(tf.map((f) => readFile(join(cwd, f), 'utf8')));
-  if (!sources.some((s) => /source\s*=\s*"[^"]*modules\/environment"/.test(s)))
+  if (!sources.some((s) => /source\s*=\s*"[^"]*modules\/environment(\?ref=[^"]*)?"/.test(s)))
     fail(`${cwd} does not use modules/environment; the stand-in only knows that module`);
   const variables = variableDefaults(sources.join('\n'));
   for (let i = 0; i < args.length; i++) {

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { AwsError } from '../errors.ts';
+import { IamDirectory } from './directory.ts';
+import {
+  accessDeniedMessage,
+  evaluate,
+  type AuthRequest,
+  type Evaluation,
+  type Principal,
+} from './evaluate.ts';
+
+export { IamDirectory } from './directory.ts';
+
+/** The operator's keys: what a test uses to seed and inspect, never what a workflow gets. */
+export const OPERATOR_KEY = 'AKIAEMULATOR';
+
+interface Session {
+  roleArn: string;
+  sessionName: string;
+  /** Epoch ms; undefined for the long-lived keys tests are handed (`Emulator.env`). */
+  expires?: number;
+}
+
+export interface Denial {
+  request: AuthRequest;
+  evaluation: Evaluation;
+  principal: string;
+}
+
+/**
+ * Who signed a request and what they may do: sessions of roles (from STS, or the long-lived keys
+ * a test asks for) judged by the directory's policies. Every call signed with a role's keys is
+ * authorized before it runs; a denied one answers AccessDeniedException as AWS words it.
+ */
+export class Iam {
+  readonly sessions = new Map<string, Session>();
+  /** Every authorization asked, with its decision, in order (what `calls by role` reads). */
+  readonly decisions: { roleArn: string; request: AuthRequest; decision: Evaluation['decision'] }[] = [];
+
+  readonly directory: IamDirectory;
+
+  constructor(directory: IamDirectory = IamDirectory.fromRendered()) {
+    this.directory = directory;
+  }
+
+  /** A session of `roleArn`; its access key signs the requests that act as the role. */
+  startSession(roleArn: string, sessionName: string, expires?: number, prefix = 'ASIA'): string {
+    const key = `${prefix}${randomBytes(8).toString('hex').toUpperCase()}`;
+    this.sessions.set(key, { roleArn, sessionName, expires });
+    return key;
+  }
+
+  session(accessKey: string): Session | undefined {
+    return this.sessions.get(accessKey);
+  }
+
+  principal(accessKey: string): Principal | undefined {
+    const session = this.sessions.get(accessKey);
+    return session && this.directory.principal(session.roleArn, session.sessionName);
+  }
+
+  /**
+   * undefined when every request is allowed (or the caller is the operator); otherwise the
+   * first denial. A key that is neither a session nor the operator's is refused as AWS refuses
+   * an unknown key.
+   */
+  authorize(accessKey: string | undefined, requests: AuthRequest[]): Denial | undefined {
+    if (accessKey === OPERATOR_KEY) return undefined;
+    const session = accessKey ? this.sessions.get(accessKey) : undefined;
+    const principal = session && this.directory.principal(session.roleArn, session.sessionName);
+    if (!session || !principal) {
+      throw new AwsError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    }
+    for (const request of requests) {
+      const evaluation = evaluate(principal, request);
+      this.decisions.push({ roleArn: session.roleArn, request, decision: evaluation.decision });
+      if (evaluation.decision !== 'allowed') return { request, evaluation, principal: principal.arn };
+    }
+    return undefined;
+  }
+
+  /** The error AWS answers a denial with (JSON protocols: AccessDeniedException, 400). */
+  static accessDenied(denial: Denial): AwsError {
+    return new AwsError(
+      'AccessDeniedException',
+      accessDeniedMessage(denial.principal, denial.request, denial.evaluation),
+    );
+  }
+}
