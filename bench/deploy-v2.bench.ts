@@ -8,7 +8,7 @@
  */
 import { ECSClient, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import type { CreateServiceOptions } from '../simulator/aws/ecs/services.ts';
-import { startEmulator, type Emulator } from '../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../simulator/aws/index.ts';
 import { seedRollout } from '../simulator/fixtures/rollout.ts';
 import { runAction } from '../simulator/runner/run-action.ts';
 import { median, printTable, type Row } from './harness.ts';
@@ -73,7 +73,7 @@ async function theirs(emulator: Emulator, service: string, taskDefinition: strin
   const ecs = new ECSClient({
     region: 'us-east-1',
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
   });
   await ecs.send(new UpdateServiceCommand({ cluster: 'app', service, taskDefinition }));
   try {

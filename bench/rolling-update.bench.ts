@@ -12,7 +12,7 @@
  */
 import { ECSClient, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import type { CreateServiceOptions } from '../simulator/aws/ecs/services.ts';
-import { startEmulator, type Emulator } from '../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../simulator/aws/index.ts';
 import { seedRollout } from '../simulator/fixtures/rollout.ts';
 import { runAction } from '../simulator/runner/run-action.ts';
 import { median, printTable, type Row } from './harness.ts';
@@ -86,7 +86,7 @@ function client(emulator: Emulator): ECSClient {
   return new ECSClient({
     region: 'us-east-1',
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
   });
 }
 

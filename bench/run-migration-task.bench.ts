@@ -6,7 +6,7 @@
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { startEmulator, type Emulator } from '../simulator/aws/index.ts';
+import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../simulator/aws/index.ts';
 import { runAction } from '../simulator/runner/run-action.ts';
 import { percentile, printTable } from './harness.ts';
 
@@ -90,7 +90,7 @@ async function reference(index: number): Promise<Sample> {
   const config = {
     region: 'us-east-1',
     endpoint: emulator.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    credentials: OPERATOR_CREDENTIALS,
   };
   const ecs = new ECSClient(config);
   const logs = new CloudWatchLogsClient(config);
