@@ -2,12 +2,16 @@ import * as core from '@actions/core';
 import { connectAdmin, runDirect, type Outcome } from './direct.ts';
 import { databaseUrl } from './database-url.ts';
 import { runInTask } from './ecs-task.ts';
+import { ownerPassword } from './owner-password.ts';
 import { getSettings, type Settings } from './settings.ts';
 import { allowedTemplatesInput, checkTemplate } from './templates.ts';
 
 export async function main(): Promise<void> {
   const settings = getSettings();
   const { database, mode } = settings;
+  if (settings.passwordSource && database.action === 'create') {
+    database.ownerPassword = await ownerPassword(settings.passwordSource);
+  }
   checkTemplate(database.template, allowedTemplatesInput());
   let outcome: Outcome;
   if (mode.kind === 'direct') {

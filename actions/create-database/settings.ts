@@ -24,6 +24,12 @@ export interface DatabaseRequest {
   template?: string;
 }
 
+/** Where the owner's password comes from: given, or kept in Secrets Manager (made when empty). */
+export interface PasswordSource {
+  secretId: string;
+  region: string;
+}
+
 export interface AdminUrl {
   /** As given: pg parses it (sslmode and all). */
   text: string;
@@ -52,6 +58,8 @@ export type Mode =
 export interface Settings {
   database: DatabaseRequest;
   mode: Mode;
+  /** The owner's password is read from (or first generated into) this secret. */
+  passwordSource?: PasswordSource;
 }
 
 export function getSettings(): Settings {
@@ -59,7 +67,8 @@ export function getSettings(): Settings {
   const adminUrl = secretInput('admin-url');
   const ownerPassword = secretInput('owner-password');
   const database = databaseRequest(ownerPassword);
-  const kind = choiceInput('mode', ['direct', 'ecs-task'] as const, 'direct');
+  const passwordSource = passwordSourceInput(database, ownerPassword);
+  const kind = choiceInput('mode', ['direct', 'ecs-task'] as const, 'ecs-task');
   if (kind === 'direct') {
     if (adminUrl === undefined)
       throw new ConfigurationError('Input "admin-url" is required with mode direct.');
@@ -69,7 +78,7 @@ export function getSettings(): Settings {
     if (database.action === 'drop' && database.name === admin.database) {
       throw new ConfigurationError(`Input "name": "${database.name}" is the database admin-url connects to.`);
     }
-    return { database, mode: { kind, admin } };
+    return { database, mode: { kind, admin }, ...(passwordSource && { passwordSource }) };
   }
   if (adminUrl !== undefined) {
     throw new ConfigurationError(
@@ -90,6 +99,7 @@ export function getSettings(): Settings {
   }
   return {
     database,
+    ...(passwordSource && { passwordSource }),
     mode: {
       kind,
       region: regionInput(),
@@ -106,6 +116,26 @@ export function getSettings(): Settings {
       ...(databaseHost !== undefined && { databaseHost }),
     },
   };
+}
+
+function passwordSourceInput(
+  database: DatabaseRequest,
+  ownerPassword: string | undefined,
+): PasswordSource | undefined {
+  const secretId = optionalInput('owner-password-secret');
+  if (secretId === undefined) return undefined;
+  if (ownerPassword !== undefined) {
+    throw new ConfigurationError('Inputs "owner-password" and "owner-password-secret": give one, not both.');
+  }
+  if (database.owner === undefined) {
+    throw new ConfigurationError('Input "owner-password-secret" is only used with "owner".');
+  }
+  if (!/^(arn:aws[\w-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/.test(secretId)) {
+    throw new ConfigurationError(
+      `Input "owner-password-secret": ${quote(secretId)} is not a secret name or ARN.`,
+    );
+  }
+  return { secretId, region: regionInput() };
 }
 
 function databaseRequest(ownerPassword: string | undefined): DatabaseRequest {

@@ -24,7 +24,7 @@ export function regionInput(): string {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region: string) {
+export function clientConfig(region: string) {
   return {
     region,
     retryMode: 'adaptive',

@@ -9,11 +9,14 @@ import type { TaskDefinitionRecord } from '../aws/state.ts';
 export interface EmulatorSnapshot {
   taskDefinitions: [string, TaskDefinitionRecord[]][];
   services: { name: string; taskDefinition: string; desiredCount: number; networkConfiguration?: unknown }[];
+  /** Secrets Manager: the environment's owner password (its ARN is in the Terraform outputs). */
+  secrets?: [string, unknown][];
 }
 
 export function snapshotEmulator(emulator: Emulator): EmulatorSnapshot {
   return {
     taskDefinitions: [...emulator.state.taskDefinitions.entries()],
+    secrets: [...emulator.secrets.secrets.entries()],
     services: emulator
       .services()
       .filter((s) => s.status === 'ACTIVE')
@@ -29,8 +32,10 @@ export function snapshotEmulator(emulator: Emulator): EmulatorSnapshot {
 export function restoreEmulator(emulator: Emulator, cluster: string, snapshot: EmulatorSnapshot): void {
   if (snapshot.services.length === 0 && snapshot.taskDefinitions.length === 0) return;
   emulator.createCluster(cluster);
+  // The shared stack's (db-admin, seeded by this run's services with this run's PGlite) stay.
   for (const [family, records] of snapshot.taskDefinitions)
-    emulator.state.taskDefinitions.set(family, records);
+    if (!emulator.state.taskDefinitions.has(family)) emulator.state.taskDefinitions.set(family, records);
+  for (const [name, secret] of snapshot.secrets ?? []) emulator.secrets.secrets.set(name, secret as never);
   for (const service of snapshot.services) {
     emulator.createService(cluster, service.name, service.taskDefinition, {
       desiredCount: service.desiredCount,

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const runs: ActionRun[] = [];
 async function createDatabase(inputs: Record<string, string>): Promise<ActionRun> {
-  const run = await runAction('create-database', { 'admin-url': server.url, ...inputs });
+  const run = await runAction('create-database', { mode: 'direct', 'admin-url': server.url, ...inputs });
   runs.push(run);
   return run;
 }
@@ -365,6 +365,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     await admin.query("CREATE ROLE dbadmin LOGIN CREATEDB CREATEROLE PASSWORD 'rds-like-password'");
     const url = `postgres://dbadmin:rds-like-password@127.0.0.1:${server.port}/postgres`;
     const run = await runAction('create-database', {
+      mode: 'direct',
       'admin-url': url,
       name: 'feature-rds',
       owner: 'app_rds',
@@ -379,6 +380,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
 
     // An environment named like the admin never resets the admin's password.
     const self = await runAction('create-database', {
+      mode: 'direct',
       'admin-url': url,
       name: 'dbadmin',
       owner: 'dbadmin',
@@ -391,6 +393,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     expect(await databases()).not.toContain('dbadmin');
     // Nor drops the admin's own database.
     const ownDb = await runAction('create-database', {
+      mode: 'direct',
       'admin-url': server.urlFor('feature-rds'),
       name: 'feature-rds',
       action: 'drop',
@@ -398,6 +401,7 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     expect(ownDb.errors).toEqual(['Input "name": "feature-rds" is the database admin-url connects to.']);
     // Nor re-owns it: the server-side rule knows the admin's database in both modes.
     const reown = await runAction('create-database', {
+      mode: 'direct',
       'admin-url': server.urlFor('feature-rds'),
       name: 'feature-rds',
       owner: 'other_rds',
@@ -847,7 +851,7 @@ describe('PGlite, the embedded RDS of the demo, over the wire protocol', () => {
     await pglite?.stop();
   });
   const run = (inputs: Record<string, string>) =>
-    runAction('create-database', { 'admin-url': pglite.adminUrl, ...inputs });
+    runAction('create-database', { mode: 'direct', 'admin-url': pglite.adminUrl, ...inputs });
 
   test('create twice, owner, template, drop', async () => {
     const create = { name: 'feature "abc"', owner: 'feature_abc', 'owner-password': "p'w" };

@@ -77,7 +77,7 @@ const MIGRATE = { cluster: 'app', 'task-definition': 'migrate' };
 const ROLL = { cluster: 'app', services: 'web' };
 const SLACK_API = () => ({ token: TOKEN, channel: '#deploys', 'api-url': slack.apiUrl });
 const ADMIN = () => `postgres://admin:pw@127.0.0.1:${db.port}/postgres`;
-const DIRECT = () => ({ name: 'app', 'admin-url': ADMIN() });
+const DIRECT = () => ({ name: 'app', mode: 'direct', 'admin-url': ADMIN() });
 const ECS_DB = { name: 'app', mode: 'ecs-task', cluster: 'app', 'task-definition': 'migrate' };
 
 const register = (label: string, inputs: Record<string, string>, input: string): Case => [
@@ -334,14 +334,38 @@ const CASES: (Case | LazyCase)[] = [
   database('template with drop', () => ({ ...DIRECT(), action: 'drop', template: 'seed' }), 'template'),
   database('action delete', () => ({ ...DIRECT(), action: 'delete' }), 'action'),
   database('mode shell', () => ({ ...DIRECT(), mode: 'shell' }), 'mode'),
-  database('an admin-url that is not a URL', () => ({ name: 'app', 'admin-url': 'not a url' }), 'admin-url'),
-  database('a mysql admin-url', () => ({ name: 'app', 'admin-url': 'mysql://a:b@127.0.0.1/x' }), 'admin-url'),
   database(
-    'an admin-url without user',
-    () => ({ name: 'app', 'admin-url': 'postgres://127.0.0.1/x' }),
+    'an admin-url that is not a URL',
+    () => ({ name: 'app', mode: 'direct', 'admin-url': 'not a url' }),
     'admin-url',
   ),
-  database('direct mode without admin-url', () => ({ name: 'app' }), 'admin-url'),
+  database(
+    'a mysql admin-url',
+    () => ({ name: 'app', mode: 'direct', 'admin-url': 'mysql://a:b@127.0.0.1/x' }),
+    'admin-url',
+  ),
+  database(
+    'an admin-url without user',
+    () => ({ name: 'app', mode: 'direct', 'admin-url': 'postgres://127.0.0.1/x' }),
+    'admin-url',
+  ),
+  database('direct mode without admin-url', () => ({ name: 'app', mode: 'direct' }), 'admin-url'),
+  database('ecs-task (the default) without its task definition', () => ({ name: 'app' }), 'task-definition'),
+  database(
+    'an owner-password-secret with owner-password',
+    () => ({
+      ...DIRECT(),
+      owner: 'o',
+      'owner-password': 'pw',
+      'owner-password-secret': 'adhoc/pr-1/db-owner-password',
+    }),
+    'owner-password',
+  ),
+  database(
+    'an owner-password-secret that is not a name',
+    () => ({ ...DIRECT(), owner: 'o', 'owner-password-secret': 'a b' }),
+    'owner-password-secret',
+  ),
   database('ecs-task mode with admin-url', () => ({ ...ECS_DB, 'admin-url': ADMIN() }), 'admin-url'),
   database('ecs-task: a cluster with a space', () => ({ ...ECS_DB, cluster: 'a b' }), 'cluster'),
   database(

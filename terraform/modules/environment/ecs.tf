@@ -91,7 +91,7 @@ locals {
         command      = local.backend_commands[c]
         portMappings = c == "gunicorn" ? [{ containerPort = var.backend_port, protocol = "tcp" }] : []
         environment  = [for k, v in local.backend_environment : { name = k, value = v }]
-        secrets      = [for k, v in var.secrets : { name = k, valueFrom = v }]
+        secrets      = [for k, v in merge({ POSTGRES_PASSWORD = aws_secretsmanager_secret.db_owner_password.arn }, var.secrets) : { name = k, valueFrom = v }]
         # Celery needs time to finish the task in hand before SIGKILL.
         stopTimeout      = c == "celery" ? 120 : 30
         logConfiguration = local.log_configuration[c]

@@ -83,6 +83,19 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 ################################################################################
+# The database owner's password: Terraform makes the secret without a value (no password in
+# any state), create-database generates one into it on the first deploy, and the backend
+# containers read it as POSTGRES_PASSWORD.
+################################################################################
+
+resource "aws_secretsmanager_secret" "db_owner_password" {
+  name                    = "${var.secrets_prefix}/${var.name}/db-owner-password"
+  description             = "Password of ${local.database_name}, the owner of ${var.name}'s database."
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+################################################################################
 # Route 53
 ################################################################################
 

@@ -106,3 +106,8 @@ output "security_group_id" {
   description = "The environment's own security group (on every task of it; Redis accepts only this group)."
   value       = aws_security_group.tasks.id
 }
+
+output "db_owner_password_secret_arn" {
+  description = "Secret with the database owner's password (create-database's owner-password-secret; the backend's POSTGRES_PASSWORD)."
+  value       = aws_secretsmanager_secret.db_owner_password.arn
+}

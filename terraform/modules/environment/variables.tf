@@ -483,3 +483,19 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN."
   }
 }
+
+variable "secrets_prefix" {
+  description = "Secrets of this environment are named <secrets_prefix>/<name>/... (the shared module's secrets_prefix output; its execution role reads them)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_+=.@-]+(/[A-Za-z0-9_+=.@-]+)*$", var.secrets_prefix))
+    error_message = "secrets_prefix must be a secret name prefix such as adhoc (no leading or trailing /)."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret of this environment can be recovered: 0 (the default) deletes at once, so an ad hoc environment can be made again under its name; production: 7 to 30."
+  type        = number
+  default     = 0
+}

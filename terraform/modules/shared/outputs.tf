@@ -149,3 +149,13 @@ output "secrets_prefix" {
   description = "Prefix of the secrets the execution role reads (<prefix>/<environment>/...)."
   value       = local.secrets_prefix
 }
+
+output "db_admin_task_definition" {
+  description = "Family of the db-admin task definition: create-database's task-definition in mode ecs-task."
+  value       = aws_ecs_task_definition.db_admin.family
+}
+
+output "django_secret_key_arn" {
+  description = "Secrets Manager secret with Django's SECRET_KEY (an environment's secrets = { SECRET_KEY = this })."
+  value       = aws_secretsmanager_secret.django_secret_key.arn
+}

@@ -223,3 +223,15 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN."
   }
 }
+
+variable "db_admin_image" {
+  description = "Image of the db-admin task (create-database's ecs-task mode): it needs sh and psql."
+  type        = string
+  default     = "public.ecr.aws/docker/library/postgres:15-alpine"
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret can be recovered (0: deleted at once, so a destroyed stack can be created again under the same name)."
+  type        = number
+  default     = 7
+}

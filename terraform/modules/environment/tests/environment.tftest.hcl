@@ -19,6 +19,7 @@ mock_provider "aws" {
 
 # Shared-infrastructure inputs as the shared module would output them.
 variables {
+  secrets_prefix                   = "adhoc"
   permissions_boundary_arn         = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
   name                             = "feature-abc"
   domain                           = "dev.example.com"
@@ -551,5 +552,27 @@ run "redis_only_from_the_environment" {
       for s in aws_ecs_service.this : s.network_configuration[0].security_groups == toset(["sg-app", aws_security_group.tasks.id])
     ]) && contains(output.network_configuration.security_groups, aws_security_group.tasks.id)
     error_message = "Every service (Redis included) and one-off task runs in the shared app group (ALB, egress) and the environment's group."
+  }
+}
+
+run "the_owner_password_is_the_environments_own_secret" {
+  command = plan
+
+  variables {
+    secrets = { SECRET_KEY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adhoc/django-secret-key-AbCdEf" }
+  }
+
+  # Old: one DATABASE_OWNER_PASSWORD for every environment and an SSM parameter nobody made.
+  assert {
+    condition     = aws_secretsmanager_secret.db_owner_password.name == "adhoc/feature-abc/db-owner-password" && aws_secretsmanager_secret.db_owner_password.recovery_window_in_days == 0
+    error_message = "Each environment has its own owner-password secret, deleted at once with the environment so its name can be used again."
+  }
+
+  assert {
+    condition = alltrue([for c in ["gunicorn", "celery", "beat", "migrate"] :
+      contains([for s in jsondecode(aws_ecs_task_definition.this[c].container_definitions)[0].secrets : s.name], "POSTGRES_PASSWORD") &&
+      contains([for s in jsondecode(aws_ecs_task_definition.this[c].container_definitions)[0].secrets : s.name], "SECRET_KEY")
+    ])
+    error_message = "Every backend container reads POSTGRES_PASSWORD from the environment's secret, beside the secrets given."
   }
 }

@@ -20,6 +20,7 @@ mock_provider "aws" {
 
 # Shared-infrastructure inputs as the shared module would output them.
 variables {
+  secrets_prefix                   = "adhoc"
   permissions_boundary_arn         = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
   name                             = "feature-abc"
   domain                           = "dev.example.com"

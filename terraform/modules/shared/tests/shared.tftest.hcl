@@ -16,6 +16,15 @@ mock_provider "aws" {
   mock_resource "aws_lb_listener" {
     defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/adhoc/0123456789abcdef/0123456789abcdef" }
   }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution" }
+  }
+  # manage_master_user_password: RDS makes this secret (db-admin reads it).
+  mock_resource "aws_db_instance" {
+    defaults = {
+      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf", kms_key_id = "alias/aws/secretsmanager", secret_status = "active" }]
+    }
+  }
 }
 
 variables {
@@ -234,5 +243,32 @@ run "final_snapshot_name_stable_across_plans" {
   assert {
     condition     = aws_db_instance.this.final_snapshot_identifier == run.final_snapshot_named_per_incarnation.database_protection.final_snapshot_identifier
     error_message = "The final snapshot name must not change on later plans (no perpetual diff)."
+  }
+}
+
+run "db_admin_reads_the_managed_master_secret" {
+  command = apply
+
+  # Old: create-database's ecs-task mode needed a "db-admin" task definition nobody made, so
+  # a GitHub-hosted runner had no way to the private RDS but a DATABASE_ADMIN_URL secret.
+  assert {
+    condition = (
+      aws_ecs_task_definition.db_admin.family == "adhoc-db-admin" &&
+      jsondecode(aws_ecs_task_definition.db_admin.container_definitions)[0].secrets == [
+        { name = "PGUSER", valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf:username::" },
+        { name = "PGPASSWORD", valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf:password::" },
+      ]
+    )
+    error_message = "db-admin must take PGUSER and PGPASSWORD from the RDS-managed master secret, which RDS rotates."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.task_execution_master_secret.policy).Statement[0].Resource == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-AbCdEf"
+    error_message = "The execution role reads the master secret and no other outside its prefix."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.django_secret_key.name == "adhoc/django-secret-key" && output.django_secret_key_arn != null
+    error_message = "The stack makes the secret Django's SECRET_KEY is read from (its value set once by hand, never in state)."
   }
 }
