@@ -146,6 +146,36 @@ export const taskDefinitionOperations: Operations = {
     return { taskDefinition: record.definition };
   },
 
+  // Up to 10 INACTIVE revisions (family:revision or ARN); an ACTIVE one is a failure, not an
+  // error. A deleted revision is DELETE_IN_PROGRESS and no longer described or listed as
+  // ACTIVE or INACTIVE (API reference: DeleteTaskDefinitions).
+  DeleteTaskDefinitions(state, input) {
+    const refs = (input['taskDefinitions'] as unknown[] | undefined) ?? [];
+    if (refs.length < 1 || refs.length > 10) {
+      throw invalidParameter('taskDefinitions must list 1 to 10 task definition revisions.');
+    }
+    const deleted: Json[] = [];
+    const failures: Json[] = [];
+    for (const ref of refs) {
+      const record =
+        typeof ref === 'string' && (ARN.test(ref) || /^[^:]+:\d+$/.test(ref))
+          ? findTaskDefinition(state, ref)
+          : undefined;
+      if (!record) failures.push({ arn: String(ref), reason: 'TASK_DEFINITION_NOT_FOUND' });
+      else if (record.definition.status !== 'INACTIVE') {
+        failures.push({
+          arn: record.definition.taskDefinitionArn,
+          reason:
+            'The specified task definition is still in ACTIVE status. Please deregister the target and try again.',
+        });
+      } else {
+        record.definition.status = 'DELETE_IN_PROGRESS';
+        deleted.push(record.definition);
+      }
+    }
+    return { taskDefinitions: deleted, failures };
+  },
+
   // familyPrefix here is the FULL family name (API reference: "limits the listed task
   // definitions to task definition revisions that belong to that family"), not a prefix.
   ListTaskDefinitions(state, input) {
