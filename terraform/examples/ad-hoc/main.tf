@@ -34,9 +34,12 @@ data "terraform_remote_state" "shared" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 locals {
-  name   = coalesce(var.name, terraform.workspace)
-  shared = data.terraform_remote_state.shared.outputs.shared
+  name     = coalesce(var.name, terraform.workspace)
+  registry = coalesce(var.ecr_registry, "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com")
+  shared   = data.terraform_remote_state.shared.outputs.shared
 }
 
 check "workspace_matches_name" {
@@ -68,16 +71,18 @@ module "environment" {
   execution_role_arn               = local.shared.task_execution_role_arn
   iam_role_path                    = local.shared.iam_role_path
   permissions_boundary_arn         = local.shared.permissions_boundary_arn
+  secrets_prefix                   = local.shared.secrets_prefix
 
   # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
   # revision only: later deploys set the image through the actions.
-  backend_image  = "${var.ecr_registry}/${var.backend_repository}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/${var.frontend_repository}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
+  backend_image  = "${local.registry}/${var.backend_repository}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${local.registry}/${var.frontend_repository}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   s3_bucket_prefix       = var.s3_bucket_prefix
   listener_priority_slot = var.listener_priority_slot
   environment_variables  = var.environment_variables
-  secrets                = var.secrets
+  # Django's key from the shared stack; the owner's password is the environment's own secret.
+  secrets = merge({ SECRET_KEY = local.shared.django_secret_key_arn }, var.secrets)
 
   # The pause workflow applies with -var paused=true; any other apply (a deploy) resumes.
   paused     = var.paused

@@ -43,3 +43,13 @@ output "s3_bucket_name" {
   description = "Static and media bucket."
   value       = module.environment.s3_bucket_name
 }
+
+output "db_owner_password_secret" {
+  description = "Secret with the database owner's password (create-database owner-password-secret)."
+  value       = module.environment.db_owner_password_secret_arn
+}
+
+output "db_admin_task_definition" {
+  description = "The shared stack's db-admin family (create-database in mode ecs-task)."
+  value       = local.shared.db_admin_task_definition
+}

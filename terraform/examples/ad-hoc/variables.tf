@@ -23,8 +23,9 @@ variable "shared_state_key" {
 }
 
 variable "ecr_registry" {
-  description = "ECR registry host, <account>.dkr.ecr.<region>.amazonaws.com."
+  description = "ECR registry host; null: this account's registry in region (<account>.dkr.ecr.<region>.amazonaws.com)."
   type        = string
+  default     = null
 }
 
 variable "backend_repository" {

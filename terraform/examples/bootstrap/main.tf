@@ -39,6 +39,8 @@ locals {
   # Terraform's S3 lockfile is <key>.tflock, hence the trailing *.
   prod_state_keys    = ["${var.prod_state_key}", "${var.prod_state_key}.tflock"]
   preview_state_keys = ["env:/*/${var.adhoc_state_key}", "env:/*/${var.adhoc_state_key}.tflock"]
+  protected          = distinct(concat([var.prod_cluster_name, var.staging_name], var.protected_environments))
+  staging_state_keys = ["env:/${var.staging_name}/${var.adhoc_state_key}", "env:/${var.staging_name}/${var.adhoc_state_key}.tflock"]
 }
 
 # Three roles, three trust boundaries (the plan role is in plan.tf). Production's: only jobs
@@ -52,16 +54,35 @@ module "github_oidc_production" {
   repository               = var.repository
   role_name                = "github-actions-production"
   permissions_boundary_arn = module.boundaries.deploy_boundary_arn
-  subject_claims           = ["repo:${var.repository}:environment:production"]
-  job_workflow_refs        = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
+  # Staging is of the production tier: its deploy (ad-hoc-deploy in the GitHub environment
+  # staging) assumes this role too.
+  subject_claims    = ["repo:${var.repository}:environment:production", "repo:${var.repository}:environment:${var.staging_name}"]
+  job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml", "ad-hoc-deploy.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
-  ecs_cluster_names   = [var.prod_cluster_name]
-  log_group_prefix    = "/ecs/${var.prod_cluster_name}/"
+  ecs_cluster_names   = [var.prod_cluster_name, var.staging_name]
   ecr_repository_arns = values(module.bootstrap.ecr_repository_arns)
-  pass_role_arns      = ["${local.role_arn}${var.prod_iam_role_path}*"]
-  state_bucket_arn    = module.bootstrap.state_bucket_arn
-  state_object_keys   = local.prod_state_keys
-  tags                = var.tags
+  # Staging's database is made with the shared stack's db-admin task (create-database reads its log).
+  readable_log_groups = ["/ecs/${var.adhoc_shared_name}/db-admin"]
+  # Prod's roles, and staging's on the shared stack (its task role, the shared execution role).
+  pass_role_arns       = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}${var.adhoc_iam_role_path}${var.staging_name}-*", "${local.role_arn}${var.adhoc_iam_role_path}${var.adhoc_shared_name}-ecs-task-execution"]
+  state_bucket_arn     = module.bootstrap.state_bucket_arn
+  state_object_keys    = concat(local.prod_state_keys, local.staging_state_keys)
+  state_read_only_keys = [var.shared_state_key]
+  # The prod root (terraform.yml's apply job, after its plan is approved).
+  infrastructure_apply = {
+    iam_role_path            = var.prod_iam_role_path
+    permissions_boundary_arn = module.boundaries.workload_boundary_arn
+  }
+  # Staging is applied like an ad hoc environment (the ad hoc root, workspace staging).
+  environment_apply = {
+    bucket_prefix            = var.adhoc_bucket_prefix
+    iam_role_path            = var.adhoc_iam_role_path
+    permissions_boundary_arn = module.boundaries.workload_boundary_arn
+    secrets_prefix           = var.adhoc_secrets_prefix
+    hosted_zone_ids          = var.hosted_zone_ids
+    listener_arns            = ["arn:aws:elasticloadbalancing:${var.region}:${local.account}:listener/app/${var.adhoc_shared_name}-alb/*"]
+  }
+  tags = var.tags
 }
 
 # Previews and ad hoc environments: pull-request jobs, dispatched/scheduled jobs on a branch
@@ -93,11 +114,11 @@ module "github_oidc" {
     listener_arns            = ["arn:aws:elasticloadbalancing:${var.region}:${local.account}:listener/app/${var.adhoc_shared_name}-alb/*"]
   }
   deny = {
-    environment_names = var.protected_environments
-    ecs_cluster_names = var.protected_environments
+    environment_names = local.protected
+    ecs_cluster_names = local.protected
     # Built from name and path (the module's defaults) so the policy is known at plan time.
     role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
-    state_object_keys = local.prod_state_keys
+    state_object_keys = concat(local.prod_state_keys, local.staging_state_keys)
   }
   tags = var.tags
 }

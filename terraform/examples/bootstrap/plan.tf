@@ -16,7 +16,7 @@ locals {
     "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancerAttributes",
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeCapacityReservation",
-    "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
+    "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies",
     "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
     "rds:DescribeDBInstances", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource",
     "route53:GetChange", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
@@ -24,7 +24,7 @@ locals {
     "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging",
     "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
     "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
-    "servicediscovery:GetNamespace", "servicediscovery:GetService", "servicediscovery:ListTagsForResource",
+    "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService", "servicediscovery:ListTagsForResource",
     "sns:GetTopicAttributes", "sns:ListTagsForResource",
   ]
   plan_job_workflow_refs = ["${local.workflows}/terraform.yml@${var.workflows_ref}"]
@@ -34,7 +34,8 @@ locals {
   plan_policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
-      { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = module.bootstrap.state_bucket_arn },
+      # The state bucket, and prod's own bucket (HeadBucket is s3:ListBucket; keys, not objects).
+      { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = [module.bootstrap.state_bucket_arn, "arn:aws:s3:::${var.prod_bucket_name}"] },
       { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [local.prod_state_arn, local.prod_lock_arn] },
       # use_lockfile: the lock is <key>.tflock, created and deleted by the plan.
       { Sid = "StateLock", Effect = "Allow", Action = ["s3:PutObject", "s3:DeleteObject"], Resource = local.prod_lock_arn },

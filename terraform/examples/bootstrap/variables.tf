@@ -81,9 +81,9 @@ variable "plan_read_only_policy_arns" {
 }
 
 variable "protected_environments" {
-  description = "Environments of the production tier (clusters, families, log groups, buckets, secrets, roles) the preview role is denied whatever else allows it: prod and staging."
+  description = "More environments of the production tier whose clusters, families, log groups, buckets, secrets and roles the preview role is denied (prod_cluster_name and staging_name always are)."
   type        = list(string)
-  default     = ["prod", "staging"]
+  default     = []
 }
 
 variable "hosted_zone_ids" {
@@ -108,4 +108,16 @@ variable "adhoc_secrets_prefix" {
   description = "secrets_prefix of the shared stack: each ad hoc environment's secrets are <prefix>/<name>/..."
   type        = string
   default     = "adhoc"
+}
+
+variable "staging_name" {
+  description = "Staging's environment name: of the production tier (deployed by github-actions-production in the GitHub environment of that name), denied to the preview role."
+  type        = string
+  default     = "staging"
+}
+
+variable "prod_bucket_name" {
+  description = "Production's static and media bucket (s3_bucket_prefix + prod of the prod root): the plan role refreshes it."
+  type        = string
+  default     = "acme-prod"
 }

@@ -24,6 +24,10 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
+locals {
+  registry = coalesce(var.ecr_registry, "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com")
+}
+
 module "platform" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/shared?ref=v1.0.0"
 
@@ -79,11 +83,13 @@ module "app" {
   execution_role_arn               = module.platform.task_execution_role_arn
   iam_role_path                    = module.platform.iam_role_path
   permissions_boundary_arn         = module.platform.permissions_boundary_arn
+  secrets_prefix                   = module.platform.secrets_prefix
+  secret_recovery_window_days      = 30
 
   # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
   # revision only: later deploys set the image through the actions.
-  backend_image  = "${var.ecr_registry}/backend${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
-  frontend_image = "${var.ecr_registry}/frontend${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
+  backend_image  = "${local.registry}/backend${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${local.registry}/frontend${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   # The only environment on this ALB: a fixed slot.
   listener_priority_slot = 0
@@ -110,5 +116,5 @@ module "app" {
   alarm_sns_topic_arns = [aws_sns_topic.alarms.arn]
 
   environment_variables = var.environment_variables
-  secrets               = var.secrets
+  secrets               = merge({ SECRET_KEY = module.platform.django_secret_key_arn }, var.secrets)
 }

@@ -32,3 +32,13 @@ output "rds_master_user_secret_arn" {
   description = "Master credentials secret (create-database)."
   value       = module.platform.rds_master_user_secret_arn
 }
+
+output "db_owner_password_secret" {
+  description = "Secret with the database owner's password (create-database owner-password-secret)."
+  value       = module.app.db_owner_password_secret_arn
+}
+
+output "db_admin_task_definition" {
+  description = "The db-admin family (create-database in mode ecs-task)."
+  value       = module.platform.db_admin_task_definition
+}

@@ -32,8 +32,9 @@ variable "azs" {
 }
 
 variable "ecr_registry" {
-  description = "ECR registry host."
+  description = "ECR registry host; null: this account's registry in region (<account>.dkr.ecr.<region>.amazonaws.com)."
   type        = string
+  default     = null
 }
 
 variable "backend_image_tag" {

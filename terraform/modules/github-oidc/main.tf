@@ -99,10 +99,14 @@ locals {
         Resource = "*"
       },
       {
-        Sid      = "ReadLogs"
-        Effect   = "Allow"
-        Action   = ["logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams"]
-        Resource = ["${local.logs}:log-group:${var.log_group_prefix}*", "${local.logs}:log-group:${var.log_group_prefix}*:log-stream:*"]
+        Sid    = "ReadLogs"
+        Effect = "Allow"
+        Action = ["logs:GetLogEvents", "logs:FilterLogEvents", "logs:DescribeLogStreams"]
+        # The environments' own log groups (<prefix><environment>/<component>).
+        Resource = flatten(concat(
+          [for n in local.names : ["${local.logs}:log-group:${var.log_group_prefix}${n}/*", "${local.logs}:log-group:${var.log_group_prefix}${n}/*:log-stream:*"]],
+          [for g in var.readable_log_groups : ["${local.logs}:log-group:${g}", "${local.logs}:log-group:${g}:log-stream:*"]],
+        ))
       },
       {
         Sid      = "PassTaskRoles"
@@ -207,7 +211,9 @@ locals {
         Resource = [for k in var.deny.state_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
       },
     ] : s if var.state_bucket_arn != null && length(var.deny.state_object_keys) > 0],
-    [for s in local.environment_apply_statements : s if var.environment_apply != null],
+    [for s in local.infrastructure_apply_statements : s if var.infrastructure_apply != null],
+    # A statement with no resource is refused by IAM (MalformedPolicyDocument), e.g. no zone given.
+    [for s in local.environment_apply_statements : s if var.environment_apply != null && length(flatten([s.Resource])) > 0],
     [for s in [
       {
         # Another tier's environments outside their cluster: revisions (registering, tagging,
@@ -223,6 +229,37 @@ locals {
           ],
         )])
       },
+      {
+        # What is shared on the stack carries the environment's tag (security groups, listener
+        # rules, target groups, Cloud Map services): another tier's tag is out of reach, on
+        # create and after.
+        Sid       = "DenyProtectedEnvironmentTags"
+        Effect    = "Deny"
+        Action    = ["ec2:*", "elasticloadbalancing:*", "servicediscovery:*", "ecs:*", "logs:*", "secretsmanager:*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:ResourceTag/adhoc-actions:environment" = var.deny.environment_names } }
+      },
+      {
+        Sid       = "DenyProtectedEnvironmentTagsOnCreate"
+        Effect    = "Deny"
+        Action    = ["ec2:*", "elasticloadbalancing:*", "servicediscovery:*", "ecs:*", "logs:*", "secretsmanager:*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:RequestTag/adhoc-actions:environment" = var.deny.environment_names } }
+      },
+      {
+        Sid      = "DenyProtectedTargetGroups"
+        Effect   = "Deny"
+        Action   = ["elasticloadbalancing:*"]
+        Resource = [for e in var.deny.environment_names : "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account}:targetgroup/${e}-*/*"]
+      },
+      {
+        # Their DNS names in a shared zone (staging.<domain>).
+        Sid       = "DenyProtectedRecords"
+        Effect    = "Deny"
+        Action    = ["route53:ChangeResourceRecordSets"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringLike" = { "route53:ChangeResourceRecordSetsNormalizedRecordNames" = [for e in var.deny.environment_names : "${e}.*"] } }
+      },
     ] : s if length(var.deny.environment_names) > 0],
     [for s in [
       {
@@ -233,6 +270,32 @@ locals {
       },
     ] : s if length(var.readable_secret_arns) > 0],
   )
+
+  # The actions the prod example's apply, re-plan and destroy call (recorded; see the file).
+  infrastructure_actions           = jsondecode(file("${path.module}/terraform-actions.json")).infrastructure
+  infrastructure                   = var.infrastructure_apply == null ? { iam_role_path = "/unset/", permissions_boundary_arn = "unset" } : var.infrastructure_apply
+  infrastructure_iam_with_boundary = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole"]
+  infrastructure_apply_statements = [
+    {
+      Sid      = "InfrastructureApply"
+      Effect   = "Allow"
+      Action   = [for a in local.infrastructure_actions : a if !startswith(a, "iam:")]
+      Resource = "*"
+    },
+    {
+      Sid       = "InfrastructureRolesWithBoundary"
+      Effect    = "Allow"
+      Action    = [for a in local.infrastructure_actions : a if contains(local.infrastructure_iam_with_boundary, a)]
+      Resource  = "arn:${local.partition}:iam::${local.account}:role${local.infrastructure.iam_role_path}*"
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.infrastructure.permissions_boundary_arn } }
+    },
+    {
+      Sid      = "InfrastructureRoleReads"
+      Effect   = "Allow"
+      Action   = [for a in local.infrastructure_actions : a if startswith(a, "iam:") && !contains(local.infrastructure_iam_with_boundary, a)]
+      Resource = "arn:${local.partition}:iam::${local.account}:role${local.infrastructure.iam_role_path}*"
+    },
+  ]
 
   apply = var.environment_apply == null ? {
     bucket_prefix   = "unset", iam_role_path = "/unset/", permissions_boundary_arn = "unset", secrets_prefix = "unset",

@@ -199,3 +199,24 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be an IAM policy ARN."
   }
 }
+
+variable "infrastructure_apply" {
+  description = <<-EOT
+    When set, the role may plan, apply and destroy a root of the shared and environment modules
+    (the prod example, through terraform.yml's apply job): every action that root's Terraform
+    calls (terraform-actions.json, recorded from an apply, a re-plan and a destroy), IAM only
+    on roles under iam_role_path and only with permissions_boundary_arn. Meant for a role of
+    the production account; in one account it reaches every resource of those services.
+  EOT
+  type = object({
+    iam_role_path            = string
+    permissions_boundary_arn = string
+  })
+  default = null
+}
+
+variable "readable_log_groups" {
+  description = "More log groups (names) the role may read, beside its environments' own (e.g. the shared stack's db-admin, whose output create-database reads)."
+  type        = list(string)
+  default     = []
+}

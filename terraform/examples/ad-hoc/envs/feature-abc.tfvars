@@ -1,6 +1,5 @@
 # Ad hoc environment "feature-abc": workspace feature-abc, https://feature-abc.<domain>.
 name               = "feature-abc"
-ecr_registry       = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 backend_image_tag  = "v1.0.0"
 frontend_image_tag = "v2.0.0"
 
@@ -9,10 +8,9 @@ environment_variables = {
   DEBUG                  = "0"
 }
 
-secrets = {
-  SECRET_KEY        = "arn:aws:ssm:us-east-1:123456789012:parameter/adhoc/django-secret-key"
-  POSTGRES_PASSWORD = "arn:aws:ssm:us-east-1:123456789012:parameter/adhoc/feature-abc/db-password"
-}
+# SECRET_KEY (the shared stack's) and POSTGRES_PASSWORD (this environment's own, generated on
+# the first deploy) are set by the root; add your own with
+# secrets = { NAME = "arn:aws:secretsmanager:..." }.
 
 # The janitor pauses an idle environment and later destroys it; uncomment to keep this one
 # (running or paused as it is) until the date.

@@ -41,6 +41,8 @@ override_data {
         iam_role_path                    = "/adhoc-actions/"
         permissions_boundary_arn         = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
         secrets_prefix                   = "adhoc"
+        django_secret_key_arn            = "arn:aws:secretsmanager:us-east-1:123456789012:secret:adhoc/django-secret-key-AbCdEf"
+        db_admin_task_definition         = "adhoc-db-admin"
       }
     }
   }

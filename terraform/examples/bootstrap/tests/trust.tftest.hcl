@@ -23,7 +23,8 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
   # Old: StringLike sub = repo:acme/webapp:* and no job_workflow_ref condition.
   assert {
     condition = jsondecode(module.github_oidc_production.trust_policy_json).Statement[0].Condition.StringLike == {
-      "token.actions.githubusercontent.com:sub" = ["repo:acme/webapp:environment:production"]
+      # Staging is of the production tier, deployed from its own GitHub environment.
+      "token.actions.githubusercontent.com:sub" = ["repo:acme/webapp:environment:production", "repo:acme/webapp:environment:staging"]
       "token.actions.githubusercontent.com:job_workflow_ref" = [
         "adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@refs/tags/v1*",
         "adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@refs/tags/v1*",
@@ -31,9 +32,11 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
         "adhoc-actions/adhoc-actions/.github/workflows/terraform.yml@refs/tags/v1*",
         # Rollback of prod to a recorded release (gated by the same environment).
         "adhoc-actions/adhoc-actions/.github/workflows/rollback.yml@refs/tags/v1*",
+        # Staging's deploy (an environment of the ad hoc root).
+        "adhoc-actions/adhoc-actions/.github/workflows/ad-hoc-deploy.yml@refs/tags/v1*",
       ]
     }
-    error_message = "The production role must trust only environment:production jobs of the product's own reusable workflows, terraform.yml's apply included."
+    error_message = "The production role must trust only environment:production and environment:staging jobs of the product's own reusable workflows, terraform.yml's apply included."
   }
 
   # Old: services of every cluster, every state object, every role under /adhoc-actions/.
@@ -42,12 +45,19 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
       for s in jsondecode(module.github_oidc_production.policy_json).Statement : s.Sid => s.Resource
       if contains(["Services", "Tasks", "StateObjects", "PassTaskRoles"], s.Sid)
       } == {
-      Services      = ["arn:aws:ecs:us-east-1:123456789012:service/prod/*"]
-      Tasks         = ["arn:aws:ecs:us-east-1:123456789012:task/prod/*"]
-      StateObjects  = ["arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"]
-      PassTaskRoles = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+      Services = ["arn:aws:ecs:us-east-1:123456789012:service/prod/*", "arn:aws:ecs:us-east-1:123456789012:service/staging/*"]
+      Tasks    = ["arn:aws:ecs:us-east-1:123456789012:task/prod/*", "arn:aws:ecs:us-east-1:123456789012:task/staging/*"]
+      StateObjects = [
+        "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock",
+        "arn:aws:s3:::acme-terraform-state/env:/staging/adhoc/terraform.tfstate", "arn:aws:s3:::acme-terraform-state/env:/staging/adhoc/terraform.tfstate.tflock",
+      ]
+      PassTaskRoles = [
+        "arn:aws:iam::123456789012:role/adhoc-actions-prod/*",
+        "arn:aws:iam::123456789012:role/adhoc-actions/staging-*",
+        "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution",
+      ]
     }
-    error_message = "The production role reaches only the prod cluster, prod's state and prod's roles."
+    error_message = "The production role reaches only the production tier: prod's and staging's clusters, states and roles."
   }
 }
 
