@@ -85,7 +85,7 @@ test.each([
   const run = await loadTest(`errors${path.replace('/', '-')}`, { paths: path });
   expect(run.result.conclusion).toBe('failure');
   expect(run.errors[0]).toMatch(
-    /^threshold error-rate crossed: 0\.5000 > 0\.01 \(bad status or paused page\)$/,
+    /^threshold error-rate crossed: 1\.0000 > 0\.01 \(bad status or paused page\)$/,
   );
   expect(run.summary).toContain('| Threshold error rate ≤ 0.01 | crossed |');
 });
@@ -108,6 +108,19 @@ describe("the rehearsal's k6 metrics", () => {
     expect(percentile([10, 20, 30, 40, 50], 50)).toBe(30);
     expect(percentile([], 95)).toBe(0);
   });
+  // Old: two checks per request, so every request failing its status read as 50 %.
+  test.each([
+    ['every request fails', [false, false, false, false], 1],
+    ['none fails', [true, true], 0],
+    ['one of four fails', [true, false, true, true], 0.25],
+  ])('error rate = failed requests ÷ requests: %s', (_what, ok, rate) => {
+    const s = summarise(
+      ok.map((passed) => ({ ms: 10, failed: !passed, checks: [passed] })),
+      1,
+    ).metrics;
+    expect(1 - (s['checks']!['value'] as number)).toBeCloseTo(rate);
+  });
+
   test('the summary counts requests, failures and checks as k6 names them', () => {
     const s = summarise(
       [

@@ -64,7 +64,7 @@ async function virtualUser(): Promise<void> {
       samples.push({
         ms: performance.now() - t0,
         failed: status === 0 || status >= 400,
-        checks: [status >= 200 && status < 400, !body.includes('adhoc-actions: paused')],
+        checks: [status >= 200 && status < 400 && !body.includes('adhoc-actions: paused')],
       });
     }
   }
