@@ -40,7 +40,7 @@ export function getSettings(): Settings {
     pauseAfterHours,
     destroyAfterHours,
     keep: words(optionalInput('keep')),
-    protectedNames: words(optionalInput('protected-environments') ?? 'prod production default'),
+    protectedNames: words(optionalInput('protected-environments') ?? 'prod production staging default'),
     sharedBy: numberInput('shared-by', 0, { max: 1000 }),
     recordActivity: booleanInput('record-activity', false),
   };

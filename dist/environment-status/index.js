@@ -60343,7 +60343,7 @@ function getSettings() {
         pauseAfterHours,
         destroyAfterHours,
         keep: words((0,inputs/* optionalInput */.$m)('keep')),
-        protectedNames: words((0,inputs/* optionalInput */.$m)('protected-environments') ?? 'prod production default'),
+        protectedNames: words((0,inputs/* optionalInput */.$m)('protected-environments') ?? 'prod production staging default'),
         sharedBy: (0,inputs/* numberInput */.QR)('shared-by', 0, { max: 1000 }),
         recordActivity: (0,inputs/* booleanInput */.tE)('record-activity', false),
     };

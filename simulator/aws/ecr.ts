@@ -43,6 +43,26 @@ export class EcrRegistry {
     this.repositories.get(repository)!.set(digest, { digest, tags, pushedAt: Date.now(), scan });
   }
 
+  /**
+   * A push of `tag` as PutImage does it on an IMMUTABLE repository (what bootstrap makes): the
+   * same tag on other bytes is refused, so a tag always names one image. The image's scan is
+   * clean and complete unless a test scripted one for its digest.
+   */
+  putImage(repository: string, digest: string, tag: string): void {
+    this.createRepository(repository);
+    const images = this.repositories.get(repository)!;
+    const holder = [...images.values()].find((i) => i.tags.includes(tag));
+    if (holder && holder.digest !== digest) {
+      throw new AwsError(
+        'ImageTagAlreadyExistsException',
+        `The image tag '${tag}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`,
+      );
+    }
+    const image = images.get(digest) ?? { digest, tags: [], pushedAt: Date.now(), scan: {} };
+    if (!image.tags.includes(tag)) image.tags.push(tag);
+    images.set(digest, image);
+  }
+
   private image(input: Json, digest: string): ImageRecord {
     const name = String(input['repositoryName'] ?? '');
     const registry = String(input['registryId'] ?? REGISTRY_ID);

@@ -20,10 +20,12 @@ import {
   type ServiceDeploymentRecord,
 } from './ecs/service-deployments.ts';
 import { EcrRegistry, type ScriptedScan } from './ecr.ts';
+import { SecretsRegistry } from './secretsmanager.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
 import { Iam, OPERATOR_KEY } from './iam/index.ts';
 import { jobClaims, type Claims } from './iam/trust.ts';
+import type { AuthRequest } from './iam/evaluate.ts';
 import {
   Dispatcher,
   type Call,
@@ -44,9 +46,11 @@ export class Emulator {
   readonly state = new EmulatorState();
   /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
   readonly ecr = new EcrRegistry();
+  /** Secrets Manager: secrets Terraform makes empty, values create-database puts and reads. */
+  readonly secrets = new SecretsRegistry();
   /** IAM as the Terraform roots render it: every call signed by a role is judged (iam/). */
   readonly iam = new Iam();
-  private readonly dispatcher = new Dispatcher(this.state, this.iam, {
+  private readonly dispatcher = new Dispatcher(this.state, this.iam, this.secrets, {
     ecs: {
       ...clusterOperations,
       ...taskDefinitionOperations,
@@ -57,6 +61,7 @@ export class Emulator {
     },
     logs: logsOperations,
     ecr: this.ecr.operations(),
+    secretsmanager: this.secrets.operations(),
   });
   private server?: Server;
   url = '';
@@ -108,6 +113,7 @@ export class Emulator {
       AWS_ENDPOINT_URL_ECS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
       AWS_ENDPOINT_URL_ECR: this.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
       AWS_REGION: this.state.region,
       AWS_ACCESS_KEY_ID: key,
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',
@@ -271,6 +277,30 @@ export class Emulator {
     this.dispatcher.calls.length = 0;
   }
 
+  /** A secret as Terraform's aws_secretsmanager_secret makes it (no value unless given). */
+  createSecret(name: string, value?: string): string {
+    return this.secrets.create(this.state, name, [], value).arn;
+  }
+
+  /**
+   * For stand-ins that act on AWS outside the emulated APIs (an image push, a Terraform apply):
+   * null when the signer of `accessKey` may make every request, else AWS's AccessDenied message.
+   */
+  authorize(accessKey: string, requests: AuthRequest[]): string | null {
+    const denial = this.iam.authorize(accessKey, requests);
+    return denial ? Iam.accessDenied(denial).message : null;
+  }
+
+  /** docker push of `repository:tag` at `digest`: null, or ECR's error (an immutable tag taken). */
+  putImage(repository: string, digest: string, tag: string): string | null {
+    try {
+      this.ecr.putImage(repository, digest, tag);
+      return null;
+    } catch (error) {
+      return `${(error as { type?: string }).type ?? 'Error'}: ${(error as Error).message}`;
+    }
+  }
+
   /** A job's OIDC request token (the rehearsal registers each job's claims over `/_control`). */
   registerJob(claims: Claims): string {
     return registerJob(this.state, claims);
@@ -278,6 +308,9 @@ export class Emulator {
 
   private static readonly CONTROL = new Set([
     'registerJob',
+    'putImage',
+    'authorize',
+    'createSecret',
     'createCluster',
     'registerTaskDefinition',
     'setFaults',

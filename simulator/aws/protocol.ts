@@ -3,6 +3,7 @@ import { AwsError } from './errors.ts';
 import type { EmulatorState, Json } from './state.ts';
 import { Iam } from './iam/index.ts';
 import { authorizationsFor } from './iam/requests.ts';
+import type { SecretsRegistry } from './secretsmanager.ts';
 
 /**
  * The AWS JSON 1.1 protocol: POST /, `X-Amz-Target: <prefix>.<Operation>`, a JSON body, and
@@ -16,6 +17,7 @@ export const TARGET_PREFIXES = {
   ecs: 'AmazonEC2ContainerServiceV20141113',
   logs: 'Logs_20140328',
   ecr: 'AmazonEC2ContainerRegistry_V20150921',
+  secretsmanager: 'secretsmanager',
 } as const;
 export type ServiceName = keyof typeof TARGET_PREFIXES;
 
@@ -92,9 +94,17 @@ export class Dispatcher {
   private readonly iam: Iam;
   private readonly operations: Record<ServiceName, Operations>;
 
-  constructor(state: EmulatorState, iam: Iam, operations: Record<ServiceName, Operations>) {
+  private readonly secrets: SecretsRegistry;
+
+  constructor(
+    state: EmulatorState,
+    iam: Iam,
+    secrets: SecretsRegistry,
+    operations: Record<ServiceName, Operations>,
+  ) {
     this.state = state;
     this.iam = iam;
+    this.secrets = secrets;
     this.operations = operations;
   }
 
@@ -151,7 +161,10 @@ export class Dispatcher {
       if (!handler)
         throw new AwsError('UnknownOperationException', `The emulator does not implement ${operation}.`);
       // IAM, as AWS: the caller's policies decide before the service looks at the request.
-      const denial = this.iam.authorize(accessKey, authorizationsFor(this.state, service, operation, input));
+      const denial = this.iam.authorize(
+        accessKey,
+        authorizationsFor(this.state, service, operation, input, this.secrets),
+      );
       if (denial) throw Iam.accessDenied(denial);
       const result = await handler(this.state, input);
       for (const { operation: wanted, listener } of this.listeners) if (wanted === operation) listener(call);

@@ -34,6 +34,8 @@ export interface RehearsalOptions {
   callerRepo: string;
   /** The Terraform root copied into the caller repository's `terraform/`; empty for none. */
   terraformRoot: string;
+  /** More roots, by the folder of the caller repository they are copied to (e.g. terraform/prod). */
+  terraformRoots?: Record<string, string>;
   inputs: Record<string, string>;
   secrets: Record<string, string>;
   vars?: Record<string, string>;

@@ -20,8 +20,8 @@ interface Demo {
   child: ChildProcess;
   /** Everything printed so far (stdout and stderr). */
   output: () => string;
-  /** Resolves when `text` has been printed. */
-  printed: (text: string) => Promise<void>;
+  /** Resolves when `text` has been printed (after the first `after`, when given). */
+  printed: (text: string, after?: string) => Promise<void>;
   done: Promise<{ code: number | null; output: string }>;
 }
 
@@ -36,10 +36,14 @@ function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
     },
   });
   let output = '';
-  const waiters: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const waiters: { text: string; after: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const seen = (text: string, after: string) => {
+    const from = after === '' ? 0 : output.indexOf(after);
+    return from !== -1 && output.indexOf(text, from) !== -1;
+  };
   const take = (chunk: Buffer) => {
     output += chunk.toString();
-    for (const waiter of waiters.filter((w) => output.includes(w.text))) {
+    for (const waiter of waiters.filter((w) => seen(w.text, w.after))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
@@ -56,10 +60,10 @@ function demo(stateDir: string, args: string[] = [], temp?: string): Demo {
   return {
     child,
     output: () => output,
-    printed: (text) =>
-      output.includes(text)
+    printed: (text, after = '') =>
+      seen(text, after)
         ? Promise.resolve()
-        : new Promise((resolve, reject) => waiters.push({ text, resolve, reject })),
+        : new Promise((resolve, reject) => waiters.push({ text, after, resolve, reject })),
     done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))),
   };
 }
@@ -185,8 +189,8 @@ test('Ctrl-C during the migration stops the one-off task, says where each step w
   const temp = join(dir, 'sigint-tmp');
   await mkdir(temp, { recursive: true });
   const run = demo(join(dir, 'sigint'), [], temp);
-  await run.printed(': Migrate\n');
-  await run.printed(': RUNNING');
+  // The migration's task, not the database step's one before it.
+  await run.printed(': RUNNING', ': Migrate\n');
   const processes = descendants(run.child.pid!);
   expect(processes.length).toBeGreaterThan(0);
   run.child.kill('SIGINT');

@@ -570,7 +570,12 @@ describe('ad-hoc-deploy.yml', () => {
       /Success! The configuration is valid\.|terraform validate: this configuration \([0-9a-f]+\) was validated by an earlier rehearsal/,
     );
     expect(createLog).toContain('Created database "feature_abc".');
-    expect(createLog).not.toContain(services.secrets['DATABASE_OWNER_PASSWORD']);
+    // The owner's password: generated into the environment's own secret, never printed.
+    const password = services.emulator.secrets.find('adhoc/feature-abc/db-owner-password')!.value!;
+    expect(password).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(createLog).not.toContain(password);
+    expect(createLog).toContain('Started task');
+    expect(createLog).toMatch(/adhoc-db-admin:1, container "psql"\) in cluster feature-abc/);
     const summary = await readFile(created.summaryFile, 'utf8');
     expect(summary).toContain('### Ad hoc environment feature-abc: success');
     expect(summary).toContain('| URL | https://feature-abc.example.com |');
@@ -648,13 +653,15 @@ describe('ad-hoc-deploy.yml', () => {
   });
   test('a missing database secret stops the deploy in its first step, naming it, before any AWS call', async () => {
     const run = deployOptions(join(dir, 'no-secret'), 'v4');
+    // Direct mode (a self-hosted runner in the VPC) needs the admin URL.
+    run.inputs = { ...run.inputs, 'database-mode': 'direct' };
     run.secrets = { SLACK_TOKEN: services.secrets['SLACK_TOKEN']! };
     const before = services.slack.messages.length;
     const result = await rehearse(join(ROOT, '.github/workflows/ad-hoc-deploy.yml'), run);
     const log = run.lines.join('\n');
     expect(result.conclusion).toBe('failure');
     expect(result.annotations.find((a) => a.level === 'error')!.message).toBe(
-      "secret DATABASE_OWNER_PASSWORD (database-mode is not skip) is required: pass it in the caller's secrets: (or secrets: inherit)",
+      "secret DATABASE_ADMIN_URL (database-mode direct) is required: pass it in the caller's secrets: (or secrets: inherit)",
     );
     expect(log).toMatch(/AWS credentials \(OIDC\)\n\s+skipped/);
     expect(log).toMatch(/terraform plan \+ apply\n\s+skipped/);
@@ -983,9 +990,21 @@ describe('ad-hoc-deploy.yml', () => {
       '### Ad hoc environment feature-abc destroyed: success',
     );
     expect(services.slack.messages.at(-1)!.text).toContain('Environment destroyed');
-    // Nothing of feature-abc is left running or active.
-    expect(services.emulator.services().filter((s) => s.status !== 'INACTIVE')).toEqual([]);
-    expect(services.emulator.tasks().filter((t) => t.lastStatus !== 'STOPPED')).toEqual([]);
+    // Nothing of feature-abc is left running or active, its revisions and secret included.
+    const ours = (arn: string) => arn.includes(':cluster/feature-abc') || arn.includes('/feature-abc/');
+    expect(services.emulator.services().filter((s) => ours(s.clusterArn) && s.status !== 'INACTIVE')).toEqual(
+      [],
+    );
+    expect(services.emulator.tasks().filter((t) => ours(t.clusterArn) && t.lastStatus !== 'STOPPED')).toEqual(
+      [],
+    );
+    const revisions = [...services.emulator.state.taskDefinitions.entries()]
+      .filter(([family]) => family.startsWith('feature-abc-'))
+      .flatMap(([, records]) => records.map((r) => r.definition.status));
+    expect(revisions.length).toBeGreaterThan(5);
+    expect(revisions.filter((status) => status !== 'DELETE_IN_PROGRESS')).toEqual([]);
+    expect(log).toMatch(/feature-abc-gunicorn: \d+ revision\(s\) deregistered and deleted\./);
+    expect(services.emulator.secrets.find('adhoc/feature-abc/db-owner-password')).toBeUndefined();
     const cluster = await ecs.send(new DescribeClustersCommand({ clusters: ['feature-abc'] }));
     expect(cluster.clusters?.[0]?.status).toBe('INACTIVE');
     const database = new pg.Client({ connectionString: services.secrets['DATABASE_ADMIN_URL'] });

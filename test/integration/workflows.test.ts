@@ -727,7 +727,7 @@ describe('build once, promote by digest', () => {
 });
 
 describe('check-environment: names, protected environments, image references', () => {
-  // protected-environments keeps its default: prod production default.
+  // protected-environments keeps its default: prod production staging default.
   const check = (
     inputs: Partial<Record<'environment' | 'github-environment' | 'operation' | 'image-tags', string>>,
   ) => runComposite('check-environment', { environment: 'feature-a', ...inputs });
@@ -764,10 +764,10 @@ describe('check-environment: names, protected environments, image references', (
   });
 
   it.each(['ad-hoc-deploy.yml', 'app-update.yml'])(
-    '%s: the job runs in github-environment and checks protected-environments (default prod production default)',
+    '%s: the job runs in github-environment and checks protected-environments (default prod production staging default)',
     (name) => {
       const wf = wfFile(name);
-      expect(inputsOf(wf)['protected-environments']?.default).toBe('prod production default');
+      expect(inputsOf(wf)['protected-environments']?.default).toBe('prod production staging default');
       expect(inputsOf(wf)['github-environment']?.default).toBe('');
       expect(wf.jobs?.deploy?.environment).toBe('${{ inputs.github-environment }}');
       expect(wf.jobs?.deploy?.steps?.[0]?.with).toMatchObject({
@@ -777,10 +777,10 @@ describe('check-environment: names, protected environments, image references', (
     },
   );
 
-  it('ad-hoc-destroy never destroys prod, production or default, whatever the caller passes', () => {
+  it('ad-hoc-destroy never destroys prod, production, staging or default, whatever the caller passes', () => {
     const wf = wfFile('ad-hoc-destroy.yml');
     expect(wf.jobs?.destroy?.steps?.[0]?.with).toMatchObject({
-      'protected-environments': 'prod production default ${{ inputs.protected-environments }}',
+      'protected-environments': 'prod production staging default ${{ inputs.protected-environments }}',
       operation: 'destroy',
     });
     const run = check({ environment: 'prod', 'github-environment': 'production', operation: 'destroy' });

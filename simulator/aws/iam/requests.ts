@@ -2,6 +2,7 @@ import type { AuthRequest } from './evaluate.ts';
 import type { EmulatorState, Json } from '../state.ts';
 import type { ServiceName } from '../protocol.ts';
 import { findTaskDefinition } from '../ecs/task-definitions.ts';
+import type { SecretsRegistry } from '../secretsmanager.ts';
 
 /**
  * What IAM authorizes for each call the emulator answers, from the Service Authorization
@@ -131,6 +132,11 @@ const ecs: Record<string, Requests> = {
   },
   DescribeTaskDefinition: () => [{ action: 'ecs:DescribeTaskDefinition', resource: '*' }],
   DeregisterTaskDefinition: () => [{ action: 'ecs:DeregisterTaskDefinition', resource: '*' }],
+  DeleteTaskDefinitions: (input, arns) =>
+    list(input['taskDefinitions']).map((t) => ({
+      action: 'ecs:DeleteTaskDefinitions',
+      resource: arns.taskDefinition(t),
+    })),
   ListTaskDefinitions: () => [{ action: 'ecs:ListTaskDefinitions', resource: '*' }],
   ListTaskDefinitionFamilies: () => [{ action: 'ecs:ListTaskDefinitionFamilies', resource: '*' }],
   RunTask: (input, arns, state) => {
@@ -270,7 +276,36 @@ const ecr: Record<string, Requests> = {
   ],
 };
 
-const BY_SERVICE: Record<ServiceName, Record<string, Requests>> = { ecs, logs, ecr };
+/** Secrets are authorized on their full ARN (name-XXXXXX); a new one on the ARN it will have. */
+const secretsmanager = (secrets: SecretsRegistry): Record<string, Requests> => {
+  const arn = (id: unknown, state: EmulatorState) =>
+    secrets.find(id)?.arn ??
+    (String(id).startsWith('arn:') ? String(id) : state.arn('secretsmanager', `secret:${String(id)}-??????`));
+  const on = (action: string) => (input: Json, _arns: Arns, state: EmulatorState) => [
+    {
+      action,
+      resource: arn(input['SecretId'], state),
+      context: { 'secretsmanager:SecretId': arn(input['SecretId'], state) },
+    },
+  ];
+  return {
+    CreateSecret: (input, _arns, state) => [
+      {
+        action: 'secretsmanager:CreateSecret',
+        resource: arn(input['Name'], state),
+        context: {
+          'secretsmanager:Name': String(input['Name']),
+          'aws:TagKeys': list(input['Tags']).map((t) => String((t as { Key?: string }).Key)),
+        },
+      },
+    ],
+    DescribeSecret: on('secretsmanager:DescribeSecret'),
+    GetSecretValue: on('secretsmanager:GetSecretValue'),
+    PutSecretValue: on('secretsmanager:PutSecretValue'),
+    DeleteSecret: on('secretsmanager:DeleteSecret'),
+    GetRandomPassword: () => [{ action: 'secretsmanager:GetRandomPassword', resource: '*' }],
+  };
+};
 
 /** The authorizations a call needs; throws for an operation this table does not know. */
 export function authorizationsFor(
@@ -278,8 +313,15 @@ export function authorizationsFor(
   service: ServiceName,
   operation: string,
   input: Json,
+  secrets: SecretsRegistry,
 ): AuthRequest[] {
-  const requests = BY_SERVICE[service][operation];
+  const byService: Record<ServiceName, Record<string, Requests>> = {
+    ecs,
+    logs,
+    ecr,
+    secretsmanager: secretsmanager(secrets),
+  };
+  const requests = byService[service][operation];
   if (!requests)
     throw new Error(`simulator/aws/iam/requests.ts has no authorization for ${service}:${operation}`);
   return requests(input, new Arns(state), state);

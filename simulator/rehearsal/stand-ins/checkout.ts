@@ -1,11 +1,16 @@
 import { cp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 import type { StandIn } from './index.ts';
 
 /**
  * actions/checkout: the caller's repository is a folder of this checkout (default
  * examples/django-repo) copied into the workspace, with the Terraform root (default
- * terraform/examples/ad-hoc) as its `terraform/`, as the README tells callers to lay it out. The
+ * terraform/examples/ad-hoc) as its `terraform/` and any more roots where they belong (the prod
+ * example as `terraform/prod`), as the README tells callers to lay it out. The
  * root's module sources — `git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/
  * modules/<name>?ref=vX.Y.Z`, as a user's copy has them (or a relative `../../modules/...`) — point
  * at this checkout's modules, which is what that tag holds when the rehearsal runs a release.
@@ -18,10 +23,14 @@ export const checkout: StandIn = {
     const { callerRepo, terraformRoot, repoRoot } = run.options;
     print(`copying ${callerRepo} to ${target}`);
     await cp(callerRepo, target, { recursive: true });
-    if (terraformRoot !== '') {
-      const dir = join(target, 'terraform');
-      print(`copying ${terraformRoot} to ${dir} (module sources → ${join(repoRoot, 'terraform/modules')})`);
-      await cp(terraformRoot, dir, {
+    const roots = {
+      ...(terraformRoot !== '' && { terraform: terraformRoot }),
+      ...run.options.terraformRoots,
+    };
+    for (const [folder, root] of Object.entries(roots)) {
+      const dir = join(target, folder);
+      print(`copying ${root} to ${dir} (module sources → ${join(repoRoot, 'terraform/modules')})`);
+      await cp(root, dir, {
         recursive: true,
         filter: (src) => !/\/\.terraform(\/|$|\.lock)/.test(src),
       });
@@ -42,6 +51,33 @@ export const checkout: StandIn = {
         );
       }
     }
+    // A repository, as actions/checkout leaves one: `git rev-parse HEAD` names the commit (one
+    // commit of what was copied; its sha is not the event's, which no stand-in can forge).
+    const git = (...args: string[]) =>
+      execFileAsync(
+        'git',
+        [
+          '-C',
+          target,
+          '-c',
+          'user.name=rehearsal',
+          '-c',
+          'user.email=rehearsal@localhost',
+          '-c',
+          'commit.gpgsign=false',
+          ...args,
+        ],
+        {
+          env: {
+            ...process.env,
+            GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+            GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+          },
+        },
+      );
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-q', '--allow-empty', '-m', 'rehearsal checkout');
     if (inputs['persist-credentials'] !== 'false')
       print('(persist-credentials: no credentials to persist here)');
     return true;

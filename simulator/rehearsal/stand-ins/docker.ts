@@ -4,12 +4,37 @@ import { resolve } from 'node:path';
 import { appendKeyValues } from './files.ts';
 import type { StandIn } from './index.ts';
 
+/** What a docker push to ECR is authorized as (the layer upload and the manifest). */
+const PUSH_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+];
+
+/** POST /_control/<method> of the emulator the job's AWS endpoints point at. */
+async function emulatorControl(
+  env: Record<string, string>,
+  method: string,
+  ...params: unknown[]
+): Promise<unknown> {
+  const response = await fetch(`${env['AWS_ENDPOINT_URL_ECR']}/_control/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(params),
+  });
+  return response.json();
+}
+
 /**
- * docker/build-push-action: nothing is built; the build is recorded (printed) and the digest is
- * the sha256 of what defines it (context, file, tags, build-args), so a rerun gives the same one.
+ * docker/build-push-action: nothing is built; the digest is the sha256 of what defines the build
+ * (context, file, tags, build-args), so a rerun gives the same one. With push, each ECR tag is
+ * pushed to the emulator's registry as the job's role (IAM judges the push) into an immutable
+ * repository (a tag already on other bytes is refused, as ECR refuses it).
  */
 export const dockerBuildPush: StandIn = {
-  describe: 'records the build and answers a deterministic digest (no image is built or pushed)',
+  describe:
+    "records the build, answers a deterministic digest and pushes it to the emulator's ECR as the job's role",
   async run({ with: inputs, env, workspace, print }) {
     const context = resolve(workspace, inputs['context'] || '.');
     if (!existsSync(context)) {
@@ -30,6 +55,29 @@ export const dockerBuildPush: StandIn = {
     print(
       `build ${inputs['context'] || '.'}${inputs['file'] ? ` -f ${inputs['file']}` : ''} → ${tags.join(', ') || '(no tags)'}`,
     );
+    if (inputs['push'] === 'true') {
+      for (const tag of tags) {
+        const match = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+):(.+)$/.exec(tag);
+        if (!match || !env['AWS_ENDPOINT_URL_ECR']) continue;
+        const [, region, repository, name] = match as unknown as [string, string, string, string];
+        const resource = `arn:aws:ecr:${region}:123456789012:repository/${repository}`;
+        const denied = await emulatorControl(
+          env,
+          'authorize',
+          env['AWS_ACCESS_KEY_ID'] ?? '',
+          PUSH_ACTIONS.map((action) => ({ action, resource })),
+        );
+        if (denied) {
+          print(`::error::denied: ${String(denied)}`);
+          return false;
+        }
+        const refused = await emulatorControl(env, 'putImage', repository, digest, name);
+        if (refused) {
+          print(`::error::failed to push ${tag}: ${String(refused)}`);
+          return false;
+        }
+      }
+    }
     print(`${inputs['push'] === 'true' ? 'pushed' : 'not pushed'}: ${digest}`);
     await appendKeyValues(env['GITHUB_OUTPUT']!, {
       digest,

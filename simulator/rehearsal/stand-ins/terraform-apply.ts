@@ -5,8 +5,8 @@
  * services — and writes the `terraform output -json` the root declares. Names come from the
  * module's locals (read from its main.tf), values from the var-file and -var arguments.
  * Limits (see simulator/rehearsal/README.md): only roots that use modules/environment; shared-state values
- * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, first
- * revisions, cluster).
+ * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, cluster,
+ * secret) but not the task definitions (skip_destroy).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import {
   DeleteClusterCommand,
   DeleteServiceCommand,
-  DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -23,6 +22,11 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import {
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 
 const [command, workspace = 'default', ...args] = process.argv.slice(2);
 const root = process.env['REHEARSAL_ROOT']!;
@@ -57,6 +61,25 @@ function listLocal(text: string, name: string): string[] {
   return [...match[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
 }
 
+/** As the example roots write it: a digest pins repo@sha256:…, anything else is a tag. */
+export const imageReference = (registry: string, repository: string, tag: string) =>
+  `${registry}/${repository}${tag.startsWith('sha256:') ? '@' : ':'}${tag}`;
+
+/** The shared stack's name and secrets prefix as the example shared root sets them. */
+const SHARED_STACK = 'adhoc';
+const SHARED_SECRETS_PREFIX = 'adhoc';
+
+/** The secret's ARN, or undefined when there is none (refreshed with the job's credentials). */
+async function describeSecret(name: string): Promise<string | undefined> {
+  const secrets = new SecretsManagerClient({});
+  try {
+    return (await secrets.send(new DescribeSecretCommand({ SecretId: name }))).ARN;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
 async function control(method: string, ...params: unknown[]): Promise<unknown> {
   if (!emulator) fail('AWS_ENDPOINT_URL_ECS is not set (configure-aws-credentials did not run)');
   const response = await fetch(`${emulator}/_control/${method}`, {
@@ -86,8 +109,13 @@ async function main(): Promise<void> {
       variables[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
   }
-  const name = variables['name'] ?? workspace;
-  if (name !== workspace) fail(`name (${name}) differs from the workspace (${workspace})`);
+  // A root may name its environment in the module block (the prod example: name = "prod").
+  const literal = /source\s*=\s*"[^"]*modules\/environment[^"]*"\s*\n\s*\n?\s*name\s*=\s*"([a-z0-9-]+)"/.exec(
+    sources.join('\n'),
+  )?.[1];
+  const name = literal ?? variables['name'] ?? workspace;
+  if (literal === undefined && name !== workspace)
+    fail(`name (${name}) differs from the workspace (${workspace})`);
   const dir = join(state, 'workspaces', workspace);
   await mkdir(dir, { recursive: true });
   const outputsFile = join(dir, 'outputs.json');
@@ -159,7 +187,12 @@ async function main(): Promise<void> {
     const image =
       c === 'redis'
         ? 'public.ecr.aws/docker/library/redis:7'
-        : `${registry}/${variables[isBackend ? 'backend_repository' : 'frontend_repository'] ?? c}:${variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest'}`;
+        : imageReference(
+            registry,
+            variables[isBackend ? 'backend_repository' : 'frontend_repository'] ??
+              (isBackend ? 'backend' : 'frontend'),
+            variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest',
+          );
     const definition = {
       family: families[c],
       requiresCompatibilities: ['FARGATE'],
@@ -225,6 +258,15 @@ async function main(): Promise<void> {
         }),
     });
   }
+  if (command === 'show') {
+    // terraform show -json of the saved plan: what it would change, by address.
+    const resourceChanges = changes.map((change) => ({
+      address: change.line.split(/\s+/)[0],
+      change: { actions: [change.sign === '~' ? 'update' : 'create'] },
+    }));
+    console.log(JSON.stringify({ format_version: '1.2', resource_changes: resourceChanges }));
+    return;
+  }
   if (command === 'plan') {
     // No outputs in the state yet is a change too: apply writes them.
     const changed = changes.length > 0 || !existsSync(outputsFile);
@@ -244,6 +286,11 @@ async function main(): Promise<void> {
       : `[rehearsal] terraform apply is a stand-in: seeding the emulator with what modules/environment declares for ${name}:`,
   );
   for (const line of created) console.log(`  ${line}`);
+  // The environment's owner-password secret, made without a value as the module makes it.
+  const secretName = `${SHARED_SECRETS_PREFIX}/${name}/db-owner-password`;
+  const secretArn = await describeSecret(secretName).then(
+    (arn) => arn ?? (control('createSecret', secretName) as Promise<string>),
+  );
   const known: Record<string, unknown> = {
     cluster_name: name,
     service_names: Object.fromEntries(services.map((c) => [c, `${name}-${c}`])),
@@ -254,6 +301,8 @@ async function main(): Promise<void> {
     log_groups: Object.fromEntries(components.map((c) => [c, `/ecs/${name}/${c}`])),
     database_name: name.replace(/-/g, '_'),
     s3_bucket_name: `${variables['s3_bucket_prefix'] ?? ''}${name}`,
+    db_owner_password_secret: secretArn,
+    db_admin_task_definition: `${SHARED_STACK}-db-admin`,
   };
   const declared = [...sources.join('\n').matchAll(/output\s+"([^"]+)"/g)].map((m) => m[1]!);
   const missing = declared.filter((o) => !(o in known));
@@ -270,8 +319,9 @@ async function main(): Promise<void> {
 
 /**
  * What terraform destroy does to what apply created: each service deleted (force, as the
- * provider does) and waited for until INACTIVE, the revision it registered (the first of each
- * family) deregistered, the cluster deleted; the workspace's outputs are gone with the state.
+ * provider does) and waited for until INACTIVE, the cluster and the owner-password secret
+ * deleted; task definitions are skip_destroy, so their revisions stay ACTIVE; the workspace's
+ * outputs are gone with the state.
  */
 async function destroy(
   name: string,
@@ -299,19 +349,18 @@ async function destroy(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  for (const family of Object.values(families)) {
-    const first = `${family}:1`;
-    const definition = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: first })).then(
-      (d) => d.taskDefinition,
-      () => undefined,
-    );
-    if (definition?.status !== 'ACTIVE') continue;
-    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: first }));
-    destroyed.push(`aws_ecs_task_definition.this  ${first}`);
-  }
+  // The module's task definitions are skip_destroy: Terraform forgets them and every revision
+  // stays ACTIVE (ad-hoc-destroy's delete-task-definitions step removes them afterwards).
   if (cluster.clusters?.[0]?.status === 'ACTIVE') {
     await ecs.send(new DeleteClusterCommand({ cluster: name }));
     destroyed.push(`aws_ecs_cluster.this  ${name}`);
+  }
+  // recovery_window_in_days = 0: deleted at once, so the name can be used again.
+  const secretName = `${SHARED_SECRETS_PREFIX}/${name}/db-owner-password`;
+  if (await describeSecret(secretName)) {
+    const secrets = new SecretsManagerClient({});
+    await secrets.send(new DeleteSecretCommand({ SecretId: secretName, ForceDeleteWithoutRecovery: true }));
+    destroyed.push(`aws_secretsmanager_secret.db_owner_password  ${secretName}`);
   }
   await rm(outputsFile, { force: true });
   console.log(
@@ -321,4 +370,4 @@ async function destroy(
   console.log(`Destroy complete! Resources: ${destroyed.length} destroyed.`);
 }
 
-if (command === 'apply' || command === 'destroy' || command === 'plan') await main();
+if (command === 'apply' || command === 'destroy' || command === 'plan' || command === 'show') await main();
