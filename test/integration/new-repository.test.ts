@@ -202,3 +202,139 @@ describe('a push to main', () => {
     expect(log).toContain('Created database "staging".');
   });
 });
+
+describe('day two', () => {
+  const push = (sha: string, approve: (gate: { job: string; environment: string }) => boolean) =>
+    run(
+      `push-${sha.slice(0, 4)}`,
+      { name: 'push', payload: { ref: 'refs/heads/main', after: sha } },
+      {
+        vars: { ...VARS, PRODUCTION_CANARY: 'true' },
+        approveEnvironments: approve,
+      },
+    );
+  const gunicorn = () => services.emulator.services().find((s) => s.serviceName === 'prod-gunicorn')!;
+  const deployment = () =>
+    services.emulator
+      .serviceDeployments()
+      .find((d) => d.serviceDeploymentArn === gunicorn().currentServiceDeployment)!;
+
+  test('the canary both ways: a reviewer continues one push, rejects the next and production is back on the first', async () => {
+    // The strategy a user sets outside Terraform (terraform/README): blue/green, paused after test traffic.
+    services.emulator.setDeploymentTiming({ minuteMs: 400, stageMs: 100 });
+    Object.assign(gunicorn().deploymentConfiguration, {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
+        },
+      ],
+    });
+    const shipped = push('b'.repeat(40), () => true);
+    const first = await rehearse(join(CALLERS, 'production.yml'), shipped);
+    showLogOnFailure(first, shipped.lines);
+    expect(errors(first)).toEqual([]);
+    expect(first.jobs['production']!.result).toBe('success');
+    expect(deployment().status).toBe('SUCCESSFUL');
+    const live = gunicorn().taskDefinition;
+
+    const rejected = push('c'.repeat(40), ({ job }) => job !== 'canary-continue');
+    const second = await rehearse(join(CALLERS, 'production.yml'), rejected);
+    expect(second.conclusion).toBe('failure');
+    expect(rejected.lines.join('\n')).toMatch(/canary-continue[\s\S]*waits for a reviewer: refused/);
+    expect(deployment().status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(gunicorn().taskDefinition).toBe(live);
+  });
+
+  test('rollback from the repository: after the rejected canary left prod mixed, every service on the previous release, no migration', async () => {
+    const runTasks = services.emulator.calls('RunTask').length;
+    const revision = (name: string) =>
+      services.emulator
+        .services()
+        .find((s) => s.serviceName === name)!
+        .taskDefinition.split(':')
+        .pop();
+    const backend = ['prod-gunicorn', 'prod-celery', 'prod-beat'];
+    // The rejected canary rolled gunicorn back; the others finished on the new revision.
+    expect(new Set(backend.map(revision)).size).toBe(2);
+    const back = run(
+      'rollback-prod',
+      { name: 'workflow_dispatch', payload: {} },
+      {
+        inputs: { environment: 'prod' },
+        approveEnvironments: true,
+      },
+    );
+    const result = await rehearse(join(CALLERS, 'rollback.yml'), back);
+    showLogOnFailure(result, back.lines);
+    expect(errors(result)).toEqual([]);
+    expect(result.conclusion).toBe('success');
+    expect(backend.map(revision)).toEqual(backend.map(() => revision('prod-gunicorn')));
+    expect(services.emulator.calls('RunTask').length).toBe(runTasks);
+  });
+
+  test('pause and resume a preview, then the janitor destroys one idle past its time', async () => {
+    oneOffTasksSucceed(services.emulator, 'pr-7');
+    const open = run('pr7-open', {
+      ...pullRequest('labeled', ['preview']),
+      payload: {
+        ...pullRequest('labeled', ['preview']).payload,
+        number: 7,
+        pull_request: { ...pullRequest('labeled', ['preview']).payload.pull_request, number: 7 },
+      },
+    });
+    const opened = await rehearse(join(CALLERS, 'preview.yml'), open);
+    showLogOnFailure(opened, open.lines);
+    expect(opened.conclusion).toBe('success');
+    const desired = () =>
+      services.emulator
+        .services()
+        .filter((s) => s.serviceName.startsWith('pr-7-') && s.status === 'ACTIVE')
+        .map((s) => s.desiredCount);
+
+    const pause = run(
+      'pr7-pause',
+      { name: 'workflow_dispatch', payload: {} },
+      { inputs: { environment: 'pr-7', action: 'pause' } },
+    );
+    const paused = await rehearse(join(CALLERS, 'pause.yml'), pause);
+    showLogOnFailure(paused, pause.lines);
+    expect(paused.conclusion).toBe('success');
+    expect(new Set(desired())).toEqual(new Set([0]));
+    const resume = run(
+      'pr7-resume',
+      { name: 'workflow_dispatch', payload: {} },
+      { inputs: { environment: 'pr-7', action: 'resume' } },
+    );
+    expect((await rehearse(join(CALLERS, 'pause.yml'), resume)).conclusion).toBe('success');
+    expect(new Set(desired())).toEqual(new Set([1]));
+
+    // Idle for 100 hours: its last release marks say so.
+    const at = new Date(Date.now() - 100 * 3_600_000).toISOString();
+    for (const s of services.emulator.services().filter((x) => x.serviceName.startsWith('pr-7-'))) {
+      const revision = [...services.emulator.state.taskDefinitions.values()]
+        .flat()
+        .find((r) => r.definition.taskDefinitionArn === s.taskDefinition)!;
+      for (const tag of revision.tags)
+        if (tag.key.startsWith('adhoc-actions:') && tag.key.endsWith('-at')) tag.value = at;
+    }
+    const janitor = run('janitor', { name: 'schedule', payload: { schedule: '17 3 * * *' } });
+    const swept = await rehearse(join(CALLERS, 'janitor.yml'), janitor);
+    showLogOnFailure(swept, janitor.lines);
+    expect(errors(swept)).toEqual([]);
+    expect(swept.conclusion).toBe('success');
+    expect(
+      services.emulator
+        .services()
+        .filter((s) => s.serviceName.startsWith('pr-7-') && s.status !== 'INACTIVE'),
+    ).toEqual([]);
+    // Staging (kept by the caller, and protected) and prod are untouched.
+    expect(
+      services.emulator.services().some((s) => s.serviceName === 'staging-gunicorn' && s.status === 'ACTIVE'),
+    ).toBe(true);
+    expect(gunicorn().status).toBe('ACTIVE');
+  });
+});

@@ -77,7 +77,14 @@ export const checkout: StandIn = {
       );
     await git('init', '-q');
     await git('add', '-A');
-    await git('commit', '-q', '--allow-empty', '-m', 'rehearsal checkout');
+    // The commit differs with the ref checked out (the event's sha), as each push's does.
+    await git(
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      `rehearsal checkout of ${inputs['ref'] || run.options.event?.payload['after'] || 'HEAD'}`,
+    );
     if (inputs['persist-credentials'] !== 'false')
       print('(persist-credentials: no credentials to persist here)');
     return true;
