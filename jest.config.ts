@@ -20,8 +20,10 @@ const common = {
 } satisfies Config;
 
 export default {
-  // Integration tests run real processes against servers; a shared 2-core machine needs slack.
-  testTimeout: 60_000,
+  // Most integration tests wait on servers and child processes, not on the CPU: four workers
+  // keep two cores busy. The timeout only catches a hang; no test measures time.
+  maxWorkers: 4,
+  testTimeout: 180_000,
   projects: [
     {
       ...common,
@@ -39,7 +41,6 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 60_000,
     },
   ],
 } satisfies Config;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clusterOperations, createCluster } from './ecs/clusters.ts';
 import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
-import { taskOperations } from './ecs/tasks.ts';
+import { exitTask, taskOperations } from './ecs/tasks.ts';
 import { tagOperations } from './ecs/tags.ts';
 import {
   createService,
@@ -221,6 +221,13 @@ export class Emulator {
   /** Off: no service deployments are recorded, as in ECS before late 2024 (for before/after measures). */
   enableServiceDeployments(enabled: boolean): void {
     enableServiceDeployments(this.state, enabled);
+  }
+
+  /** The task's container exits with `exitCode` now: for tests that decide when a task ends. */
+  exitTask(taskArn: string, exitCode = 0): void {
+    const task = this.state.tasks.get(taskArn) ?? [...this.state.tasks.values()].find((t) => t.taskArn === taskArn);
+    if (!task) throw new Error(`no task ${taskArn}`);
+    exitTask(this.state, task, exitCode);
   }
 
   tasks(): TaskRecord[] {

@@ -418,11 +418,17 @@ describe('run-migration-task never runs two at once', () => {
         { afterMs: 10, message: 'Applying app.0001... OK' },
         { afterMs: 1500, message: 'Applying app.0002... OK' },
       ],
-      exitAfterMs: 2000,
-      exitCode: 0,
     });
+    // The task ends once the re-run has followed it to its last line (an event, not a timer).
     const { done: first } = await firstRunning({ command: 'python manage.py migrate' });
-    const second = await migrate({ command: 'python manage.py migrate' });
+    const second = await migrate(
+      { command: 'python manage.py migrate' },
+      {
+        onStdout: (chunk) => {
+          if (chunk.includes('Applying app.0002')) emulator.exitTask(emulator.tasks()[0]!.taskArn, 0);
+        },
+      },
+    );
     const done = await first;
 
     expect(emulator.calls('RunTask')).toHaveLength(1);
@@ -439,9 +445,18 @@ describe('run-migration-task never runs two at once', () => {
   }, 30_000);
 
   test('a re-run with other environment waits for the running one to stop before its RunTask', async () => {
-    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1500, exitCode: 0 });
+    // The first runs until the second says it waits for it; then it ends.
+    emulator.setTaskBehavior('feature-abc-migrate', {});
     const { done: first } = await firstRunning({ environment: 'RELEASE=v1' });
-    const second = await migrate({ environment: 'RELEASE=v2' });
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 100, exitCode: 0 });
+    const second = await migrate(
+      { environment: 'RELEASE=v2' },
+      {
+        onStdout: (chunk) => {
+          if (chunk.includes('waiting for it to stop')) emulator.exitTask(emulator.tasks()[0]!.taskArn, 0);
+        },
+      },
+    );
     await first;
 
     expect(second.errors).toEqual([]);
@@ -456,7 +471,8 @@ describe('run-migration-task never runs two at once', () => {
   }, 30_000);
 
   test('cancelled while waiting for another run: starts nothing and leaves the other task alone', async () => {
-    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 4000 });
+    // The first runs until the second was cancelled.
+    emulator.setTaskBehavior('feature-abc-migrate', {});
     const { done: first } = await firstRunning({ environment: 'RELEASE=v1' });
     let child: import('node:child_process').ChildProcess | undefined;
     let signalled = false;
@@ -478,13 +494,17 @@ describe('run-migration-task never runs two at once', () => {
     ]);
     expect(emulator.calls('RunTask')).toHaveLength(1);
     expect(emulator.calls('StopTask')).toHaveLength(0);
+    expect(emulator.tasks()[0]!.lastStatus).toBe('RUNNING');
+    emulator.exitTask(emulator.tasks()[0]!.taskArn, 0);
     expect((await first).outputs['exit-code']).toBe('0');
   }, 30_000);
 
   test('if-running: fail refuses with one line and runs nothing', async () => {
-    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1500 });
+    // The first runs until the second has answered.
+    emulator.setTaskBehavior('feature-abc-migrate', {});
     const { done: first } = await firstRunning();
     const second = await migrate({ 'if-running': 'fail' });
+    emulator.exitTask(emulator.tasks()[0]!.taskArn, 0);
     await first;
     expect(second.exitCode).toBe(1);
     expect(second.errors).toEqual([
@@ -496,9 +516,13 @@ describe('run-migration-task never runs two at once', () => {
   }, 30_000);
 
   test('another command of the same family runs beside it', async () => {
-    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 1000 });
+    // The first runs until the second has finished; the second's own task exits by itself.
+    emulator.setTaskBehavior('feature-abc-migrate', {});
     const { done: first } = await firstRunning();
+    emulator.setTaskBehavior('feature-abc-migrate', { exitAfterMs: 100 });
     const second = await migrate({ command: 'python manage.py collectstatic' });
+    expect(emulator.tasks()[0]!.lastStatus).toBe('RUNNING');
+    emulator.exitTask(emulator.tasks()[0]!.taskArn, 0);
     await first;
     expect(second.errors).toEqual([]);
     const runs = emulator.calls('RunTask');

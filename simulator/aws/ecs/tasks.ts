@@ -231,6 +231,17 @@ export function finish(
   });
 }
 
+/** A running task's essential container exits with `exitCode` now (a test's event, not a timer). */
+export function exitTask(state: EmulatorState, task: TaskRecord, exitCode: number): void {
+  if (task.desiredStatus !== 'RUNNING') return;
+  const main = task.containers[0]!;
+  main.exitCode = exitCode;
+  finish(state, task, {
+    stopCode: 'EssentialContainerExited',
+    reason: `Essential container in task exited`,
+  });
+}
+
 /** StopTask and the service scheduler: SIGTERM to a local process, then STOPPED. */
 export function stopTask(state: EmulatorState, task: TaskRecord, stopCode: string, reason: string): void {
   if (task.desiredStatus === 'STOPPED') return;
