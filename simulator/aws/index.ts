@@ -225,7 +225,8 @@ export class Emulator {
 
   /** The task's container exits with `exitCode` now: for tests that decide when a task ends. */
   exitTask(taskArn: string, exitCode = 0): void {
-    const task = this.state.tasks.get(taskArn) ?? [...this.state.tasks.values()].find((t) => t.taskArn === taskArn);
+    const task =
+      this.state.tasks.get(taskArn) ?? [...this.state.tasks.values()].find((t) => t.taskArn === taskArn);
     if (!task) throw new Error(`no task ${taskArn}`);
     exitTask(this.state, task, exitCode);
   }

@@ -1,11 +1,6 @@
 output "state_bucket_name" {
-  description = "backend \"s3\" bucket for the other configurations."
+  description = "Repository variable STATE_BUCKET: the backend \"s3\" bucket of the other configurations (locked with an S3 lockfile, use_lockfile)."
   value       = module.bootstrap.state_bucket_name
-}
-
-output "lock_table_name" {
-  description = "backend \"s3\" dynamodb_table."
-  value       = module.bootstrap.lock_table_name
 }
 
 output "ecr_repository_urls" {
@@ -13,17 +8,22 @@ output "ecr_repository_urls" {
   value       = module.bootstrap.ecr_repository_urls
 }
 
-output "deploy_role_arn" {
-  description = "role-to-assume of the preview / ad hoc workflows (github-actions-preview)."
+output "preview_role_arn" {
+  description = "Repository variable PREVIEW_ROLE_ARN: role-to-assume of the preview, ad hoc, pause, janitor and build workflows (github-actions-preview)."
   value       = module.github_oidc.role_arn
 }
 
 output "production_role_arn" {
-  description = "role-to-assume of production-deploy (github-actions-production)."
+  description = "Repository variable PRODUCTION_ROLE_ARN: role-to-assume of staging, production-deploy, rollback of prod and terraform.yml's apply (github-actions-production)."
   value       = module.github_oidc_production.role_arn
 }
 
 output "plan_role_arn" {
-  description = "role-to-assume of production.yml's infrastructure job (terraform.yml plan; github-actions-plan)."
+  description = "Repository variable PLAN_ROLE_ARN: role-to-assume of terraform.yml's plan job (github-actions-plan)."
   value       = aws_iam_role.plan.arn
+}
+
+output "workload_boundary_arn" {
+  description = "Permissions boundary of the task and execution roles (the shared root's permissions_boundary_arn defaults to it)."
+  value       = module.boundaries.workload_boundary_arn
 }
