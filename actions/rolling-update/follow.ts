@@ -144,6 +144,14 @@ async function failed(
       }),
     );
   } catch (error) {
+    // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
+    if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test((error as Error).message ?? '')) {
+      w.phase = 'rolling-back';
+      w.detail = `rolled back by ECS: ${why}`;
+      w.waiting = undefined;
+      core.info(`${w.name}: ECS is already rolling back to ${shortName(w.previous)}; following it.`);
+      return;
+    }
     finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
     core.error(`${w.name}: ${w.detail}.`);
     return;

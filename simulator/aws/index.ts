@@ -21,6 +21,7 @@ import {
 } from './ecs/service-deployments.ts';
 import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { SecretsRegistry } from './secretsmanager.ts';
+import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
 import { Iam, OPERATOR_KEY } from './iam/index.ts';
@@ -46,6 +47,8 @@ export class Emulator {
   readonly state = new EmulatorState();
   /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
   readonly ecr = new EcrRegistry();
+  /** Buckets, hosted zones and certificates bootstrap and shared leave (what doctor reads). */
+  readonly account = new AccountRecords();
   /** Secrets Manager: secrets Terraform makes empty, values create-database puts and reads. */
   readonly secrets = new SecretsRegistry();
   /** IAM as the Terraform roots render it: every call signed by a role is judged (iam/). */
@@ -62,6 +65,7 @@ export class Emulator {
     logs: logsOperations,
     ecr: this.ecr.operations(),
     secretsmanager: this.secrets.operations(),
+    acm: this.account.acmOperations(),
   });
   private server?: Server;
   url = '';
@@ -76,11 +80,15 @@ export class Emulator {
           ? this.control(request.url.slice('/_control/'.length), body, response)
           : request.url?.startsWith('/_oidc/')
             ? Promise.resolve(oidcToken(this.state, request, response))
-            : isStsRequest(request, body)
-              ? Promise.resolve(handleSts(this.state, this.iam, body, request, response))
-              : rejectExpired(this.state, this.iam, request, response)
-                ? Promise.resolve()
-                : this.dispatcher.handle(request, response, body);
+            : isStsRequest(request, body) && isIamRequest(new URLSearchParams(body))
+              ? Promise.resolve(handleIam(this.state, this.iam, new URLSearchParams(body), request, response))
+              : isStsRequest(request, body)
+                ? Promise.resolve(handleSts(this.state, this.iam, body, request, response))
+                : rejectExpired(this.state, this.iam, request, response)
+                  ? Promise.resolve()
+                  : isRestRequest(request)
+                    ? Promise.resolve(handleRest(this.state, this.iam, this.account, request, response))
+                    : this.dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
           response.writeHead(500).end(String(error));
         });
@@ -114,6 +122,10 @@ export class Emulator {
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
       AWS_ENDPOINT_URL_ECR: this.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
+      AWS_ENDPOINT_URL_IAM: this.url,
+      AWS_ENDPOINT_URL_S3: this.url,
+      AWS_ENDPOINT_URL_ROUTE_53: this.url,
+      AWS_ENDPOINT_URL_ACM: this.url,
       AWS_REGION: this.state.region,
       AWS_ACCESS_KEY_ID: key,
       AWS_SECRET_ACCESS_KEY: 'emulator-secret',

@@ -18,6 +18,7 @@ export const TARGET_PREFIXES = {
   logs: 'Logs_20140328',
   ecr: 'AmazonEC2ContainerRegistry_V20150921',
   secretsmanager: 'secretsmanager',
+  acm: 'CertificateManager',
 } as const;
 export type ServiceName = keyof typeof TARGET_PREFIXES;
 

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,4 +89,85 @@ export function pullRequest(action: string, labels: string[], number = 42) {
       },
     },
   };
+}
+
+/** Where doctor keeps every call the product makes, by the role that makes it. */
+export const PRODUCT_CALLS = join(ROOT, 'actions/doctor/product-calls.json');
+
+export interface ProductCall {
+  role: 'preview' | 'production' | 'plan';
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+/** A recorded ARN made generic: account, region, environment names and ids as doctor fills them. */
+function template(text: string): string {
+  return text
+    .replace(/(secret:[\w/+=.@-]+)-(?:[A-Za-z0-9]{6}|\?{6})\b/g, '$1-{suffix}')
+    .replace(/(task-definition\/[\w-]+):\d+/g, '$1:{revision}')
+    .replace(/123456789012/g, '{account}')
+    .replace(/us-east-1/g, '{region}')
+    .replace(/\bpr-\d+\b/g, '{environment}')
+    .replace(/\bpr_\d+\b/g, '{database}')
+    .replace(/\b[0-9a-f]{32}\b/g, '{task}')
+    .replace(/(service-deployment\/[^/]+\/[^/]+\/)\d+/g, '$1{deployment}')
+    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}');
+}
+
+/** The condition keys the roles' policies test; the rest (dates, request tags) vary per run. */
+const CONTEXT_KEYS = new Set([
+  'ecs:cluster',
+  'ecs:service',
+  'ecs:CreateAction',
+  'iam:PassedToService',
+  'aws:ResourceTag/adhoc-actions:environment',
+]);
+
+/** The calls a flow made, by role kind, in doctor's form (sorted, without repeats). */
+export function callsMade({ services }: NewRepository): ProductCall[] {
+  const kinds: Record<string, ProductCall['role']> = {
+    'github-actions-preview': 'preview',
+    'github-actions-production': 'production',
+    'github-actions-plan': 'plan',
+  };
+  const seen = new Map<string, ProductCall>();
+  for (const { roleArn, request, decision } of services.emulator.iam.decisions) {
+    const role = kinds[roleArn.split('/').pop()!];
+    if (!role || decision !== 'allowed') continue;
+    const context = Object.fromEntries(
+      Object.entries(request.context ?? {})
+        .filter(([key]) => CONTEXT_KEYS.has(key))
+        .map(([key, value]) => [
+          key,
+          Array.isArray(value) ? value.map((v) => template(String(v))) : template(String(value)),
+        ]),
+    );
+    const call: ProductCall = {
+      role,
+      action: request.action,
+      resource: template(request.resource),
+      ...(Object.keys(context).length && { context }),
+    };
+    seen.set(JSON.stringify(call), call);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The calls of this flow missing from doctor's list. With UPDATE_PRODUCT_CALLS=1 they are
+ * added to it (a deliberate step, in the commit that makes the product call them).
+ */
+export function missingFromProductCalls(repo: NewRepository): ProductCall[] {
+  const listed = JSON.parse(readFileSync(PRODUCT_CALLS, 'utf8')) as { calls: ProductCall[] };
+  const known = new Set(listed.calls.map((c) => JSON.stringify(c)));
+  const missing = callsMade(repo).filter((c) => !known.has(JSON.stringify(c)));
+  if (missing.length > 0 && process.env['UPDATE_PRODUCT_CALLS'] === '1') {
+    const calls = [...listed.calls, ...missing].sort((a, b) =>
+      JSON.stringify(a).localeCompare(JSON.stringify(b)),
+    );
+    writeFileSync(PRODUCT_CALLS, `${JSON.stringify({ ...listed, calls }, null, 2)}\n`);
+    return [];
+  }
+  return missing;
 }

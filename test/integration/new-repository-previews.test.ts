@@ -7,6 +7,7 @@ import {
   ACCOUNT,
   CALLERS,
   errors,
+  missingFromProductCalls,
   newRepository,
   pullRequest,
   run,
@@ -51,6 +52,25 @@ describe('a pull request with the preview label', () => {
     );
     expect(log).toContain('Created database "pr_42".');
     expect(repo.services.slack.messages.some((m) => m.text.includes('pr-42'))).toBe(true);
+
+    // A push to the pull request: a new image rolls out over the running preview.
+    const first = gunicorn.taskDefinition;
+    const push = run(repo, 'pr-push', {
+      ...pullRequest('synchronize', ['preview']),
+      payload: {
+        ...pullRequest('synchronize', ['preview']).payload,
+        pull_request: {
+          ...pullRequest('synchronize', ['preview']).payload.pull_request,
+          head: { ref: 'feature/login', sha: '4343434343434343434343434343434343434343' },
+        },
+      },
+    });
+    const pushed = await rehearse(join(CALLERS, 'preview.yml'), push);
+    showLogOnFailure(pushed, push.lines);
+    expect(errors(pushed)).toEqual([]);
+    expect(
+      repo.services.emulator.services().find((s) => s.serviceName === 'pr-42-gunicorn')!.taskDefinition,
+    ).not.toBe(first);
 
     const close = run(repo, 'pr-close', pullRequest('closed', ['preview']));
     const closed = await rehearse(join(CALLERS, 'preview.yml'), close);
@@ -153,4 +173,9 @@ describe('a pull request with the preview label', () => {
         .filter((s) => s.serviceName.startsWith('pr-8-') && s.status === 'ACTIVE').length,
     ).toBe(5);
   });
+});
+
+test("every call this flow made as a role is in doctor's list of what the product calls", () => {
+  // A new call fails here until actions/doctor/product-calls.json (and the role) has it.
+  expect(missingFromProductCalls(repo)).toEqual([]);
 });

@@ -5,6 +5,7 @@ import { oneOffTasksSucceed } from '../../simulator/rehearsal/services.ts';
 import {
   CALLERS,
   errors,
+  missingFromProductCalls,
   newRepository,
   run,
   showLogOnFailure,
@@ -151,4 +152,9 @@ describe('day two', () => {
     expect(backend.map(revision)).toEqual(backend.map(() => revision('prod-gunicorn')));
     expect(repo.services.emulator.calls('RunTask').length).toBe(runTasks);
   });
+});
+
+test("every call this flow made as a role is in doctor's list of what the product calls", () => {
+  // A new call fails here until actions/doctor/product-calls.json (and the role) has it.
+  expect(missingFromProductCalls(repo)).toEqual([]);
 });

@@ -7,7 +7,7 @@ import { evaluate, type AuthRequest } from '../../simulator/aws/iam/evaluate.ts'
 /**
  * The roles bootstrap makes (rendered from the Terraform, simulator/aws/iam/roles.json) judged
  * against every call Terraform makes to plan, apply and destroy the example roots (recorded
- * against moto: test/fixtures/terraform-calls.json), as IAM judges them.
+ * against moto: actions/doctor/terraform-calls.json), as IAM judges them.
  */
 
 interface FixtureCall {
@@ -17,7 +17,7 @@ interface FixtureCall {
   resource: string;
   context?: Record<string, string | string[]>;
 }
-const fixture = JSON.parse(readFileSync(`${ROOT}test/fixtures/terraform-calls.json`, 'utf8')) as {
+const fixture = JSON.parse(readFileSync(`${ROOT}actions/doctor/terraform-calls.json`, 'utf8')) as {
   roots: Record<string, FixtureCall[]>;
 };
 const directory = IamDirectory.fromRendered();

@@ -267,6 +267,13 @@ const logs: Record<string, Requests> = {
   ],
 };
 
+const acm: Record<string, Requests> = {
+  ListCertificates: () => [{ action: 'acm:ListCertificates', resource: '*' }],
+  DescribeCertificate: (input) => [
+    { action: 'acm:DescribeCertificate', resource: String(input['CertificateArn']) },
+  ],
+};
+
 const ecr: Record<string, Requests> = {
   DescribeImageScanFindings: (input, arns) => [
     { action: 'ecr:DescribeImageScanFindings', resource: arns.repository(input['repositoryName']) },
@@ -320,6 +327,7 @@ export function authorizationsFor(
     logs,
     ecr,
     secretsmanager: secretsmanager(secrets),
+    acm,
   };
   const requests = byService[service][operation];
   if (!requests)

@@ -104,6 +104,8 @@ module "github_oidc" {
   state_bucket_arn     = module.bootstrap.state_bucket_arn
   state_object_keys    = local.preview_state_keys
   state_read_only_keys = [var.shared_state_key]
+  # doctor runs with this role (examples/django-repo/.github/workflows/doctor.yml).
+  preflight = { secrets_prefix = var.adhoc_secrets_prefix }
   # The ad hoc apply (ad-hoc-deploy, ad-hoc-destroy, pause, janitor) with nothing attached.
   environment_apply = {
     bucket_prefix            = var.adhoc_bucket_prefix

@@ -212,6 +212,35 @@ locals {
       },
     ] : s if var.state_bucket_arn != null && length(var.deny.state_object_keys) > 0],
     [for s in local.infrastructure_apply_statements : s if var.infrastructure_apply != null],
+    [for s in [
+      {
+        # doctor: what is set up, never a value.
+        Sid      = "Preflight"
+        Effect   = "Allow"
+        Action   = ["iam:GetRole", "iam:SimulatePrincipalPolicy"]
+        Resource = "arn:${local.partition}:iam::${local.account}:role${var.role_path}*"
+      },
+      {
+        Sid      = "PreflightAccount"
+        Effect   = "Allow"
+        Action   = ["iam:GetOpenIDConnectProvider", "acm:ListCertificates"]
+        Resource = "*"
+      },
+      {
+        Sid      = "PreflightSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:DescribeSecret"]
+        Resource = "arn:${local.partition}:secretsmanager:${local.region}:${local.account}:secret:${try(var.preflight.secrets_prefix, "unset")}/*"
+      },
+    ] : s if var.preflight != null],
+    [for s in [
+      {
+        Sid      = "PreflightStateBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketVersioning"]
+        Resource = var.state_bucket_arn
+      },
+    ] : s if var.preflight != null && var.state_bucket_arn != null],
     # A statement with no resource is refused by IAM (MalformedPolicyDocument), e.g. no zone given.
     [for s in local.environment_apply_statements : s if var.environment_apply != null && length(flatten([s.Resource])) > 0],
     [for s in [
@@ -304,7 +333,7 @@ locals {
   names = local.family_patterns == ["*"] ? ["*"] : [for c in var.ecs_cluster_names : c]
 
   # What terraform plan/apply/destroy of an environment-module root calls (recorded from an
-  # apply and destroy against moto: test/fixtures/terraform-calls.json), each on the
+  # apply and destroy against moto: actions/doctor/terraform-calls.json), each on the
   # environment's own resources. The actions Terraform reads with have no resource-level
   # permissions (Describe*, List*) and are granted on "*".
   environment_apply_statements = [

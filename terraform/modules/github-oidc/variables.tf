@@ -220,3 +220,11 @@ variable "readable_log_groups" {
   type        = list(string)
   default     = []
 }
+
+variable "preflight" {
+  description = "Let the role run doctor (the preflight): read the GitHub roles and simulate them (iam:GetRole, iam:SimulatePrincipalPolicy on role_path), the OIDC provider, the state bucket's versioning, certificates and the shared stack's secrets' descriptions (never values)."
+  type = object({
+    secrets_prefix = string
+  })
+  default = null
+}

@@ -16,7 +16,7 @@ mock_provider "aws" {
 variables {
   state_bucket_name = "acme-terraform-state"
   repository        = "acme/webapp"
-  # The shared stack's zone (what test/fixtures/terraform-calls.json's {zone} stands for).
+  # The shared stack's zone (what actions/doctor/terraform-calls.json's {zone} stands for).
   hosted_zone_ids = ["Z0123456789ABCDEFGHIJ"]
 }
 

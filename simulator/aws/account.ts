@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Iam } from './iam/index.ts';
+import { evaluate, type AuthRequest } from './iam/evaluate.ts';
+import { AwsError } from './errors.ts';
+import type { Operations } from './protocol.ts';
+import type { EmulatorState, Json } from './state.ts';
+
+/**
+ * What an account holds once bootstrap and shared are applied, as far as a preflight reads it:
+ * IAM (roles, the OIDC provider, SimulatePrincipalPolicy answered by the emulator's own
+ * evaluator), S3 buckets (HeadBucket, GetBucketVersioning), Route 53 hosted zones
+ * (GetHostedZone) and ACM certificates (ListCertificates). Each call is authorized like the rest.
+ */
+export class AccountRecords {
+  readonly buckets = new Map<string, { versioning: 'Enabled' | 'Suspended' | '' }>();
+  readonly zones = new Map<string, { name: string }>();
+  readonly certificates: { arn: string; domain: string; status: string; names: string[] }[] = [];
+
+  addCertificate(state: EmulatorState, domain: string, status = 'ISSUED'): string {
+    const arn = state.arn('acm', `certificate/${randomUUID()}`);
+    this.certificates.push({ arn, domain, status, names: [domain] });
+    return arn;
+  }
+
+  acmOperations(): Operations {
+    return {
+      ListCertificates: () => ({
+        CertificateSummaryList: this.certificates.map((c) => ({
+          CertificateArn: c.arn,
+          DomainName: c.domain,
+          SubjectAlternativeNameSummaries: c.names,
+          Status: c.status,
+        })),
+      }),
+      DescribeCertificate: (_state, input) => {
+        const c = this.certificates.find((x) => x.arn === input['CertificateArn']);
+        if (!c)
+          throw new AwsError(
+            'ResourceNotFoundException',
+            `Could not find certificate ${String(input['CertificateArn'])}.`,
+          );
+        return {
+          Certificate: {
+            CertificateArn: c.arn,
+            DomainName: c.domain,
+            Status: c.status,
+            SubjectAlternativeNames: c.names,
+          },
+        };
+      },
+    } satisfies Record<string, (state: EmulatorState, input: Json) => Json>;
+  }
+}
+
+const accessKeyOf = (request: IncomingMessage) =>
+  /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+
+const xml = (response: ServerResponse, status: number, body: string): void => {
+  response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+};
+
+function xmlError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  service = 'iam',
+): void {
+  const ns = service === 'iam' ? 'https://iam.amazonaws.com/doc/2010-05-08/' : '';
+  xml(
+    response,
+    status,
+    `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+/** Refuses with AWS's IAM/S3/Route 53 AccessDenied answer when the signer may not; true when refused. */
+function denied(
+  iam: Iam,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requests: AuthRequest[],
+): boolean {
+  const denial = iam.authorize(accessKeyOf(request), requests);
+  if (!denial) return false;
+  xmlError(response, 403, 'AccessDenied', Iam.accessDenied(denial).message);
+  return true;
+}
+
+const IAM_ACTIONS = new Set(['GetRole', 'GetOpenIDConnectProvider', 'SimulatePrincipalPolicy']);
+export const isIamRequest = (params: URLSearchParams) => IAM_ACTIONS.has(params.get('Action') ?? '');
+
+/** IAM's query protocol: the three reads a preflight makes. */
+export function handleIam(
+  state: EmulatorState,
+  iam: Iam,
+  params: URLSearchParams,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const action = params.get('Action')!;
+  const account = state.account;
+  const requestId = `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>`;
+  if (action === 'GetRole') {
+    const name = params.get('RoleName') ?? '';
+    const roleArn = [...iam.directory.roles.keys()].find((arn) => arn.endsWith(`/${name}`));
+    if (
+      denied(iam, request, response, [
+        { action: 'iam:GetRole', resource: roleArn ?? `arn:aws:iam::${account}:role/${name}` },
+      ])
+    )
+      return;
+    const role = roleArn ? iam.directory.roles.get(roleArn) : undefined;
+    if (!role || !roleArn)
+      return xmlError(response, 404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
+    return xml(
+      response,
+      200,
+      `<GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetRoleResult><Role><Path>${role.path}</Path><RoleName>${role.name}</RoleName><Arn>${roleArn}</Arn><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument>${role.boundary ? `<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>${role.boundary}</PermissionsBoundaryArn></PermissionsBoundary>` : ''}</Role></GetRoleResult>${requestId}</GetRoleResponse>`,
+    );
+  }
+  if (action === 'GetOpenIDConnectProvider') {
+    const arn = params.get('OpenIDConnectProviderArn') ?? '';
+    if (denied(iam, request, response, [{ action: 'iam:GetOpenIDConnectProvider', resource: arn }])) return;
+    if (!iam.directory.oidcProviders.has(arn))
+      return xmlError(response, 404, 'NoSuchEntity', `OpenIDConnect Provider not found for arn ${arn}`);
+    return xml(
+      response,
+      200,
+      `<GetOpenIDConnectProviderResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetOpenIDConnectProviderResult><Url>token.actions.githubusercontent.com</Url><ClientIDList><member>sts.amazonaws.com</member></ClientIDList></GetOpenIDConnectProviderResult>${requestId}</GetOpenIDConnectProviderResponse>`,
+    );
+  }
+  // SimulatePrincipalPolicy: every action on every resource, with the context given.
+  const source = params.get('PolicySourceArn') ?? '';
+  if (denied(iam, request, response, [{ action: 'iam:SimulatePrincipalPolicy', resource: source }])) return;
+  const principal = iam.directory.principal(source, 'simulation');
+  if (!principal)
+    return xmlError(response, 404, 'NoSuchEntity', `The role with ARN ${source} cannot be found.`);
+  const members = (prefix: string) =>
+    [...params.keys()]
+      .filter((k) => new RegExp(`^${prefix}\\.member\\.\\d+$`).test(k))
+      .map((k) => params.get(k)!);
+  const actions = members('ActionNames');
+  const resources = members('ResourceArns');
+  const context: Record<string, string | string[]> = {};
+  for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+    const values = members(`ContextEntries\\.member\\.${i}\\.ContextKeyValues`);
+    const type = params.get(`ContextEntries.member.${i}.ContextKeyType`) ?? 'string';
+    context[params.get(`ContextEntries.member.${i}.ContextKeyName`)!] = type.endsWith('List')
+      ? values
+      : (values[0] ?? '');
+  }
+  const results = actions.flatMap((actionName) =>
+    (resources.length ? resources : ['*']).map((resource) => {
+      const evaluation = evaluate(principal, { action: actionName, resource, context });
+      return `<member><EvalActionName>${actionName}</EvalActionName><EvalResourceName>${resource}</EvalResourceName><EvalDecision>${evaluation.decision}</EvalDecision><MatchedStatements>${evaluation.matched.map((m) => `<member><SourcePolicyId>${m.policy}</SourcePolicyId></member>`).join('')}</MatchedStatements></member>`;
+    }),
+  );
+  return xml(
+    response,
+    200,
+    `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults></SimulatePrincipalPolicyResult>${requestId}</SimulatePrincipalPolicyResponse>`,
+  );
+}
+
+/** S3 (path style) HeadBucket / GetBucketVersioning and Route 53 GetHostedZone, REST + XML. */
+export function isRestRequest(request: IncomingMessage): boolean {
+  const path = new URL(request.url ?? '/', 'http://x').pathname;
+  return path.startsWith('/2013-04-01/') || /\bs3\//.test(String(request.headers.authorization ?? ''));
+}
+
+export function handleRest(
+  state: EmulatorState,
+  iam: Iam,
+  records: AccountRecords,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const url = new URL(request.url ?? '/', 'http://x');
+  const zone = /^\/2013-04-01\/hostedzone\/([^/]+)$/.exec(url.pathname)?.[1];
+  if (zone !== undefined) {
+    if (
+      denied(iam, request, response, [
+        { action: 'route53:GetHostedZone', resource: `arn:aws:route53:::hostedzone/${zone}` },
+      ])
+    )
+      return;
+    const found = records.zones.get(zone);
+    if (!found)
+      return xmlError(response, 404, 'NoSuchHostedZone', `No hosted zone found with ID: ${zone}`, 'route53');
+    return xml(
+      response,
+      200,
+      `<GetHostedZoneResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZone><Id>/hostedzone/${zone}</Id><Name>${found.name}.</Name><CallerReference>x</CallerReference><Config><PrivateZone>false</PrivateZone></Config><ResourceRecordSetCount>2</ResourceRecordSetCount></HostedZone></GetHostedZoneResponse>`,
+    );
+  }
+  const bucket = url.pathname.split('/')[1] ?? '';
+  const versioning = url.searchParams.has('versioning');
+  const action = versioning ? 's3:GetBucketVersioning' : 's3:ListBucket';
+  if (denied(iam, request, response, [{ action, resource: `arn:aws:s3:::${bucket}` }])) return;
+  const found = records.buckets.get(bucket);
+  if (!found) {
+    if (request.method === 'HEAD') return void response.writeHead(404).end();
+    return xmlError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist', 's3');
+  }
+  if (request.method === 'HEAD')
+    return void response.writeHead(200, { 'x-amz-bucket-region': state.region }).end();
+  return xml(
+    response,
+    200,
+    `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${found.versioning ? `<Status>${found.versioning}</Status>` : ''}</VersioningConfiguration>`,
+  );
+}
