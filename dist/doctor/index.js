@@ -76664,7 +76664,11 @@ function simulationBatches(calls) {
     const batches = new Map();
     for (const call of calls) {
         const key = JSON.stringify([call.resource, call.context ?? {}]);
-        const batch = batches.get(key) ?? { resource: call.resource, ...(call.context && { context: call.context }), actions: [] };
+        const batch = batches.get(key) ?? {
+            resource: call.resource,
+            ...(call.context && { context: call.context }),
+            actions: [],
+        };
         if (!batch.actions.includes(call.action))
             batch.actions.push(call.action);
         batches.set(key, batch);
@@ -76683,24 +76687,54 @@ function trustRows(kind, roleName, repository, trust) {
     const check = `trust of ${roleName}`;
     const wildcard = subs.filter((s) => /^repo:[^:]+:\*$/.test(s) || !s.startsWith(`repo:${repository}:`));
     if (wildcard.length > 0) {
-        rows.push({ check, ok: false, detail: `trusts ${wildcard.join(', ')}`, fix: `limit subject_claims to named contexts of ${repository} (terraform/examples/bootstrap)` });
+        rows.push({
+            check,
+            ok: false,
+            detail: `trusts ${wildcard.join(', ')}`,
+            fix: `limit subject_claims to named contexts of ${repository} (terraform/examples/bootstrap)`,
+        });
     }
     if (!values('aud').includes('sts.amazonaws.com')) {
-        rows.push({ check, ok: false, detail: 'no aud condition', fix: 'require token.actions.githubusercontent.com:aud = sts.amazonaws.com' });
+        rows.push({
+            check,
+            ok: false,
+            detail: 'no aud condition',
+            fix: 'require token.actions.githubusercontent.com:aud = sts.amazonaws.com',
+        });
     }
     if (kind === 'preview' && !subs.includes(`repo:${repository}:pull_request`)) {
-        rows.push({ check, ok: false, detail: 'pull requests of the repository cannot assume it', fix: `add repo:${repository}:pull_request to its subject_claims` });
+        rows.push({
+            check,
+            ok: false,
+            detail: 'pull requests of the repository cannot assume it',
+            fix: `add repo:${repository}:pull_request to its subject_claims`,
+        });
     }
     if (kind !== 'preview') {
         if (subs.some((s) => s.endsWith(':pull_request'))) {
-            rows.push({ check, ok: false, detail: 'a pull request can assume it', fix: 'remove pull_request from its subject_claims' });
+            rows.push({
+                check,
+                ok: false,
+                detail: 'a pull request can assume it',
+                fix: 'remove pull_request from its subject_claims',
+            });
         }
         if (values('job_workflow_ref').length === 0) {
-            rows.push({ check, ok: false, detail: 'any workflow of the repository can assume it', fix: "set job_workflow_refs to this product's reusable workflows at a release" });
+            rows.push({
+                check,
+                ok: false,
+                detail: 'any workflow of the repository can assume it',
+                fix: "set job_workflow_refs to this product's reusable workflows at a release",
+            });
         }
     }
     if (kind === 'production' && !subs.includes(`repo:${repository}:environment:production`)) {
-        rows.push({ check, ok: false, detail: 'jobs in the GitHub environment production cannot assume it', fix: `add repo:${repository}:environment:production` });
+        rows.push({
+            check,
+            ok: false,
+            detail: 'jobs in the GitHub environment production cannot assume it',
+            fix: `add repo:${repository}:environment:production`,
+        });
     }
     return rows.length > 0 ? rows : [{ check, ok: true, detail: subs.join(', ') }];
 }
@@ -76708,7 +76742,12 @@ function trustRows(kind, roleName, repository, trust) {
 function environmentRow(name, environment) {
     const check = `GitHub environment ${name}`;
     if (!environment)
-        return { check, ok: false, detail: 'missing', fix: `create it (Settings → Environments) with required reviewers` };
+        return {
+            check,
+            ok: false,
+            detail: 'missing',
+            fix: `create it (Settings → Environments) with required reviewers`,
+        };
     const reviewers = environment.protection_rules?.find((r) => r.type === 'required_reviewers')?.reviewers?.length ?? 0;
     if (reviewers === 0)
         return { check, ok: false, detail: 'no required reviewers', fix: `add required reviewers to ${name}` };
@@ -76837,7 +76876,10 @@ function getSettings() {
         repository,
         roles: { preview: role('preview-role'), production: role('production-role'), plan: role('plan-role') },
         ...(token && {
-            github: { token, apiUrl: (0,inputs/* optionalInput */.$m)('github-api-url') ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com' },
+            github: {
+                token,
+                apiUrl: (0,inputs/* optionalInput */.$m)('github-api-url') ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com',
+            },
         }),
         stateBucket: (0,inputs/* optionalInput */.$m)('state-bucket'),
         hostedZoneId: zone,
@@ -76846,7 +76888,8 @@ function getSettings() {
         environments: words((0,inputs/* optionalInput */.$m)('environments') ?? 'production staging'),
         labels: words((0,inputs/* optionalInput */.$m)('labels') ?? 'preview keep-preview'),
         variables,
-        requiredVariables: words((0,inputs/* optionalInput */.$m)('required-variables') ?? 'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN'),
+        requiredVariables: words((0,inputs/* optionalInput */.$m)('required-variables') ??
+            'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN'),
         failOnMissing: failOnMissing === 'true',
     };
 }
@@ -76867,7 +76910,7 @@ function getSettings() {
 function callsOf(kind) {
     const recorded = terraform_calls_namespaceObject.ab;
     const asCalls = (root, name, phase) => recorded[root].filter((c) => !phase || c.phases.includes(phase)).map((c) => {
-        const text = (v) => (name ? v.replace(/feature-abc/g, '{environment}').replace(/feature_abc/g, '{database}') : v);
+        const text = (v) => name ? v.replace(/feature-abc/g, '{environment}').replace(/feature_abc/g, '{database}') : v;
         return {
             role: kind,
             action: c.action,
@@ -76892,7 +76935,14 @@ async function roleRows(iam, kind, arn, settings, names) {
         trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}'));
     }
     catch (error) {
-        return [{ check: `role ${name}`, ok: false, detail: `cannot read it (${failed(error)})`, fix: 'apply terraform/examples/bootstrap, or give doctor iam:GetRole' }];
+        return [
+            {
+                check: `role ${name}`,
+                ok: false,
+                detail: `cannot read it (${failed(error)})`,
+                fix: 'apply terraform/examples/bootstrap, or give doctor iam:GetRole',
+            },
+        ];
     }
     const rows = trustRows(kind, name, settings.repository, trust);
     const { calls, environment } = callsOf(kind);
@@ -76926,13 +76976,27 @@ async function roleRows(iam, kind, arn, settings, names) {
 }
 async function github(settings, path) {
     const response = await fetch(`${settings.github.apiUrl.replace(/\/$/, '')}${path}`, {
-        headers: { authorization: `Bearer ${settings.github.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
+        headers: {
+            authorization: `Bearer ${settings.github.token}`,
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+        },
     });
-    return { status: response.status, body: response.status === 204 ? undefined : await response.json().catch(() => undefined) };
+    return {
+        status: response.status,
+        body: response.status === 204 ? undefined : await response.json().catch(() => undefined),
+    };
 }
 async function githubRows(settings) {
     if (!settings.github)
-        return [{ check: 'GitHub settings', ok: false, detail: 'not checked: no github-token', fix: 'pass github-token (a token that may read the repository administration)' }];
+        return [
+            {
+                check: 'GitHub settings',
+                ok: false,
+                detail: 'not checked: no github-token',
+                fix: 'pass github-token (a token that may read the repository administration)',
+            },
+        ];
     const rows = [];
     for (const name of settings.environments) {
         const { status, body } = await github(settings, `/repos/${settings.repository}/environments/${encodeURIComponent(name)}`);
@@ -76940,7 +77004,14 @@ async function githubRows(settings) {
     }
     for (const label of settings.labels) {
         const { status } = await github(settings, `/repos/${settings.repository}/labels/${encodeURIComponent(label)}`);
-        rows.push(status === 200 ? { check: `label ${label}`, ok: true, detail: 'exists' } : { check: `label ${label}`, ok: false, detail: 'missing', fix: `create the label ${label} (Issues → Labels)` });
+        rows.push(status === 200
+            ? { check: `label ${label}`, ok: true, detail: 'exists' }
+            : {
+                check: `label ${label}`,
+                ok: false,
+                detail: 'missing',
+                fix: `create the label ${label} (Issues → Labels)`,
+            });
     }
     return rows;
 }
@@ -76949,7 +77020,12 @@ function variableRows(settings) {
         return [];
     return settings.requiredVariables.map((name) => settings.variables[name]
         ? { check: `variable ${name}`, ok: true, detail: 'set' }
-        : { check: `variable ${name}`, ok: false, detail: 'missing', fix: `set the repository variable ${name} (bootstrap's outputs give the values)` });
+        : {
+            check: `variable ${name}`,
+            ok: false,
+            detail: 'missing',
+            fix: `set the repository variable ${name} (bootstrap's outputs give the values)`,
+        });
 }
 async function accountRows(settings, account) {
     const rows = [];
@@ -76959,10 +77035,22 @@ async function accountRows(settings, account) {
     try {
         const answer = await iam.send(new client_iam_dist_cjs/* GetOpenIDConnectProviderCommand */.cCT({ OpenIDConnectProviderArn: provider }));
         const audience = answer.ClientIDList?.includes('sts.amazonaws.com');
-        rows.push(audience ? { check: 'GitHub OIDC provider', ok: true, detail: provider } : { check: 'GitHub OIDC provider', ok: false, detail: 'no sts.amazonaws.com audience', fix: 'add the client id sts.amazonaws.com' });
+        rows.push(audience
+            ? { check: 'GitHub OIDC provider', ok: true, detail: provider }
+            : {
+                check: 'GitHub OIDC provider',
+                ok: false,
+                detail: 'no sts.amazonaws.com audience',
+                fix: 'add the client id sts.amazonaws.com',
+            });
     }
     catch (error) {
-        rows.push({ check: 'GitHub OIDC provider', ok: false, detail: `missing (${failed(error)})`, fix: 'apply terraform/examples/bootstrap (it creates it)' });
+        rows.push({
+            check: 'GitHub OIDC provider',
+            ok: false,
+            detail: `missing (${failed(error)})`,
+            fix: 'apply terraform/examples/bootstrap (it creates it)',
+        });
     }
     const names = { account, region: settings.region, zone: settings.hostedZoneId ?? 'Z0000000000000000000' };
     for (const kind of ['preview', 'production', 'plan']) {
@@ -76976,10 +77064,22 @@ async function accountRows(settings, account) {
         try {
             await s3.send(new client_s3_dist_cjs/* HeadBucketCommand */.kuI({ Bucket: settings.stateBucket }));
             const { Status } = await s3.send(new client_s3_dist_cjs/* GetBucketVersioningCommand */._rj({ Bucket: settings.stateBucket }));
-            rows.push(Status === 'Enabled' ? { check: `state bucket ${settings.stateBucket}`, ok: true, detail: 'exists, versioned' } : { check: `state bucket ${settings.stateBucket}`, ok: false, detail: 'not versioned', fix: 'enable versioning (bootstrap does)' });
+            rows.push(Status === 'Enabled'
+                ? { check: `state bucket ${settings.stateBucket}`, ok: true, detail: 'exists, versioned' }
+                : {
+                    check: `state bucket ${settings.stateBucket}`,
+                    ok: false,
+                    detail: 'not versioned',
+                    fix: 'enable versioning (bootstrap does)',
+                });
         }
         catch (error) {
-            rows.push({ check: `state bucket ${settings.stateBucket}`, ok: false, detail: `not reachable (${failed(error)})`, fix: 'apply terraform/examples/bootstrap with this state_bucket_name' });
+            rows.push({
+                check: `state bucket ${settings.stateBucket}`,
+                ok: false,
+                detail: `not reachable (${failed(error)})`,
+                fix: 'apply terraform/examples/bootstrap with this state_bucket_name',
+            });
         }
         s3.destroy();
     }
@@ -76989,10 +77089,22 @@ async function accountRows(settings, account) {
             const { HostedZone } = await route53.send(new client_route_53_dist_cjs/* GetHostedZoneCommand */.HAz({ Id: settings.hostedZoneId }));
             const zone = (HostedZone?.Name ?? '').replace(/\.$/, '');
             const fits = !settings.domain || settings.domain === zone || settings.domain.endsWith(`.${zone}`);
-            rows.push(fits ? { check: `hosted zone ${settings.hostedZoneId}`, ok: true, detail: zone } : { check: `hosted zone ${settings.hostedZoneId}`, ok: false, detail: `${zone} does not hold ${settings.domain}`, fix: 'give the zone of the previews\' domain' });
+            rows.push(fits
+                ? { check: `hosted zone ${settings.hostedZoneId}`, ok: true, detail: zone }
+                : {
+                    check: `hosted zone ${settings.hostedZoneId}`,
+                    ok: false,
+                    detail: `${zone} does not hold ${settings.domain}`,
+                    fix: "give the zone of the previews' domain",
+                });
         }
         catch (error) {
-            rows.push({ check: `hosted zone ${settings.hostedZoneId}`, ok: false, detail: `missing (${failed(error)})`, fix: 'create the hosted zone for the domain first' });
+            rows.push({
+                check: `hosted zone ${settings.hostedZoneId}`,
+                ok: false,
+                detail: `missing (${failed(error)})`,
+                fix: 'create the hosted zone for the domain first',
+            });
         }
         route53.destroy();
     }
@@ -77001,7 +77113,14 @@ async function accountRows(settings, account) {
         const { CertificateSummaryList = [] } = await acm.send(new dist_cjs/* ListCertificatesCommand */.yXo({ CertificateStatuses: ['ISSUED'] }));
         const wildcard = `*.${settings.domain}`;
         const found = CertificateSummaryList.find((c) => c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(wildcard));
-        rows.push(found ? { check: `certificate ${wildcard}`, ok: true, detail: found.CertificateArn ?? '' } : { check: `certificate ${wildcard}`, ok: false, detail: 'no issued certificate', fix: 'apply terraform/examples/shared (it requests and validates one), or pass certificate_arn' });
+        rows.push(found
+            ? { check: `certificate ${wildcard}`, ok: true, detail: found.CertificateArn ?? '' }
+            : {
+                check: `certificate ${wildcard}`,
+                ok: false,
+                detail: 'no issued certificate',
+                fix: 'apply terraform/examples/shared (it requests and validates one), or pass certificate_arn',
+            });
         acm.destroy();
     }
     const secrets = new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(config);
@@ -77009,10 +77128,22 @@ async function accountRows(settings, account) {
     try {
         const { VersionIdsToStages = {} } = await secrets.send(new client_secrets_manager_dist_cjs/* DescribeSecretCommand */.X5({ SecretId: secretId }));
         const hasValue = Object.values(VersionIdsToStages).some((stages) => stages.includes('AWSCURRENT'));
-        rows.push(hasValue ? { check: `secret ${secretId}`, ok: true, detail: 'has a value' } : { check: `secret ${secretId}`, ok: false, detail: 'no value yet', fix: `aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string "$(openssl rand -base64 48)"` });
+        rows.push(hasValue
+            ? { check: `secret ${secretId}`, ok: true, detail: 'has a value' }
+            : {
+                check: `secret ${secretId}`,
+                ok: false,
+                detail: 'no value yet',
+                fix: `aws secretsmanager put-secret-value --secret-id ${secretId} --secret-string "$(openssl rand -base64 48)"`,
+            });
     }
     catch (error) {
-        rows.push({ check: `secret ${secretId}`, ok: false, detail: `missing (${failed(error)})`, fix: 'apply terraform/examples/shared (it makes the secret)' });
+        rows.push({
+            check: `secret ${secretId}`,
+            ok: false,
+            detail: `missing (${failed(error)})`,
+            fix: 'apply terraform/examples/shared (it makes the secret)',
+        });
     }
     secrets.destroy();
     return rows;
@@ -77021,14 +77152,27 @@ async function main() {
     const settings = getSettings();
     const account = Object.values(settings.roles).find(Boolean)?.split(':')[4];
     const rows = [
-        ...(account ? await accountRows(settings, account) : [{ check: 'roles', ok: false, detail: 'none given', fix: 'pass preview-role, production-role and plan-role' }]),
+        ...(account
+            ? await accountRows(settings, account)
+            : [
+                {
+                    check: 'roles',
+                    ok: false,
+                    detail: 'none given',
+                    fix: 'pass preview-role, production-role and plan-role',
+                },
+            ]),
         ...variableRows(settings),
         ...(await githubRows(settings)),
     ];
     const markdown = table(rows);
     for (const row of rows)
         lib_core/* info */.pq(`${row.ok ? '✓' : '✗'} ${row.check}: ${row.detail}${row.fix ? ` → ${row.fix}` : ''}`);
-    await lib_core/* summary */.z.addHeading('adhoc-actions doctor', 3).addRaw(`${markdown}\n`).write().catch(() => undefined);
+    await lib_core/* summary */.z
+        .addHeading('adhoc-actions doctor', 3)
+        .addRaw(`${markdown}\n`)
+        .write()
+        .catch(() => undefined);
     const missing = rows.filter((r) => !r.ok);
     lib_core/* setOutput */.uH('missing', String(missing.length));
     lib_core/* setOutput */.uH('table', markdown);
