@@ -182,6 +182,7 @@ async function describe(ecs: ECSClient, arn: string): Promise<Revision> {
     arn: definition.taskDefinitionArn ?? arn,
     status: definition.status ?? 'ACTIVE',
     registeredAt: definition.registeredAt ? new Date(definition.registeredAt).getTime() : 0,
+    ...(definition.registeredBy && { registeredBy: definition.registeredBy }),
     tags: Object.fromEntries((response.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
   };
 }

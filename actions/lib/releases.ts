@@ -22,6 +22,8 @@ export interface Revision {
   status: string;
   /** Milliseconds since the epoch; orders releases (tags can be rewritten, this cannot). */
   registeredAt: number;
+  /** Who registered it (ECS registeredBy): only the environment's own deploy role counts. */
+  registeredBy?: string;
   tags: Record<string, string>;
 }
 

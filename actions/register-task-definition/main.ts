@@ -6,7 +6,12 @@ import { ConfigurationError } from '../lib/errors.ts';
 import { checkEcsName, quote } from '../lib/inputs.ts';
 import { MAX_IMAGE_LENGTH } from './image-ref.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
-import { describeTaskDefinition } from '../lib/task-definitions.ts';
+import { loadRegistrars, type Registrars } from '../lib/registrars.ts';
+import {
+  describeTaskDefinition,
+  newestTrustedRevision,
+  type DescribedTaskDefinition,
+} from '../lib/task-definitions.ts';
 import { withReleaseTags, type ReleaseInfo } from '../lib/release-history.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
 import { getSettings, type Source } from './settings.ts';
@@ -14,7 +19,7 @@ import { getSettings, type Source } from './settings.ts';
 interface Base {
   /** What to render from. */
   input: RegisterInput;
-  /** The family's latest revision, to compare with; undefined for a new family. */
+  /** The family's newest revision this deploy's role registered, to compare with; undefined for a new family. */
   current?: { arn: string; input: RegisterInput };
 }
 
@@ -30,7 +35,8 @@ export async function main(): Promise<void> {
   const settings = getSettings();
   const ecs = ecsClient(settings.region);
   // Everything is read and rendered before the first write, so a mistake changes nothing.
-  const bases = await loadBases(ecs, settings.source, settings.skipUnchanged);
+  const registrars = await loadRegistrars(settings.region, settings.trustedRegistrars);
+  const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars);
   const rendered = applyChanges(
     bases.map((base) => base.input),
     settings,
@@ -55,25 +61,36 @@ export async function main(): Promise<void> {
   );
 }
 
-async function loadBases(ecs: ECSClient, source: Source, compare: boolean): Promise<Base[]> {
+async function loadBases(
+  ecs: ECSClient,
+  source: Source,
+  compare: boolean,
+  registrars: Registrars,
+): Promise<Base[]> {
+  const newest = (family: string, input: string) => newestTrustedRevision(ecs, family, registrars, input);
   if (source.kind === 'file') {
     const inputs = await readTaskDefinitionFile(source.path);
     return Promise.all(
       inputs.map(async (input) => {
-        const latest = compare ? await describeTaskDefinition(ecs, input.family!) : undefined;
+        const latest = compare ? await newest(input.family!, 'task-definition-file') : undefined;
         return { input: toRegisterInput(input), ...(latest && { current: current(latest) }) };
       }),
     );
   }
   return Promise.all(
     source.refs.map(async ({ text, ref }) => {
-      const base = await describeTaskDefinition(ecs, text);
+      // A bare family starts from its newest revision this deploy's role registered, never from
+      // one another tier slipped in above it; a named revision is the caller's own choice.
+      const base =
+        ref.revision === undefined
+          ? await newest(ref.family, 'task-definitions')
+          : await describeTaskDefinition(ecs, text);
       if (!base) {
         throw new ConfigurationError(`Input "task-definitions": task definition "${text}" was not found.`);
       }
       // Starting from an older revision still compares with what the family runs today.
       const latest =
-        ref.revision === undefined || !compare ? base : await describeTaskDefinition(ecs, ref.family);
+        ref.revision === undefined || !compare ? base : await newest(ref.family, 'task-definitions');
       return {
         input: toRegisterInput(base.taskDefinition, base.tags),
         ...(latest && { current: current(latest) }),
@@ -82,7 +99,7 @@ async function loadBases(ecs: ECSClient, source: Source, compare: boolean): Prom
   );
 }
 
-function current(described: NonNullable<Awaited<ReturnType<typeof describeTaskDefinition>>>) {
+function current(described: DescribedTaskDefinition) {
   return {
     arn: described.taskDefinition.taskDefinitionArn!,
     input: toRegisterInput(described.taskDefinition, described.tags),

@@ -12,6 +12,7 @@ import {
 import { parseTaskDefinitionRef, type TaskDefinitionRef } from '../lib/arn.ts';
 import { parseEnvironmentLines, parseKeyValueLines, type EnvironmentSetting } from '../lib/key-value.ts';
 import { releaseInfo } from '../lib/release-history.ts';
+import { trustedRegistrarsInput } from '../lib/registrars.ts';
 import type { ReleaseInfo } from '../lib/release-history.ts';
 
 export type Source =
@@ -32,6 +33,8 @@ export interface Settings {
   skipUnchanged: boolean;
   /** Tags every revision registered with this release (release history); none outside a workflow. */
   release?: ReleaseInfo;
+  /** Roles besides the caller's own whose revisions a family may start from. */
+  trustedRegistrars: string[];
 }
 
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
@@ -61,6 +64,7 @@ export function getSettings(): Settings {
     ...(imageTag !== undefined && { imageTag: { tag: imageTag, ...(repository && { repository }) } }),
     environment: parseEnvironmentLines('environment', multilineInput('environment')),
     skipUnchanged: booleanInput('skip-unchanged', true),
+    trustedRegistrars: trustedRegistrarsInput(),
     ...releaseSetting(),
   };
 }

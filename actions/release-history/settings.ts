@@ -2,6 +2,7 @@ import { regionInput } from '../lib/aws.ts';
 import { nameFromArn } from '../lib/arn.ts';
 import { checkEcsName, clusterInput, optionalInput, quote } from '../lib/inputs.ts';
 import { ConfigurationError } from '../lib/errors.ts';
+import { trustedRegistrarsInput } from '../lib/registrars.ts';
 
 export interface Settings {
   region: string;
@@ -9,6 +10,8 @@ export interface Settings {
   familyPrefix: string;
   /** `previous` or a release id. */
   release: string;
+  /** Roles besides the caller's own whose revisions count. */
+  trustedRegistrars: string[];
 }
 
 export function getSettings(): Settings {
@@ -19,5 +22,11 @@ export function getSettings(): Settings {
   if (release.length > 128 || /\s/.test(release)) {
     throw new ConfigurationError(`Input "release": ${quote(release)} is not a release id or "previous".`);
   }
-  return { region: regionInput(), cluster, familyPrefix, release };
+  return {
+    region: regionInput(),
+    cluster,
+    familyPrefix,
+    release,
+    trustedRegistrars: trustedRegistrarsInput(),
+  };
 }

@@ -64707,7 +64707,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3756);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7825);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64717,7 +64717,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3756:
+/***/ 7825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64727,7 +64727,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
@@ -64760,7 +64760,7 @@ function regionInput() {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region) {
+function aws_clientConfig(region) {
     return {
         region,
         retryMode: 'adaptive',
@@ -64769,13 +64769,13 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region, credentials) {
-    return new dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new dist_cjs/* ECSClient */.Zgc({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function logsClient(region, credentials) {
-    return new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function ecrClient(region, credentials) {
-    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new ECRClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/role-session.ts
@@ -64839,9 +64839,9 @@ function roleSession(region, roleArn) {
             return current;
         renewing ??= (async () => {
             try {
-                const token = await core/* getIDToken */.V9('sts.amazonaws.com');
+                const token = await lib_core/* getIDToken */.V9('sts.amazonaws.com');
                 current = await assumeRoleWithWebIdentity(region, roleArn, token);
-                core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
+                lib_core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
                 return current;
             }
             finally {
@@ -65114,7 +65114,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = core/* summary */.z
+        const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
             header.map((data) => ({ data: text(data), header: true })),
@@ -65125,7 +65125,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65413,11 +65413,11 @@ async function writeFailureReport(report) {
         (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(report, null, 2)}\n`);
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        lib_core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
-    core/* setOutput */.uH('failure-report', path);
-    core/* info */.pq(`Failure report: ${path}`);
+    lib_core/* setOutput */.uH('failure-report', path);
+    lib_core/* info */.pq(`Failure report: ${path}`);
     await writeSummaryTable('Failure report', [
         'Service',
         'Task',
@@ -65577,7 +65577,7 @@ async function recordReleased(ecs, arns, now = new Date()) {
     const outcomes = await Promise.allSettled([...new Set(arns)].map((resourceArn) => ecs.send(new dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: [{ key: releases_TAGS.releasedAt, value }] }))));
     outcomes.forEach((outcome, i) => {
         if (outcome.status === 'rejected') {
-            core/* warning */.$e(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
+            lib_core/* warning */.$e(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
         }
     });
 }
@@ -65652,11 +65652,67 @@ async function describe(ecs, arn) {
         arn: definition.taskDefinitionArn ?? arn,
         status: definition.status ?? 'ACTIVE',
         registeredAt: definition.registeredAt ? new Date(definition.registeredAt).getTime() : 0,
+        ...(definition.registeredBy && { registeredBy: definition.registeredBy }),
         tags: Object.fromEntries((response.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
     };
 }
 
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
 
 /**
  * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
@@ -65675,6 +65731,40 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/continue-deployment/aftermath.ts
@@ -65795,7 +65885,7 @@ async function main() {
     }));
     // Read before continuing: the revision each service moves to (for release history and the report).
     const targets = await targetsOf(ecs, follows.map((f) => ({ service: f.service, serviceDeploymentArn: f.hook.serviceDeploymentArn }))).catch((error) => {
-        core/* warning */.$e(`Could not read the services' target revisions: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        lib_core/* warning */.$e(`Could not read the services' target revisions: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
         return new Map();
     });
     for (const f of follows)
@@ -65807,15 +65897,15 @@ async function main() {
             f.detail = detail;
         f.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
     };
-    core/* info */.pq(`${action} for ${follows.length} paused service deployment${follows.length === 1 ? '' : 's'}:`);
+    lib_core/* info */.pq(`${action} for ${follows.length} paused service deployment${follows.length === 1 ? '' : 's'}:`);
     await Promise.all(follows.map(async (f) => {
         try {
             await send(ecs, f.hook, action);
-            core/* info */.pq(`  ${f.service}: ${action} sent at ${f.hook.stage} (hook ${f.hook.hookId}).`);
+            lib_core/* info */.pq(`  ${f.service}: ${action} sent at ${f.hook.stage} (hook ${f.hook.hookId}).`);
         }
         catch (error) {
             end(f, 'failed', `ContinueServiceDeployment failed: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
-            core/* error */.z3(`${f.service}: ${f.detail}`);
+            lib_core/* error */.z3(`${f.service}: ${f.detail}`);
         }
     }));
     const deadline = startedAt + settings.timeoutMs;
@@ -65841,7 +65931,7 @@ async function main() {
             if (deployment.lifecycleStage && deployment.lifecycleStage !== f.stage) {
                 f.stage = deployment.lifecycleStage;
                 f.stagesSeen.push(`${new Date().toISOString().slice(11, 19)} ${f.stage}`);
-                core/* info */.pq(`${f.service}: ${new Date().toISOString().slice(11, 19)} UTC ${describeStage(deployment)}`);
+                lib_core/* info */.pq(`${f.service}: ${new Date().toISOString().slice(11, 19)} UTC ${describeStage(deployment)}`);
             }
             const verdict = judge(deployment);
             if (verdict.state === 'steady')
@@ -65855,7 +65945,7 @@ async function main() {
                 end(f, 'paused', `paused again at ${verdict.hook.stage}`);
             }
             if (f.status)
-                core/* info */.pq(`${f.service}: ${f.status}${f.detail ? ` (${f.detail})` : ''} after ${f.seconds} s.`);
+                lib_core/* info */.pq(`${f.service}: ${f.status}${f.detail ? ` (${f.detail})` : ''} after ${f.seconds} s.`);
         }
         if (follows.some((f) => !f.status)) {
             await poll_sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
@@ -65871,7 +65961,7 @@ async function main() {
         failed: !good.includes(f.status),
         released: f.status === 'steady',
         stagesSeen: f.stagesSeen,
-    }))).catch((error) => core/* warning */.$e(`Could not record the outcome: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
+    }))).catch((error) => lib_core/* warning */.$e(`Could not record the outcome: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
     await report(follows, settings.action);
 }
 /** What counts as success: a continue ends steady (or paused at a later hook), a rollback rolled back. */
@@ -65884,7 +65974,7 @@ function send(ecs, hook, action) {
     }));
 }
 async function report(follows, action) {
-    core/* setOutput */.uH('results', JSON.stringify(Object.fromEntries(follows.map((f) => [
+    lib_core/* setOutput */.uH('results', JSON.stringify(Object.fromEntries(follows.map((f) => [
         f.service,
         {
             status: f.status,
@@ -65894,14 +65984,14 @@ async function report(follows, action) {
         },
     ]))));
     const paused = follows.filter((f) => f.paused);
-    core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((f) => [f.service, f.paused]))));
+    lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((f) => [f.service, f.paused]))));
     await writeSummaryTable(action === 'rollback' ? 'Deployment rolled back' : 'Deployment continued', ['Service', 'Status', 'Seconds', 'Detail'], follows.map((f) => [f.service, f.status, f.seconds, f.detail]));
     const good = goodStatuses(action);
     const bad = follows.filter((f) => !good.includes(f.status));
     if (bad.length > 0) {
         throw new lib_errors/* DeploymentFailure */.S(`${action === 'rollback' ? 'Rollback' : 'Continue'} failed for ${bad.length} of ${follows.length} services: ${bad.map((f) => `${f.service} ${f.status}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}.`);
     }
-    core/* info */.pq(action === 'rollback'
+    lib_core/* info */.pq(action === 'rollback'
         ? `All ${follows.length} services are rolled back.`
         : `All ${follows.length} services are ${paused.length > 0 ? 'steady or paused again' : 'steady'}.`);
 }

@@ -72732,7 +72732,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9498);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5779);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -72742,7 +72742,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9498:
+/***/ 5779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72752,7 +72752,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
-var core = __nccwpck_require__(1804);
+var lib_core = __nccwpck_require__(1804);
 // EXTERNAL MODULE: ./node_modules/pg/lib/index.js
 var lib = __nccwpck_require__(3273);
 ;// CONCATENATED MODULE: ./node_modules/pg/esm/index.mjs
@@ -73227,13 +73227,13 @@ async function connectAdmin(admin, policy = CONNECT_POLICY) {
                 throw new errors/* ConfigurationError */.j1(`Cannot connect to the admin-url host ${where}: ${reason}${tries}.`);
             }
             const delay = policy.baseDelayMs * 2 ** (attempt - 1);
-            core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
+            lib_core/* info */.pq(`Cannot connect to ${where} (${reason}); retrying in ${delay / 1000} s.`);
             await sleep(delay);
         }
     }
 }
 /** `log` prints each statement run (its display form: no password); tests pass their own. */
-async function runDirect(client, request, log = core/* info */.pq) {
+async function runDirect(client, request, log = lib_core/* info */.pq) {
     const exists = async (sql, value) => (await client.query(sql, [value])).rowCount > 0;
     const execute = async (statement) => {
         log(statement.display);
@@ -73265,7 +73265,7 @@ async function runDirect(client, request, log = core/* info */.pq) {
                 // The role still owns something in another database: keep it, the database is gone.
                 if (error.code !== '2BP01')
                     throw error;
-                core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
+                lib_core/* warning */.$e(`Role "${request.owner}" was kept: ${error.message}.`);
             }
         }
         return { created: false, existed };
@@ -73369,7 +73369,7 @@ function regionInput() {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region) {
+function aws_clientConfig(region) {
     return {
         region,
         retryMode: 'adaptive',
@@ -73378,13 +73378,13 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region, credentials) {
-    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function logsClient(region, credentials) {
-    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function ecrClient(region, credentials) {
-    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new ECRClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
@@ -73526,10 +73526,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    core/* info */.pq(`::stop-commands::${token}`);
+    lib_core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        core/* info */.pq(`${prefix}${line}`);
-    core/* info */.pq(`::${token}::`);
+        lib_core/* info */.pq(`${prefix}${line}`);
+    lib_core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
@@ -73652,8 +73652,8 @@ async function startOrFollow(ecs, task, options, deadline) {
     const cluster = task.input.cluster;
     const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
         ...options.retry,
-        warn: core/* warning */.$e,
-        info: core/* info */.pq,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
     });
     let waitingFor = '';
     for (;;) {
@@ -73681,18 +73681,18 @@ async function startOrFollow(ecs, task, options, deadline) {
             }
             const same = running.find((t) => isSameRun(t, task.input));
             if (same) {
-                core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
+                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
                 return { taskArn: same.taskArn, followed: true };
             }
             if (names !== waitingFor) {
                 waitingFor = names;
-                core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
+                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
             }
         }
         await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
     }
     if (waitingFor)
-        core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
+        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
     const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
     const failures = response.failures ?? [];
     const taskArn = response.tasks?.[0]?.taskArn;
@@ -73707,7 +73707,7 @@ async function startOrFollow(ecs, task, options, deadline) {
     const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
     if (!first)
         return { taskArn, followed: false };
-    core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
+    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
     await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
     return startOrFollow(ecs, task, options, deadline);
 }
@@ -73786,7 +73786,62 @@ function buildRunTaskInput(definition, request, service) {
     };
 }
 
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
 
 /**
  * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
@@ -73805,6 +73860,40 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/one-off-task.ts
@@ -73860,7 +73949,7 @@ async function runOneOffTask(ecs, logs, task, options) {
     const { taskArn, followed } = await startOrFollow(ecs, task, options, deadline);
     options.onStarted?.(taskArn);
     const id = taskId(taskArn);
-    core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    lib_core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     try {
         return await watchTask(ecs, logs, task, taskArn, options, deadline);
     }
@@ -73878,9 +73967,9 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
     if (destination)
-        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -73890,7 +73979,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
             print(lines);
         })
         : undefined;
-    const retry = { ...options.retry, warn: core/* warning */.$e, info: core/* info */.pq };
+    const retry = { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq };
     const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
     const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
     // Calls in flight end at the deadline or on cancel, so giving up is never late.
@@ -73926,7 +74015,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
                     await drain(tailer, logReads, drainGraceMs, deadline, destination);
                 if (current.lastStatus !== lastStatus) {
                     lastStatus = current.lastStatus ?? '';
-                    core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                    lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
                 }
                 if (outcome.stopped) {
                     const lastLines = tailer || !destination || outcome.succeeded
@@ -73963,7 +74052,7 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
         else
             await sleep(Math.max(50, Math.min(reads.waitMs(), until - Date.now())));
     }
-    core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
+    lib_core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/create-database/ecs-task.ts
@@ -73989,7 +74078,7 @@ async function runInTask(mode, request) {
     const script = psqlScript(request);
     // The script carries the password only as a SCRAM verifier; still not for the log.
     for (const match of script.sql.matchAll(/SCRAM-SHA-256\$[^']+/g))
-        core/* setSecret */.Pq(match[0]);
+        lib_core/* setSecret */.Pq(match[0]);
     const ecs = ecsClient(mode.region);
     const logs = logsClient(mode.region);
     const prepared = await prepareOneOffTask(ecs, mode.taskDefinition, {
@@ -74003,7 +74092,7 @@ async function runInTask(mode, request) {
             },
         ],
     });
-    core/* info */.pq(`psql script:\n${script.display}`);
+    lib_core/* info */.pq(`psql script:\n${script.display}`);
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
@@ -74050,12 +74139,12 @@ var client_secrets_manager_dist_cjs = __nccwpck_require__(2994);
  */
 async function ownerPassword(source) {
     // Only create-database talks to Secrets Manager: its client stays out of the other bundles.
-    const client = new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(clientConfig(source.region));
+    const client = new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(aws_clientConfig(source.region));
     try {
         try {
             const { SecretString } = await client.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: source.secretId }));
             if (SecretString) {
-                core/* setSecret */.Pq(SecretString);
+                lib_core/* setSecret */.Pq(SecretString);
                 return SecretString;
             }
         }
@@ -74068,9 +74157,9 @@ async function ownerPassword(source) {
         const { RandomPassword } = await client.send(new client_secrets_manager_dist_cjs/* GetRandomPasswordCommand */.EY({ PasswordLength: 40, ExcludePunctuation: true }));
         if (!RandomPassword)
             throw new Error('Secrets Manager GetRandomPassword returned no password.');
-        core/* setSecret */.Pq(RandomPassword);
+        lib_core/* setSecret */.Pq(RandomPassword);
         await client.send(new client_secrets_manager_dist_cjs/* PutSecretValueCommand */.cp({ SecretId: source.secretId, SecretString: RandomPassword }));
-        core/* info */.pq(`Generated the owner's password into ${source.secretId}.`);
+        lib_core/* info */.pq(`Generated the owner's password into ${source.secretId}.`);
         return RandomPassword;
     }
     finally {
@@ -74162,7 +74251,7 @@ function getSettings() {
         const admin = parseAdminUrl(adminUrl);
         // Error messages from the server or a library could quote the password decoded.
         if (admin.password !== '')
-            core/* setSecret */.Pq(admin.password);
+            lib_core/* setSecret */.Pq(admin.password);
         if (database.action === 'drop' && database.name === admin.database) {
             throw new errors/* ConfigurationError */.j1(`Input "name": "${database.name}" is the database admin-url connects to.`);
         }
@@ -74240,7 +74329,7 @@ function databaseRequest(ownerPassword) {
 }
 /** An input exactly as given (white space is refused, not trimmed away); undefined when empty. */
 function rawInput(name) {
-    const value = core/* getInput */.V4(name, { trimWhitespace: false });
+    const value = lib_core/* getInput */.V4(name, { trimWhitespace: false });
     return value === '' ? undefined : value;
 }
 /** Checks admin-url without ever quoting it (it holds a password). */
@@ -74329,22 +74418,22 @@ async function main() {
         outcome = await runInTask(mode, database);
     }
     if (database.action === 'drop') {
-        core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
+        lib_core/* info */.pq(outcome.existed ? `Dropped database "${database.name}".` : `Database "${database.name}" did not exist.`);
     }
     else {
-        core/* info */.pq(outcome.created
+        lib_core/* info */.pq(outcome.created
             ? `Created database "${database.name}".`
             : `Database "${database.name}" already existed.`);
     }
-    core/* setOutput */.uH('created', String(outcome.created));
+    lib_core/* setOutput */.uH('created', String(outcome.created));
     const url = database.action === 'create' ? urlFor(settings) : undefined;
     if (url !== undefined) {
-        core/* setSecret */.Pq(url);
+        lib_core/* setSecret */.Pq(url);
         // The runner masks each line of a secret separately; the %-encoded password is a second form.
         if (database.ownerPassword)
-            core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
+            lib_core/* setSecret */.Pq(encodeURIComponent(database.ownerPassword));
     }
-    core/* setOutput */.uH('database-url', url ?? '');
+    lib_core/* setOutput */.uH('database-url', url ?? '');
 }
 function urlFor({ database, mode }) {
     const owner = database.owner === undefined ? {} : { user: database.owner, password: database.ownerPassword };

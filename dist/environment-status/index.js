@@ -59424,7 +59424,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2235);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5336);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59434,7 +59434,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2235:
+/***/ 5336:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59444,7 +59444,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
 ;// CONCATENATED MODULE: ./actions/lib/releases.ts
@@ -59630,7 +59630,7 @@ function regionInput() {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region) {
+function aws_clientConfig(region) {
     return {
         region,
         retryMode: 'adaptive',
@@ -59639,13 +59639,13 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region, credentials) {
-    return new dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new dist_cjs/* ECSClient */.Zgc({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function logsClient(region, credentials) {
-    return new CloudWatchLogsClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new CloudWatchLogsClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function ecrClient(region, credentials) {
-    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new ECRClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/cost/markdown.ts
@@ -59733,7 +59733,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = core/* summary */.z
+        const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
             header.map((data) => ({ data: text(data), header: true })),
@@ -59744,7 +59744,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -59944,7 +59944,62 @@ async function describeServices(ecs, cluster, names, signal) {
     return byName;
 }
 
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
 
 /**
  * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
@@ -59963,6 +60018,40 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/environment-status/read.ts
@@ -60385,7 +60474,7 @@ async function countSharing(ecs, protectedNames) {
         return (await clusterNames(ecs)).filter((n) => !protectedNames.includes(n)).length || 1;
     }
     catch (error) {
-        core/* warning */.$e(`Could not count the clusters sharing the shared stack (${(0,errors/* errorMessage */.gJ)(error)}); pricing all of it here. Set shared-by, or allow ecs:ListClusters.`);
+        lib_core/* warning */.$e(`Could not count the clusters sharing the shared stack (${(0,errors/* errorMessage */.gJ)(error)}); pricing all of it here. Set shared-by, or allow ecs:ListClusters.`);
         return 1;
     }
 }
@@ -60405,23 +60494,23 @@ async function main() {
             await markActive(ecs, Object.keys(reading.taskDefinitions), ACTIVE_AT, now);
             for (const tags of Object.values(reading.revisionTags))
                 tags[ACTIVE_AT] = now.toISOString();
-            core/* info */.pq(`${name}: marked active at ${now.toISOString()}.`);
+            lib_core/* info */.pq(`${name}: marked active at ${now.toISOString()}.`);
         }
         const { status, estimate } = statusOf(reading, policy, prices, settings.region, sharedBy);
         statuses.push(status);
         if (status.costError)
-            core/* warning */.$e(`${name}: no cost estimate: ${status.costError}`);
+            lib_core/* warning */.$e(`${name}: no cost estimate: ${status.costError}`);
         if (estimate && statuses.length === 1) {
             firstMarkdown = renderMarkdown(estimate);
             firstLine = costLine(estimate, settings.protectedNames.includes(name) ? 1 : sharedBy);
         }
-        core/* info */.pq(`${name}: ${status.state}, last activity ${status.lastActivity ?? 'unknown'}, ` +
+        lib_core/* info */.pq(`${name}: ${status.state}, last activity ${status.lastActivity ?? 'unknown'}, ` +
             `${status.dailyCost ?? '?'} ${prices.currency}/day → ${status.verdict} (${status.reason}).`);
     }
-    core/* setOutput */.uH('environments', JSON.stringify(statuses));
-    core/* setOutput */.uH('to-pause', JSON.stringify(statuses.filter((s) => s.verdict === 'pause').map((s) => s.name)));
-    core/* setOutput */.uH('to-destroy', JSON.stringify(statuses.filter((s) => s.verdict === 'destroy').map((s) => s.name)));
-    core/* setOutput */.uH('cost', firstLine);
+    lib_core/* setOutput */.uH('environments', JSON.stringify(statuses));
+    lib_core/* setOutput */.uH('to-pause', JSON.stringify(statuses.filter((s) => s.verdict === 'pause').map((s) => s.name)));
+    lib_core/* setOutput */.uH('to-destroy', JSON.stringify(statuses.filter((s) => s.verdict === 'destroy').map((s) => s.name)));
+    lib_core/* setOutput */.uH('cost', firstLine);
     const hours = (h) => (h > 0 ? `${h} h` : 'never');
     const money = (x) => (x === undefined ? '' : `${x.toFixed(2)} ${prices.currency}`);
     await writeSummaryTable('Environments', ['Environment', 'State', 'Last activity', 'Keep until', 'Per day', 'So far', 'Action'], statuses.map((s) => [
@@ -60439,7 +60528,7 @@ async function main() {
         `Policy: pause after ${hours(settings.pauseAfterHours)}, destroy after ${hours(settings.destroyAfterHours)} without activity (a deploy, a PR update or a resume).`,
     ]);
     if (firstMarkdown && settings.environments.length === 1 && process.env['GITHUB_STEP_SUMMARY']) {
-        await core/* summary */.z.addRaw(firstMarkdown).write();
+        await lib_core/* summary */.z.addRaw(firstMarkdown).write();
     }
 }
 

@@ -64981,7 +64981,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4767);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64991,7 +64991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4767:
+/***/ 7584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65001,7 +65001,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./actions/lib/arn.ts
 /** Helpers for the names and ARNs ECS hands around. */
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
@@ -65051,7 +65051,7 @@ function regionInput() {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region) {
+function aws_clientConfig(region) {
     return {
         region,
         retryMode: 'adaptive',
@@ -65060,13 +65060,13 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region, credentials) {
-    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function logsClient(region, credentials) {
-    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function ecrClient(region, credentials) {
-    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new ECRClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -65397,7 +65397,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = core/* summary */.z
+        const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
             header.map((data) => ({ data: text(data), header: true })),
@@ -65408,7 +65408,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65630,11 +65630,11 @@ async function writeFailureReport(report) {
         (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(report, null, 2)}\n`);
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        lib_core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
-    core/* setOutput */.uH('failure-report', path);
-    core/* info */.pq(`Failure report: ${path}`);
+    lib_core/* setOutput */.uH('failure-report', path);
+    lib_core/* info */.pq(`Failure report: ${path}`);
     await writeSummaryTable('Failure report', [
         'Service',
         'Task',
@@ -65794,7 +65794,7 @@ async function recordReleased(ecs, arns, now = new Date()) {
     const outcomes = await Promise.allSettled([...new Set(arns)].map((resourceArn) => ecs.send(new client_ecs_dist_cjs/* TagResourceCommand */.eqU({ resourceArn, tags: [{ key: releases_TAGS.releasedAt, value }] }))));
     outcomes.forEach((outcome, i) => {
         if (outcome.status === 'rejected') {
-            core/* warning */.$e(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
+            lib_core/* warning */.$e(`Release history: could not tag ${[...new Set(arns)][i]} as released (${errorName(outcome.reason)}); a rollback will not offer this release. The deploy role needs ecs:TagResource.`);
         }
     });
 }
@@ -65869,6 +65869,7 @@ async function describe(ecs, arn) {
         arn: definition.taskDefinitionArn ?? arn,
         status: definition.status ?? 'ACTIVE',
         registeredAt: definition.registeredAt ? new Date(definition.registeredAt).getTime() : 0,
+        ...(definition.registeredBy && { registeredBy: definition.registeredBy }),
         tags: Object.fromEntries((response.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
     };
 }
@@ -65934,9 +65935,9 @@ function roleSession(region, roleArn) {
             return current;
         renewing ??= (async () => {
             try {
-                const token = await core/* getIDToken */.V9('sts.amazonaws.com');
+                const token = await lib_core/* getIDToken */.V9('sts.amazonaws.com');
                 current = await assumeRoleWithWebIdentity(region, roleArn, token);
-                core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
+                lib_core/* info */.pq(`Assumed ${roleArn} until ${current.expiration.toISOString()}.`);
                 return current;
             }
             finally {
@@ -66062,7 +66063,62 @@ function latestFailedStop(tasks, deploymentId) {
         .sort((a, b) => stamp(b) - stamp(a))[0];
 }
 
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
 
 /**
  * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
@@ -66081,6 +66137,40 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/context.ts
@@ -66256,10 +66346,10 @@ async function report(watches) {
             ...(w.stages && { stages: w.stages }),
         },
     ]));
-    core/* setOutput */.uH('results', JSON.stringify(results));
+    lib_core/* setOutput */.uH('results', JSON.stringify(results));
     // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
     const paused = watches.filter((w) => w.paused);
-    core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
+    lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
     await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
@@ -66273,10 +66363,10 @@ async function report(watches) {
         throw new lib_errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
     }
     if (paused.length > 0) {
-        core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);
+        lib_core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);
     }
     else
-        core/* info */.pq(`All ${watches.length} services are steady.`);
+        lib_core/* info */.pq(`All ${watches.length} services are steady.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/settings.ts
@@ -66318,10 +66408,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    core/* info */.pq(`::stop-commands::${token}`);
+    lib_core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        core/* info */.pq(`${prefix}${line}`);
-    core/* info */.pq(`::${token}::`);
+        lib_core/* info */.pq(`${prefix}${line}`);
+    lib_core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
@@ -66343,18 +66433,18 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
     if (w.phase === 'rolling-back') {
         if (verdict.state === 'rolled-back') {
             finish(w, 'rolled-back');
-            core/* info */.pq(`${w.name}: rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+            lib_core/* info */.pq(`${w.name}: rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
         }
         else if (verdict.state === 'failed' || verdict.state === 'steady') {
             finish(w, 'failed', `${w.detail}; ${verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen'}`);
-            core/* error */.z3(`${w.name}: ${w.detail}`);
+            lib_core/* error */.z3(`${w.name}: ${w.detail}`);
         }
         return;
     }
     switch (verdict.state) {
         case 'steady':
             finish(w, 'steady');
-            core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s (service deployment SUCCESSFUL).`);
+            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s (service deployment SUCCESSFUL).`);
             return;
         case 'paused': {
             const { hook } = verdict;
@@ -66362,11 +66452,11 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
             if (context.settings.waitUntil === 'paused') {
                 w.paused = hook;
                 finish(w, 'paused', `paused at ${hook.stage}`);
-                core/* info */.pq(`${w.name}: paused at ${hook.stage} after ${w.seconds} s; it waits on ${waiting}.`);
+                lib_core/* info */.pq(`${w.name}: paused at ${hook.stage} after ${w.seconds} s; it waits on ${waiting}.`);
             }
             else if (w.waiting !== waiting) {
                 w.waiting = waiting;
-                core/* info */.pq(`${w.name}: paused; waits on ${waiting}.`);
+                lib_core/* info */.pq(`${w.name}: paused; waits on ${waiting}.`);
             }
             return;
         }
@@ -66383,7 +66473,7 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
             await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
             if (verdict.state === 'rolled-back') {
                 finish(w, 'rolled-back');
-                core/* info */.pq(`${w.name}: ECS rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
+                lib_core/* info */.pq(`${w.name}: ECS rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
             }
             return;
         }
@@ -66417,7 +66507,7 @@ function printStage(w, deployment) {
         return;
     const at = new Date().toISOString().slice(11, 19);
     (w.stages ??= []).push(`${at} ${stage}`);
-    core/* info */.pq(`${w.name}: ${at} UTC ${describeStage(deployment)}`);
+    lib_core/* info */.pq(`${w.name}: ${at} UTC ${describeStage(deployment)}`);
 }
 /**
  * Reports the failure at once (reason, stopped task, last log lines). With `ours`, the step
@@ -66431,7 +66521,7 @@ async function failed(context, w, deployment, reason, stopped, ours) {
         if (deployment.status?.startsWith('ROLLBACK_')) {
             w.phase = 'rolling-back';
             w.detail = `rolled back by ECS: ${why}`;
-            core/* info */.pq(`${w.name}: ECS is rolling back to ${shortName(w.previous)}; following it.`);
+            lib_core/* info */.pq(`${w.name}: ECS is rolling back to ${shortName(w.previous)}; following it.`);
         }
         return;
     }
@@ -66451,17 +66541,17 @@ async function failed(context, w, deployment, reason, stopped, ours) {
             w.phase = 'rolling-back';
             w.detail = `rolled back by ECS: ${why}`;
             w.waiting = undefined;
-            core/* info */.pq(`${w.name}: ECS is already rolling back to ${shortName(w.previous)}; following it.`);
+            lib_core/* info */.pq(`${w.name}: ECS is already rolling back to ${shortName(w.previous)}; following it.`);
             return;
         }
         finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
-        core/* error */.z3(`${w.name}: ${w.detail}.`);
+        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
         return;
     }
     w.phase = 'rolling-back';
     w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
     w.waiting = undefined;
-    core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)} through ECS (StopServiceDeployment ROLLBACK).`);
+    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)} through ECS (StopServiceDeployment ROLLBACK).`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
@@ -66512,8 +66602,8 @@ async function watchAll(context, watches) {
     const deadline = Date.now() + context.settings.timeoutMs;
     const reads = new TransientReads('DescribeServices', {
         ...context.retry,
-        warn: core/* warning */.$e,
-        info: core/* info */.pq,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
     });
     // Calls in flight end at the deadline or on cancel, so the loop never answers late.
     const signal = AbortSignal.any([
@@ -66563,7 +66653,7 @@ async function watchAll(context, watches) {
 async function step(context, w, service, turn, serviceDeployment) {
     if (!service || service.status !== 'ACTIVE') {
         finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
-        core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
+        lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
         return;
     }
     const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
@@ -66578,7 +66668,7 @@ async function step(context, w, service, turn, serviceDeployment) {
         const paused = judge(serviceDeployment).state === 'paused';
         if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
             w.waiting = progress.waitingOn;
-            core/* info */.pq(`${w.name}: ${w.waiting}`);
+            lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
         }
         const ours = service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
             service.deployments?.find((d) => d.status === 'PRIMARY');
@@ -66589,7 +66679,7 @@ async function step(context, w, service, turn, serviceDeployment) {
     const assessment = assess(service, w.expected);
     if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
         w.waiting = assessment.waitingOn;
-        core/* info */.pq(`${w.name}: ${w.waiting}`);
+        lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
     }
     if (w.phase === 'rolling') {
         const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
@@ -66614,17 +66704,17 @@ async function step(context, w, service, turn, serviceDeployment) {
     }
     else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
         finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
-        core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
+        lib_core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
         return;
     }
     if (assessment.state === 'steady') {
         if (w.phase === 'rolling') {
             finish(w, 'steady');
-            core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
+            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
         }
         else {
             finish(w, 'rolled-back', w.detail);
-            core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
+            lib_core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
         }
     }
 }
@@ -66671,7 +66761,7 @@ async function lastLines(context, task) {
         return { container, lines: await lastLogLines(context.logs, destination, watch_LOG_LINES) };
     }
     catch (error) {
-        core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
+        lib_core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
         return { container, lines: [] };
     }
 }
@@ -66694,7 +66784,7 @@ async function fail(context, w, assessment, stopped) {
         w.phase = 'rolling-back';
         w.expected = ecsRollback;
         w.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
-        core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
+        lib_core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
         return;
     }
     if (replacedBy || !context.settings.rollback || w.previous === w.target) {
@@ -66703,14 +66793,14 @@ async function fail(context, w, assessment, stopped) {
         finish(w, 'failed', `${why}${note}`);
         return;
     }
-    core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
+    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
     let deploymentId;
     try {
         deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
     }
     catch (error) {
         finish(w, 'failed', `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`);
-        core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
+        lib_core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
         return;
     }
     w.phase = 'rolling-back';
@@ -66729,7 +66819,7 @@ function abandoned(watches, error) {
     const left = watches.filter((w) => w.phase !== 'done');
     for (const w of left)
         finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
-    core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
+    lib_core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
 }
 /** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
 function cancelled(watches) {
@@ -66738,7 +66828,7 @@ function cancelled(watches) {
             finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`);
     }
     const left = watches.filter((w) => w.status === 'cancelled');
-    core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
+    lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
 }
 function timeOut(watches, timeoutMs, reads) {
     for (const w of watches) {
@@ -66750,7 +66840,7 @@ function timeOut(watches, timeoutMs, reads) {
     }
     const late = watches.filter((w) => w.status === 'timed-out');
     const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
-    core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
+    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
 }
 /**
  * Whether a stopped task of the deployment is worth looking for now: something suggests one
@@ -66774,7 +66864,7 @@ async function reportFailure(context, w, why, stopped) {
     const tail = logs.lines.length > 0
         ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
         : '';
-    core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
+    lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
     w.detail = why;
 }
 
@@ -66792,7 +66882,7 @@ async function reportFailure(context, w, why, stopped) {
 
 
 async function main() {
-    core/* setOutput */.uH('failure-report', '');
+    lib_core/* setOutput */.uH('failure-report', '');
     const settings = getSettings();
     // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
     const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
@@ -66809,9 +66899,9 @@ async function main() {
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
     const watches = await prepareWatches(context);
     const clusterName = nameFromArn(settings.cluster);
-    core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
+    lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
-        core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
+        lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
     }
     // One UpdateService failing must not leave the others unwatched and unreported.
     const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
@@ -66824,7 +66914,7 @@ async function main() {
         w.status = 'failed';
         w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
         w.seconds = 0;
-        core/* error */.z3(`${w.name}: ${w.detail}.`);
+        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
     });
     if (settings.wait)
         await watchAll(context, watches);
@@ -66840,7 +66930,7 @@ async function main() {
     // Release history: what reached steady is what a rollback may return to.
     await recordReleased(context.ecs, watches.filter((w) => w.status === 'steady').map((w) => w.target));
     // The report never replaces the step's own error.
-    await captureFailure(context, failedWatches(watches)).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
+    await captureFailure(context, failedWatches(watches)).catch((error) => lib_core/* warning */.$e(`Could not write the failure report: ${error.message}`));
     await report(watches);
 }
 /** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */

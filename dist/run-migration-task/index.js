@@ -65009,7 +65009,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8684);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(422);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -65019,7 +65019,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8684:
+/***/ 422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65029,7 +65029,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
@@ -65062,7 +65062,7 @@ function regionInput() {
  * Settings every client shares. Endpoints come from the SDK's own AWS_ENDPOINT_URL* variables;
  * adaptive retries absorb throttling when many services are watched at once.
  */
-function clientConfig(region) {
+function aws_clientConfig(region) {
     return {
         region,
         retryMode: 'adaptive',
@@ -65071,13 +65071,13 @@ function clientConfig(region) {
     };
 }
 function ecsClient(region, credentials) {
-    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new client_ecs_dist_cjs/* ECSClient */.Zgc({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function logsClient(region, credentials) {
-    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new dist_cjs/* CloudWatchLogsClient */.TFr({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 function ecrClient(region, credentials) {
-    return new ECRClient({ ...clientConfig(region), ...(credentials && { credentials }) });
+    return new ECRClient({ ...aws_clientConfig(region), ...(credentials && { credentials }) });
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -65408,7 +65408,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
     try {
-        const summary = core/* summary */.z
+        const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
             header.map((data) => ({ data: text(data), header: true })),
@@ -65419,7 +65419,7 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         await summary.write();
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -65641,11 +65641,11 @@ async function writeFailureReport(report) {
         (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(report, null, 2)}\n`);
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
+        lib_core/* warning */.$e(`Could not write the failure report ${path}: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
-    core/* setOutput */.uH('failure-report', path);
-    core/* info */.pq(`Failure report: ${path}`);
+    lib_core/* setOutput */.uH('failure-report', path);
+    lib_core/* info */.pq(`Failure report: ${path}`);
     await writeSummaryTable('Failure report', [
         'Service',
         'Task',
@@ -65742,10 +65742,10 @@ function printUntrusted(lines, prefix = '') {
     if (lines.length === 0)
         return;
     const token = (0,external_node_crypto_.randomUUID)();
-    core/* info */.pq(`::stop-commands::${token}`);
+    lib_core/* info */.pq(`::stop-commands::${token}`);
     for (const line of lines)
-        core/* info */.pq(`${prefix}${line}`);
-    core/* info */.pq(`::${token}::`);
+        lib_core/* info */.pq(`${prefix}${line}`);
+    lib_core/* info */.pq(`::${token}::`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/stop-task.ts
@@ -65832,8 +65832,8 @@ async function startOrFollow(ecs, task, options, deadline) {
     const cluster = task.input.cluster;
     const reads = new TransientReads('ListTasks/DescribeTasks for running tasks', {
         ...options.retry,
-        warn: core/* warning */.$e,
-        info: core/* info */.pq,
+        warn: lib_core/* warning */.$e,
+        info: lib_core/* info */.pq,
     });
     let waitingFor = '';
     for (;;) {
@@ -65861,18 +65861,18 @@ async function startOrFollow(ecs, task, options, deadline) {
             }
             const same = running.find((t) => isSameRun(t, task.input));
             if (same) {
-                core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
+                lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
                 return { taskArn: same.taskArn, followed: true };
             }
             if (names !== waitingFor) {
                 waitingFor = names;
-                core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
+                lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
             }
         }
         await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
     }
     if (waitingFor)
-        core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
+        lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
     const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
     const failures = response.failures ?? [];
     const taskArn = response.tasks?.[0]?.taskArn;
@@ -65887,7 +65887,7 @@ async function startOrFollow(ecs, task, options, deadline) {
     const first = others.find((t) => t.taskArn !== taskArn && startedBefore(t, ours));
     if (!first)
         return { taskArn, followed: false };
-    core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
+    lib_core/* info */.pq(`Task ${taskId(first.taskArn)} started the same command a moment earlier: stopping ours.`);
     await stopOnExit(ecs, cluster, taskArn, true, `Duplicate: task ${taskId(first.taskArn)} runs it`);
     return startOrFollow(ecs, task, options, deadline);
 }
@@ -65966,7 +65966,62 @@ function buildRunTaskInput(definition, request, service) {
     };
 }
 
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
 
 /**
  * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
@@ -65985,6 +66040,40 @@ async function describeTaskDefinition(ecs, taskDefinition) {
         }
         throw error;
     }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/one-off-task.ts
@@ -66040,7 +66129,7 @@ async function runOneOffTask(ecs, logs, task, options) {
     const { taskArn, followed } = await startOrFollow(ecs, task, options, deadline);
     options.onStarted?.(taskArn);
     const id = taskId(taskArn);
-    core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    lib_core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
     try {
         return await watchTask(ecs, logs, task, taskArn, options, deadline);
     }
@@ -66058,9 +66147,9 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
     const cluster = task.input.cluster;
     const destination = logDestination(task.definition, task.container, taskArn);
     if (destination)
-        core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
+        lib_core/* info */.pq(`Logs: ${destination.group} ${destination.stream}`);
     else if (options.streamLogs)
-        core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
+        lib_core/* warning */.$e(`Container "${task.container}" does not use the awslogs driver: no logs to stream.`);
     const recent = [];
     const print = options.onLines ?? ((lines) => printUntrusted(lines));
     const tailer = options.streamLogs && destination
@@ -66070,7 +66159,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
             print(lines);
         })
         : undefined;
-    const retry = { ...options.retry, warn: core/* warning */.$e, info: core/* info */.pq };
+    const retry = { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq };
     const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
     const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
     // Calls in flight end at the deadline or on cancel, so giving up is never late.
@@ -66106,7 +66195,7 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
                     await drain(tailer, logReads, drainGraceMs, deadline, destination);
                 if (current.lastStatus !== lastStatus) {
                     lastStatus = current.lastStatus ?? '';
-                    core/* info */.pq(`Task ${id}: ${lastStatus}`);
+                    lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
                 }
                 if (outcome.stopped) {
                     const lastLines = tailer || !destination || outcome.succeeded
@@ -66143,7 +66232,7 @@ async function drain(tailer, reads, graceMs, deadline, destination) {
         else
             await sleep(Math.max(50, Math.min(reads.waitMs(), until - Date.now())));
     }
-    core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
+    lib_core/* warning */.$e(`The last log lines may be missing: CloudWatch Logs kept failing (${errorName(reads.lastError)}); read them in ${destination.group} ${destination.stream}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/run-migration-task/if-running.ts
@@ -66364,9 +66453,9 @@ function getSettings() {
 
 async function main() {
     // Outputs are written even when the step fails or gives up: empty until known.
-    core/* setOutput */.uH('task-arn', '');
-    core/* setOutput */.uH('exit-code', '');
-    core/* setOutput */.uH('failure-report', '');
+    lib_core/* setOutput */.uH('task-arn', '');
+    lib_core/* setOutput */.uH('exit-code', '');
+    lib_core/* setOutput */.uH('failure-report', '');
     const settings = getSettings();
     const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
@@ -66387,15 +66476,15 @@ async function main() {
         signal: cancel.signal,
         onStarted: (arn) => {
             taskArn = arn;
-            core/* setOutput */.uH('task-arn', arn);
+            lib_core/* setOutput */.uH('task-arn', arn);
         },
     }).catch(async (error) => {
         if (taskArn)
             await captureFailure(ecs, logs, prepared, taskArn);
         throw error;
     });
-    core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
-    core/* setOutput */.uH('stopped-reason', result.stoppedReason);
+    lib_core/* setOutput */.uH('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
+    lib_core/* setOutput */.uH('stopped-reason', result.stoppedReason);
     const command = settings.request.command?.join(' ') ?? '(task definition command)';
     await writeSummaryTable('One-off task', ['Task', 'Task definition', 'Command', 'Exit code', 'Seconds', 'Result'], [
         [
@@ -66414,7 +66503,7 @@ async function main() {
             : '';
         throw new lib_errors/* DeploymentFailure */.S(result.message + tail);
     }
-    core/* info */.pq(result.message);
+    lib_core/* info */.pq(result.message);
 }
 /** The failed task's stop data and last log lines, read at once: ECS forgets it within the hour. */
 async function capture(ecs, logs, prepared, taskArn) {
@@ -66430,7 +66519,7 @@ async function capture(ecs, logs, prepared, taskArn) {
 }
 /** The report never replaces the step's own error. */
 function captureFailure(...args) {
-    return capture(...args).catch((error) => core/* warning */.$e(`Could not write the failure report: ${error.message}`));
+    return capture(...args).catch((error) => lib_core/* warning */.$e(`Could not write the failure report: ${error.message}`));
 }
 
 

@@ -24,7 +24,7 @@ import { SecretsRegistry } from './secretsmanager.ts';
 import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
-import { Iam, OPERATOR_KEY } from './iam/index.ts';
+import { assumedRoleArn, Iam, OPERATOR_KEY } from './iam/index.ts';
 import { jobClaims, type Claims } from './iam/trust.ts';
 import type { AuthRequest } from './iam/evaluate.ts';
 import {
@@ -178,8 +178,17 @@ export class Emulator {
     return { ...createCluster(this.state, name, capacityProviders) };
   }
 
-  registerTaskDefinition(definition: Json, tags: { key: string; value: string }[] = []): Json {
-    return registerTaskDefinition(this.state, { ...definition, tags }).definition;
+  /**
+   * A revision as Terraform's apply registers it: by default signed by the preview role, the role
+   * that applies ad hoc environments and that `env()` hands the actions (`registeredBy` to say
+   * another principal, e.g. another tier's role forging a revision).
+   */
+  registerTaskDefinition(
+    definition: Json,
+    tags: { key: string; value: string }[] = [],
+    registeredBy = assumedRoleArn(this.iam.directory.roleArn('github-actions-preview'), 'terraform'),
+  ): Json {
+    return registerTaskDefinition(this.state, { ...definition, tags }, registeredBy).definition;
   }
 
   /** How tasks of a family (`web`) or one revision (`web:3`) start, log and exit. */

@@ -10,7 +10,12 @@ import type { SecretsRegistry } from './secretsmanager.ts';
  * errors as `{ "__type", "message" }` with a 4xx/5xx status.
  */
 
-export type Handler = (state: EmulatorState, input: Json) => Json | Promise<Json>;
+/** Who signed a request: the ARN GetCallerIdentity answers (ECS records it as registeredBy). */
+export interface Caller {
+  arn: string;
+}
+
+export type Handler = (state: EmulatorState, input: Json, caller: Caller) => Json | Promise<Json>;
 export type Operations = Record<string, Handler>;
 
 export const TARGET_PREFIXES = {
@@ -167,7 +172,9 @@ export class Dispatcher {
         authorizationsFor(this.state, service, operation, input, this.secrets),
       );
       if (denial) throw Iam.accessDenied(denial);
-      const result = await handler(this.state, input);
+      const result = await handler(this.state, input, {
+        arn: this.iam.callerArn(accessKey ?? '', this.state.account),
+      });
       for (const { operation: wanted, listener } of this.listeners) if (wanted === operation) listener(call);
       send(response, result);
     } catch (error) {

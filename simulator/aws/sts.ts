@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Iam } from './iam/index.ts';
+import { assumedRoleArn, type Iam } from './iam/index.ts';
 import { evaluateTrust, type Claims } from './iam/trust.ts';
 import type { EmulatorState } from './state.ts';
 
@@ -89,10 +89,6 @@ function xmlError(response: ServerResponse, status: number, code: string, messag
     );
 }
 
-function assumedRoleArn(roleArn: string, session: string): string {
-  return `${roleArn.replace(':iam::', ':sts::').replace(/:role\/(?:.*\/)?([^/]+)$/, ':assumed-role/$1')}/${session}`;
-}
-
 export function handleSts(
   state: EmulatorState,
   iam: Iam,
@@ -107,9 +103,7 @@ export function handleSts(
     // Needs no permission (the STS reference): answers who signed the request.
     const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
     const session = iam.session(key);
-    const arn = session
-      ? assumedRoleArn(session.roleArn, session.sessionName)
-      : `arn:aws:iam::${state.account}:user/operator`;
+    const arn = iam.callerArn(key, state.account);
     response
       .writeHead(200, { 'content-type': 'text/xml' })
       .end(

@@ -86,10 +86,13 @@ describe('register-task-definition', () => {
     ]) {
       expect(call!.input).not.toHaveProperty(field);
     }
-    const { revision, taskDefinitionArn, registeredAt, ...after } =
+    const { revision, taskDefinitionArn, registeredAt, registeredBy, ...after } =
       emulator.state.taskDefinitions.get('web')![2]!.definition;
-    const { revision: r0, taskDefinitionArn: a0, registeredAt: t0, ...before } = previous;
+    const { revision: r0, taskDefinitionArn: a0, registeredAt: t0, registeredBy: b0, ...before } = previous;
     expect(revision).toBe(3);
+    // ECS records who registered each revision: the action's own role session, not the seed's.
+    expect(registeredBy).toMatch(/:assumed-role\/github-actions-preview\/test$/);
+    expect(b0).toMatch(/:assumed-role\/github-actions-preview\/terraform$/);
     const containers = before['containerDefinitions'] as { image: string }[];
     containers[0]!.image = 'repo:v2';
     expect(after).toEqual(before);

@@ -488,14 +488,15 @@ const PRODUCTION_ROLE = 'arn:aws:iam::123456789012:role/github-actions/github-ac
 
 /**
  * An environment as a Terraform apply of modules/environment leaves it, made by the apply
- * stand-in run as the operator (what an administrator's apply of the prod root does).
+ * stand-in run with the production role (terraform.yml's apply job of the prod root): the
+ * revisions it registers are the production deploy's to build on.
  */
 async function seedLikeTerraform(services: Services, name: string): Promise<void> {
   const root = join(dir, `terraform-${name}`);
   await cp(join(ROOT, 'terraform/examples/ad-hoc'), root, { recursive: true });
   const env = {
     ...process.env,
-    ...services.emulator.env({ role: null }),
+    ...services.emulator.env({ role: 'github-actions-production' }),
     REHEARSAL_ROOT: ROOT,
     REHEARSAL_TF_STATE: join(root, '.state'),
   };

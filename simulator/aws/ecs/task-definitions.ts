@@ -18,7 +18,12 @@ const DESCRIBE_ONLY = [
 
 type Tags = TaskDefinitionRecord['tags'];
 
-export function registerTaskDefinition(state: EmulatorState, input: Json): TaskDefinitionRecord {
+/** `registeredBy` is who signed the request, as ECS records it (an assumed-role ARN for a role session). */
+export function registerTaskDefinition(
+  state: EmulatorState,
+  input: Json,
+  registeredBy: string,
+): TaskDefinitionRecord {
   const { tags = [], ...definition } = input as Json & { tags?: Tags };
   const family = definition['family'];
   if (typeof family !== 'string' || !FAMILY.test(family)) {
@@ -57,7 +62,7 @@ export function registerTaskDefinition(state: EmulatorState, input: Json): TaskD
       requiresAttributes: [],
       compatibilities: fargate ? ['EC2', 'FARGATE'] : ['EC2'],
       registeredAt: state.now(),
-      registeredBy: state.arn('iam', 'role/deployer'),
+      registeredBy,
     },
     tags: structuredClone(tags),
   };
@@ -124,8 +129,8 @@ function describe(state: EmulatorState, ref: unknown): TaskDefinitionRecord {
 }
 
 export const taskDefinitionOperations: Operations = {
-  RegisterTaskDefinition(state, input) {
-    const record = registerTaskDefinition(state, input);
+  RegisterTaskDefinition(state, input, caller) {
+    const record = registerTaskDefinition(state, input, caller.arn);
     return { taskDefinition: record.definition, tags: record.tags };
   },
 

@@ -14,6 +14,11 @@ export { IamDirectory } from './directory.ts';
 /** The operator's keys: what a test uses to seed and inspect, never what a workflow gets. */
 export const OPERATOR_KEY = 'AKIAEMULATOR';
 
+/** The ARN STS names a role session by (no role path, as AWS writes it). */
+export function assumedRoleArn(roleArn: string, session: string): string {
+  return `${roleArn.replace(':iam::', ':sts::').replace(/:role\/(?:.*\/)?([^/]+)$/, ':assumed-role/$1')}/${session}`;
+}
+
 interface Session {
   roleArn: string;
   sessionName: string;
@@ -52,6 +57,14 @@ export class Iam {
 
   session(accessKey: string): Session | undefined {
     return this.sessions.get(accessKey);
+  }
+
+  /** Who signed with `accessKey`, as GetCallerIdentity and ECS's registeredBy name it. */
+  callerArn(accessKey: string, account: string): string {
+    const session = this.sessions.get(accessKey);
+    return session
+      ? assumedRoleArn(session.roleArn, session.sessionName)
+      : `arn:aws:iam::${account}:user/operator`;
   }
 
   principal(accessKey: string): Principal | undefined {

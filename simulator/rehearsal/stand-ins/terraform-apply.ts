@@ -18,7 +18,9 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  RegisterTaskDefinitionCommand,
   TagResourceCommand,
+  type RegisterTaskDefinitionCommandInput,
   UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
               (isBackend ? 'backend' : 'frontend'),
             variables[isBackend ? 'backend_image_tag' : 'frontend_image_tag'] ?? 'latest',
           );
-    const definition = {
+    const definition: RegisterTaskDefinitionCommandInput = {
       family: families[c],
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
@@ -218,8 +220,15 @@ async function main(): Promise<void> {
     };
     changes.push({
       line: `aws_ecs_task_definition.this["${c}"]  ${families[c]}:1  ${image}`,
+      // With the job's role, as the provider does: ECS records it as the revision's registeredBy,
+      // whom release history and register-task-definition trust.
       make: () =>
-        control('registerTaskDefinition', definition, [{ key: 'adhoc-actions:environment', value: name }]),
+        ecs.send(
+          new RegisterTaskDefinitionCommand({
+            ...definition,
+            tags: [{ key: 'adhoc-actions:environment', value: name }],
+          }),
+        ),
     });
   }
   // Without the cluster there are no services (DescribeServices would fail).
