@@ -1,6 +1,6 @@
 /**
  * npm run doctor -- --repository acme/webapp --preview-role arn:… --production-role arn:…
- *   --plan-role arn:… --state-bucket acme-terraform-state --hosted-zone-id Z… --domain dev.example.com
+ *   --plan-role arn:… --build-role arn:… --state-bucket acme-terraform-state --hosted-zone-id Z… --domain dev.example.com
  *   [--github-token …] [--aws-region us-east-1]
  *
  * The doctor action run from a terminal, with your own AWS credentials (the SDK's default

@@ -12,6 +12,7 @@ import {
   dropRole,
   grantRoleToAdmin,
   markDatabase,
+  markRole,
   QUERIES,
   setDatabaseOwner,
   setRolePassword,
@@ -139,7 +140,7 @@ export async function runDirect(
     // checks() refused a missing role without a password.
     if (!role) {
       try {
-        await execute(createRole(owner, request.ownerPassword!, request.name));
+        await execute(createRole(owner, request.ownerPassword!, request));
       } catch (error) {
         // Created since we looked: ours (marked) gets the password, anyone else's is refused.
         if (!lostRace(error, '42710')) throw error;
@@ -169,7 +170,8 @@ export async function runDirect(
     }
   }
   // Marked already, just created, or left unmarked by a run that died here (see checks).
-  await execute(markDatabase(request.name));
+  await execute(markDatabase(request));
+  if (request.owner !== undefined) await execute(markRole(request.owner, request));
   if (!created) {
     log(`Database "${request.name}" exists${request.template ? ' (template not applied)' : ''}.`);
     if (request.owner !== undefined) await execute(setDatabaseOwner(request.name, request.owner));

@@ -22,6 +22,8 @@ export interface DatabaseRequest {
   owner?: string;
   ownerPassword?: string;
   template?: string;
+  /** The environment asking (workflows): marks are bound to it, and only its own are touched. */
+  environment?: string;
 }
 
 /** Where the owner's password comes from: given, or kept in Secrets Manager (made when empty). */
@@ -153,7 +155,14 @@ function databaseRequest(ownerPassword: string | undefined): DatabaseRequest {
   if (ownerPassword !== undefined && owner === undefined) {
     throw new ConfigurationError('Input "owner-password" is only used with "owner".');
   }
+  const environment = rawInput('environment');
+  if (environment !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(environment)) {
+    throw new ConfigurationError(
+      `Input "environment": ${quote(environment)} is not an environment name (letters, digits, - and _, up to 63).`,
+    );
+  }
   return {
+    ...(environment !== undefined && { environment }),
     action,
     name,
     ...(owner !== undefined && { owner }),

@@ -76,7 +76,7 @@ describe('statements', () => {
       'CREATE DATABASE "a""b" TEMPLATE "seed" OWNER "o"""',
     );
     expect(dropDatabase('x').sql).toBe('DROP DATABASE IF EXISTS "x" WITH (FORCE)');
-    for (const statement of [createRole('r', "p'w", 'db'), setRolePassword('r', "p'w")]) {
+    for (const statement of [createRole('r', "p'w", { name: 'db' }), setRolePassword('r', "p'w")]) {
       expect(statement.display).toMatch(/PASSWORD '\*\*\*'(;|$)/);
       expect(statement.sql).toMatch(/PASSWORD 'SCRAM-SHA-256\$4096:[^']+'(;|$)/);
       expect(statement.sql).not.toContain("p'w");
@@ -84,7 +84,7 @@ describe('statements', () => {
   });
 
   test('a non-ASCII password goes as text for the server to hash (SASLprep is not reproduced)', () => {
-    expect(createRole('r', 'pässword', 'd').sql).toBe(
+    expect(createRole('r', 'pässword', { name: 'd' }).sql).toBe(
       `CREATE ROLE "r" WITH LOGIN PASSWORD 'pässword'; COMMENT ON ROLE "r" IS 'managed by adhoc-actions: d'`,
     );
   });

@@ -119,19 +119,37 @@ function passwordClause(password: string): { sql: string; display: string } {
  */
 export const MANAGED = 'managed by adhoc-actions';
 
-const markText = (database: string) => quoteLiteral(`${MANAGED}: ${database}`);
-/** A role or database (by oid) bears the mark; `catalog` is pg_authid or pg_database. */
-const marked = (oid: string, catalog: 'pg_authid' | 'pg_database') =>
-  `starts_with(coalesce(shobj_description(${oid}, '${catalog}'), ''), ${quoteLiteral(MANAGED)})`;
+/** Whose mark: the database's name and, from workflows, the environment that asked for it. */
+export type MarkOwner = Pick<DatabaseRequest, 'name' | 'environment'>;
+
+/** The mark this request writes: `managed by adhoc-actions: <db> (environment <env>)`. */
+export function markOf({ name, environment }: MarkOwner): string {
+  return `${MANAGED}: ${name}${environment === undefined ? '' : ` (environment ${environment})`}`;
+}
+
+/**
+ * The marks this request may act on. Without an environment, any of ours (the action used on
+ * its own). With one, only that environment's: a preview that names `database_name = "staging"`
+ * must not drop staging's database when it closes. A mark from before environments were named
+ * (`managed by adhoc-actions: <db>`) is claimed only by the environment whose own database it is
+ * (the module's default name: the environment's with - as _), and is rewritten on its next create.
+ */
+function markedSql(oid: string, catalog: 'pg_authid' | 'pg_database', owner: MarkOwner): string {
+  const mark = `coalesce(shobj_description(${oid}, '${catalog}'), '')`;
+  if (owner.environment === undefined) return `starts_with(${mark}, ${quoteLiteral(MANAGED)})`;
+  const accepted = [markOf(owner)];
+  if (owner.name === owner.environment.replace(/-/g, '_')) accepted.push(`${MANAGED}: ${owner.name}`);
+  return `${mark} IN (${accepted.map(quoteLiteral).join(', ')})`;
+}
 
 /**
  * Creates and marks the role in one implicit transaction (two statements in one simple query,
  * as both pg and psql's \gexec send it): no unmarked role is left behind by a crash between.
  */
-export function createRole(role: string, password: string, database: string): Statement {
+export function createRole(role: string, password: string, owner: MarkOwner): Statement {
   const clause = passwordClause(password);
   const head = `CREATE ROLE ${quoteIdent(role)} WITH LOGIN`;
-  const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${markText(database)}`;
+  const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(markOf(owner))}`;
   return { sql: `${head} ${clause.sql}${mark}`, display: `${head} ${clause.display}${mark}` };
 }
 
@@ -154,8 +172,13 @@ export function createDatabase(name: string, options: { template?: string; owner
 }
 
 /** CREATE DATABASE runs alone (never in a transaction block), so the mark follows it. */
-export function markDatabase(name: string): Statement {
-  return plain(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${markText(name)}`);
+export function markDatabase(owner: MarkOwner): Statement {
+  return plain(`COMMENT ON DATABASE ${quoteIdent(owner.name)} IS ${quoteLiteral(markOf(owner))}`);
+}
+
+/** A role keeps the mark of the database it was made for (re-marked like the database). */
+export function markRole(role: string, owner: MarkOwner): Statement {
+  return plain(`COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(markOf(owner))}`);
 }
 
 export function setDatabaseOwner(name: string, owner: string): Statement {
@@ -195,6 +218,11 @@ export function checks(request: DatabaseRequest): Statement {
   const refuse = (condition: string, message: string, value: string) =>
     rules.push(`IF ${condition} THEN RAISE EXCEPTION ${lit(message)}, ${value}; END IF;`);
   const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
+  const marked = (oid: string, catalog: 'pg_authid' | 'pg_database') => markedSql(oid, catalog, request);
+  const notOurs =
+    request.environment === undefined
+      ? 'was not created by create-database'
+      : `was not created by create-database for environment ${request.environment}`;
 
   refuse(
     `${name} = current_database()`,
@@ -228,7 +256,7 @@ export function checks(request: DatabaseRequest): Statement {
     );
     refuse(
       role(`NOT ${marked('oid', 'pg_authid')}`),
-      'Input "owner": role "%" exists and was not created by create-database; it is left unchanged.',
+      `Input "owner": role "%" exists and ${notOurs}; it is left unchanged.`,
       owner,
     );
     if (request.action === 'create' && request.ownerPassword === undefined) {
@@ -247,7 +275,7 @@ export function checks(request: DatabaseRequest): Statement {
       : ` AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = ${lit(request.owner)} AND ${marked('r.oid', 'pg_authid')})`;
   refuse(
     `EXISTS (SELECT FROM pg_database d WHERE datname = ${name} AND NOT ${marked('d.oid', 'pg_database')}${ownedByOurRole})`,
-    'Input "name": database "%" exists and was not created by create-database; it is left unchanged.',
+    `Input "name": database "%" exists and ${notOurs}; it is left unchanged.`,
     name,
   );
   if (request.action === 'create' && request.template !== undefined) {
@@ -312,7 +340,7 @@ export function psqlScript(request: DatabaseRequest): Statement {
   } else {
     if (request.owner !== undefined) {
       if (request.ownerPassword !== undefined) {
-        gexec(createRole(request.owner, request.ownerPassword, request.name), `NOT ${roleExists}`);
+        gexec(createRole(request.owner, request.ownerPassword, request), `NOT ${roleExists}`);
         gexec(setRolePassword(request.owner, request.ownerPassword));
       }
       gexec(
@@ -325,8 +353,11 @@ export function psqlScript(request: DatabaseRequest): Statement {
       `NOT ${databaseExists}`,
     );
     // The checks passed: the database is marked already or was created just now.
-    gexec(markDatabase(request.name));
-    if (request.owner !== undefined) gexec(setDatabaseOwner(request.name, request.owner));
+    gexec(markDatabase(request));
+    if (request.owner !== undefined) {
+      gexec(markRole(request.owner, request));
+      gexec(setDatabaseOwner(request.name, request.owner));
+    }
   }
   return { sql: lines.map((l) => l.sql).join('\n') + '\n', display: lines.map((l) => l.display).join('\n') };
 }

@@ -11,7 +11,7 @@ export interface Row {
 }
 
 export interface ProductCall {
-  role: 'preview' | 'production' | 'plan';
+  role: 'preview' | 'production' | 'plan' | 'build';
   action: string;
   resource: string;
   context?: Record<string, string | string[]>;
@@ -131,6 +131,15 @@ export function trustRows(
         fix: "set job_workflow_refs to this product's reusable workflows at a release",
       });
     }
+  }
+  const main = `repo:${repository}:ref:refs/heads/main`;
+  if (kind === 'build' && (subs.length === 0 || subs.some((s) => s !== main))) {
+    rows.push({
+      check,
+      ok: false,
+      detail: `trusts ${subs.filter((s) => s !== main).join(', ') || 'no subject'}: only main may push what production deploys`,
+      fix: `limit its sub to ${main}`,
+    });
   }
   if (kind === 'production' && !subs.includes(`repo:${repository}:environment:production`)) {
     rows.push({

@@ -46,6 +46,7 @@ function callsOf(kind: Kind): { calls: ProductCall[]; environment: string } {
   const own = (productCalls.calls as ProductCall[]).filter((c) => c.role === kind);
   if (kind === 'preview') return { calls: [...own, ...asCalls('ad-hoc', 'pr-1')], environment: 'pr-1' };
   if (kind === 'production') return { calls: [...own, ...asCalls('prod')], environment: 'prod' };
+  if (kind === 'build') return { calls: own, environment: 'prod' };
   return { calls: [...own, ...asCalls('prod', undefined, 'plan')], environment: 'prod' };
 }
 
@@ -203,7 +204,7 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
     });
   }
   const names = { account, region: settings.region, zone: settings.hostedZoneId ?? 'Z0000000000000000000' };
-  for (const kind of ['preview', 'production', 'plan'] as const) {
+  for (const kind of ['preview', 'production', 'plan', 'build'] as const) {
     const arn = settings.roles[kind];
     if (arn) rows.push(...(await roleRows(iam, kind, arn, settings, names)));
   }
@@ -318,7 +319,7 @@ export async function main(): Promise<void> {
             check: 'roles',
             ok: false,
             detail: 'none given',
-            fix: 'pass preview-role, production-role and plan-role',
+            fix: 'pass preview-role, production-role, plan-role and build-role',
           },
         ]),
     ...variableRows(settings),

@@ -6,7 +6,7 @@ import { checkRoleArn } from '../lib/role-session.ts';
 export interface Settings {
   region: string;
   repository: string;
-  roles: { preview?: string; production?: string; plan?: string };
+  roles: { preview?: string; production?: string; plan?: string; build?: string };
   github?: { token: string; apiUrl: string };
   stateBucket?: string;
   hostedZoneId?: string;
@@ -54,7 +54,12 @@ export function getSettings(): Settings {
   return {
     region: regionInput(),
     repository,
-    roles: { preview: role('preview-role'), production: role('production-role'), plan: role('plan-role') },
+    roles: {
+      preview: role('preview-role'),
+      production: role('production-role'),
+      plan: role('plan-role'),
+      build: role('build-role'),
+    },
     ...(token && {
       github: {
         token,
@@ -70,7 +75,7 @@ export function getSettings(): Settings {
     variables,
     requiredVariables: words(
       optionalInput('required-variables') ??
-        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN',
+        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN',
     ),
     failOnMissing: failOnMissing === 'true',
   };

@@ -13,7 +13,9 @@ export async function stopOnExit(
   stop: boolean,
   reason: string,
 ): Promise<string> {
-  if (!stop) return 'the task was left running (stop-on-cancel: false)';
+  if (!stop) {
+    return `the task was left running to finish (stop-on-cancel: false): follow ${taskId(taskArn)} in cluster ${cluster}; the next run of the same command waits for it (if-running: wait)`;
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason }));

@@ -1,5 +1,8 @@
+import type { Service } from '@aws-sdk/client-ecs';
 import { describeServices, requireActiveCluster } from '../lib/ecs-lookups.ts';
 import { ConfigurationError } from '../lib/errors.ts';
+import { TAGS } from '../lib/releases.ts';
+import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import { ourDeployment, shortName } from './assess.ts';
 import { taskDefinition, type Context, type Watch } from './context.ts';
 import { chooseTarget } from './plan.ts';
@@ -51,6 +54,7 @@ export async function prepareWatches(context: Context): Promise<Watch[]> {
         );
       }
       const arn = definition.taskDefinitionArn!;
+      await refuseOverAnotherRollout(context, line.service, service, arn);
       const updated = arn !== current || settings.forceNewDeployment;
       return {
         line,
@@ -69,5 +73,33 @@ export async function prepareWatches(context: Context): Promise<Watch[]> {
         checkedTasks: new Set(),
       };
     }),
+  );
+}
+
+/**
+ * A rollout still in progress to a revision of another release is another deploy's: the
+ * concurrency group that should queue deploys is repository-wide, so any workflow may cancel one
+ * and start its own. Starting over it would cut that rollout short and hide its outcome, so it is
+ * refused, named. A re-run of the same release follows its own rollout instead, and Terraform's
+ * first revision (no release tag) is no deploy.
+ */
+async function refuseOverAnotherRollout(
+  context: Context,
+  name: string,
+  service: Service,
+  target: string,
+): Promise<void> {
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  if (!primary?.taskDefinition || primary.rolloutState !== 'IN_PROGRESS' || primary.taskDefinition === target)
+    return;
+  const [theirs, ours] = await Promise.all(
+    [primary.taskDefinition, target].map((ref) => describeTaskDefinition(context.ecs, ref)),
+  );
+  const release = (d: typeof theirs) => d?.tags?.find((t) => t.key === TAGS.release)?.value;
+  const other = release(theirs);
+  if (other === undefined || other === release(ours)) return;
+  const started = primary.createdAt ? `, started ${new Date(primary.createdAt).toISOString()}` : '';
+  throw new ConfigurationError(
+    `Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again.`,
   );
 }

@@ -73031,17 +73031,34 @@ function passwordClause(password) {
  * would itself be one more role to guard.
  */
 const MANAGED = 'managed by adhoc-actions';
-const markText = (database) => quoteLiteral(`${MANAGED}: ${database}`);
-/** A role or database (by oid) bears the mark; `catalog` is pg_authid or pg_database. */
-const marked = (oid, catalog) => `starts_with(coalesce(shobj_description(${oid}, '${catalog}'), ''), ${quoteLiteral(MANAGED)})`;
+/** The mark this request writes: `managed by adhoc-actions: <db> (environment <env>)`. */
+function markOf({ name, environment }) {
+    return `${MANAGED}: ${name}${environment === undefined ? '' : ` (environment ${environment})`}`;
+}
+/**
+ * The marks this request may act on. Without an environment, any of ours (the action used on
+ * its own). With one, only that environment's: a preview that names `database_name = "staging"`
+ * must not drop staging's database when it closes. A mark from before environments were named
+ * (`managed by adhoc-actions: <db>`) is claimed only by the environment whose own database it is
+ * (the module's default name: the environment's with - as _), and is rewritten on its next create.
+ */
+function markedSql(oid, catalog, owner) {
+    const mark = `coalesce(shobj_description(${oid}, '${catalog}'), '')`;
+    if (owner.environment === undefined)
+        return `starts_with(${mark}, ${quoteLiteral(MANAGED)})`;
+    const accepted = [markOf(owner)];
+    if (owner.name === owner.environment.replace(/-/g, '_'))
+        accepted.push(`${MANAGED}: ${owner.name}`);
+    return `${mark} IN (${accepted.map(quoteLiteral).join(', ')})`;
+}
 /**
  * Creates and marks the role in one implicit transaction (two statements in one simple query,
  * as both pg and psql's \gexec send it): no unmarked role is left behind by a crash between.
  */
-function createRole(role, password, database) {
+function createRole(role, password, owner) {
     const clause = passwordClause(password);
     const head = `CREATE ROLE ${quoteIdent(role)} WITH LOGIN`;
-    const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${markText(database)}`;
+    const mark = `; COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(markOf(owner))}`;
     return { sql: `${head} ${clause.sql}${mark}`, display: `${head} ${clause.display}${mark}` };
 }
 function setRolePassword(role, password) {
@@ -73062,8 +73079,12 @@ function createDatabase(name, options) {
     return plain(parts.join(' '));
 }
 /** CREATE DATABASE runs alone (never in a transaction block), so the mark follows it. */
-function markDatabase(name) {
-    return plain(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${markText(name)}`);
+function markDatabase(owner) {
+    return plain(`COMMENT ON DATABASE ${quoteIdent(owner.name)} IS ${quoteLiteral(markOf(owner))}`);
+}
+/** A role keeps the mark of the database it was made for (re-marked like the database). */
+function markRole(role, owner) {
+    return plain(`COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(markOf(owner))}`);
 }
 function setDatabaseOwner(name, owner) {
     return plain(`ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(owner)}`);
@@ -73096,6 +73117,10 @@ function checks(request) {
     const rules = [];
     const refuse = (condition, message, value) => rules.push(`IF ${condition} THEN RAISE EXCEPTION ${lit(message)}, ${value}; END IF;`);
     const databaseExists = `EXISTS (SELECT FROM pg_database WHERE datname = ${name})`;
+    const marked = (oid, catalog) => markedSql(oid, catalog, request);
+    const notOurs = request.environment === undefined
+        ? 'was not created by create-database'
+        : `was not created by create-database for environment ${request.environment}`;
     refuse(`${name} = current_database()`, 'Input "name": "%" is the database create-database connects to; it is left unchanged.', name);
     if (request.owner !== undefined) {
         const owner = lit(request.owner);
@@ -73105,7 +73130,7 @@ function checks(request) {
         refuse(role('rolcreaterole OR rolbypassrls OR rolreplication'), 'Input "owner": role "%" has CREATEROLE, BYPASSRLS or REPLICATION; create-database manages only ordinary roles.', owner);
         // RDS's master user and those it made admins; by oid, so a missing role is no error.
         refuse(`EXISTS (SELECT FROM pg_roles r, pg_roles g WHERE r.rolname = ${owner} AND g.rolname = 'rds_superuser' AND pg_has_role(r.oid, g.oid, 'MEMBER'))`, 'Input "owner": role "%" is a member of rds_superuser; create-database manages only ordinary roles.', owner);
-        refuse(role(`NOT ${marked('oid', 'pg_authid')}`), 'Input "owner": role "%" exists and was not created by create-database; it is left unchanged.', owner);
+        refuse(role(`NOT ${marked('oid', 'pg_authid')}`), `Input "owner": role "%" exists and ${notOurs}; it is left unchanged.`, owner);
         if (request.action === 'create' && request.ownerPassword === undefined) {
             refuse(`NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${owner})`, 'Input "owner-password" is required to create role "%".', owner);
         }
@@ -73115,7 +73140,7 @@ function checks(request) {
     const ownedByOurRole = request.owner === undefined
         ? ''
         : ` AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = ${lit(request.owner)} AND ${marked('r.oid', 'pg_authid')})`;
-    refuse(`EXISTS (SELECT FROM pg_database d WHERE datname = ${name} AND NOT ${marked('d.oid', 'pg_database')}${ownedByOurRole})`, 'Input "name": database "%" exists and was not created by create-database; it is left unchanged.', name);
+    refuse(`EXISTS (SELECT FROM pg_database d WHERE datname = ${name} AND NOT ${marked('d.oid', 'pg_database')}${ownedByOurRole})`, `Input "name": database "%" exists and ${notOurs}; it is left unchanged.`, name);
     if (request.action === 'create' && request.template !== undefined) {
         const template = lit(request.template);
         refuse(`NOT ${databaseExists} AND NOT EXISTS (SELECT FROM pg_database WHERE datname = ${template})`, 'Input "template": database "%" does not exist.', template);
@@ -73165,16 +73190,18 @@ function psqlScript(request) {
     else {
         if (request.owner !== undefined) {
             if (request.ownerPassword !== undefined) {
-                gexec(createRole(request.owner, request.ownerPassword, request.name), `NOT ${roleExists}`);
+                gexec(createRole(request.owner, request.ownerPassword, request), `NOT ${roleExists}`);
                 gexec(setRolePassword(request.owner, request.ownerPassword));
             }
             gexec(grantRoleToAdmin(request.owner), 'NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)');
         }
         gexec(createDatabase(request.name, { template: request.template, owner: request.owner }), `NOT ${databaseExists}`);
         // The checks passed: the database is marked already or was created just now.
-        gexec(markDatabase(request.name));
-        if (request.owner !== undefined)
+        gexec(markDatabase(request));
+        if (request.owner !== undefined) {
+            gexec(markRole(request.owner, request));
             gexec(setDatabaseOwner(request.name, request.owner));
+        }
     }
     return { sql: lines.map((l) => l.sql).join('\n') + '\n', display: lines.map((l) => l.display).join('\n') };
 }
@@ -73275,7 +73302,7 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
         // checks() refused a missing role without a password.
         if (!role) {
             try {
-                await execute(createRole(owner, request.ownerPassword, request.name));
+                await execute(createRole(owner, request.ownerPassword, request));
             }
             catch (error) {
                 // Created since we looked: ours (marked) gets the password, anyone else's is refused.
@@ -73310,7 +73337,9 @@ async function runDirect(client, request, log = lib_core/* info */.pq) {
         }
     }
     // Marked already, just created, or left unmarked by a run that died here (see checks).
-    await execute(markDatabase(request.name));
+    await execute(markDatabase(request));
+    if (request.owner !== undefined)
+        await execute(markRole(request.owner, request));
     if (!created) {
         log(`Database "${request.name}" exists${request.template ? ' (template not applied)' : ''}.`);
         if (request.owner !== undefined)
@@ -73577,8 +73606,9 @@ function taskId(taskArn) {
  * error is retried a few times; the call never carries the (maybe aborted) watch signal.
  */
 async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
-    if (!stop)
-        return 'the task was left running (stop-on-cancel: false)';
+    if (!stop) {
+        return `the task was left running to finish (stop-on-cancel: false): follow ${taskId(taskArn)} in cluster ${cluster}; the next run of the same command waits for it (if-running: wait)`;
+    }
     for (let attempt = 1;; attempt++) {
         try {
             await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));
@@ -74319,7 +74349,12 @@ function databaseRequest(ownerPassword) {
     if (ownerPassword !== undefined && owner === undefined) {
         throw new errors/* ConfigurationError */.j1('Input "owner-password" is only used with "owner".');
     }
+    const environment = rawInput('environment');
+    if (environment !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(environment)) {
+        throw new errors/* ConfigurationError */.j1(`Input "environment": ${(0,inputs/* quote */.hD)(environment)} is not an environment name (letters, digits, - and _, up to 63).`);
+    }
     return {
+        ...(environment !== undefined && { environment }),
         action,
         name,
         ...(owner !== undefined && { owner }),

@@ -66271,6 +66271,8 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
 
 
 
+
+
 /**
  * Every read and check before the first UpdateService: the cluster, each service (ACTIVE, ECS
  * controller) and its target task definition. A mistake throws here and nothing has changed.
@@ -66303,6 +66305,7 @@ async function prepareWatches(context) {
             throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": task definition "${shortName(definition.taskDefinitionArn)}" (service "${line.service}") is ${definition.status}.`);
         }
         const arn = definition.taskDefinitionArn;
+        await refuseOverAnotherRollout(context, line.service, service, arn);
         const updated = arn !== current || settings.forceNewDeployment;
         return {
             line,
@@ -66321,6 +66324,25 @@ async function prepareWatches(context) {
             checkedTasks: new Set(),
         };
     }));
+}
+/**
+ * A rollout still in progress to a revision of another release is another deploy's: the
+ * concurrency group that should queue deploys is repository-wide, so any workflow may cancel one
+ * and start its own. Starting over it would cut that rollout short and hide its outcome, so it is
+ * refused, named. A re-run of the same release follows its own rollout instead, and Terraform's
+ * first revision (no release tag) is no deploy.
+ */
+async function refuseOverAnotherRollout(context, name, service, target) {
+    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    if (!primary?.taskDefinition || primary.rolloutState !== 'IN_PROGRESS' || primary.taskDefinition === target)
+        return;
+    const [theirs, ours] = await Promise.all([primary.taskDefinition, target].map((ref) => describeTaskDefinition(context.ecs, ref)));
+    const release = (d) => d?.tags?.find((t) => t.key === releases_TAGS.release)?.value;
+    const other = release(theirs);
+    if (other === undefined || other === release(ours))
+        return;
+    const started = primary.createdAt ? `, started ${new Date(primary.createdAt).toISOString()}` : '';
+    throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/report.ts

@@ -65757,8 +65757,9 @@ function printUntrusted(lines, prefix = '') {
  * error is retried a few times; the call never carries the (maybe aborted) watch signal.
  */
 async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
-    if (!stop)
-        return 'the task was left running (stop-on-cancel: false)';
+    if (!stop) {
+        return `the task was left running to finish (stop-on-cancel: false): follow ${taskId(taskArn)} in cluster ${cluster}; the next run of the same command waits for it (if-running: wait)`;
+    }
     for (let attempt = 1;; attempt++) {
         try {
             await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason }));

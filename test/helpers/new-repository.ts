@@ -20,6 +20,7 @@ export const VARS = {
   PREVIEW_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-preview`,
   PRODUCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-production`,
   PLAN_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-plan`,
+  BUILD_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-build`,
   SLACK_CHANNEL: 'deploys',
 };
 export const CALLERS = join(ROOT, 'examples/django-repo/.github/workflows');
@@ -95,7 +96,7 @@ export function pullRequest(action: string, labels: string[], number = 42) {
 export const PRODUCT_CALLS = join(ROOT, 'actions/doctor/product-calls.json');
 
 export interface ProductCall {
-  role: 'preview' | 'production' | 'plan';
+  role: 'preview' | 'production' | 'plan' | 'build';
   action: string;
   resource: string;
   context?: Record<string, string | string[]>;
@@ -130,6 +131,7 @@ export function callsMade({ services }: NewRepository): ProductCall[] {
     'github-actions-preview': 'preview',
     'github-actions-production': 'production',
     'github-actions-plan': 'plan',
+    'github-actions-build': 'build',
   };
   const seen = new Map<string, ProductCall>();
   for (const { roleArn, request, decision } of services.emulator.iam.decisions) {

@@ -237,6 +237,56 @@ describe('create-database (direct, PostgreSQL 15)', () => {
     expect([await databases(), await roles()]).toEqual(before);
   });
 
+  test("a preview that names staging's database cannot drop it: the mark is bound to the environment that made it", async () => {
+    const staging = { name: 'staging', owner: 'staging', 'owner-password': 'pw', environment: 'staging' };
+    expect((await createDatabase(staging)).errors).toEqual([]);
+    const mark = await admin.query(
+      "SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = 'staging'",
+    );
+    expect(mark.rows[0].mark).toBe('managed by adhoc-actions: staging (environment staging)');
+
+    // pr-42's tfvars say database_name = "staging"; its close drops "its" database.
+    const attack = await createDatabase({
+      name: 'staging',
+      owner: 'staging',
+      action: 'drop',
+      environment: 'pr-42',
+    });
+    expect(attack.exitCode).not.toBe(0);
+    expect(attack.errors).toEqual([
+      'Input "owner": role "staging" exists and was not created by create-database for environment pr-42; it is left unchanged.',
+    ]);
+    // Nor by its deploy, which would re-mark it as its own.
+    const claim = await createDatabase({ ...staging, environment: 'pr-42', 'owner-password': 'mine' });
+    expect(claim.exitCode).not.toBe(0);
+    expect(await databases()).toContain('staging');
+    expect(await roles()).toContain('staging');
+
+    // A mark from before environments were named: only the environment whose own database it is
+    // may claim it (and its create rewrites the mark), never another.
+    await createDatabase({ name: 'legacy_env' });
+    await admin.query("COMMENT ON DATABASE legacy_env IS 'managed by adhoc-actions: legacy_env'");
+    const foreign = await createDatabase({ name: 'legacy_env', action: 'drop', environment: 'pr-7' });
+    expect(foreign.errors).toEqual([
+      'Input "name": database "legacy_env" exists and was not created by create-database for environment pr-7; it is left unchanged.',
+    ]);
+    const own = await createDatabase({ name: 'legacy_env', environment: 'legacy-env' });
+    expect(own.errors).toEqual([]);
+    const upgraded = await admin.query(
+      "SELECT shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = 'legacy_env'",
+    );
+    expect(upgraded.rows[0].mark).toBe('managed by adhoc-actions: legacy_env (environment legacy-env)');
+
+    const dropped = await createDatabase({
+      name: 'staging',
+      owner: 'staging',
+      action: 'drop',
+      environment: 'staging',
+    });
+    expect(dropped.errors).toEqual([]);
+    expect(await databases()).not.toContain('staging');
+  });
+
   test('a superuser owner is refused', async () => {
     await admin.query("CREATE ROLE boss SUPERUSER LOGIN PASSWORD 'boss'");
     const run = await createDatabase({ name: 'feature-boss', owner: 'boss', 'owner-password': 'new' });
@@ -736,6 +786,27 @@ describe('create-database (ecs-task: psql in a one-off task)', () => {
     expect(await databases()).not.toContain('task-db');
     expect(await roles()).not.toContain('task_owner');
     await open.end().catch(() => undefined);
+  }, 30_000);
+
+  test("through psql too, another environment's database is refused before any write", async () => {
+    expect(
+      (await inTask({ name: 'staging2', owner: 'staging2', 'owner-password': 'pw', environment: 'staging2' }))
+        .errors,
+    ).toEqual([]);
+    const attack = await inTask({
+      name: 'staging2',
+      owner: 'staging2',
+      action: 'drop',
+      environment: 'pr-42',
+    });
+    expect(attack.errors.join('\n')).toContain(
+      'Input "owner": role "staging2" exists and was not created by create-database for environment pr-42; it is left unchanged.',
+    );
+    expect(await databases()).toContain('staging2');
+    expect(
+      (await inTask({ name: 'staging2', owner: 'staging2', action: 'drop', environment: 'staging2' })).errors,
+    ).toEqual([]);
+    expect(await databases()).not.toContain('staging2');
   }, 30_000);
 
   test('hostile names are created exactly as written through psql too', async () => {

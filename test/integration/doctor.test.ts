@@ -64,6 +64,7 @@ const doctor = () =>
       'preview-role': role('github-actions-preview'),
       'production-role': role('github-actions-production'),
       'plan-role': role('github-actions-plan'),
+      'build-role': role('github-actions-build'),
       'state-bucket': 'acme-terraform-state',
       'hosted-zone-id': 'Z0123456789ABCDEFGHIJ',
       domain: 'dev.example.com',
@@ -73,6 +74,7 @@ const doctor = () =>
         PREVIEW_ROLE_ARN: 'a',
         PRODUCTION_ROLE_ARN: 'b',
         PLAN_ROLE_ARN: 'c',
+        BUILD_ROLE_ARN: 'd',
       }),
       'github-token': 'ghs_doctor',
       'github-api-url': githubUrl,
@@ -87,7 +89,12 @@ test('all green for the account bootstrap and shared make and a repository set u
   expect(failures).toEqual([]);
   expect(run.exitCode).toBe(0);
   expect(run.outputs['missing']).toBe('0');
-  for (const name of ['github-actions-preview', 'github-actions-production', 'github-actions-plan']) {
+  for (const name of [
+    'github-actions-preview',
+    'github-actions-production',
+    'github-actions-plan',
+    'github-actions-build',
+  ]) {
     expect(run.lines).toContainEqual(
       expect.stringMatching(new RegExp(`^✓ permissions of ${name}: all \\d+ calls allowed$`)),
     );

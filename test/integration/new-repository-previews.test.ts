@@ -34,8 +34,10 @@ describe('a pull request with the preview label', () => {
     showLogOnFailure(opened, open.lines);
     expect(errors(opened)).toEqual([]);
     expect(opened.conclusion).toBe('success');
-    // Built once, pushed to ECR as the preview role, deployed by its digest.
-    const backend = repo.services.emulator.ecr.repositories.get('backend')!;
+    // Built once, pushed as the preview role to the preview twin (never where production
+    // deploys from), deployed by its digest.
+    expect(repo.services.emulator.ecr.repositories.get('backend')?.size ?? 0).toBe(0);
+    const backend = repo.services.emulator.ecr.repositories.get('backend-preview')!;
     const image = [...backend.values()].find((i) => i.tags.some((t) => t.startsWith('pr-42-')))!;
     expect(image).toBeDefined();
     const gunicorn = repo.services.emulator.services().find((s) => s.serviceName === 'pr-42-gunicorn')!;
@@ -43,7 +45,9 @@ describe('a pull request with the preview label', () => {
       .get('pr-42-gunicorn')!
       .find((r) => r.definition.taskDefinitionArn === gunicorn.taskDefinition)!;
     const containers = revision.definition['containerDefinitions'] as { image: string }[];
-    expect(containers[0]!.image).toBe(`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend@${image.digest}`);
+    expect(containers[0]!.image).toBe(
+      `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend-preview@${image.digest}`,
+    );
     // The URL on the pull request, and the roles it ran as.
     const comment = opened.githubCalls.find((c) => c.method === 'rest.issues.createComment');
     expect(JSON.stringify(comment)).toContain('https://pr-42.example.com');

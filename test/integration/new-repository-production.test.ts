@@ -57,7 +57,8 @@ describe('a push to main', () => {
     expect(subs).toEqual(
       expect.objectContaining({}) &&
         new Set([
-          'github-actions-preview repo:acme/webapp:ref:refs/heads/main',
+          // Main's images: only the build role pushes where staging and production deploy from.
+          'github-actions-build repo:acme/webapp:ref:refs/heads/main',
           'github-actions-production repo:acme/webapp:environment:staging',
           'github-actions-plan repo:acme/webapp:ref:refs/heads/main',
           'github-actions-production repo:acme/webapp:environment:production',

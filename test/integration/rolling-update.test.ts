@@ -7,7 +7,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../../simulator/aws/index.ts';
-import { isSteady, seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
+import { backendTaskDefinition, isSteady, seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
 import { runAction, type RunOptions } from '../../simulator/runner/run-action.ts';
 import { WorkflowLogReader } from '../../simulator/runner/workflow-log.ts';
 
@@ -178,6 +178,37 @@ describe('rolling-update', () => {
     const token = opened!.slice('::stop-commands::'.length);
     expect(lines.slice(at).some((l) => l === `::${token}::`)).toBe(true);
     expect(lines.slice(lines.indexOf(opened!), at).some((l) => l === `::${token}::`)).toBe(false);
+  });
+
+  test("another deploy's rollout still in progress is not started over: refused, named, nothing changed", async () => {
+    const release = (id: string) => [{ key: 'adhoc-actions:release', value: id }];
+    const def = (image: string) => ({ ...backendTaskDefinition('web', image) });
+    emulator.registerTaskDefinition(def('backend:v1'));
+    emulator.createService('app', 'web', 'web:1', { desiredCount: 2 });
+    await waitFor(() => emulator.services().every(isSteady));
+    emulator.registerTaskDefinition(def('backend:v2'), release('r2'));
+    emulator.registerTaskDefinition(def('backend:v3'), release('r3'));
+    // Run A (release r2) starts its rollout; tasks take a while to start, so it is in progress.
+    emulator.setTiming({ startMs: 5_000 });
+    const a = await rollingUpdate({ cluster: 'app', services: 'web=web:2', wait: 'false' });
+    expect(a.errors).toEqual([]);
+    const updates = emulator.calls('UpdateService').length;
+
+    // Run B (release r3), from a workflow that cancelled A through its concurrency group.
+    const b = await rollingUpdate({ cluster: 'app', services: 'web=web:3' });
+    expect(b.exitCode).not.toBe(0);
+    expect(b.errors).toEqual([
+      expect.stringMatching(
+        /^Input "services": service "web" is still rolling out web:2 of release r2 \(deployment ecs-svc\/\d+, started [\d-]+T[\d:.]+Z\), another deploy's; rolling-update does not start over it\./,
+      ),
+    ]);
+    expect(emulator.calls('UpdateService')).toHaveLength(updates);
+    expect(revisionOf('web')).toBe('web:2');
+
+    // The same release again (a re-run of A) follows its own rollout instead.
+    emulator.setTiming({ startMs: 100 });
+    const again = await rollingUpdate({ cluster: 'app', services: 'web=web:2' });
+    expect(again.errors).toEqual([]);
   });
 
   test('rollback false leaves the failed service alone and still fails the step', async () => {

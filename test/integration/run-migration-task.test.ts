@@ -215,6 +215,31 @@ describe('run-migration-task', () => {
     expect(emulator.tasks()[0]).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'UserInitiated' });
   });
 
+  test('a protected deploy cancelled (stop-on-cancel false) leaves its migration to finish and says where it runs', async () => {
+    emulator.setTaskBehavior('feature-abc-migrate', { logs: [{ afterMs: 10, message: 'working' }] });
+    let child: import('node:child_process').ChildProcess | undefined;
+    let signalled = false;
+    const run = await migrate(
+      { 'stop-on-cancel': 'false' },
+      {
+        onSpawn: (spawned) => (child = spawned),
+        onStdout: (chunk) => {
+          if (!signalled && chunk.includes('working')) {
+            signalled = true;
+            child!.kill('SIGTERM');
+          }
+        },
+      },
+    );
+    const id = emulator.tasks()[0]!.taskArn.split('/').at(-1);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors[0]).toBe(
+      `Cancelled while task ${id} was running; the task was left running to finish (stop-on-cancel: false): follow ${id} in cluster feature-abc; the next run of the same command waits for it (if-running: wait).`,
+    );
+    expect(emulator.calls('StopTask')).toHaveLength(0);
+    expect(emulator.tasks()[0]).toMatchObject({ desiredStatus: 'RUNNING' });
+  });
+
   test('timeout-minutes passed: fails naming the task and stops it', async () => {
     emulator.setTaskBehavior('feature-abc-migrate', {});
     const run = await migrate({ 'timeout-minutes': '0.05' });

@@ -575,7 +575,7 @@ describe('build once, promote by digest', () => {
     }
   });
 
-  it('a commit already built is not pushed again: its digest is reused (immutable tags)', () => {
+  it('a preview build goes to the preview twin, and a commit already built there is reused (immutable tags)', () => {
     const repo = mkdtempSync(join(tmpdir(), 'build-'));
     const git = (args: string) =>
       runScript(
@@ -598,6 +598,8 @@ describe('build once, promote by digest', () => {
         REGISTRY: '1.dkr.ecr.us-east-1.amazonaws.com',
         BACKEND_REPOSITORY: 'backend',
         FRONTEND_REPOSITORY: 'frontend',
+        RELEASE: 'false',
+        PREVIEW_SUFFIX: '-preview',
         PR_NUMBER: '12',
       },
       {
@@ -608,13 +610,41 @@ describe('build once, promote by digest', () => {
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       tag: `sha-${sha}`,
+      'backend-repository': 'backend-preview',
       'backend-existing': `sha256:${HEX64}`,
+      'frontend-repository': 'frontend-preview',
       'frontend-existing': '',
-      'frontend-tags': `1.dkr.ecr.us-east-1.amazonaws.com/frontend:sha-${sha}\n1.dkr.ecr.us-east-1.amazonaws.com/frontend:pr-12-${sha.slice(0, 12)}`,
+      'frontend-tags': `1.dkr.ecr.us-east-1.amazonaws.com/frontend-preview:sha-${sha}\n1.dkr.ecr.us-east-1.amazonaws.com/frontend-preview:pr-12-${sha.slice(0, 12)}`,
     });
     expect(run.calls).toContain(
-      `aws ecr describe-images --repository-name backend --image-ids imageTag=sha-${sha} --query imageDetails[0].imageDigest --output text`,
+      `aws ecr describe-images --repository-name backend-preview --image-ids imageTag=sha-${sha} --query imageDetails[0].imageDigest --output text`,
     );
+
+    // Main's build: the repositories themselves, a tag of its own run, and no lookup at all, so
+    // an image someone pushed under the commit's tag is never taken for main's.
+    const release = runScript(
+      scriptOf(stepOf(build, 'build', 'names')),
+      {
+        REGISTRY: '1.dkr.ecr.us-east-1.amazonaws.com',
+        BACKEND_REPOSITORY: 'backend',
+        FRONTEND_REPOSITORY: '',
+        RELEASE: 'true',
+        PREVIEW_SUFFIX: '-preview',
+        PR_NUMBER: '0',
+        GITHUB_RUN_ID: '77',
+        GITHUB_RUN_ATTEMPT: '2',
+      },
+      { aws: `echo "sha256:${HEX64}"` },
+      repo,
+    );
+    expect(release.code).toBe(0);
+    expect(release.outputs).toMatchObject({
+      tag: `sha-${sha}-77-2`,
+      'backend-repository': 'backend',
+      'backend-existing': '',
+      'backend-tags': `1.dkr.ecr.us-east-1.amazonaws.com/backend:sha-${sha}-77-2`,
+    });
+    expect(release.calls.filter((c) => c.startsWith('aws '))).toEqual([]);
   });
 
   it('outputs the digest and the full repo@sha256 reference, or fails in one line without a digest', () => {
@@ -668,6 +698,22 @@ describe('build once, promote by digest', () => {
       expect(check?.with?.['image-tags']).toBe('${{ inputs.image-tag }}\n${{ inputs.frontend-image-tag }}\n');
     },
   );
+
+  // Issue 21.5: concurrency groups are repository-wide, so any workflow may cancel a production
+  // deploy; its migration must then be left to finish, not stopped halfway.
+  it.each([
+    ['app-update.yml', 'deploy'],
+    ['ad-hoc-deploy.yml', 'deploy'],
+  ])("%s leaves a protected environment's migration running when the job is cancelled", (name, job) => {
+    const steps = wfFile(name).jobs?.[job]?.steps ?? [];
+    const deploy = steps.find(
+      (s) => s.uses === `adhoc-actions/adhoc-actions/.github/actions/deploy-app@${RELEASE}`,
+    );
+    expect(deploy?.with?.['stop-on-cancel']).toBe("${{ steps.check.outputs.protected != 'true' }}");
+    const composite = readYaml<{ runs: { steps: Step[] } }>(join(root, ACTIONS_DIR, 'deploy-app/action.yml'));
+    const migrate = composite.runs.steps.find((s) => s.id === 'migrate');
+    expect(migrate?.with?.['stop-on-cancel']).toBe('${{ inputs.stop-on-cancel }}');
+  });
 
   it.each([
     ['preview.yml', 'deploy'],

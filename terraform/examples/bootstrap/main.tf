@@ -59,8 +59,9 @@ module "github_oidc_production" {
   subject_claims    = ["repo:${var.repository}:environment:production", "repo:${var.repository}:environment:${var.staging_name}"]
   job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml", "ad-hoc-deploy.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
-  ecs_cluster_names   = [var.prod_cluster_name, var.staging_name]
-  ecr_repository_arns = values(module.bootstrap.ecr_repository_arns)
+  ecs_cluster_names = [var.prod_cluster_name, var.staging_name]
+  # Reads the images it deploys; only the build role (build.tf) pushes to these repositories.
+  ecr_read_repository_arns = values(module.bootstrap.ecr_repository_arns)
   # Staging's database is made with the shared stack's db-admin task (create-database reads its log).
   readable_log_groups = ["/ecs/${var.adhoc_shared_name}/db-admin"]
   # Prod's roles, and staging's on the shared stack (its task role, the shared execution role).
@@ -99,11 +100,15 @@ module "github_oidc" {
   permissions_boundary_arn = module.boundaries.deploy_boundary_arn
   subject_claims           = [for c in var.preview_contexts : "repo:${var.repository}:${c}"]
 
-  ecr_repository_arns  = values(module.bootstrap.ecr_repository_arns)
-  pass_role_arns       = ["${local.role_arn}${var.adhoc_iam_role_path}*"]
-  state_bucket_arn     = module.bootstrap.state_bucket_arn
-  state_object_keys    = local.preview_state_keys
-  state_read_only_keys = [var.shared_state_key]
+  # Pull requests and branches push to the preview twins only: a tag they push can never be
+  # what main's build or a production deploy finds. Main's images may be pulled (an ad hoc
+  # environment of a released digest), not pushed.
+  ecr_repository_arns      = values(module.bootstrap.ecr_preview_repository_arns)
+  ecr_read_repository_arns = values(module.bootstrap.ecr_repository_arns)
+  pass_role_arns           = ["${local.role_arn}${var.adhoc_iam_role_path}*"]
+  state_bucket_arn         = module.bootstrap.state_bucket_arn
+  state_object_keys        = local.preview_state_keys
+  state_read_only_keys     = [var.shared_state_key]
   # doctor runs with this role (examples/django-repo/.github/workflows/doctor.yml).
   preflight = { secrets_prefix = var.adhoc_secrets_prefix }
   # The ad hoc apply (ad-hoc-deploy, ad-hoc-destroy, pause, janitor) with nothing attached.

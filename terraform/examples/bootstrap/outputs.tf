@@ -8,8 +8,18 @@ output "ecr_repository_urls" {
   value       = module.bootstrap.ecr_repository_urls
 }
 
+output "ecr_preview_repository_urls" {
+  description = "Where pull-request and branch builds push (the preview twins; production never reads them)."
+  value       = module.bootstrap.ecr_preview_repository_urls
+}
+
+output "build_role_arn" {
+  description = "Repository variable BUILD_ROLE_ARN: role-to-assume of main's build (build.yml with release: true), the only role that pushes to the repositories production deploys from (github-actions-build)."
+  value       = aws_iam_role.build.arn
+}
+
 output "preview_role_arn" {
-  description = "Repository variable PREVIEW_ROLE_ARN: role-to-assume of the preview, ad hoc, pause, janitor and build workflows (github-actions-preview)."
+  description = "Repository variable PREVIEW_ROLE_ARN: role-to-assume of the preview, ad hoc, pause and janitor workflows and of pull-request and branch builds (github-actions-preview)."
   value       = module.github_oidc.role_arn
 }
 

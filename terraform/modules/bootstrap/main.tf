@@ -120,10 +120,19 @@ resource "aws_dynamodb_table" "lock" {
 # ECR repositories
 ################################################################################
 
-resource "aws_ecr_repository" "this" {
-  for_each = var.ecr_repositories
+# Each repository and its preview twin: what a pull request builds never lands where
+# production deploys from, so a branch cannot claim a tag main will look for.
+locals {
+  ecr_repositories = merge(
+    { for r in var.ecr_repositories : r => { name = "${var.ecr_repository_prefix}${r}", preview = false } },
+    { for r in var.ecr_repositories : "${r}${var.ecr_preview_repository_suffix}" => { name = "${var.ecr_repository_prefix}${r}${var.ecr_preview_repository_suffix}", preview = true } },
+  )
+}
 
-  name                 = "${var.ecr_repository_prefix}${each.key}"
+resource "aws_ecr_repository" "this" {
+  for_each = local.ecr_repositories
+
+  name                 = each.value.name
   image_tag_mutability = var.ecr_image_tag_mutability
 
   image_scanning_configuration {
@@ -189,5 +198,20 @@ resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
   repository = each.value.name
-  policy     = jsonencode({ rules = local.ecr_lifecycle_rules })
+  # A preview twin holds no release: everything in it expires like a preview build.
+  policy = local.ecr_repositories[each.key].preview ? jsonencode({ rules = local.ecr_preview_lifecycle_rules }) : jsonencode({ rules = local.ecr_lifecycle_rules })
+}
+
+locals {
+  ecr_preview_lifecycle_rules = [{
+    rulePriority = 1
+    description  = "Expire every image after ${var.ecr_preview_expiration_days} days"
+    selection = {
+      tagStatus   = "any"
+      countType   = "sinceImagePushed"
+      countUnit   = "days"
+      countNumber = var.ecr_preview_expiration_days
+    }
+    action = { type = "expire" }
+  }]
 }

@@ -19,11 +19,21 @@ output "lock_table_arn" {
 }
 
 output "ecr_repository_urls" {
-  description = "Map of short repository name to repository URL."
-  value       = { for k, r in aws_ecr_repository.this : k => r.repository_url }
+  description = "Map of short repository name to repository URL (main's builds; what staging and production deploy)."
+  value       = { for k, r in aws_ecr_repository.this : k => r.repository_url if !local.ecr_repositories[k].preview }
 }
 
 output "ecr_repository_arns" {
-  description = "Map of short repository name to repository ARN."
-  value       = { for k, r in aws_ecr_repository.this : k => "${local.ecr_arn_prefix}/${r.name}" }
+  description = "Map of short repository name to repository ARN (main's builds)."
+  value       = { for k, r in aws_ecr_repository.this : k => "${local.ecr_arn_prefix}/${r.name}" if !local.ecr_repositories[k].preview }
+}
+
+output "ecr_preview_repository_urls" {
+  description = "Map of short repository name to its preview twin's URL (pull-request and branch builds)."
+  value       = { for k in var.ecr_repositories : k => aws_ecr_repository.this["${k}${var.ecr_preview_repository_suffix}"].repository_url }
+}
+
+output "ecr_preview_repository_arns" {
+  description = "Map of short repository name to its preview twin's ARN."
+  value       = { for k in var.ecr_repositories : k => "${local.ecr_arn_prefix}/${aws_ecr_repository.this["${k}${var.ecr_preview_repository_suffix}"].name}" }
 }

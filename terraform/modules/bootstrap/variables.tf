@@ -58,6 +58,17 @@ variable "ecr_repository_prefix" {
   }
 }
 
+variable "ecr_preview_repository_suffix" {
+  description = "Suffix of each repository's preview twin (backend-preview): pull-request and branch builds push there, with the preview role, and production never reads it. Only main's build (the build role) pushes to the repositories themselves."
+  type        = string
+  default     = "-preview"
+
+  validation {
+    condition     = can(regex("^[._-][a-z0-9]+(?:[._-][a-z0-9]+)*$", var.ecr_preview_repository_suffix))
+    error_message = "ecr_preview_repository_suffix must be non-empty and start with '.', '_' or '-' (e.g. -preview): previews need repositories of their own."
+  }
+}
+
 variable "ecr_image_tag_mutability" {
   description = "IMMUTABLE (default: a tag always names the same image, so what was tested is what is promoted) or MUTABLE (opt out, e.g. to re-push a moving tag such as `latest`)."
   type        = string

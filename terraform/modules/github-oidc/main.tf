@@ -145,6 +145,22 @@ locals {
     ] : s if length(var.ecr_repository_arns) > 0],
     [for s in [
       {
+        Sid      = "EcrLoginToPull"
+        Effect   = "Allow"
+        Action   = ["ecr:GetAuthorizationToken"]
+        Resource = "*"
+      },
+      {
+        # Deploys read what they deploy (scan findings, digests) and never push: an image reaches
+        # these repositories only through the role that builds main.
+        Sid      = "EcrRead"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer"]
+        Resource = var.ecr_read_repository_arns
+      },
+    ] : s if length(var.ecr_read_repository_arns) > 0 && (s.Sid == "EcrRead" || length(var.ecr_repository_arns) == 0)],
+    [for s in [
+      {
         Sid      = "StateList"
         Effect   = "Allow"
         Action   = ["s3:ListBucket"]

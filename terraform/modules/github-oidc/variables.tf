@@ -102,6 +102,12 @@ variable "ecr_repository_arns" {
   default     = []
 }
 
+variable "ecr_read_repository_arns" {
+  description = "ECR repositories the role may only read (pull, describe, scan findings): a deploy role reads the images it deploys and pushes none."
+  type        = list(string)
+  default     = []
+}
+
 variable "pass_role_arns" {
   description = "Task and execution roles the role may pass to ECS (ARNs or path patterns such as arn:aws:iam::123456789012:role/adhoc-actions/*)."
   type        = list(string)

@@ -28,12 +28,14 @@ run "render" {
   override_module {
     target = module.bootstrap
     outputs = {
-      state_bucket_name   = "acme-terraform-state"
-      state_bucket_arn    = "arn:aws:s3:::acme-terraform-state"
-      lock_table_name     = null
-      lock_table_arn      = null
-      ecr_repository_urls = { backend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/backend", frontend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/frontend" }
-      ecr_repository_arns = { backend = "arn:aws:ecr:us-east-1:123456789012:repository/backend", frontend = "arn:aws:ecr:us-east-1:123456789012:repository/frontend" }
+      state_bucket_name           = "acme-terraform-state"
+      state_bucket_arn            = "arn:aws:s3:::acme-terraform-state"
+      lock_table_name             = null
+      lock_table_arn              = null
+      ecr_repository_urls         = { backend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/backend", frontend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/frontend" }
+      ecr_repository_arns         = { backend = "arn:aws:ecr:us-east-1:123456789012:repository/backend", frontend = "arn:aws:ecr:us-east-1:123456789012:repository/frontend" }
+      ecr_preview_repository_urls = { backend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/backend-preview", frontend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/frontend-preview" }
+      ecr_preview_repository_arns = { backend = "arn:aws:ecr:us-east-1:123456789012:repository/backend-preview", frontend = "arn:aws:ecr:us-east-1:123456789012:repository/frontend-preview" }
     }
   }
 }

@@ -170,3 +170,40 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
     error_message = "github-actions-plan must read prod's state and take and release its lockfile (use_lockfile)."
   }
 }
+
+# Issue 21.1: the preview role pushed to the repositories production deploys from, and main's
+# build ran with it. Now only github-actions-build, trusted for main's build.yml alone, pushes
+# there; the preview role pushes to the preview twins; the production role pushes nowhere.
+run "only_mains_build_pushes_what_production_deploys" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role.build.assume_role_policy).Statement[0].Condition.StringLike == {
+      "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:ref:refs/heads/main"]
+      "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/build.yml@refs/tags/v1*"]
+    }
+    error_message = "The build role must trust only build.yml of a release, on main."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.build.policy).Statement : s.Resource if s.Sid == "EcrPush"] == [[
+      "arn:aws:ecr:us-east-1:123456789012:repository/backend", "arn:aws:ecr:us-east-1:123456789012:repository/frontend",
+    ]]
+    error_message = "The build role pushes to the release repositories and nothing else."
+  }
+
+  assert {
+    condition = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Resource if s.Sid == "EcrPushPull"] == [[
+      "arn:aws:ecr:us-east-1:123456789012:repository/backend-preview", "arn:aws:ecr:us-east-1:123456789012:repository/frontend-preview",
+    ]]
+    error_message = "The preview role pushes only to the preview twins."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.github_oidc_production.policy_json).Statement :
+      !anytrue([for a in flatten([s.Action]) : contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"], a)])
+    ])
+    error_message = "The production role must not push images (it only reads what it deploys)."
+  }
+}

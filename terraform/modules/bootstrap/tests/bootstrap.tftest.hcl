@@ -69,8 +69,19 @@ run "ecr_repos_scan_on_push_with_lifecycle" {
   }
 
   assert {
-    condition     = toset([for r in aws_ecr_repository.this : r.name]) == toset(["acme/backend", "acme/frontend"])
-    error_message = "Expected backend and frontend repositories with the prefix."
+    condition     = toset([for r in aws_ecr_repository.this : r.name]) == toset(["acme/backend", "acme/frontend", "acme/backend-preview", "acme/frontend-preview"])
+    error_message = "Expected backend and frontend repositories with the prefix, each with a preview twin."
+  }
+
+  # What production deploys from and what a pull request pushes to are different repositories.
+  assert {
+    condition = (
+      keys(output.ecr_repository_arns) == ["backend", "frontend"] &&
+      alltrue([for k, a in output.ecr_repository_arns : endswith(a, ":repository/acme/${k}")]) &&
+      keys(output.ecr_preview_repository_arns) == ["backend", "frontend"] &&
+      alltrue([for k, a in output.ecr_preview_repository_arns : endswith(a, ":repository/acme/${k}-preview")])
+    )
+    error_message = "ecr_repository_arns are main's repositories only; ecr_preview_repository_arns their preview twins."
   }
 
   assert {
@@ -79,7 +90,7 @@ run "ecr_repos_scan_on_push_with_lifecycle" {
   }
 
   assert {
-    condition     = length(aws_ecr_lifecycle_policy.this) == 2 && alltrue([for r in aws_ecr_repository.this : r.image_tag_mutability == "IMMUTABLE"])
+    condition     = length(aws_ecr_lifecycle_policy.this) == 4 && alltrue([for r in aws_ecr_repository.this : r.image_tag_mutability == "IMMUTABLE"])
     error_message = "Every repository has the lifecycle policy and immutable tags by default."
   }
 }
@@ -103,10 +114,10 @@ run "lifecycle_policy_never_expires_what_may_run" {
   command = plan
 
   assert {
-    condition = alltrue([for p in aws_ecr_lifecycle_policy.this : alltrue([
+    condition = alltrue([for k, p in aws_ecr_lifecycle_policy.this : alltrue([
       for r in jsondecode(p.policy).rules : r.selection.tagStatus != "any"
-    ])])
-    error_message = "No rule may select every image."
+    ]) if !endswith(k, "-preview")])
+    error_message = "No rule of a release repository may select every image."
   }
 
   # Each rule's selection, decoded: keep v* and sha-*, expire pr- after 14 days, untagged after 14.
