@@ -851,6 +851,26 @@ describe('check-environment: names, protected environments, image references', (
   });
 });
 
+describe('app-update cluster input (issue 21.9)', () => {
+  it('a protected cluster given apart from the environment is held to the protected-name rule', () => {
+    const check = wfFile('app-update.yml').jobs?.deploy?.steps?.[0];
+    expect(check?.with?.['cluster']).toBe('${{ inputs.cluster }}');
+    // environment feature-x with cluster prod, from a job in no GitHub environment.
+    const bypass = runComposite('check-environment', { environment: 'feature-x', cluster: 'prod' });
+    expect(bypass.code).toBe(1);
+    expect(bypass.stdout).toContain(
+      '::error::cluster (input cluster) prod is protected (protected-environments): set github-environment',
+    );
+    const approved = runComposite('check-environment', {
+      environment: 'feature-x',
+      cluster: 'prod',
+      'github-environment': 'production',
+    });
+    expect(approved.code).toBe(0);
+    expect(approved.outputs['protected']).toBe('true');
+  });
+});
+
 describe('concurrency without loss', () => {
   const destroy = wfFile('ad-hoc-destroy.yml');
   const age = scriptOf(stepOf(destroy, 'destroy', 'age'));

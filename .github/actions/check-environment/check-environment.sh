@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reads ENV_NAME, GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS, MISSING_SECRETS from the
+# Reads ENV_NAME, CLUSTER (optional), GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS, MISSING_SECRETS from the
 # environment; on a problem prints one ::error:: line naming the input and exits 1.
 set -euo pipefail
 
@@ -16,19 +16,26 @@ fi
 
 is_protected=false
 read -ra protected_names <<< "${PROTECTED//$'\n'/ }"
-for name in "${protected_names[@]}"; do
-  if [[ "${name,,}" == "$ENV_NAME" ]]; then is_protected=true; fi
-done
-if [[ "$is_protected" == true ]]; then
+# The cluster a workflow acts on, when given apart from the environment (app-update's
+# `cluster`), is held to the same rule: environment feature-x with cluster prod is prod.
+for checked in "$ENV_NAME" ${CLUSTER:+"$CLUSTER"}; do
+  what=environment
+  [[ "$checked" != "$ENV_NAME" ]] && what="cluster (input cluster)"
+  protected_here=false
+  for name in "${protected_names[@]}"; do
+    if [[ "${name,,}" == "${checked,,}" ]]; then protected_here=true; fi
+  done
+  [[ "$protected_here" == true ]] || continue
+  is_protected=true
   if [[ "$OPERATION" == destroy || "$OPERATION" == pause ]]; then
-    fail "environment $ENV_NAME is protected (protected-environments): it is never ${OPERATION%e}ed by this workflow"
+    fail "$what $checked is protected (protected-environments): it is never ${OPERATION%e}ed by this workflow"
   fi
   # The job's environment: is this input, so an empty one means no reviewers and no
   # environment-scoped OIDC subject stand between a branch push and this environment.
   if [[ -z "$GH_ENVIRONMENT" ]]; then
-    fail "environment $ENV_NAME is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers"
+    fail "$what $checked is protected (protected-environments): set github-environment so the job runs in a GitHub environment with reviewers"
   fi
-fi
+done
 
 echo "protected=$is_protected" >> "$GITHUB_OUTPUT"
 

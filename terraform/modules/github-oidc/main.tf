@@ -529,8 +529,11 @@ resource "aws_iam_role" "this" {
       # GitHub sends sub as repo:<owner>/<name>:<context>; anything else widens the trust,
       # and a context starting with a wildcard (the old default repo:<repo>:*) trusts every
       # workflow and branch of the repository.
+      # The context must be one GitHub sends, named: pull_request, ref:refs/<heads|tags>/...,
+      # environment:<name>. A leading ? or * (repo:R:?*) matches every context like * does.
       condition = alltrue([for s in local.subject_claims :
-        startswith(lower(s), lower("repo:${var.repository}:")) && !startswith(substr(s, length("repo:${var.repository}:"), -1), "*") && length(s) > length("repo:${var.repository}:")
+        startswith(lower(s), lower("repo:${var.repository}:")) &&
+        can(regex("^(pull_request|ref:refs/(heads|tags)/.+|environment:[^*?].*)$", substr(s, length("repo:${var.repository}:"), -1)))
       ])
       error_message = "Every subject_claims entry must be \"repo:${var.repository}:<context>\" with a context that is not a wildcard, e.g. environment:production (trust is limited to named contexts of this repository)."
     }

@@ -9,7 +9,7 @@ variable "repository" {
 }
 
 variable "subject_claims" {
-  description = "Required: the OIDC `sub` claims (StringLike) allowed to assume the role, each of this repository and naming a context, e.g. [\"repo:acme/webapp:environment:production\"]. A whole-repository wildcard (repo:<repository>:*) is refused: it would trust every workflow and branch."
+  description = "Required: the OIDC `sub` claims (StringLike) allowed to assume the role, each of this repository and naming a context, e.g. [\"repo:acme/webapp:environment:production\"]. A context GitHub does not send by name is refused (repo:<repository>:*, repo:<repository>:?*): it would trust every workflow and branch. Contexts: pull_request, ref:refs/heads/… or ref:refs/tags/…, environment:<name>."
   type        = list(string)
 
   validation {

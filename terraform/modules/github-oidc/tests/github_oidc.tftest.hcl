@@ -240,6 +240,17 @@ run "rejects_a_wildcard_context" {
   expect_failures = [aws_iam_role.this]
 }
 
+# Issue 21.9: ? is a StringLike wildcard too, so repo:<repo>:?* trusted every context.
+run "rejects_a_single_character_wildcard_context" {
+  command = plan
+
+  variables {
+    subject_claims = ["repo:acme/webapp:?*"]
+  }
+
+  expect_failures = [aws_iam_role.this]
+}
+
 run "trust_limited_to_reusable_workflows" {
   command = plan
 
