@@ -501,28 +501,60 @@ describe('Terraform version: one rule for every workflow that runs Terraform', (
   );
 });
 
-describe('terraform.yml plan artifacts', () => {
+describe('terraform.yml: the approved plan, passed by digest', () => {
   const wf = wfFile('terraform.yml');
+  const DIGEST = String((wf as { env?: Record<string, string> }).env?.['PLAN_DIGEST']);
 
-  it('two calls with identical inputs in one run get different artifact names', () => {
-    const step = stepOf(wf, 'plan', 'artifact');
-    const env = { WORKSPACE: '', RUN_ATTEMPT: '1' };
-    const a = runScript(scriptOf(step), env).outputs.name;
-    const b = runScript(scriptOf(step), env).outputs.name;
-    expect(a).toMatch(/^tfplan-default-1-[0-9a-f]{12}$/);
-    expect(b).toMatch(/^tfplan-default-1-[0-9a-f]{12}$/);
-    expect(a).not.toBe(b);
+  // Issue 21.6: the plan file (state and every planned value) was an artifact any reader of the
+  // repository's runs could download for 5 days.
+  it('no plan file leaves the plan job: its digest and the lock file go to the apply job', () => {
+    const steps = [...(wf.jobs?.plan?.steps ?? []), ...(wf.jobs?.apply?.steps ?? [])];
+    expect(steps.filter((s) => /^actions\/(upload|download)-artifact@/.test(s.uses ?? ''))).toEqual([]);
+    expect((wf.jobs?.plan as { outputs?: Record<string, string> }).outputs).toMatchObject({
+      'plan-hash': '${{ steps.plan.outputs.plan-hash }}',
+      'lock-file': '${{ steps.plan.outputs.lock-file }}',
+    });
   });
 
-  it('the plan job uploads under that name and the apply job downloads the same one', () => {
-    const plan = wf.jobs?.plan;
-    const upload = plan?.steps?.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.with?.name).toBe('${{ steps.artifact.outputs.name }}');
-    expect((plan as { outputs?: Record<string, string> }).outputs?.artifact).toBe(
-      '${{ steps.artifact.outputs.name }}',
+  it('the apply job applies only a plan with the approved digest, and says so when it moved', () => {
+    const planJson = (value: string) =>
+      JSON.stringify({
+        resource_changes: [
+          { address: 'aws_ssm_parameter.db', change: { actions: ['update'], after: { value } } },
+        ],
+      });
+    const dir = mkdtempSync(join(tmpdir(), 'tf-digest-'));
+    writeFileSync(join(dir, '.terraform.lock.hcl'), '# lock\n');
+    const planned = runScript(
+      scriptOf(stepOf(wf, 'plan', 'plan')),
+      { VAR_FILE: '', WORKSPACE: '', LOCK_TIMEOUT: '10m', PLAN_DIGEST: DIGEST },
+      { terraform: `case "$1" in plan) exit 2 ;; show) echo '${planJson('a')}' ;; esac` },
+      dir,
     );
-    const download = wf.jobs?.apply?.steps?.find((s) => s.uses?.startsWith('actions/download-artifact@'));
-    expect(download?.with?.name).toBe('${{ needs.plan.outputs.artifact }}');
+    expect(planned.code).toBe(0);
+    expect(planned.outputs['plan-hash']).toMatch(/^[0-9a-f]{64}$/);
+    expect(Buffer.from(planned.outputs['lock-file']!, 'base64').toString()).toBe('# lock\n');
+    const apply = (now: string) =>
+      runScript(
+        scriptOf(stepOf(wf, 'apply', 'terraform apply (the approved plan)')),
+        {
+          VAR_FILE: '',
+          LOCK_TIMEOUT: '10m',
+          APPROVED: planned.outputs['plan-hash']!,
+          PLAN_DIGEST: DIGEST,
+        },
+        {
+          terraform: `case "$1" in plan) exit 0 ;; show) echo '${planJson(now)}' ;; apply) echo applied ;; esac`,
+        },
+        dir,
+      );
+    const same = apply('a');
+    expect(same.code).toBe(0);
+    expect(same.calls).toContain('terraform apply -lock-timeout=10m tfplan');
+    const moved = apply('b');
+    expect(moved.code).toBe(1);
+    expect(moved.stdout).toContain('::error::the plan changed since it was approved');
+    expect(moved.calls.filter((c) => c.startsWith('terraform apply'))).toEqual([]);
   });
 
   it('the job summary lists the resource changes, never the plan values', () => {
