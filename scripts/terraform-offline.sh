@@ -34,6 +34,13 @@ RC
   export TF_PROVIDER_MIRROR TF_CLI_CONFIG_FILE="$work/terraformrc" TF_PLUGIN_CACHE_DIR="$work/plugin-cache"
   mkdir -p "$TF_PLUGIN_CACHE_DIR"
   export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+  # Terraform's plugin cache is not safe for concurrent installs (two inits at once fail with
+  # "mkdir …/plugin-cache/…: file exists"): fill it once here, so the parallel inits that follow
+  # only read it.
+  mkdir -p "$work/warm-cache"
+  printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n' >"$work/warm-cache/versions.tf"
+  (cd "$work/warm-cache" && terraform init -backend=false -input=false -no-color >"$work/warm-cache/init.log" 2>&1) ||
+    { cat "$work/warm-cache/init.log" >&2; return 1; }
 
   tags="$(grep -rhoE "git::${repo_url}//terraform/modules/[a-z0-9-]+\?ref=[^\"]+" "$tf_dir/examples" --include='*.tf' | sed 's/.*?ref=//' | sort -u)"
   if [[ -z "$tags" || "$tags" == *$'\n'* ]]; then
