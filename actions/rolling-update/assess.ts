@@ -136,3 +136,16 @@ export function latestFailedStop(tasks: Task[], deploymentId: string | undefined
     .filter((t) => (deploymentId === undefined || t.startedBy === deploymentId) && isFailedStop(t))
     .sort((a, b) => stamp(b) - stamp(a))[0];
 }
+
+/**
+ * ECS rolls this service's failed deployments back itself: its circuit breaker or its alarms are
+ * set to roll back. Then ECS's thresholds (the user's) decide when a rollout has failed, and one
+ * stopped task is only a sign.
+ */
+export function ecsRollsBack(service: Service): boolean {
+  const config = service.deploymentConfiguration;
+  return Boolean(
+    (config?.deploymentCircuitBreaker?.enable && config.deploymentCircuitBreaker.rollback) ||
+    (config?.alarms?.enable && config.alarms.rollback),
+  );
+}

@@ -9,7 +9,7 @@ import { describeStage, hasTrafficStages, judge } from '../lib/service-deploymen
 import { describeStop, shortName } from './assess.ts';
 import type { Context, Watch } from './context.ts';
 import { errorName, isTransient } from '../lib/poll.ts';
-import { failedStop, finish, printEvents, reportFailure } from './watch.ts';
+import { ecsDecides, failedStop, finish, printEvents, reportCrash, reportFailure } from './watch.ts';
 
 /**
  * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
@@ -65,7 +65,8 @@ export async function followServiceDeployment(
     case 'waiting': {
       // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
       const stopped = suspicious ? await stoppedTask(context, w) : undefined;
-      if (stopped) await failed(context, w, deployment, undefined, stopped, true);
+      if (stopped && ecsDecides(context, service)) await reportCrash(context, w, stopped);
+      else if (stopped) await failed(context, w, deployment, undefined, stopped, true);
       return;
     }
     case 'rolling-back':

@@ -22,6 +22,11 @@ export interface Settings {
   timeoutMs: number;
   forceNewDeployment: boolean;
   rollback: boolean;
+  /**
+   * Roll back at the first stopped task even when ECS would decide (circuit breaker or alarms
+   * set to roll back); by default ECS's thresholds decide and a crash is a warning.
+   */
+  failFast: boolean;
   /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
   waitUntil: 'steady' | 'paused';
   /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
@@ -42,6 +47,7 @@ export function getSettings(): Settings {
     timeoutMs: numberInput('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
     forceNewDeployment: booleanInput('force-new-deployment', false),
     rollback: booleanInput('rollback', true),
+    failFast: booleanInput('fail-fast', false),
     waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
     ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
   };

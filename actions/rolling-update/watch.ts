@@ -19,7 +19,15 @@ import {
   withCallTimeout,
 } from '../lib/poll.ts';
 import { describeServiceDeployments, judge } from '../lib/service-deployments.ts';
-import { assess, culprit, describeStop, latestFailedStop, shortName, type Assessment } from './assess.ts';
+import {
+  assess,
+  culprit,
+  describeStop,
+  ecsRollsBack,
+  latestFailedStop,
+  shortName,
+  type Assessment,
+} from './assess.ts';
 import { taskDefinition, updateService, type Context, type Status, type Watch } from './context.ts';
 import { followServiceDeployment } from './follow.ts';
 
@@ -179,10 +187,11 @@ async function step(
         w.recheck = true;
       }
     }
-    if (assessment.state === 'failed' || stopped) {
+    if (assessment.state === 'failed' || (stopped && !ecsDecides(context, service))) {
       await fail(context, w, assessment, stopped);
       return;
     }
+    if (stopped) await reportCrash(context, w, stopped);
   } else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
     finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
     core.error(
@@ -375,6 +384,26 @@ export function stopsLikely(w: Watch, deployment: Deployment | undefined, turn: 
   w.lastFailedTasks = failedTasks;
   w.lastRunning = runningCount;
   return likely;
+}
+
+/** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
+export function ecsDecides(context: Context, service: Service): boolean {
+  return !context.settings.failFast && ecsRollsBack(service);
+}
+
+/**
+ * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
+ * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
+ */
+export async function reportCrash(context: Context, w: Watch, stopped: Task): Promise<void> {
+  const logs = await lastLines(context, stopped);
+  const tail =
+    logs.lines.length > 0
+      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+      : '';
+  core.warning(
+    `${w.name}: a task of ${shortName(w.target)} stopped: ${describeStop(stopped).replace(/\.$/, '')}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.${tail}`,
+  );
 }
 
 /** The failure line, at once: why, and the last log lines of the task that stopped. */

@@ -66062,6 +66062,16 @@ function latestFailedStop(tasks, deploymentId) {
         .filter((t) => (deploymentId === undefined || t.startedBy === deploymentId) && isFailedStop(t))
         .sort((a, b) => stamp(b) - stamp(a))[0];
 }
+/**
+ * ECS rolls this service's failed deployments back itself: its circuit breaker or its alarms are
+ * set to roll back. Then ECS's thresholds (the user's) decide when a rollout has failed, and one
+ * stopped task is only a sign.
+ */
+function ecsRollsBack(service) {
+    const config = service.deploymentConfiguration;
+    return Boolean((config?.deploymentCircuitBreaker?.enable && config.deploymentCircuitBreaker.rollback) ||
+        (config?.alarms?.enable && config.alarms.rollback));
+}
 
 ;// CONCATENATED MODULE: ./actions/lib/registrars.ts
 
@@ -66412,6 +66422,7 @@ function getSettings() {
         timeoutMs: (0,inputs/* numberInput */.QR)('timeout-minutes', 15, { min: 0.05, max: 360 }) * 60_000,
         forceNewDeployment: (0,inputs/* booleanInput */.tE)('force-new-deployment', false),
         rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
+        failFast: (0,inputs/* booleanInput */.tE)('fail-fast', false),
         waitUntil: (0,inputs/* choiceInput */.ij)('wait-until', ['steady', 'paused'], 'steady'),
         ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };
@@ -66485,7 +66496,9 @@ async function followServiceDeployment(context, w, service, deployment, suspicio
         case 'waiting': {
             // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
             const stopped = suspicious ? await follow_stoppedTask(context, w) : undefined;
-            if (stopped)
+            if (stopped && ecsDecides(context, service))
+                await reportCrash(context, w, stopped);
+            else if (stopped)
                 await failed(context, w, deployment, undefined, stopped, true);
             return;
         }
@@ -66719,10 +66732,12 @@ async function step(context, w, service, turn, serviceDeployment) {
                 w.recheck = true;
             }
         }
-        if (assessment.state === 'failed' || stopped) {
+        if (assessment.state === 'failed' || (stopped && !ecsDecides(context, service))) {
             await fail(context, w, assessment, stopped);
             return;
         }
+        if (stopped)
+            await reportCrash(context, w, stopped);
     }
     else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
         finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
@@ -66879,6 +66894,21 @@ function stopsLikely(w, deployment, turn) {
     w.lastFailedTasks = failedTasks;
     w.lastRunning = runningCount;
     return likely;
+}
+/** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
+function ecsDecides(context, service) {
+    return !context.settings.failFast && ecsRollsBack(service);
+}
+/**
+ * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
+ * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
+ */
+async function reportCrash(context, w, stopped) {
+    const logs = await lastLines(context, stopped);
+    const tail = logs.lines.length > 0
+        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
+        : '';
+    lib_core/* warning */.$e(`${w.name}: a task of ${shortName(w.target)} stopped: ${describeStop(stopped).replace(/\.$/, '')}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.${tail}`);
 }
 /** The failure line, at once: why, and the last log lines of the task that stopped. */
 async function reportFailure(context, w, why, stopped) {

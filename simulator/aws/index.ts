@@ -7,6 +7,7 @@ import { tagOperations } from './ecs/tags.ts';
 import {
   createService,
   listServiceRecords,
+  setCircuitBreakerThreshold,
   serviceOperations,
   type CreateServiceOptions,
   type ServiceRecord,
@@ -222,6 +223,13 @@ export class Emulator {
     options?: CreateServiceOptions,
   ): ServiceRecord {
     return createService(this.state, cluster, name, taskDefinition, options);
+  }
+
+  /** From now on the circuit breaker of `service` trips at `failed` failed tasks. */
+  setCircuitBreakerThreshold(service: string, failed: number): void {
+    const record = listServiceRecords(this.state).find((s) => s.serviceName === service);
+    if (!record) throw new Error(`no service ${service}`);
+    setCircuitBreakerThreshold(this.state, record, failed);
   }
 
   /** The live service records (what DescribeServices answers from). */

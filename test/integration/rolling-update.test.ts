@@ -265,6 +265,63 @@ describe('rolling-update', () => {
     expect(results(run.outputs)['web']!.status).toBe('rolled-back');
   });
 
+  // Issue 22.2: with the breaker set to roll back, its thresholds are the user's policy. The
+  // breaker trips only when the test says (on the step's first warning), so no race decides.
+  test("with the circuit breaker on, ECS decides: each crash is a warning at once, no StopServiceDeployment, ECS's rollback and its reason reported", async () => {
+    const arns = await seedRollout(emulator, ['web'], {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      circuitBreakerThreshold: 1_000,
+      healthyAfterMs: 600,
+    });
+    emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 1 });
+    let warned = false;
+    const run = await rollingUpdate(
+      { cluster: 'app', services: 'web', 'task-definitions': JSON.stringify(arns) },
+      {
+        onStdout: (chunk) => {
+          if (!warned && chunk.includes('::warning::web: a task of web:2 stopped')) {
+            warned = true;
+            // ECS reaches the user's threshold now.
+            emulator.setCircuitBreakerThreshold('web', 1);
+          }
+        },
+      },
+    );
+
+    expect(warned).toBe(true);
+    const warning = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('::warning::web: a task of web:2 stopped'))!;
+    expect(warning).toContain('exited with code 1');
+    expect(warning).toContain("ECS's circuit breaker (or alarms) decides");
+    expect(emulator.calls('StopServiceDeployment')).toHaveLength(0);
+    expect(emulator.calls('UpdateService')).toHaveLength(1);
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain('circuit breaker threshold was exceeded');
+    expect(results(run.outputs)['web']!.status).toBe('rolled-back');
+    expect(revisionOf('web')).toBe('web:1');
+  });
+
+  test('fail-fast: true rolls back at the first stopped task, though the breaker would wait', async () => {
+    const arns = await seedRollout(emulator, ['web'], {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      circuitBreakerThreshold: 1_000,
+      healthyAfterMs: 600,
+    });
+    emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 1 });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+      'fail-fast': 'true',
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(emulator.calls('StopServiceDeployment')).toHaveLength(1);
+    expect(results(run.outputs)['web']!.status).toBe('rolled-back');
+  });
+
   test('a timeout names each service not yet steady and what it waits on', async () => {
     const arns = await seedRollout(emulator, ['web', 'worker']);
     emulator.setTaskBehavior('web:2', { startMs: 60_000 });

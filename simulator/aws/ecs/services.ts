@@ -236,6 +236,15 @@ function rollBack(state: EmulatorState, service: ServiceRecord, taskDefinition: 
   return back;
 }
 
+/** The failed tasks that trip a service's circuit breaker from now on (a test's event). */
+export function setCircuitBreakerThreshold(
+  state: EmulatorState,
+  service: ServiceRecord,
+  failed: number,
+): void {
+  registry(state).internals.get(service)!.circuitBreakerThreshold = failed;
+}
+
 /** Seeds a service (CreateService as a test needs it); its tasks start on the scheduler's timeline. */
 export function createService(
   state: EmulatorState,
