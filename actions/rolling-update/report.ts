@@ -3,6 +3,7 @@ import { DeploymentFailure } from '../lib/errors.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { shortName } from './assess.ts';
 import type { Watch } from './context.ts';
+import { endState } from './end-state.ts';
 
 /** Services whose rollout did not end well: the step fails, and the failure report covers them. */
 export function failedWatches(watches: Watch[]): Watch[] {
@@ -26,25 +27,29 @@ export async function report(watches: Watch[]): Promise<void> {
     ]),
   );
   core.setOutput('results', JSON.stringify(results));
+  const end = endState(watches);
+  core.setOutput('end-state', end.line);
   // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
   const paused = watches.filter((w) => w.paused);
   core.setOutput('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
   await writeSummaryTable(
     'Rolling update',
-    ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'],
+    ['Service', 'Status', 'Task definition', 'Runs now', 'Seconds', 'Stages', 'Detail'],
     watches.map((w) => [
       w.name,
       w.status,
       w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
+      `${end.runs[w.name]!.revision} (${end.runs[w.name]!.version})`,
       w.seconds,
       w.stages?.join(' → '),
       w.detail,
     ]),
+    end.line ? [end.line] : [],
   );
   const bad = failedWatches(watches);
   if (bad.length > 0) {
     throw new DeploymentFailure(
-      `Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`,
+      `Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}. ${end.line}`,
     );
   }
   if (paused.length > 0) {

@@ -64981,7 +64981,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5508);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64991,7 +64991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7584:
+/***/ 5508:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66355,7 +66355,44 @@ async function refuseOverAnotherRollout(context, name, service, target) {
     throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again.`);
 }
 
+;// CONCATENATED MODULE: ./actions/rolling-update/end-state.ts
+
+function endState(watches) {
+    const runs = {};
+    for (const w of watches) {
+        if (w.status === 'rolled-back')
+            runs[w.name] = { revision: shortName(w.previous), version: 'previous' };
+        else if (['steady', 'paused', 'updated', 'unchanged'].includes(w.status ?? ''))
+            runs[w.name] = { revision: shortName(w.target), version: 'new' };
+        else {
+            // failed (no rollback), timed out, cancelled, unwatched: what ECS was last seen running.
+            const seen = w.seen?.taskDefinition || w.target;
+            runs[w.name] = {
+                revision: shortName(seen),
+                version: seen === w.previous
+                    ? 'previous'
+                    : seen === w.target && w.seen?.running === w.seen?.desired
+                        ? 'new'
+                        : 'deploying',
+            };
+        }
+    }
+    const versions = new Set(Object.values(runs).map((r) => r.version));
+    if (versions.size === 1 && versions.has('new'))
+        return { runs, mixed: false, line: '' };
+    const mixed = versions.size > 1;
+    const list = Object.entries(runs)
+        .map(([name, r]) => `${name} runs ${r.revision} (${r.version === 'deploying' ? 'ECS still deploying' : r.version})`)
+        .join(', ');
+    const onNew = watches.filter((w) => runs[w.name].version !== 'previous' && w.previous !== w.target);
+    const fix = mixed
+        ? ` Mixed versions: to put every service back on the previous release, roll back (rollback.yml, release previous${onNew.length > 0 ? `: ${onNew.map((w) => `${w.name} to ${shortName(w.previous)}`).join(', ')}` : ''}); or fix the failure and deploy again.`
+        : '';
+    return { runs, mixed, line: `End state: ${list}.${fix}` };
+}
+
 ;// CONCATENATED MODULE: ./actions/rolling-update/report.ts
+
 
 
 
@@ -66379,20 +66416,23 @@ async function report(watches) {
         },
     ]));
     lib_core/* setOutput */.uH('results', JSON.stringify(results));
+    const end = endState(watches);
+    lib_core/* setOutput */.uH('end-state', end.line);
     // continue-deployment's input: service → where it waits for a ContinueServiceDeployment.
     const paused = watches.filter((w) => w.paused);
     lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((w) => [w.name, w.paused]))));
-    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Seconds', 'Stages', 'Detail'], watches.map((w) => [
+    await writeSummaryTable('Rolling update', ['Service', 'Status', 'Task definition', 'Runs now', 'Seconds', 'Stages', 'Detail'], watches.map((w) => [
         w.name,
         w.status,
         w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
+        `${end.runs[w.name].revision} (${end.runs[w.name].version})`,
         w.seconds,
         w.stages?.join(' → '),
         w.detail,
-    ]));
+    ]), end.line ? [end.line] : []);
     const bad = failedWatches(watches);
     if (bad.length > 0) {
-        throw new lib_errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}.`);
+        throw new lib_errors/* DeploymentFailure */.S(`Rolling update failed for ${bad.length} of ${watches.length} services: ${bad.map((w) => `${w.name} ${w.status} (${w.detail})`).join('; ')}. ${end.line}`);
     }
     if (paused.length > 0) {
         lib_core/* info */.pq(`${paused.length} of ${watches.length} services are paused for a ContinueServiceDeployment; the others are steady.`);

@@ -149,6 +149,13 @@ describe('rolling-update', () => {
     expect(out['beat']!.status).toBe('steady');
     expect(run.errors.at(-1)).toMatch(/^Rolling update failed for 1 of 3 services: web rolled-back/);
     expect(run.summary).toContain('<td>web</td><td>rolled-back</td>');
+    // The end state, told where people look: the closing line, the output Slack shows, the summary.
+    const end =
+      'End state: web runs web:1 (previous), worker runs worker:2 (new), beat runs beat:2 (new). Mixed versions: to put every service back on the previous release, roll back (rollback.yml, release previous: worker to worker:1, beat to beat:1); or fix the failure and deploy again.';
+    expect(run.errors.at(-1)).toContain(end);
+    expect(run.outputs['end-state']).toBe(end);
+    expect(run.summary).toContain('<td>web:1 (previous)</td>');
+    expect(run.summary).toContain('Mixed versions');
   });
 
   test('service events are printed with workflow commands stopped, so an event cannot issue one', async () => {

@@ -883,6 +883,28 @@ describe('check-environment: names, protected environments, image references', (
   });
 });
 
+describe('the end state of a failed rollout reaches Slack (issue 22.3)', () => {
+  it.each([
+    [
+      'app-update.yml',
+      "${{ inputs.rollback-to != '' && format('Rollback from {0} to {1}, no migrations.', steps.history.outputs.current, steps.history.outputs.release) || steps.deploy.outputs.end-state }}",
+    ],
+    ['ad-hoc-deploy.yml', '${{ steps.deploy.outputs.end-state }}'],
+  ])('%s: the finished message carries deploy-app end-state', (name, text) => {
+    const steps = wfFile(name).jobs?.deploy?.steps ?? [];
+    const finished = steps.filter(
+      (s) =>
+        s.uses === `adhoc-actions/adhoc-actions/slack-notify@${RELEASE}` &&
+        s.with?.['status'] === '${{ job.status }}',
+    );
+    expect(finished.map((s) => s.with?.['text'])).toEqual([text]);
+    const composite = readYaml<{ outputs: Record<string, { value: string }> }>(
+      join(root, ACTIONS_DIR, 'deploy-app/action.yml'),
+    );
+    expect(composite.outputs['end-state']?.value).toBe('${{ steps.rollout.outputs.end-state }}');
+  });
+});
+
 describe('app-update cluster input (issue 21.9)', () => {
   it('a protected cluster given apart from the environment is held to the protected-name rule', () => {
     const check = wfFile('app-update.yml').jobs?.deploy?.steps?.[0];
