@@ -3,7 +3,7 @@ import { ContinueServiceDeploymentCommand, type ECSClient } from '@aws-sdk/clien
 import { ecsClient, logsClient } from '../lib/aws.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { DeploymentFailure, errorMessage } from '../lib/errors.ts';
-import { sleep } from '../lib/poll.ts';
+import { errorName, sleep, TransientReads } from '../lib/poll.ts';
 import {
   describeServiceDeployments,
   describeStage,
@@ -22,7 +22,7 @@ import { getSettings } from './settings.ts';
 
 const POLL_MS = 1000;
 
-type Status = 'steady' | 'rolled-back' | 'paused' | 'failed' | 'timed-out';
+type Status = 'steady' | 'rolled-back' | 'paused' | 'failed' | 'timed-out' | 'cancelled';
 
 interface Follow {
   service: string;
@@ -78,20 +78,41 @@ export async function main(): Promise<void> {
   );
 
   const deadline = startedAt + settings.timeoutMs;
+  // Reads that fail for a while (throttling, 5xx, dropped connections) are waited out until the
+  // timeout, as rolling-update waits them out: ECS carries on meanwhile, and so does the watch.
+  const reads = new TransientReads('DescribeServiceDeployments', { warn: core.warning, info: core.info });
+  const cancel = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
   for (;;) {
     const active = follows.filter((f) => !f.status);
     if (active.length === 0) break;
+    if (cancel.signal.aborted) {
+      for (const f of active)
+        end(
+          f,
+          'cancelled',
+          `cancelled ${f.stage ? `at ${f.stage}` : 'while it ran'}; ECS carries on with it`,
+        );
+      break;
+    }
     if (Date.now() >= deadline) {
-      for (const f of active) end(f, 'timed-out', `still ${f.stage ?? 'in progress'}`);
+      const outage =
+        reads.failures > 0 ? `; DescribeServiceDeployments failing: ${errorName(reads.lastError)}` : '';
+      for (const f of active) end(f, 'timed-out', `still ${f.stage ?? 'in progress'}${outage}`);
       break;
     }
     const began = Date.now();
-    const found = await describeServiceDeployments(
-      ecs,
-      active.map((f) => f.hook.serviceDeploymentArn),
+    const read = await reads.read(
+      () =>
+        describeServiceDeployments(
+          ecs,
+          active.map((f) => f.hook.serviceDeploymentArn),
+        ),
+      () => cancel.signal.aborted || Date.now() >= deadline,
     );
-    for (const f of active) {
-      const deployment = found.get(f.hook.serviceDeploymentArn);
+    const found = read?.value;
+    for (const f of found ? active : []) {
+      const deployment = found!.get(f.hook.serviceDeploymentArn);
       if (!deployment) {
         end(f, 'failed', 'the service deployment was not found');
         continue;
@@ -114,7 +135,8 @@ export async function main(): Promise<void> {
         core.info(`${f.service}: ${f.status}${f.detail ? ` (${f.detail})` : ''} after ${f.seconds} s.`);
     }
     if (follows.some((f) => !f.status)) {
-      await sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
+      const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+      await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), cancel.signal);
     }
   }
   const good = goodStatuses(settings.action);

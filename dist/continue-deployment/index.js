@@ -65909,18 +65909,31 @@ async function main() {
         }
     }));
     const deadline = startedAt + settings.timeoutMs;
+    // Reads that fail for a while (throttling, 5xx, dropped connections) are waited out until the
+    // timeout, as rolling-update waits them out: ECS carries on meanwhile, and so does the watch.
+    const reads = new TransientReads('DescribeServiceDeployments', { warn: lib_core/* warning */.$e, info: lib_core/* info */.pq });
+    const cancel = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.once(signal, () => cancel.abort());
     for (;;) {
         const active = follows.filter((f) => !f.status);
         if (active.length === 0)
             break;
-        if (Date.now() >= deadline) {
+        if (cancel.signal.aborted) {
             for (const f of active)
-                end(f, 'timed-out', `still ${f.stage ?? 'in progress'}`);
+                end(f, 'cancelled', `cancelled ${f.stage ? `at ${f.stage}` : 'while it ran'}; ECS carries on with it`);
+            break;
+        }
+        if (Date.now() >= deadline) {
+            const outage = reads.failures > 0 ? `; DescribeServiceDeployments failing: ${errorName(reads.lastError)}` : '';
+            for (const f of active)
+                end(f, 'timed-out', `still ${f.stage ?? 'in progress'}${outage}`);
             break;
         }
         const began = Date.now();
-        const found = await describeServiceDeployments(ecs, active.map((f) => f.hook.serviceDeploymentArn));
-        for (const f of active) {
+        const read = await reads.read(() => describeServiceDeployments(ecs, active.map((f) => f.hook.serviceDeploymentArn)), () => cancel.signal.aborted || Date.now() >= deadline);
+        const found = read?.value;
+        for (const f of found ? active : []) {
             const deployment = found.get(f.hook.serviceDeploymentArn);
             if (!deployment) {
                 end(f, 'failed', 'the service deployment was not found');
@@ -65948,7 +65961,8 @@ async function main() {
                 lib_core/* info */.pq(`${f.service}: ${f.status}${f.detail ? ` (${f.detail})` : ''} after ${f.seconds} s.`);
         }
         if (follows.some((f) => !f.status)) {
-            await poll_sleep(Math.max(0, Math.min(POLL_MS - (Date.now() - began), deadline - Date.now())));
+            const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+            await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), cancel.signal);
         }
     }
     const good = goodStatuses(settings.action);

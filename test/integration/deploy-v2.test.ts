@@ -278,6 +278,29 @@ describe('a human-gated canary', () => {
     expect(again.errors.join('\n')).toContain('web: ContinueServiceDeployment failed: ClientException:');
   });
 
+  // Issue 22: continue-deployment had its own loop, without rolling-update's handling of reads
+  // that fail for a while: a 20 s outage after the continue ended it with exit 1 and no results.
+  test('continue through a 20 s outage of its reads: waited out, exits 0 once SUCCESSFUL, with results', async () => {
+    const outputs = await pauseForApproval();
+    // The outage begins the moment the continue is sent (an event, not a time).
+    const off = emulator.onCall('ContinueServiceDeployment', () => {
+      off();
+      emulator.addOutage({ operations: ['DescribeServiceDeployments'], forMs: 20_000 });
+    });
+
+    const run = await continueDeployment({ paused: outputs['paused']! });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    for (const name of ['web', 'worker']) {
+      expect(results(run.outputs)[name]!.status).toBe('steady');
+      expect(deploymentOf(name).status).toBe('SUCCESSFUL');
+    }
+    const failedReads = emulator.calls('DescribeServiceDeployments').filter((c) => c.error);
+    expect(failedReads.length).toBeGreaterThan(0);
+    expect(run.stdout).toContain('DescribeServiceDeployments');
+  }, 90_000);
+
   test('a continue that fails (here: times out in the bake) writes the failure report and marks nothing released', async () => {
     const outputs = await pauseForApproval();
     // A bake of 1 "minute" = 20 s here, past a 3 s step timeout: the continue times out.
