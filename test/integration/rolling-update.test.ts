@@ -648,7 +648,6 @@ describe('rolling-update through outages', () => {
     const arns = await seedRollout(emulator, ['web']);
     emulator.setTaskBehavior('web:2', { startMs: 60_000 });
     let outage = false;
-    const started = Date.now();
     const run = await rollingUpdate(
       {
         cluster: 'app',
