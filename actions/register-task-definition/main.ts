@@ -13,6 +13,7 @@ import {
   type DescribedTaskDefinition,
 } from '../lib/task-definitions.ts';
 import { withReleaseTags, type ReleaseInfo } from '../lib/release-history.ts';
+import { diffDefinitions } from './diff.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
 import { getSettings, type Source } from './settings.ts';
 
@@ -29,6 +30,8 @@ interface Result {
   previousArn?: string;
   changed: boolean;
   images: string[];
+  /** What the new revision changes against the one it replaces (diff.ts). */
+  diff: string[];
 }
 
 export async function main(): Promise<void> {
@@ -43,19 +46,29 @@ export async function main(): Promise<void> {
   );
   const results = await Promise.all(
     bases.map((base, i) =>
-      registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged, settings.release),
+      registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged, settings.release, settings.dryRun),
     ),
   );
 
-  for (const result of results) core.info(describe(result));
+  for (const result of results) {
+    core.info(describe(result, settings.dryRun));
+    for (const line of result.diff) core.info(`  ${line}`);
+  }
+  core.setOutput('diff', results.flatMap((r) => r.diff.map((line) => `${r.family}: ${line}`)).join('\n'));
   const arns = Object.fromEntries(results.map((r) => [r.family, r.arn]));
   core.setOutput('task-definition-arn', results.at(-1)!.arn);
   core.setOutput('task-definition-arns', JSON.stringify(arns));
   core.setOutput('changed', String(results.some((r) => r.changed)));
   await writeSummaryTable(
-    'Task definitions',
-    ['Family', 'Revision', 'Changed', 'Images'],
-    results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]),
+    settings.dryRun ? 'Task definitions (dry run: nothing registered)' : 'Task definitions',
+    ['Family', 'Revision', 'Changed', 'Images', 'Changes'],
+    results.map((r) => [
+      r.family,
+      revisionChange(r),
+      r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
+      r.images.join(', '),
+      r.diff.join('; '),
+    ]),
     // The id a rollback names (release-history's release input).
     settings.release ? [`Release ${settings.release.release}.`] : [],
   );
@@ -143,17 +156,28 @@ async function registerIfChanged(
   input: RegisterInput,
   skipUnchanged: boolean,
   release: ReleaseInfo | undefined,
+  dryRun: boolean,
 ): Promise<Result> {
   const family = input.family!;
   const images = (input.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`);
   const previousArn = base.current?.arn;
   if (skipUnchanged && base.current && sameDefinition(base.current.input, input)) {
-    return { family, arn: base.current.arn, previousArn, changed: false, images };
+    return { family, arn: base.current.arn, previousArn, changed: false, images, diff: [] };
   }
+  const diff = diffDefinitions(base.current?.input, input);
+  // A dry run stops here: the family keeps what it has (its output is the revision it replaces).
+  if (dryRun) return { family, arn: previousArn ?? '', previousArn, changed: true, images, diff };
   // Release tags go on the registration only: compared above, they would make every deploy a change.
   const tags = release && withReleaseTags(input.tags, release, input.containerDefinitions?.[0]?.image);
   const response = await ecs.send(new RegisterTaskDefinitionCommand(tags ? { ...input, tags } : input));
-  return { family, arn: response.taskDefinition!.taskDefinitionArn!, previousArn, changed: true, images };
+  return {
+    family,
+    arn: response.taskDefinition!.taskDefinitionArn!,
+    previousArn,
+    changed: true,
+    images,
+    diff,
+  };
 }
 
 function revision(arn: string | undefined): string {
@@ -164,8 +188,9 @@ function revisionChange(result: Result): string {
   return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
 }
 
-function describe(result: Result): string {
-  return result.changed
-    ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
-    : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+function describe(result: Result, dryRun: boolean): string {
+  if (!result.changed) return `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+  return dryRun
+    ? `${result.family}: would register a revision after ${revision(result.previousArn)} (dry run) (${result.images.join(', ')})`
+    : `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`;
 }

@@ -35,6 +35,8 @@ export interface Settings {
   release?: ReleaseInfo;
   /** Roles besides the caller's own whose revisions a family may start from. */
   trustedRegistrars: string[];
+  /** Every read and check, the diff printed, nothing registered. */
+  dryRun: boolean;
 }
 
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
@@ -65,6 +67,7 @@ export function getSettings(): Settings {
     environment: parseEnvironmentLines('environment', multilineInput('environment')),
     skipUnchanged: booleanInput('skip-unchanged', true),
     trustedRegistrars: trustedRegistrarsInput(),
+    dryRun: booleanInput('dry-run', false),
     ...releaseSetting(),
   };
 }

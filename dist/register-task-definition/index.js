@@ -60958,7 +60958,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3770);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3500);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -60968,7 +60968,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3770:
+/***/ 3500:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61594,6 +61594,58 @@ async function describe(ecs, arn) {
     };
 }
 
+;// CONCATENATED MODULE: ./actions/register-task-definition/diff.ts
+/**
+ * What a new revision changes against the one it replaces, as a reviewer reads it: each
+ * container's image, environment and secrets (names only: a value may be sensitive, and the
+ * summary is read widely), and the task's cpu and memory. Pure, for dry-run and the summary.
+ */
+function diffDefinitions(before, after) {
+    if (!before)
+        return [`new family ${after.family}`];
+    const lines = [];
+    for (const field of ['cpu', 'memory']) {
+        if (before[field] !== after[field])
+            lines.push(`${field}: ${before[field] ?? '—'} → ${after[field] ?? '—'}`);
+    }
+    const old = new Map((before.containerDefinitions ?? []).map((c) => [c.name, c]));
+    for (const container of after.containerDefinitions ?? []) {
+        const was = old.get(container.name);
+        old.delete(container.name);
+        if (!was) {
+            lines.push(`container ${container.name}: added (${container.image})`);
+            continue;
+        }
+        if (was.image !== container.image)
+            lines.push(`container ${container.name}: image ${was.image} → ${container.image}`);
+        const env = changedNames((was.environment ?? []).map((e) => [e.name, e.value ?? '']), (container.environment ?? []).map((e) => [e.name, e.value ?? '']));
+        if (env)
+            lines.push(`container ${container.name}: environment ${env}`);
+        const secrets = changedNames((was.secrets ?? []).map((s) => [s.name, s.valueFrom]), (container.secrets ?? []).map((s) => [s.name, s.valueFrom]));
+        if (secrets)
+            lines.push(`container ${container.name}: secrets ${secrets}`);
+        if (!sameCommand(was, container))
+            lines.push(`container ${container.name}: command or entry point changed`);
+    }
+    for (const name of old.keys())
+        lines.push(`container ${name}: removed`);
+    return lines;
+}
+/** `+ADDED ~CHANGED -REMOVED` over name/value pairs; empty when nothing changed. */
+function changedNames(before, after) {
+    const was = new Map(before);
+    const now = new Map(after);
+    const marks = [
+        ...[...now.keys()].filter((k) => !was.has(k)).map((k) => `+${k}`),
+        ...[...now.keys()].filter((k) => was.has(k) && was.get(k) !== now.get(k)).map((k) => `~${k}`),
+        ...[...was.keys()].filter((k) => !now.has(k)).map((k) => `-${k}`),
+    ];
+    return marks.join(' ');
+}
+function sameCommand(a, b) {
+    return JSON.stringify([a.command, a.entryPoint]) === JSON.stringify([b.command, b.entryPoint]);
+}
+
 ;// CONCATENATED MODULE: ./actions/register-task-definition/ecs-defaults.ts
 /**
  * The values ECS fills in when it registers a task definition and then returns from
@@ -61848,6 +61900,7 @@ function getSettings() {
         environment: parseEnvironmentLines('environment', (0,inputs/* multilineInput */.yw)('environment')),
         skipUnchanged: (0,inputs/* booleanInput */.tE)('skip-unchanged', true),
         trustedRegistrars: trustedRegistrarsInput(),
+        dryRun: (0,inputs/* booleanInput */.tE)('dry-run', false),
         ...releaseSetting(),
     };
 }
@@ -61903,6 +61956,7 @@ function releaseSetting() {
 
 
 
+
 async function main() {
     const settings = getSettings();
     const ecs = ecsClient(settings.region);
@@ -61910,14 +61964,24 @@ async function main() {
     const registrars = await loadRegistrars(settings.region, settings.trustedRegistrars);
     const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars);
     const rendered = applyChanges(bases.map((base) => base.input), settings);
-    const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged, settings.release)));
-    for (const result of results)
-        lib_core/* info */.pq(main_describe(result));
+    const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged, settings.release, settings.dryRun)));
+    for (const result of results) {
+        lib_core/* info */.pq(main_describe(result, settings.dryRun));
+        for (const line of result.diff)
+            lib_core/* info */.pq(`  ${line}`);
+    }
+    lib_core/* setOutput */.uH('diff', results.flatMap((r) => r.diff.map((line) => `${r.family}: ${line}`)).join('\n'));
     const arns = Object.fromEntries(results.map((r) => [r.family, r.arn]));
     lib_core/* setOutput */.uH('task-definition-arn', results.at(-1).arn);
     lib_core/* setOutput */.uH('task-definition-arns', JSON.stringify(arns));
     lib_core/* setOutput */.uH('changed', String(results.some((r) => r.changed)));
-    await writeSummaryTable('Task definitions', ['Family', 'Revision', 'Changed', 'Images'], results.map((r) => [r.family, revisionChange(r), r.changed ? 'yes' : 'no', r.images.join(', ')]), 
+    await writeSummaryTable(settings.dryRun ? 'Task definitions (dry run: nothing registered)' : 'Task definitions', ['Family', 'Revision', 'Changed', 'Images', 'Changes'], results.map((r) => [
+        r.family,
+        revisionChange(r),
+        r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
+        r.images.join(', '),
+        r.diff.join('; '),
+    ]), 
     // The id a rollback names (release-history's release input).
     settings.release ? [`Release ${settings.release.release}.`] : []);
 }
@@ -61978,17 +62042,28 @@ async function readTaskDefinitionFile(path) {
     }
     return definitions;
 }
-async function registerIfChanged(ecs, base, input, skipUnchanged, release) {
+async function registerIfChanged(ecs, base, input, skipUnchanged, release, dryRun) {
     const family = input.family;
     const images = (input.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`);
     const previousArn = base.current?.arn;
     if (skipUnchanged && base.current && sameDefinition(base.current.input, input)) {
-        return { family, arn: base.current.arn, previousArn, changed: false, images };
+        return { family, arn: base.current.arn, previousArn, changed: false, images, diff: [] };
     }
+    const diff = diffDefinitions(base.current?.input, input);
+    // A dry run stops here: the family keeps what it has (its output is the revision it replaces).
+    if (dryRun)
+        return { family, arn: previousArn ?? '', previousArn, changed: true, images, diff };
     // Release tags go on the registration only: compared above, they would make every deploy a change.
     const tags = release && withReleaseTags(input.tags, release, input.containerDefinitions?.[0]?.image);
     const response = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(tags ? { ...input, tags } : input));
-    return { family, arn: response.taskDefinition.taskDefinitionArn, previousArn, changed: true, images };
+    return {
+        family,
+        arn: response.taskDefinition.taskDefinitionArn,
+        previousArn,
+        changed: true,
+        images,
+        diff,
+    };
 }
 function revision(arn) {
     return arn?.slice(arn.lastIndexOf(':') + 1) ?? '—';
@@ -61996,10 +62071,12 @@ function revision(arn) {
 function revisionChange(result) {
     return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
 }
-function main_describe(result) {
-    return result.changed
-        ? `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`
-        : `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+function main_describe(result, dryRun) {
+    if (!result.changed)
+        return `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+    return dryRun
+        ? `${result.family}: would register a revision after ${revision(result.previousArn)} (dry run) (${result.images.join(', ')})`
+        : `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`;
 }
 
 

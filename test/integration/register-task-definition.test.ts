@@ -101,9 +101,41 @@ describe('register-task-definition', () => {
       'task-definition-arn': taskDefinitionArn,
       'task-definition-arns': JSON.stringify({ web: taskDefinitionArn }),
       changed: 'true',
+      diff: expect.stringMatching(/^web: container web: image .* → repo:v2$/),
     });
     expect(run.summary).toContain('<td>web</td>');
     expect(run.lines.join('\n')).toContain('web: registered revision 2 → 3');
+  });
+
+  // Issue 22.1: what a deploy would change, shown before anything is written.
+  test('dry-run: every check runs, the diff is printed and output, and nothing is registered', async () => {
+    const previous = emulator.registerTaskDefinition(backend('web'), TAGS);
+
+    const run = await register({
+      'task-definitions': 'web',
+      images: 'web=repo:v2',
+      environment: 'FEATURE_X=on',
+      'dry-run': 'true',
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(registered()).toHaveLength(0);
+    expect(emulator.state.taskDefinitions.get('web')).toHaveLength(1);
+    expect(run.outputs['changed']).toBe('true');
+    expect(run.outputs['task-definition-arns']).toBe(JSON.stringify({ web: previous['taskDefinitionArn'] }));
+    const diff = run.outputs['diff']!.split('\n');
+    expect(diff).toEqual([
+      expect.stringMatching(/^web: container web: image .* → repo:v2$/),
+      'web: container web: environment +FEATURE_X',
+      'web: container sidecar: environment +FEATURE_X',
+    ]);
+    expect(run.lines.join('\n')).toContain('web: would register a revision after 1 (dry run)');
+    expect(run.summary).toContain('dry run: nothing registered');
+
+    // A mistake is still refused, in one line, as without dry-run.
+    const bad = await register({ 'task-definitions': 'web', images: 'nope=repo:v2', 'dry-run': 'true' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.errors).toHaveLength(1);
   });
 
   test('the same run again registers nothing and outputs changed=false', async () => {
