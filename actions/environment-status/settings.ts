@@ -1,3 +1,4 @@
+import { BUILT_IN_PROTECTED } from '../lib/protected-names.ts';
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import {
@@ -40,7 +41,10 @@ export function getSettings(): Settings {
     pauseAfterHours,
     destroyAfterHours,
     keep: words(optionalInput('keep')),
-    protectedNames: words(optionalInput('protected-environments') ?? 'prod production staging default'),
+    // The built-in names always count; the input only adds (as check-environment does).
+    protectedNames: [
+      ...new Set([...BUILT_IN_PROTECTED, ...words(optionalInput('protected-environments') ?? '')]),
+    ],
     sharedBy: numberInput('shared-by', 0, { max: 1000 }),
     recordActivity: booleanInput('record-activity', false),
   };

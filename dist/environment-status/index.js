@@ -59424,7 +59424,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5336);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59434,7 +59434,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5336:
+/***/ 3828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60424,7 +60424,16 @@ function costLine(e, sharedBy) {
         `S3 and logs by usage; list prices of ${e.pricesDate}.`);
 }
 
+;// CONCATENATED MODULE: ./actions/lib/protected-names.ts
+/**
+ * The environment names every workflow protects (deployed only from a job in a GitHub
+ * environment, never paused or destroyed). The workflows' copy is BUILT_IN_PROTECTED in
+ * .github/actions/check-environment/check-environment.sh; workflows.test.ts keeps them equal.
+ */
+const BUILT_IN_PROTECTED = ['prod', 'production', 'staging', 'default'];
+
 ;// CONCATENATED MODULE: ./actions/environment-status/settings.ts
+
 
 
 
@@ -60446,7 +60455,10 @@ function getSettings() {
         pauseAfterHours,
         destroyAfterHours,
         keep: words((0,inputs/* optionalInput */.$m)('keep')),
-        protectedNames: words((0,inputs/* optionalInput */.$m)('protected-environments') ?? 'prod production staging default'),
+        // The built-in names always count; the input only adds (as check-environment does).
+        protectedNames: [
+            ...new Set([...BUILT_IN_PROTECTED, ...words((0,inputs/* optionalInput */.$m)('protected-environments') ?? '')]),
+        ],
         sharedBy: (0,inputs/* numberInput */.QR)('shared-by', 0, { max: 1000 }),
         recordActivity: (0,inputs/* booleanInput */.tE)('record-activity', false),
     };

@@ -842,10 +842,10 @@ describe('check-environment: names, protected environments, image references', (
   });
 
   it.each(['ad-hoc-deploy.yml', 'app-update.yml'])(
-    '%s: the job runs in github-environment and checks protected-environments (default prod production staging default)',
+    '%s: the job runs in github-environment and checks protected-environments (more names; the built-in ones always)',
     (name) => {
       const wf = wfFile(name);
-      expect(inputsOf(wf)['protected-environments']?.default).toBe('prod production staging default');
+      expect(inputsOf(wf)['protected-environments']?.default).toBe('');
       expect(inputsOf(wf)['github-environment']?.default).toBe('');
       expect(wf.jobs?.deploy?.environment).toBe('${{ inputs.github-environment }}');
       expect(wf.jobs?.deploy?.steps?.[0]?.with).toMatchObject({
@@ -858,11 +858,18 @@ describe('check-environment: names, protected environments, image references', (
   it('ad-hoc-destroy never destroys prod, production, staging or default, whatever the caller passes', () => {
     const wf = wfFile('ad-hoc-destroy.yml');
     expect(wf.jobs?.destroy?.steps?.[0]?.with).toMatchObject({
-      'protected-environments': 'prod production staging default ${{ inputs.protected-environments }}',
+      'protected-environments': '${{ inputs.protected-environments }}',
       operation: 'destroy',
     });
-    const run = check({ environment: 'prod', 'github-environment': 'production', operation: 'destroy' });
-    expect(run.code).toBe(1);
+    for (const environment of ['prod', 'production', 'staging', 'default']) {
+      const run = check({
+        environment,
+        'github-environment': 'production',
+        operation: 'destroy',
+        'protected-environments': 'other',
+      });
+      expect(run.code).toBe(1);
+    }
   });
 
   it('production-deploy runs app-update in the production GitHub environment by default', () => {
@@ -902,6 +909,32 @@ describe('the end state of a failed rollout reaches Slack (issue 22.3)', () => {
       join(root, ACTIONS_DIR, 'deploy-app/action.yml'),
     );
     expect(composite.outputs['end-state']?.value).toBe('${{ steps.rollout.outputs.end-state }}');
+  });
+});
+
+describe('protected names in one place (issue 22.6)', () => {
+  it('the built-in list lives in check-environment.sh (and its TypeScript twin), never in a workflow', async () => {
+    const script = readFileSync(join(root, ACTIONS_DIR, 'check-environment/check-environment.sh'), 'utf8');
+    const list = /^BUILT_IN_PROTECTED="([^"]+)"$/m.exec(script)?.[1]?.split(' ');
+    const { BUILT_IN_PROTECTED } = await import('../../actions/lib/protected-names.ts');
+    expect(list).toEqual([...BUILT_IN_PROTECTED]);
+    for (const file of readdirSync(join(root, '.github/workflows'))) {
+      expect([
+        file,
+        readFileSync(join(root, '.github/workflows', file), 'utf8').includes('prod production'),
+      ]).toEqual([file, false]);
+    }
+  });
+
+  it('more names add to the built-in ones, never replace them', () => {
+    const run = runComposite('check-environment', { environment: 'prod', 'protected-environments': 'live' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::environment prod is protected');
+    const live = runComposite('check-environment', { environment: 'live', 'protected-environments': 'live' });
+    expect(live.code).toBe(1);
+    expect(runComposite('check-environment', { environment: 'feature-a' }).outputs['protected-names']).toBe(
+      'prod production staging default',
+    );
   });
 });
 

@@ -14,8 +14,11 @@ if [[ ! "$ENV_NAME" =~ ^[a-z][a-z0-9-]{0,18}[a-z0-9]$ || "$ENV_NAME" == *--* ]];
   fail "environment $(shown "$ENV_NAME") must be 2-20 characters of lowercase letters, digits and single hyphens, starting with a letter"
 fi
 
+# The one list of names every workflow protects; protected-environments only adds to it.
+BUILT_IN_PROTECTED="prod production staging default"
 is_protected=false
-read -ra protected_names <<< "${PROTECTED//$'\n'/ }"
+read -ra protected_names <<< "$BUILT_IN_PROTECTED ${PROTECTED//$'\n'/ }"
+echo "protected-names=${protected_names[*],,}" >> "$GITHUB_OUTPUT"
 # The cluster a workflow acts on, when given apart from the environment (app-update's
 # `cluster`), is held to the same rule: environment feature-x with cluster prod is prod.
 for checked in "$ENV_NAME" ${CLUSTER:+"$CLUSTER"}; do
