@@ -862,7 +862,7 @@ describe('check-environment: names, protected environments, image references', (
       operation: 'destroy',
     });
     for (const environment of ['prod', 'production', 'staging', 'default']) {
-      const run = check({
+      const run = runComposite('check-environment', {
         environment,
         'github-environment': 'production',
         operation: 'destroy',
