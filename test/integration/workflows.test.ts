@@ -912,6 +912,15 @@ describe('the end state of a failed rollout reaches Slack (issue 22.3)', () => {
   });
 });
 
+describe('secrets by name (issue 21.8)', () => {
+  it('no example caller hands a reusable workflow every secret (secrets: inherit)', () => {
+    const dir = join(root, 'examples/django-repo/.github/workflows');
+    for (const file of readdirSync(dir)) {
+      expect([file, /secrets:\s*inherit/.test(readFileSync(join(dir, file), 'utf8'))]).toEqual([file, false]);
+    }
+  });
+});
+
 describe('protected names in one place (issue 22.6)', () => {
   it('the built-in list lives in check-environment.sh (and its TypeScript twin), never in a workflow', async () => {
     const script = readFileSync(join(root, ACTIONS_DIR, 'check-environment/check-environment.sh'), 'utf8');
