@@ -54,7 +54,7 @@ export async function prepareWatches(context: Context): Promise<Watch[]> {
         );
       }
       const arn = definition.taskDefinitionArn!;
-      await refuseOverAnotherRollout(context, line.service, service, arn);
+      if (!settings.startOver) await refuseOverAnotherRollout(context, line.service, service, arn);
       const updated = arn !== current || settings.forceNewDeployment;
       return {
         line,
@@ -100,6 +100,6 @@ async function refuseOverAnotherRollout(
   if (other === undefined || other === release(ours)) return;
   const started = primary.createdAt ? `, started ${new Date(primary.createdAt).toISOString()}` : '';
   throw new ConfigurationError(
-    `Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again.`,
+    `Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again (start-over: true replaces it, for a rollout known to be stuck).`,
   );
 }

@@ -27,6 +27,8 @@ export interface Settings {
    * set to roll back); by default ECS's thresholds decide and a crash is a warning.
    */
   failFast: boolean;
+  /** Start even over another release's rollout still in progress (a stuck one, knowingly). */
+  startOver: boolean;
   /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
   waitUntil: 'steady' | 'paused';
   /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
@@ -48,6 +50,7 @@ export function getSettings(): Settings {
     forceNewDeployment: booleanInput('force-new-deployment', false),
     rollback: booleanInput('rollback', true),
     failFast: booleanInput('fail-fast', false),
+    startOver: booleanInput('start-over', false),
     waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
     ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
   };

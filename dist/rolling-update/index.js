@@ -66315,7 +66315,8 @@ async function prepareWatches(context) {
             throw new lib_errors/* ConfigurationError */.j1(`Input "${input}": task definition "${shortName(definition.taskDefinitionArn)}" (service "${line.service}") is ${definition.status}.`);
         }
         const arn = definition.taskDefinitionArn;
-        await refuseOverAnotherRollout(context, line.service, service, arn);
+        if (!settings.startOver)
+            await refuseOverAnotherRollout(context, line.service, service, arn);
         const updated = arn !== current || settings.forceNewDeployment;
         return {
             line,
@@ -66352,7 +66353,7 @@ async function refuseOverAnotherRollout(context, name, service, target) {
     if (other === undefined || other === release(ours))
         return;
     const started = primary.createdAt ? `, started ${new Date(primary.createdAt).toISOString()}` : '';
-    throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again.`);
+    throw new lib_errors/* ConfigurationError */.j1(`Input "services": service "${name}" is still rolling out ${shortName(primary.taskDefinition)} of release ${other} (deployment ${primary.id}${started}), another deploy's; rolling-update does not start over it. Wait for it to end or roll it back, then run again (start-over: true replaces it, for a rollout known to be stuck).`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/end-state.ts
@@ -66463,6 +66464,7 @@ function getSettings() {
         forceNewDeployment: (0,inputs/* booleanInput */.tE)('force-new-deployment', false),
         rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
         failFast: (0,inputs/* booleanInput */.tE)('fail-fast', false),
+        startOver: (0,inputs/* booleanInput */.tE)('start-over', false),
         waitUntil: (0,inputs/* choiceInput */.ij)('wait-until', ['steady', 'paused'], 'steady'),
         ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };

@@ -215,9 +215,18 @@ describe('rolling-update', () => {
     expect(emulator.calls('UpdateService')).toHaveLength(updates);
     expect(revisionOf('web')).toBe('web:2');
 
-    // The same release again (a re-run of A) follows its own rollout instead.
+    // Knowingly (a rollout known to be stuck): start-over replaces it.
+    const over = await rollingUpdate({
+      cluster: 'app',
+      services: 'web=web:3',
+      wait: 'false',
+      'start-over': 'true',
+    });
+    expect(over.errors).toEqual([]);
+    expect(revisionOf('web')).toBe('web:3');
+    // The release in progress again (a re-run of that deploy) follows its own rollout instead.
     emulator.setTiming({ startMs: 100 });
-    const again = await rollingUpdate({ cluster: 'app', services: 'web=web:2' });
+    const again = await rollingUpdate({ cluster: 'app', services: 'web=web:3' });
     expect(again.errors).toEqual([]);
   });
 
