@@ -13,7 +13,7 @@ import {
   type DescribedTaskDefinition,
 } from '../lib/task-definitions.ts';
 import { withReleaseTags, type ReleaseInfo } from '../lib/release-history.ts';
-import { diffDefinitions } from './diff.ts';
+import { diffDefinitions } from '../lib/task-definition-diff.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
 import { getSettings, type Source } from './settings.ts';
 

@@ -9,6 +9,8 @@ import { taskDefinition, type Context, type Watch } from './context.ts';
 import { prepareWatches } from './prepare.ts';
 import { failedWatches, report } from './report.ts';
 import { getSettings } from './settings.ts';
+import { diffDefinitions } from '../lib/task-definition-diff.ts';
+import { writeSummaryTable } from '../lib/summary.ts';
 import { startUpdate, watchAll } from './watch.ts';
 
 export async function main(): Promise<void> {
@@ -35,6 +37,10 @@ export async function main(): Promise<void> {
     core.info(
       `  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`,
     );
+  }
+  if (settings.dryRun) {
+    await dryRun(context, watches);
+    return;
   }
   // One UpdateService failing must not leave the others unwatched and unreported.
   const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
@@ -68,6 +74,53 @@ export async function main(): Promise<void> {
     core.warning(`Could not write the failure report: ${(error as Error).message}`),
   );
   await report(watches);
+}
+
+/**
+ * The plan and nothing else: every check above has run (cluster, services, targets, another
+ * rollout in progress); each move is shown with what it changes against what the service runs
+ * now, as the reviewer of a production deploy should see it before approving.
+ */
+async function dryRun(context: Context, watches: Watch[]): Promise<void> {
+  const rows = await Promise.all(
+    watches.map(async (w) => {
+      const [now, next] = await Promise.all([
+        taskDefinition(context, w.previous),
+        taskDefinition(context, w.target),
+      ]);
+      const diff = w.updated && next ? diffDefinitions(now, next) : [];
+      return { w, diff };
+    }),
+  );
+  core.info('Dry run: nothing was updated.');
+  for (const { w, diff } of rows) for (const line of diff) core.info(`  ${w.name}: ${line}`);
+  core.setOutput(
+    'results',
+    JSON.stringify(
+      Object.fromEntries(
+        rows.map(({ w, diff }) => [
+          w.name,
+          {
+            status: w.updated ? 'would-update' : 'unchanged',
+            taskDefinition: w.target,
+            previousTaskDefinition: w.previous,
+            diff,
+          },
+        ]),
+      ),
+    ),
+  );
+  core.setOutput('end-state', '');
+  core.setOutput('paused', '{}');
+  await writeSummaryTable(
+    'Rolling update (dry run: nothing updated)',
+    ['Service', 'Task definition', 'Changes'],
+    rows.map(({ w, diff }) => [
+      w.name,
+      w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
+      diff.join('; ') || (w.updated ? 'a new deployment of the same definition' : 'none'),
+    ]),
+  );
 }
 
 /** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */

@@ -29,6 +29,8 @@ export interface Settings {
   failFast: boolean;
   /** Start even over another release's rollout still in progress (a stuck one, knowingly). */
   startOver: boolean;
+  /** Every read and check, the plan and each move's diff printed, no UpdateService. */
+  dryRun: boolean;
   /** `paused`: done once every service is steady or paused at a PAUSE hook awaiting action. */
   waitUntil: 'steady' | 'paused';
   /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
@@ -51,6 +53,7 @@ export function getSettings(): Settings {
     rollback: booleanInput('rollback', true),
     failFast: booleanInput('fail-fast', false),
     startOver: booleanInput('start-over', false),
+    dryRun: booleanInput('dry-run', false),
     waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
     ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
   };

@@ -60958,7 +60958,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3500);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5120);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -60968,7 +60968,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3500:
+/***/ 5120:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61594,11 +61594,12 @@ async function describe(ecs, arn) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/register-task-definition/diff.ts
+;// CONCATENATED MODULE: ./actions/lib/task-definition-diff.ts
 /**
  * What a new revision changes against the one it replaces, as a reviewer reads it: each
  * container's image, environment and secrets (names only: a value may be sensitive, and the
- * summary is read widely), and the task's cpu and memory. Pure, for dry-run and the summary.
+ * summary is read widely), and the task's cpu and memory. Pure: register-task-definition shows
+ * it for each new revision, rolling-update's dry run for each service's move.
  */
 function diffDefinitions(before, after) {
     if (!before)

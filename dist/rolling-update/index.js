@@ -64981,7 +64981,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5508);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3917);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64991,7 +64991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5508:
+/***/ 3917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66465,9 +66465,63 @@ function getSettings() {
         rollback: (0,inputs/* booleanInput */.tE)('rollback', true),
         failFast: (0,inputs/* booleanInput */.tE)('fail-fast', false),
         startOver: (0,inputs/* booleanInput */.tE)('start-over', false),
+        dryRun: (0,inputs/* booleanInput */.tE)('dry-run', false),
         waitUntil: (0,inputs/* choiceInput */.ij)('wait-until', ['steady', 'paused'], 'steady'),
         ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
     };
+}
+
+;// CONCATENATED MODULE: ./actions/lib/task-definition-diff.ts
+/**
+ * What a new revision changes against the one it replaces, as a reviewer reads it: each
+ * container's image, environment and secrets (names only: a value may be sensitive, and the
+ * summary is read widely), and the task's cpu and memory. Pure: register-task-definition shows
+ * it for each new revision, rolling-update's dry run for each service's move.
+ */
+function diffDefinitions(before, after) {
+    if (!before)
+        return [`new family ${after.family}`];
+    const lines = [];
+    for (const field of ['cpu', 'memory']) {
+        if (before[field] !== after[field])
+            lines.push(`${field}: ${before[field] ?? '—'} → ${after[field] ?? '—'}`);
+    }
+    const old = new Map((before.containerDefinitions ?? []).map((c) => [c.name, c]));
+    for (const container of after.containerDefinitions ?? []) {
+        const was = old.get(container.name);
+        old.delete(container.name);
+        if (!was) {
+            lines.push(`container ${container.name}: added (${container.image})`);
+            continue;
+        }
+        if (was.image !== container.image)
+            lines.push(`container ${container.name}: image ${was.image} → ${container.image}`);
+        const env = changedNames((was.environment ?? []).map((e) => [e.name, e.value ?? '']), (container.environment ?? []).map((e) => [e.name, e.value ?? '']));
+        if (env)
+            lines.push(`container ${container.name}: environment ${env}`);
+        const secrets = changedNames((was.secrets ?? []).map((s) => [s.name, s.valueFrom]), (container.secrets ?? []).map((s) => [s.name, s.valueFrom]));
+        if (secrets)
+            lines.push(`container ${container.name}: secrets ${secrets}`);
+        if (!sameCommand(was, container))
+            lines.push(`container ${container.name}: command or entry point changed`);
+    }
+    for (const name of old.keys())
+        lines.push(`container ${name}: removed`);
+    return lines;
+}
+/** `+ADDED ~CHANGED -REMOVED` over name/value pairs; empty when nothing changed. */
+function changedNames(before, after) {
+    const was = new Map(before);
+    const now = new Map(after);
+    const marks = [
+        ...[...now.keys()].filter((k) => !was.has(k)).map((k) => `+${k}`),
+        ...[...now.keys()].filter((k) => was.has(k) && was.get(k) !== now.get(k)).map((k) => `~${k}`),
+        ...[...was.keys()].filter((k) => !now.has(k)).map((k) => `-${k}`),
+    ];
+    return marks.join(' ');
+}
+function sameCommand(a, b) {
+    return JSON.stringify([a.command, a.entryPoint]) === JSON.stringify([b.command, b.entryPoint]);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -66975,6 +67029,8 @@ async function reportFailure(context, w, why, stopped) {
 
 
 
+
+
 async function main() {
     lib_core/* setOutput */.uH('failure-report', '');
     const settings = getSettings();
@@ -66996,6 +67052,10 @@ async function main() {
     lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
         lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
+    }
+    if (settings.dryRun) {
+        await dryRun(context, watches);
+        return;
     }
     // One UpdateService failing must not leave the others unwatched and unreported.
     const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
@@ -67026,6 +67086,41 @@ async function main() {
     // The report never replaces the step's own error.
     await captureFailure(context, failedWatches(watches)).catch((error) => lib_core/* warning */.$e(`Could not write the failure report: ${error.message}`));
     await report(watches);
+}
+/**
+ * The plan and nothing else: every check above has run (cluster, services, targets, another
+ * rollout in progress); each move is shown with what it changes against what the service runs
+ * now, as the reviewer of a production deploy should see it before approving.
+ */
+async function dryRun(context, watches) {
+    const rows = await Promise.all(watches.map(async (w) => {
+        const [now, next] = await Promise.all([
+            taskDefinition(context, w.previous),
+            taskDefinition(context, w.target),
+        ]);
+        const diff = w.updated && next ? diffDefinitions(now, next) : [];
+        return { w, diff };
+    }));
+    lib_core/* info */.pq('Dry run: nothing was updated.');
+    for (const { w, diff } of rows)
+        for (const line of diff)
+            lib_core/* info */.pq(`  ${w.name}: ${line}`);
+    lib_core/* setOutput */.uH('results', JSON.stringify(Object.fromEntries(rows.map(({ w, diff }) => [
+        w.name,
+        {
+            status: w.updated ? 'would-update' : 'unchanged',
+            taskDefinition: w.target,
+            previousTaskDefinition: w.previous,
+            diff,
+        },
+    ]))));
+    lib_core/* setOutput */.uH('end-state', '');
+    lib_core/* setOutput */.uH('paused', '{}');
+    await writeSummaryTable('Rolling update (dry run: nothing updated)', ['Service', 'Task definition', 'Changes'], rows.map(({ w, diff }) => [
+        w.name,
+        w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : shortName(w.target),
+        diff.join('; ') || (w.updated ? 'a new deployment of the same definition' : 'none'),
+    ]));
 }
 /** Reads what ECS knows about the failed services at once, before it forgets the stopped tasks. */
 async function captureFailure(context, failed) {

@@ -230,6 +230,41 @@ describe('rolling-update', () => {
     expect(again.errors).toEqual([]);
   });
 
+  // Issue 22.1: the plan and each move's diff, every check run, nothing updated.
+  test('dry-run: checks run, each move is shown with what it changes, and no UpdateService is sent', async () => {
+    const arns = await seedRollout(emulator, ['web', 'worker']);
+    emulator.resetCalls();
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web\nworker',
+      'task-definitions': JSON.stringify(arns),
+      'dry-run': 'true',
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(emulator.calls('UpdateService')).toHaveLength(0);
+    expect(revisionOf('web')).toBe('web:1');
+    const out = JSON.parse(run.outputs['results']!) as Record<string, { status: string; diff: string[] }>;
+    expect(out['web']).toMatchObject({
+      status: 'would-update',
+      diff: ['container app: image backend:v1 → backend:v2'],
+    });
+    expect(out['worker']!.status).toBe('would-update');
+    expect(run.lines).toContain('  web: container app: image backend:v1 → backend:v2');
+    expect(run.summary).toContain('dry run: nothing updated');
+
+    // A mistake is still one line before anything, dry run or not.
+    const bad = await rollingUpdate({
+      cluster: 'app',
+      services: 'nope',
+      'task-definitions': JSON.stringify(arns),
+      'dry-run': 'true',
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.errors).toEqual(['Input "services": service "nope" not found in cluster "app".']);
+  });
+
   test('rollback false leaves the failed service alone and still fails the step', async () => {
     const arns = await seedRollout(emulator, ['web'], { healthyAfterMs: 600 });
     emulator.setTaskBehavior('web:2', { exitAfterMs: 50, exitCode: 3 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { diffDefinitions } from './diff.ts';
+import { diffDefinitions } from './task-definition-diff.ts';
 
 const definition = (overrides: Record<string, unknown> = {}, container: Record<string, unknown> = {}) => ({
   family: 'web',

@@ -1,10 +1,17 @@
-import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { RegisterInput } from './render.ts';
+import type {
+  ContainerDefinition,
+  RegisterTaskDefinitionCommandInput,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
+
+/** A registration input or a described revision: the fields compared are the same. */
+type RegisterInput = RegisterTaskDefinitionCommandInput | TaskDefinition;
 
 /**
  * What a new revision changes against the one it replaces, as a reviewer reads it: each
  * container's image, environment and secrets (names only: a value may be sensitive, and the
- * summary is read widely), and the task's cpu and memory. Pure, for dry-run and the summary.
+ * summary is read widely), and the task's cpu and memory. Pure: register-task-definition shows
+ * it for each new revision, rolling-update's dry run for each service's move.
  */
 export function diffDefinitions(before: RegisterInput | undefined, after: RegisterInput): string[] {
   if (!before) return [`new family ${after.family}`];
