@@ -65,11 +65,11 @@ function describe(r: Release) {
  * ad hoc `prod-x`), left out with one line.
  */
 function trustedRevisions(revisions: Revision[], registrars: Registrars): Revision[] {
-  const trusted = revisions.filter((r) => trustsRegistrar(registrars, r.registeredBy));
-  const ours = new Set(trusted.map((r) => r.family));
+  const trusted = new Set(revisions.filter((r) => trustsRegistrar(registrars, r.registeredBy)));
+  const ours = new Set([...trusted].map((r) => r.family));
   const foreign = new Set<string>();
   for (const r of revisions) {
-    if (trusted.includes(r)) continue;
+    if (trusted.has(r)) continue;
     if (ours.has(r.family)) core.warning(untrustedWarning(r.arn, r.registeredBy, registrars));
     else foreign.add(r.family);
   }
@@ -78,5 +78,5 @@ function trustedRevisions(revisions: Revision[], registrars: Registrars): Revisi
       `Left out, registered only by other roles (another environment's families): ${[...foreign].sort().join(', ')}.`,
     );
   }
-  return trusted;
+  return [...trusted];
 }

@@ -20,6 +20,14 @@ export type Status =
   | 'updated'
   | 'unchanged';
 
+/** Endings on the new version: any other fails the step (and the failure report covers it). */
+export const ENDED_WELL: ReadonlySet<Status | undefined> = new Set<Status>([
+  'steady',
+  'paused',
+  'updated',
+  'unchanged',
+]);
+
 export interface Watch {
   line: ServiceLine;
   name: string;

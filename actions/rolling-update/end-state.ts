@@ -1,5 +1,5 @@
 import { shortName } from './assess.ts';
-import type { Watch } from './context.ts';
+import { ENDED_WELL, type Watch } from './context.ts';
 
 /**
  * Where a rollout left each service: which revision it runs, and whether that is the new one,
@@ -19,8 +19,7 @@ export function endState(watches: Watch[]): EndState {
   const runs: EndState['runs'] = {};
   for (const w of watches) {
     if (w.status === 'rolled-back') runs[w.name] = { revision: shortName(w.previous), version: 'previous' };
-    else if (['steady', 'paused', 'updated', 'unchanged'].includes(w.status ?? ''))
-      runs[w.name] = { revision: shortName(w.target), version: 'new' };
+    else if (ENDED_WELL.has(w.status)) runs[w.name] = { revision: shortName(w.target), version: 'new' };
     else {
       // failed (no rollback), timed out, cancelled, unwatched: what ECS was last seen running.
       const seen = w.seen?.taskDefinition || w.target;

@@ -2,12 +2,12 @@ import * as core from '@actions/core';
 import { DeploymentFailure } from '../lib/errors.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { shortName } from './assess.ts';
-import type { Watch } from './context.ts';
+import { ENDED_WELL, type Watch } from './context.ts';
 import { endState } from './end-state.ts';
 
 /** Services whose rollout did not end well: the step fails, and the failure report covers them. */
 export function failedWatches(watches: Watch[]): Watch[] {
-  return watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status!));
+  return watches.filter((w) => !ENDED_WELL.has(w.status));
 }
 
 /** The `results` output, the job summary table, and the step's verdict. */

@@ -386,6 +386,13 @@ export function stopsLikely(w: Watch, deployment: Deployment | undefined, turn: 
   return likely;
 }
 
+/** The last log lines of the task's culprit container, as lines to append to a report; '' when none. */
+async function logTail(context: Context, stopped: Task): Promise<string> {
+  const logs = await lastLines(context, stopped);
+  if (logs.lines.length === 0) return '';
+  return `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`;
+}
+
 /** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
 export function ecsDecides(context: Context, service: Service): boolean {
   return !context.settings.failFast && ecsRollsBack(service);
@@ -396,11 +403,7 @@ export function ecsDecides(context: Context, service: Service): boolean {
  * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
  */
 export async function reportCrash(context: Context, w: Watch, stopped: Task): Promise<void> {
-  const logs = await lastLines(context, stopped);
-  const tail =
-    logs.lines.length > 0
-      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-      : '';
+  const tail = await logTail(context, stopped);
   core.warning(
     `${w.name}: a task of ${shortName(w.target)} stopped: ${describeStop(stopped).replace(/\.$/, '')}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.${tail}`,
   );
@@ -413,11 +416,7 @@ export async function reportFailure(
   why: string,
   stopped: Task | undefined,
 ): Promise<void> {
-  const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-  const tail =
-    logs.lines.length > 0
-      ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-      : '';
+  const tail = stopped ? await logTail(context, stopped) : '';
   core.error(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
   w.detail = why;
 }

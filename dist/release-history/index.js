@@ -61592,11 +61592,11 @@ function main_describe(r) {
  * ad hoc `prod-x`), left out with one line.
  */
 function trustedRevisions(revisions, registrars) {
-    const trusted = revisions.filter((r) => trustsRegistrar(registrars, r.registeredBy));
-    const ours = new Set(trusted.map((r) => r.family));
+    const trusted = new Set(revisions.filter((r) => trustsRegistrar(registrars, r.registeredBy)));
+    const ours = new Set([...trusted].map((r) => r.family));
     const foreign = new Set();
     for (const r of revisions) {
-        if (trusted.includes(r))
+        if (trusted.has(r))
             continue;
         if (ours.has(r.family))
             lib_core/* warning */.$e(untrustedWarning(r.arn, r.registeredBy, registrars));
@@ -61606,7 +61606,7 @@ function trustedRevisions(revisions, registrars) {
     if (foreign.size > 0) {
         lib_core/* info */.pq(`Left out, registered only by other roles (another environment's families): ${[...foreign].sort().join(', ')}.`);
     }
-    return trusted;
+    return [...trusted];
 }
 
 

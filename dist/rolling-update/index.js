@@ -66186,6 +66186,13 @@ async function newestTrustedRevision(ecs, family, registrars, input) {
 ;// CONCATENATED MODULE: ./actions/rolling-update/context.ts
 
 
+/** Endings on the new version: any other fails the step (and the failure report covers it). */
+const ENDED_WELL = new Set([
+    'steady',
+    'paused',
+    'updated',
+    'unchanged',
+]);
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */
 function taskDefinition(context, ref) {
     let found = context.taskDefinitions.get(ref);
@@ -66358,12 +66365,13 @@ async function refuseOverAnotherRollout(context, name, service, target) {
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/end-state.ts
 
+
 function endState(watches) {
     const runs = {};
     for (const w of watches) {
         if (w.status === 'rolled-back')
             runs[w.name] = { revision: shortName(w.previous), version: 'previous' };
-        else if (['steady', 'paused', 'updated', 'unchanged'].includes(w.status ?? ''))
+        else if (ENDED_WELL.has(w.status))
             runs[w.name] = { revision: shortName(w.target), version: 'new' };
         else {
             // failed (no rollback), timed out, cancelled, unwatched: what ECS was last seen running.
@@ -66398,9 +66406,10 @@ function endState(watches) {
 
 
 
+
 /** Services whose rollout did not end well: the step fails, and the failure report covers them. */
 function failedWatches(watches) {
-    return watches.filter((w) => !['steady', 'paused', 'updated', 'unchanged'].includes(w.status));
+    return watches.filter((w) => !ENDED_WELL.has(w.status));
 }
 /** The `results` output, the job summary table, and the step's verdict. */
 async function report(watches) {
@@ -66991,6 +67000,13 @@ function stopsLikely(w, deployment, turn) {
     w.lastRunning = runningCount;
     return likely;
 }
+/** The last log lines of the task's culprit container, as lines to append to a report; '' when none. */
+async function logTail(context, stopped) {
+    const logs = await lastLines(context, stopped);
+    if (logs.lines.length === 0)
+        return '';
+    return `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`;
+}
 /** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
 function ecsDecides(context, service) {
     return !context.settings.failFast && ecsRollsBack(service);
@@ -67000,18 +67016,12 @@ function ecsDecides(context, service) {
  * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
  */
 async function reportCrash(context, w, stopped) {
-    const logs = await lastLines(context, stopped);
-    const tail = logs.lines.length > 0
-        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-        : '';
+    const tail = await logTail(context, stopped);
     lib_core/* warning */.$e(`${w.name}: a task of ${shortName(w.target)} stopped: ${describeStop(stopped).replace(/\.$/, '')}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.${tail}`);
 }
 /** The failure line, at once: why, and the last log lines of the task that stopped. */
 async function reportFailure(context, w, why, stopped) {
-    const logs = stopped ? await lastLines(context, stopped) : { container: '', lines: [] };
-    const tail = logs.lines.length > 0
-        ? `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`
-        : '';
+    const tail = stopped ? await logTail(context, stopped) : '';
     lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
     w.detail = why;
 }

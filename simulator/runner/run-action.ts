@@ -17,6 +17,8 @@ export interface ActionRun {
   lines: string[];
   /** `::error::` messages the runner would show. */
   errors: string[];
+  /** `::warning::` messages, unescaped as the runner shows them. */
+  warnings: string[];
 }
 
 export interface RunOptions {
@@ -95,16 +97,18 @@ export async function runAction(
 }
 
 /** The text lines and `::error::` messages of a finished run, as the runner would show them. */
-export function parseLog(stdout: string): { lines: string[]; errors: string[] } {
+export function parseLog(stdout: string): { lines: string[]; errors: string[]; warnings: string[] } {
   const reader = new WorkflowLogReader();
   const lines: string[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   for (const line of stdout.split('\n')) {
     const read = reader.read(line);
     if (read.kind === 'text' && read.text !== '') lines.push(read.text);
     else if (read.kind === 'error') errors.push(read.text);
+    else if (read.kind === 'warning') warnings.push(read.text);
   }
-  return { lines, errors };
+  return { lines, errors, warnings };
 }
 
 /** Parses the `name<<DELIMITER ... DELIMITER` blocks @actions/core writes to GITHUB_OUTPUT. */

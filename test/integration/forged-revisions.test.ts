@@ -80,13 +80,6 @@ const rollingUpdate = (taskDefinitions: string) =>
     { env: production('rollback') },
   );
 
-/** The `::warning::` messages of a run, as the runner shows them. */
-const warnings = (run: { stdout: string }) =>
-  run.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('::warning'))
-    .map((line) => line.replace(/^::warning[^:]*::/, ''));
-
 const running = () => emulator.services()[0]!.taskDefinition.replace(/.*\//, '');
 
 /** A pull request's job, with the preview role's rendered policy enforced. */
@@ -141,7 +134,7 @@ describe('a revision the preview role registers in a production family', () => {
     );
 
     const v3 = await deploy('v3');
-    const [warning] = warnings(v3.registered);
+    const [warning] = v3.registered.warnings;
     expect(warning).toContain(
       `${forged['taskDefinitionArn'] as string} was registered by ${PREVIEW_SESSION}, not by this deploy's role (${ACCOUNT}:role/${PRODUCTION})`,
     );
@@ -179,7 +172,7 @@ describe('a revision the preview role registers in a production family', () => {
     expect(history.errors).toEqual([]);
     expect(history.outputs['release']).toBe('v1');
     expect(JSON.parse(history.outputs['task-definitions']!)).toEqual({ 'prod-gunicorn': v1.arn });
-    expect(warnings(history)).toEqual([
+    expect(history.warnings).toEqual([
       expect.stringContaining(`${forged['taskDefinitionArn']} was registered by ${PREVIEW_SESSION}`),
     ]);
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../simulator/runner/run-action.ts';
 import { rehearse, type RehearsalOptions } from '../../simulator/rehearsal/engine.ts';
 import { startServices, type Services } from '../../simulator/rehearsal/services.ts';
+import { errorAnnotations, servicesOptions } from '../helpers/rehearsal.ts';
 
 /**
  * The image claim of issue 21.1: a branch's job pushes its own image under the tag main's build
@@ -30,27 +30,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function options(name: string, overrides: Partial<RehearsalOptions>): RehearsalOptions & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    repoRoot: ROOT,
-    callerRepo: join(ROOT, 'examples/django-repo'),
-    terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
-    inputs: {},
-    secrets: services.secrets,
-    approveEnvironments: false,
-    awsEnv: services.emulator.env(),
-    redirects: services.redirects,
-    workDir: join(dir, name),
-    terraformState: join(dir, `${name}-state`),
-    print: (line) => lines.push(line),
-    lines,
-    ...overrides,
-  };
-}
+const options = (name: string, overrides: Partial<RehearsalOptions>) =>
+  servicesOptions(services, dir, name, overrides);
 
 const errors = (result: Awaited<ReturnType<typeof rehearse>>) =>
-  result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+  errorAnnotations(result).map((a) => a.message);
 
 /** What a branch could add to the repository: a pull_request workflow pushing `tag`. */
 async function branchPushing(file: string, role: string, repository: string, tag: string): Promise<string> {

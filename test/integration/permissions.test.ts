@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../simulator/runner/run-action.ts';
 import { rehearse, type RehearsalOptions } from '../../simulator/rehearsal/engine.ts';
 import { oneOffTasksSucceed, startServices, type Services } from '../../simulator/rehearsal/services.ts';
+import { errorAnnotations, servicesOptions } from '../helpers/rehearsal.ts';
 
 /**
  * The roles users apply, enforced where the product runs: a permission taken from the preview
@@ -26,27 +27,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function options(name: string, overrides: Partial<RehearsalOptions>): RehearsalOptions & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    repoRoot: ROOT,
-    callerRepo: join(ROOT, 'examples/django-repo'),
-    terraformRoot: join(ROOT, 'terraform/examples/ad-hoc'),
-    inputs: {},
-    secrets: services.secrets,
-    approveEnvironments: false,
-    awsEnv: services.emulator.env(),
-    redirects: services.redirects,
-    workDir: join(dir, name),
-    terraformState: join(dir, `${name}-state`),
-    print: (line) => lines.push(line),
-    lines,
-    ...overrides,
-  };
-}
+const options = (name: string, overrides: Partial<RehearsalOptions>) =>
+  servicesOptions(services, dir, name, overrides);
 
-const errors = (result: Awaited<ReturnType<typeof rehearse>>) =>
-  result.annotations.filter((a) => a.level === 'error');
+const errors = errorAnnotations;
 
 test('without ecs:DescribeServiceDeployments the preview deploy fails at rolling-update with AccessDenied naming the action', async () => {
   oneOffTasksSucceed(services.emulator, 'pr-31');

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DescribeClustersCommand, ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { ROOT } from '../../simulator/runner/run-action.ts';
-import { rehearse, type RehearsalOptions } from '../../simulator/rehearsal/engine.ts';
+import { rehearse } from '../../simulator/rehearsal/engine.ts';
 import { oneOffTasksSucceed, startServices, type Services } from '../../simulator/rehearsal/services.ts';
+import { rehearsalOptions } from '../helpers/rehearsal.ts';
 
 /**
  * The preview, pause and janitor workflows rehearsed against their own emulator (apart from
@@ -22,24 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function options(overrides: Partial<RehearsalOptions> & { workDir: string }): RehearsalOptions & {
-  lines: string[];
-} {
-  const lines: string[] = [];
-  return {
-    repoRoot: ROOT,
-    callerRepo: join(ROOT, 'examples/django-repo'),
-    terraformRoot: '',
-    inputs: {},
-    secrets: {},
-    approveEnvironments: false,
-    awsEnv: {},
-    terraformState: join(overrides.workDir, 'terraform-state'),
-    print: (line) => lines.push(line),
-    lines,
-    ...overrides,
-  };
-}
+const options = rehearsalOptions;
 
 describe('previews', () => {
   let services: Services;

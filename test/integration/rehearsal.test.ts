@@ -14,18 +14,13 @@ import {
   ECSClient,
 } from '@aws-sdk/client-ecs';
 import { ROOT } from '../../simulator/runner/run-action.ts';
-import {
-  callInputs,
-  expandMatrix,
-  hashFiles,
-  rehearse,
-  type RehearsalOptions,
-} from '../../simulator/rehearsal/engine.ts';
+import { callInputs, expandMatrix, hashFiles, rehearse } from '../../simulator/rehearsal/engine.ts';
 import { asString, evaluate, truthy } from '../../simulator/rehearsal/expressions.ts';
 import { parseKeyValueFile } from '../../simulator/rehearsal/file-commands.ts';
 import { CommandReader, Masker } from '../../simulator/rehearsal/workflow-commands.ts';
 import { loadWorkflow } from '../../simulator/rehearsal/workflow.ts';
 import { oneOffTasksSucceed, startServices, type Services } from '../../simulator/rehearsal/services.ts';
+import { rehearsalOptions } from '../helpers/rehearsal.ts';
 
 /** The rehearsal: GitHub's parser and evaluator, run steps in bash, our actions, stand-ins. */
 
@@ -164,24 +159,7 @@ describe('file and workflow commands', () => {
   });
 });
 
-function options(overrides: Partial<RehearsalOptions> & { workDir: string }): RehearsalOptions & {
-  lines: string[];
-} {
-  const lines: string[] = [];
-  return {
-    repoRoot: ROOT,
-    callerRepo: join(ROOT, 'examples/django-repo'),
-    terraformRoot: '',
-    inputs: {},
-    secrets: {},
-    approveEnvironments: false,
-    awsEnv: {},
-    terraformState: join(overrides.workDir, 'terraform-state'),
-    print: (line) => lines.push(line),
-    lines,
-    ...overrides,
-  };
-}
+const options = rehearsalOptions;
 
 test('jobs and steps run as the runner runs them: needs, if, outputs, env files, masks, gates', async () => {
   const file = join(dir, 'engine.yml');

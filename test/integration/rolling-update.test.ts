@@ -342,9 +342,7 @@ describe('rolling-update', () => {
     );
 
     expect(warned).toBe(true);
-    const warning = run.stdout
-      .split('\n')
-      .find((l) => l.startsWith('::warning::web: a task of web:2 stopped'))!;
+    const warning = run.warnings.find((w) => w.startsWith('web: a task of web:2 stopped'))!;
     expect(warning).toContain('exited with code 1');
     expect(warning).toContain("ECS's circuit breaker (or alarms) decides");
     expect(emulator.calls('StopServiceDeployment')).toHaveLength(0);
@@ -640,11 +638,12 @@ describe('rolling-update through outages', () => {
    * The SDK's own retries may absorb part of an outage; when the loop sees it, exactly one
    * warning when it starts and one line when it ends, never one per attempt.
    */
-  function expectOutageReported(run: { stdout: string; lines: string[] }, warning: RegExp, recovery: RegExp) {
-    const warnings = run.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('::warning::'))
-      .map((line) => line.slice('::warning::'.length));
+  function expectOutageReported(
+    run: { warnings: string[]; lines: string[] },
+    warning: RegExp,
+    recovery: RegExp,
+  ) {
+    const { warnings } = run;
     if (warnings.length > 1) console.log(warnings);
     expect(warnings.length).toBeLessThanOrEqual(1);
     const recoveries = run.lines.filter((line) => recovery.test(line));

@@ -2,13 +2,10 @@
 # a push to main): the only principal that pushes to the repositories staging and production
 # deploy from. Pull requests and branches build into the preview twins with the preview role,
 # so nothing they push can be taken for main's image.
-resource "aws_iam_role" "build" {
-  name                 = "github-actions-build"
-  path                 = "/github-actions/"
-  max_session_duration = 3600
-  permissions_boundary = module.boundaries.deploy_boundary_arn
-
-  assume_role_policy = jsonencode({
+# The plan and build roles trust the same thing: one reusable workflow of this product at a
+# release, run on main (a merged commit: reviewed), and nothing else.
+locals {
+  main_branch_trust = { for workflow in ["terraform.yml", "build.yml"] : workflow => jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
@@ -18,11 +15,20 @@ resource "aws_iam_role" "build" {
         StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
         StringLike = {
           "token.actions.githubusercontent.com:sub"              = ["repo:${var.repository}:ref:refs/heads/main"]
-          "token.actions.githubusercontent.com:job_workflow_ref" = ["${local.workflows}/build.yml@${var.workflows_ref}"]
+          "token.actions.githubusercontent.com:job_workflow_ref" = ["${local.workflows}/${workflow}@${var.workflows_ref}"]
         }
       }
     }]
-  })
+  }) }
+}
+
+resource "aws_iam_role" "build" {
+  name                 = "github-actions-build"
+  path                 = "/github-actions/"
+  max_session_duration = 3600
+  permissions_boundary = module.boundaries.deploy_boundary_arn
+
+  assume_role_policy = local.main_branch_trust["build.yml"]
 
   tags = var.tags
 }

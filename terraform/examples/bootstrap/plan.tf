@@ -27,9 +27,8 @@ locals {
     "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService", "servicediscovery:ListTagsForResource",
     "sns:GetTopicAttributes", "sns:ListTagsForResource",
   ]
-  plan_job_workflow_refs = ["${local.workflows}/terraform.yml@${var.workflows_ref}"]
-  prod_state_arn         = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}"
-  prod_lock_arn          = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}.tflock"
+  prod_state_arn = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}"
+  prod_lock_arn  = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}.tflock"
 
   plan_policy_json = jsonencode({
     Version = "2012-10-17"
@@ -71,21 +70,7 @@ resource "aws_iam_role" "plan" {
   max_session_duration = 3600
   permissions_boundary = module.boundaries.deploy_boundary_arn
 
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = module.github_oidc_production.oidc_provider_arn }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = {
-        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
-        StringLike = {
-          "token.actions.githubusercontent.com:sub"              = ["repo:${var.repository}:ref:refs/heads/main"]
-          "token.actions.githubusercontent.com:job_workflow_ref" = local.plan_job_workflow_refs
-        }
-      }
-    }]
-  })
+  assume_role_policy = local.main_branch_trust["terraform.yml"]
 
   tags = var.tags
 }
