@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # The default runs every feature our modules and examples use: use_lockfile (S3 state locking
-# without DynamoDB) needs 1.10. test/integration/workflows.test.ts checks it against the examples.
-DEFAULT='>=1.10.0 <2.0.0'
+# without DynamoDB) needs 1.10, write-only arguments (the Redis password) 1.11.
+# test/integration/workflows.test.ts checks it against the examples.
+DEFAULT='>=1.11.0 <2.0.0'
 
 override="${1:-}"
 dir="${2:-.}"

@@ -3,8 +3,9 @@
 #   terraform init -backend-config=... && terraform workspace select -or-create feature-abc
 #   terraform apply -var-file=envs/feature-abc.tfvars
 terraform {
-  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
-  required_version = ">= 1.10"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the environment module
+  # writes the Redis password as a write-only argument (1.11).
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
@@ -68,7 +69,6 @@ module "environment" {
   service_discovery_namespace_name = local.shared.service_discovery_namespace_name
   rds_address                      = local.shared.rds_address
   rds_port                         = local.shared.rds_port
-  execution_role_arn               = local.shared.task_execution_role_arn
   iam_role_path                    = local.shared.iam_role_path
   permissions_boundary_arn         = local.shared.permissions_boundary_arn
   secrets_prefix                   = local.shared.secrets_prefix

@@ -2,7 +2,7 @@
 #   terraform init && terraform apply -var state_bucket_name=acme-terraform-state -var repository=acme/webapp
 terraform {
   # Same floor as the other roots, so one Terraform runs them all (tests need 1.7).
-  required_version = ">= 1.10"
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {

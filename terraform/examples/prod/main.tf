@@ -1,8 +1,9 @@
 # Production: its own network, ALB and Multi-AZ database (the shared module with
 # production settings) and one environment with on-demand Fargate, autoscaling and alarms.
 terraform {
-  # The workflows init the s3 backend with use_lockfile=true (1.10); the modules need 1.5.
-  required_version = ">= 1.10"
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the environment module
+  # writes the Redis password as a write-only argument (1.11).
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
@@ -80,7 +81,6 @@ module "app" {
   service_discovery_namespace_name = module.platform.service_discovery_namespace_name
   rds_address                      = module.platform.rds_address
   rds_port                         = module.platform.rds_port
-  execution_role_arn               = module.platform.task_execution_role_arn
   iam_role_path                    = module.platform.iam_role_path
   permissions_boundary_arn         = module.platform.permissions_boundary_arn
   secrets_prefix                   = module.platform.secrets_prefix

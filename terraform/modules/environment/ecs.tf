@@ -68,6 +68,12 @@ locals {
     }
   }
 
+  # The environment's own secrets, read by its own execution role (iam.tf).
+  own_secrets = {
+    POSTGRES_PASSWORD = aws_secretsmanager_secret.db_owner_password.arn
+    REDIS_URL         = "${aws_secretsmanager_secret.redis_auth.arn}:url::"
+  }
+
   backend_commands = {
     gunicorn = var.gunicorn_command
     celery   = var.celery_command
@@ -91,7 +97,7 @@ locals {
         command      = local.backend_commands[c]
         portMappings = c == "gunicorn" ? [{ containerPort = var.backend_port, protocol = "tcp" }] : []
         environment  = [for k, v in local.backend_environment : { name = k, value = v }]
-        secrets      = [for k, v in merge({ POSTGRES_PASSWORD = aws_secretsmanager_secret.db_owner_password.arn }, var.secrets) : { name = k, valueFrom = v }]
+        secrets      = [for k, v in merge(local.own_secrets, var.secrets) : { name = k, valueFrom = v }]
         # Celery needs time to finish the task in hand before SIGKILL.
         stopTimeout      = c == "celery" ? 120 : 30
         logConfiguration = local.log_configuration[c]
@@ -106,10 +112,14 @@ locals {
         logConfiguration = local.log_configuration["frontend"]
       }]
       redis = [{
-        name             = "redis"
-        image            = var.redis_image
-        essential        = true
-        portMappings     = [{ containerPort = 6379, protocol = "tcp" }]
+        name         = "redis"
+        image        = var.redis_image
+        essential    = true
+        portMappings = [{ containerPort = 6379, protocol = "tcp" }]
+        secrets      = [{ name = "REDIS_PASSWORD", valueFrom = "${aws_secretsmanager_secret.redis_auth.arn}:password::" }]
+        # The password goes in on stdin as configuration, not on the command line; through the
+        # image's entrypoint, which drops root before it starts redis-server.
+        command          = ["sh", "-c", "exec docker-entrypoint.sh redis-server - <<EOF\nrequirepass $REDIS_PASSWORD\nEOF"]
         logConfiguration = local.log_configuration["redis"]
       }]
     },
@@ -131,7 +141,7 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = tostring(local.task_sizes[each.key].cpu)
   memory                   = tostring(local.task_sizes[each.key].memory)
-  execution_role_arn       = var.execution_role_arn
+  execution_role_arn       = local.execution_role_arn
   task_role_arn            = aws_iam_role.task.arn
   container_definitions    = jsonencode(local.container_definitions[each.key])
 

@@ -4,9 +4,10 @@ locals {
   hostname      = coalesce(var.hostname, "${var.name}.${var.domain}")
   database_name = coalesce(var.database_name, replace(var.name, "-", "_"))
   redis_host    = "${var.name}-redis.${var.service_discovery_namespace_name}"
-  redis_url     = "redis://${local.redis_host}:6379/0"
-  bucket_name   = "${var.s3_bucket_prefix}${var.name}"
-  tags          = merge({ "adhoc-actions:environment" = var.name }, var.tags)
+  # Without the password: the containers get the URL with it from the redis-auth secret.
+  redis_url   = "redis://${local.redis_host}:6379/0"
+  bucket_name = "${var.s3_bucket_prefix}${var.name}"
+  tags        = merge({ "adhoc-actions:environment" = var.name }, var.tags)
 
   # Backend task definitions share the image; "migrate" is the one-off family
   # (migrate, collectstatic, any management command via a command override).
@@ -27,7 +28,6 @@ locals {
       POSTGRES_PORT  = tostring(var.rds_port)
       POSTGRES_NAME  = local.database_name
       POSTGRES_USER  = local.database_name
-      REDIS_URL      = local.redis_url
       REDIS_HOST     = local.redis_host
       S3_BUCKET_NAME = local.bucket_name
       ALLOWED_HOSTS  = local.hostname
@@ -93,6 +93,34 @@ resource "aws_secretsmanager_secret" "db_owner_password" {
   description             = "Password of ${local.database_name}, the owner of ${var.name}'s database."
   recovery_window_in_days = var.secret_recovery_window_days
   tags                    = local.tags
+}
+
+################################################################################
+# Redis AUTH: a password of this environment's own, so a task of another environment (or of
+# another tier) that reaches the port still cannot talk to Redis. Made at create time: a
+# random password into a write-only version: it is never in a plan or the state. The redis
+# container reads `password`, the backend containers `url` as REDIS_URL.
+################################################################################
+
+resource "aws_secretsmanager_secret" "redis_auth" {
+  name                    = "${var.secrets_prefix}/${var.name}/redis-auth"
+  description             = "Redis AUTH password of ${var.name} (password) and the backend's REDIS_URL with it (url)."
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+resource "aws_secretsmanager_secret_version" "redis_auth" {
+  secret_id        = aws_secretsmanager_secret.redis_auth.id
+  secret_string_wo = jsonencode({ password = local.redis_password, url = "redis://:${local.redis_password}@${local.redis_host}:6379/0" })
+  # Written once per version: raise redis_password_version to rotate.
+  secret_string_wo_version = var.redis_password_version
+}
+
+locals {
+  # 256 bits from crypto/rand (uuid() reads 16 random bytes a call). Not an ephemeral
+  # random_password: terraform test's mock provider has none, and a write-only argument is
+  # neither planned nor stored either way.
+  redis_password = replace("${uuid()}${uuid()}", "-", "")
 }
 
 ################################################################################

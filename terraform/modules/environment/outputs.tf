@@ -82,8 +82,18 @@ output "s3_bucket_name" {
   value       = aws_s3_bucket.this.bucket
 }
 
+output "redis_auth_secret_arn" {
+  description = "Secret with Redis's AUTH password (password) and the backend's REDIS_URL with it (url)."
+  value       = aws_secretsmanager_secret.redis_auth.arn
+}
+
+output "execution_role_arn" {
+  description = "ECS task execution role of this environment's tasks."
+  value       = local.execution_role_arn
+}
+
 output "redis_url" {
-  description = "REDIS_URL given to the backend containers."
+  description = "Redis's address, without the password (the containers' REDIS_URL, from the redis-auth secret, carries it)."
   value       = local.redis_url
 }
 

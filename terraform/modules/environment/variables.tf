@@ -127,8 +127,9 @@ variable "rds_port" {
 }
 
 variable "execution_role_arn" {
-  description = "ECS task execution role (shared output task_execution_role_arn)."
+  description = "An ECS task execution role to use instead of the environment's own (<name>-execution, which reads only this environment's secrets and those in var.secrets). The shared stack's task_execution_role_arn reads every environment's secrets: leave null."
   type        = string
+  default     = null
 }
 
 variable "iam_role_path" {
@@ -164,6 +165,12 @@ variable "frontend_image" {
     condition     = can(regex("^[^\\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$", var.frontend_image))
     error_message = "frontend_image must be repository:tag or repository@sha256:<64 lowercase hex>."
   }
+}
+
+variable "redis_password_version" {
+  description = "Version of the Redis AUTH password (the redis-auth secret): raise it to write a new random password, then redeploy redis and the backend."
+  type        = number
+  default     = 1
 }
 
 variable "redis_image" {

@@ -1,11 +1,12 @@
 terraform {
-  # strcontains() needs 1.5 (terraform_data 1.4); the tests (mock_provider) need >= 1.7.
-  required_version = ">= 1.5"
+  # Write-only arguments (the Redis password, never in state) need 1.11.
+  required_version = ">= 1.11"
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0, < 7.0"
+      source = "hashicorp/aws"
+      # secret_string_wo (the write-only secret version): tested on 5.100.
+      version = ">= 5.100, < 7.0"
     }
   }
 }

@@ -347,6 +347,8 @@ locals {
     hosted_zone_ids = [], listener_arns = [], log_group_prefix = "/unset/"
   } : var.environment_apply
   names = local.family_patterns == ["*"] ? ["*"] : [for c in var.ecs_cluster_names : c]
+  # Each environment's task role and its own execution role.
+  apply_role_arns = flatten([for n in local.names : [for r in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-${r}"]])
 
   # What terraform plan/apply/destroy of an environment-module root calls (recorded from an
   # apply and destroy against moto: actions/doctor/terraform-calls.json), each on the
@@ -396,19 +398,19 @@ locals {
       Resource = [for n in local.names : "arn:${local.partition}:s3:::${local.apply.bucket_prefix}${n}/*"]
     },
     {
-      # The task role: created, changed and given policies only with the boundary, so no role
-      # this one makes can do more than the boundary allows.
+      # The task and execution roles: created, changed and given policies only with the boundary,
+      # so no role this one makes can do more than the boundary allows.
       Sid       = "ApplyTaskRoleWithBoundary"
       Effect    = "Allow"
       Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy"]
-      Resource  = [for n in local.names : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-task"]
+      Resource  = local.apply_role_arns
       Condition = { StringEquals = { "iam:PermissionsBoundary" = local.apply.permissions_boundary_arn } }
     },
     {
       Sid      = "ApplyTaskRoleReads"
       Effect   = "Allow"
       Action   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:TagRole", "iam:UntagRole"]
-      Resource = [for n in local.names : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-task"]
+      Resource = local.apply_role_arns
     },
     {
       # Security groups are created with the environment's tag and changed only while they carry it.

@@ -1,5 +1,8 @@
 # Plans the example with the envs/feature-abc.tfvars values and a fake shared state.
 mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
   mock_data "aws_region" {
     defaults = { id = "us-east-1", name = "us-east-1" }
   }

@@ -15,6 +15,12 @@ mock_provider "aws" {
   mock_resource "aws_service_discovery_service" {
     defaults = { arn = "arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-1" }
   }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
 }
 
 # Shared-infrastructure inputs as the shared module would output them.
@@ -35,7 +41,6 @@ variables {
   service_discovery_namespace_id   = "ns-abc"
   service_discovery_namespace_name = "adhoc.internal"
   rds_address                      = "adhoc.abc.eu-west-1.rds.amazonaws.com"
-  execution_role_arn               = "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"
   backend_image                    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/backend:abc123"
   frontend_image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/frontend:abc123"
   s3_bucket_prefix                 = "acme-adhoc-"
@@ -314,9 +319,9 @@ run "task_definitions_log_and_connect" {
   assert {
     condition = alltrue([
       for k in ["gunicorn", "celery", "beat", "migrate"] :
-      contains(jsondecode(aws_ecs_task_definition.this[k].container_definitions)[0].environment, { name = "REDIS_URL", value = "redis://feature-abc-redis.adhoc.internal:6379/0" })
+      contains(jsondecode(aws_ecs_task_definition.this[k].container_definitions)[0].environment, { name = "REDIS_HOST", value = "feature-abc-redis.adhoc.internal" })
     ])
-    error_message = "Backend containers get REDIS_URL pointing at the Cloud Map name."
+    error_message = "Backend containers get REDIS_HOST, the Cloud Map name."
   }
 
   assert {
@@ -574,5 +579,94 @@ run "the_owner_password_is_the_environments_own_secret" {
       contains([for s in jsondecode(aws_ecs_task_definition.this[c].container_definitions)[0].secrets : s.name], "SECRET_KEY")
     ])
     error_message = "Every backend container reads POSTGRES_PASSWORD from the environment's secret, beside the secrets given."
+  }
+}
+
+# Old: Redis without AUTH, REDIS_URL in plain environment; any task that reached 6379 (another
+# tier's included, with this environment's security group) could read and write the queue.
+run "redis_requires_auth_with_the_environments_own_password" {
+  command = apply
+
+  assert {
+    condition     = aws_secretsmanager_secret.redis_auth.name == "adhoc/feature-abc/redis-auth" && aws_secretsmanager_secret_version.redis_auth.secret_id == aws_secretsmanager_secret.redis_auth.id
+    error_message = "Each environment has its own redis-auth secret, with a version Terraform writes."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.redis_auth.secret_string_wo == null && aws_secretsmanager_secret_version.redis_auth.secret_string_wo_version == 1
+    error_message = "The password is a write-only argument: never in the state."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["redis"].container_definitions)[0].secrets == [{ name = "REDIS_PASSWORD", valueFrom = "${aws_secretsmanager_secret.redis_auth.arn}:password::" }] &&
+      strcontains(join(" ", jsondecode(aws_ecs_task_definition.this["redis"].container_definitions)[0].command), "requirepass $REDIS_PASSWORD")
+    )
+    error_message = "redis-server requires the password, read from the secret's password key (on stdin, not its command line)."
+  }
+
+  assert {
+    condition = alltrue([for c in ["gunicorn", "celery", "beat", "migrate"] :
+      contains(jsondecode(aws_ecs_task_definition.this[c].container_definitions)[0].secrets, { name = "REDIS_URL", valueFrom = "${aws_secretsmanager_secret.redis_auth.arn}:url::" }) &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this[c].container_definitions)[0].environment : e.name], "REDIS_URL")
+    ])
+    error_message = "Backend containers read REDIS_URL, with the password, from the secret's url key, never from plain environment."
+  }
+}
+
+# Old: every environment's tasks started with the shared execution role, which reads every
+# <prefix>/* secret: a preview's revision naming staging's db-owner-password got its value.
+run "the_execution_role_reads_only_its_own_secrets" {
+  command = apply
+
+  variables {
+    secrets = {
+      SECRET_KEY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adhoc/django-secret-key-AbCdEf:key::"
+      API_TOKEN  = "arn:aws:ssm:eu-west-1:123456789012:parameter/adhoc/feature-abc/api-token"
+    }
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_ecs_task_definition.this : t.execution_role_arn == aws_iam_role.execution[0].arn])
+    error_message = "Every revision starts with the environment's own execution role."
+  }
+
+  assert {
+    condition = (
+      aws_iam_role.execution[0].name == "feature-abc-execution" && aws_iam_role.execution[0].path == "/adhoc-actions/" &&
+      aws_iam_role.execution[0].permissions_boundary == "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/workload-boundary"
+    )
+    error_message = "The execution role is named after the environment, under its IAM path, with the workload boundary."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.execution_secrets[0].policy).Statement == [
+      {
+        Sid      = "OwnAndNamedSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:adhoc/feature-abc/*", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adhoc/django-secret-key-AbCdEf*"]
+      },
+      {
+        Sid      = "NamedParameters"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameters"]
+        Resource = ["arn:aws:ssm:eu-west-1:123456789012:parameter/adhoc/feature-abc/api-token"]
+      },
+    ]
+    error_message = "The execution role reads <prefix>/<name>/* and exactly the secrets named (a JSON key's suffix stripped), not <prefix>/*."
+  }
+}
+
+run "an_execution_role_given_replaces_the_environments_own" {
+  command = plan
+
+  variables {
+    execution_role_arn = "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.execution) == 0 && alltrue([for t in aws_ecs_task_definition.this : t.execution_role_arn == "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"])
+    error_message = "execution_role_arn, when given, is the role of every revision and none is made."
   }
 }

@@ -16,6 +16,12 @@ mock_provider "aws" {
   mock_resource "aws_service_discovery_service" {
     defaults = { arn = "arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-1" }
   }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
 }
 
 # Shared-infrastructure inputs as the shared module would output them.
@@ -36,7 +42,6 @@ variables {
   service_discovery_namespace_id   = "ns-abc"
   service_discovery_namespace_name = "adhoc.internal"
   rds_address                      = "adhoc.abc.eu-west-1.rds.amazonaws.com"
-  execution_role_arn               = "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"
   backend_image                    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/backend:abc123"
   frontend_image                   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/frontend:abc123"
   s3_bucket_prefix                 = "acme-adhoc-"
