@@ -40,7 +40,10 @@ data "aws_caller_identity" "current" {}
 locals {
   name     = coalesce(var.name, terraform.workspace)
   registry = coalesce(var.ecr_registry, "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com")
-  shared   = data.terraform_remote_state.shared.outputs.shared
+  # A repository given in full (<host>/<path>: the build account's, for staging in a production
+  # account of its own) is taken as it is; a name is this registry's.
+  repositories = { for k, r in { backend = var.backend_repository, frontend = var.frontend_repository } : k => strcontains(split("/", r)[0], ".") ? r : "${local.registry}/${r}" }
+  shared       = data.terraform_remote_state.shared.outputs.shared
 }
 
 check "workspace_matches_name" {
@@ -75,8 +78,8 @@ module "environment" {
 
   # A digest (sha256:…) pins repo@sha256:…, anything else is a tag. Used for the first
   # revision only: later deploys set the image through the actions.
-  backend_image  = "${local.registry}/${var.backend_repository}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
-  frontend_image = "${local.registry}/${var.frontend_repository}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
+  backend_image  = "${local.repositories.backend}${startswith(var.backend_image_tag, "sha256:") ? "@" : ":"}${var.backend_image_tag}"
+  frontend_image = "${local.repositories.frontend}${startswith(var.frontend_image_tag, "sha256:") ? "@" : ":"}${var.frontend_image_tag}"
 
   s3_bucket_prefix       = var.s3_bucket_prefix
   listener_priority_slot = var.listener_priority_slot

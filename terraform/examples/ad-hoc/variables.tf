@@ -29,13 +29,13 @@ variable "ecr_registry" {
 }
 
 variable "backend_repository" {
-  description = "Backend repository name."
+  description = "Backend repository: a name in ecr_registry, or a full <host>/<path> (another account's registry)."
   type        = string
   default     = "backend"
 }
 
 variable "frontend_repository" {
-  description = "Frontend repository name."
+  description = "Frontend repository: a name in ecr_registry, or a full <host>/<path>."
   type        = string
   default     = "frontend"
 }

@@ -22,7 +22,9 @@ module "bootstrap" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/bootstrap?ref=v1.0.0"
 
   state_bucket_name = var.state_bucket_name
-  tags              = var.tags
+  # Whatever an identity policy grants, only main's build pushes where production deploys from.
+  ecr_release_pusher_arns = ["${local.role_arn}/github-actions/github-actions-build"]
+  tags                    = var.tags
 }
 
 # Every role the modules create carries one of these boundaries.

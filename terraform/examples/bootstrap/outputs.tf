@@ -15,7 +15,7 @@ output "ecr_preview_repository_urls" {
 
 output "build_role_arn" {
   description = "Repository variable BUILD_ROLE_ARN: role-to-assume of main's build (build.yml with release: true), the only role that pushes to the repositories production deploys from (github-actions-build)."
-  value       = aws_iam_role.build.arn
+  value       = module.main_branch_roles.build_role_arn
 }
 
 output "preview_role_arn" {
@@ -30,7 +30,7 @@ output "production_role_arn" {
 
 output "plan_role_arn" {
   description = "Repository variable PLAN_ROLE_ARN: role-to-assume of terraform.yml's plan job (github-actions-plan)."
-  value       = aws_iam_role.plan.arn
+  value       = module.main_branch_roles.plan_role_arn
 }
 
 output "workload_boundary_arn" {

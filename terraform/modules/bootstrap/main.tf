@@ -215,3 +215,37 @@ locals {
     action = { type = "expire" }
   }]
 }
+
+################################################################################
+# Who writes and reads the release repositories (not the preview twins), whatever identity
+# policies say: a resource policy denies every push but from ecr_release_pusher_arns (main's
+# build role), and lets ecr_release_reader_account_ids (a production account of its own) pull.
+################################################################################
+
+locals {
+  # Pushing, and deleting what a release or a rollback needs.
+  ecr_push_actions = ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchDeleteImage"]
+  ecr_release_policy_statements = concat(
+    length(var.ecr_release_pusher_arns) > 0 ? [{
+      Sid       = "OnlyMainsBuildPushes"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = local.ecr_push_actions
+      Condition = { ArnNotLike = { "aws:PrincipalArn" = var.ecr_release_pusher_arns } }
+    }] : [],
+    length(var.ecr_release_reader_account_ids) > 0 ? [{
+      # What ECS pulls with (execution roles), and what the deploy reads (digest, scan findings).
+      Sid       = "ProductionAccountPulls"
+      Effect    = "Allow"
+      Principal = { AWS = [for a in var.ecr_release_reader_account_ids : "arn:${data.aws_partition.current.partition}:iam::${a}:root"] }
+      Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:DescribeImageScanFindings"]
+    }] : [],
+  )
+}
+
+resource "aws_ecr_repository_policy" "release" {
+  for_each = length(local.ecr_release_policy_statements) > 0 ? { for k, r in local.ecr_repositories : k => r if !r.preview } : {}
+
+  repository = aws_ecr_repository.this[each.key].name
+  policy     = jsonencode({ Version = "2012-10-17", Statement = local.ecr_release_policy_statements })
+}

@@ -37,3 +37,8 @@ output "ecr_preview_repository_arns" {
   description = "Map of short repository name to its preview twin's ARN."
   value       = { for k in var.ecr_repositories : k => "${local.ecr_arn_prefix}/${aws_ecr_repository.this["${k}${var.ecr_preview_repository_suffix}"].name}" }
 }
+
+output "ecr_release_policy_json" {
+  description = "The release repositories' own policy (who alone pushes, which accounts pull); null without one."
+  value       = length(local.ecr_release_policy_statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = local.ecr_release_policy_statements }) : null
+}

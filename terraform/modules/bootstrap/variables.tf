@@ -69,6 +69,23 @@ variable "ecr_preview_repository_suffix" {
   }
 }
 
+variable "ecr_release_pusher_arns" {
+  description = "Principals (role ARNs, wildcards allowed) that alone may push to the release repositories: the repository policy denies it to every other one, an account admin included. Empty: no such policy (identity policies decide)."
+  type        = list(string)
+  default     = []
+}
+
+variable "ecr_release_reader_account_ids" {
+  description = "Accounts (a production account of its own) whose principals may pull the release repositories' images and read their digests and scan findings."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.ecr_release_reader_account_ids : can(regex("^[0-9]{12}$", a))])
+    error_message = "ecr_release_reader_account_ids must be 12-digit account IDs."
+  }
+}
+
 variable "ecr_image_tag_mutability" {
   description = "IMMUTABLE (default: a tag always names the same image, so what was tested is what is promoted) or MUTABLE (opt out, e.g. to re-push a moving tag such as `latest`)."
   type        = string

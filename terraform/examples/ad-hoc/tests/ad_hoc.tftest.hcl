@@ -119,3 +119,27 @@ run "rejects_a_tag_with_a_slash" {
 
   expect_failures = [var.frontend_image_tag, check.workspace_matches_name]
 }
+
+# Staging in a production account of its own deploys the build account's release images: the
+# repository comes in full (ad-hoc-deploy's backend-repository), not as a name of this account.
+run "a_repository_given_in_full_is_taken_as_it_is" {
+  command = apply
+  # A state of its own: the first revision's images are frozen once made (ignore_changes).
+  state_key = "full_repository"
+
+  variables {
+    backend_repository = "222222222222.dkr.ecr.us-east-1.amazonaws.com/backend"
+    backend_image_tag  = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    frontend_image_tag = "sha-0123abc"
+  }
+
+  expect_failures = [check.workspace_matches_name]
+
+  assert {
+    condition = module.environment.images_of_first_revision == {
+      backend  = "222222222222.dkr.ecr.us-east-1.amazonaws.com/backend@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      frontend = "123456789012.dkr.ecr.us-east-1.amazonaws.com/frontend:sha-0123abc"
+    }
+    error_message = "A full repository keeps its registry; a name is this account's."
+  }
+}

@@ -125,7 +125,7 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
   command = plan
 
   assert {
-    condition = aws_iam_role.plan.name == "github-actions-plan" && aws_iam_role.plan.path == "/github-actions/" && jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringLike == {
+    condition = jsondecode(module.main_branch_roles.trust_policy_json["terraform.yml"]).Statement[0].Condition.StringLike == {
       "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:ref:refs/heads/main"]
       "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/terraform.yml@refs/tags/v1*"]
     }
@@ -134,7 +134,7 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
 
   # Old: ReadOnlyAccess, which reads every S3 object, SSM SecureString and log.
   assert {
-    condition     = length(aws_iam_role_policy_attachment.plan_read_only) == 0
+    condition     = length(module.main_branch_roles.plan_managed_policy_arns) == 0
     error_message = "github-actions-plan has no managed policy by default: its reads are listed in its own policy."
   }
 
@@ -149,7 +149,7 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
         { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/env:/pr-1/adhoc/terraform.tfstate" },
         { action = "iam:PassRole", arn = "arn:aws:iam::123456789012:role/adhoc-actions-prod/prod-task" },
         { action = "sts:AssumeRole", arn = "arn:aws:iam::123456789012:role/github-actions/github-actions-production" },
-        ] : anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), req.action) && (
+        ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), req.action) && (
           try(s.NotResource, null) != null
           ? !anytrue([for r in flatten([s.NotResource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
           : anytrue([for r in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
@@ -164,8 +164,8 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
         ["s3:GetObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate"],
         ["s3:PutObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
         ["s3:DeleteObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
-      ] : anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([try(s.Resource, [])]), want[1])]) &&
-      !anytrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), want[0]) && !contains(flatten([try(s.NotResource, [])]), want[1])])
+      ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([try(s.Resource, [])]), want[1])]) &&
+      !anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), want[0]) && !contains(flatten([try(s.NotResource, [])]), want[1])])
     ])
     error_message = "github-actions-plan must read prod's state and take and release its lockfile (use_lockfile)."
   }
@@ -178,7 +178,7 @@ run "only_mains_build_pushes_what_production_deploys" {
   command = plan
 
   assert {
-    condition = jsondecode(aws_iam_role.build.assume_role_policy).Statement[0].Condition.StringLike == {
+    condition = jsondecode(module.main_branch_roles.trust_policy_json["build.yml"]).Statement[0].Condition.StringLike == {
       "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:ref:refs/heads/main"]
       "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/build.yml@refs/tags/v1*"]
     }
@@ -186,7 +186,7 @@ run "only_mains_build_pushes_what_production_deploys" {
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.build.policy).Statement : s.Resource if s.Sid == "EcrPush"] == [[
+    condition = [for s in jsondecode(module.main_branch_roles.build_policy_json).Statement : s.Resource if s.Sid == "EcrPush"] == [[
       "arn:aws:ecr:us-east-1:123456789012:repository/backend", "arn:aws:ecr:us-east-1:123456789012:repository/frontend",
     ]]
     error_message = "The build role pushes to the release repositories and nothing else."

@@ -1,4 +1,8 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+}
 
 variables {
   state_bucket_name = "acme-terraform-state"
@@ -182,4 +186,48 @@ run "rejects_invalid_bucket_name" {
   }
 
   expect_failures = [var.state_bucket_name]
+}
+
+# Old: who pushed to the release repositories was up to identity policies alone, so any role
+# of the account given ecr:PutImage (by a later policy, or an admin) could plant a release tag.
+run "only_the_named_pusher_writes_the_release_repositories" {
+  command = plan
+
+  variables {
+    ecr_release_pusher_arns        = ["arn:aws:iam::111111111111:role/github-actions/github-actions-build"]
+    ecr_release_reader_account_ids = ["222222222222"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecr_repository_policy.release)) == toset(["backend", "frontend"])
+    error_message = "The release repositories carry the policy; the preview twins do not."
+  }
+
+  assert {
+    condition = alltrue([for p in aws_ecr_repository_policy.release : jsondecode(p.policy).Statement == [
+      {
+        Sid       = "OnlyMainsBuildPushes"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchDeleteImage"]
+        Condition = { ArnNotLike = { "aws:PrincipalArn" = ["arn:aws:iam::111111111111:role/github-actions/github-actions-build"] } }
+      },
+      {
+        Sid       = "ProductionAccountPulls"
+        Effect    = "Allow"
+        Principal = { AWS = ["arn:aws:iam::222222222222:root"] }
+        Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:DescribeImageScanFindings"]
+      },
+    ]])
+    error_message = "Every push but the build role's is denied by the repository itself; the production account may only pull and read."
+  }
+}
+
+run "no_repository_policy_unless_asked" {
+  command = plan
+
+  assert {
+    condition     = length(aws_ecr_repository_policy.release) == 0
+    error_message = "Without pushers or readers, identity policies alone decide (as before)."
+  }
 }

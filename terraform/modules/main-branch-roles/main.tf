@@ -1,8 +1,38 @@
-# The read-only role of the prod plan job (terraform.yml's `plan`, called by production.yml's
-# `infrastructure` job on main; its `apply` job runs in environment `production` with
-# github-actions-production). A plan runs before anyone approves, so this role may read
-# the descriptions terraform plan refreshes, never a secret, parameter, log or object value,
-# and write nothing except prod's S3 lockfile.
+# The two roles trusted only for main: a reusable workflow of this product at a release, run on
+# refs/heads/main (a merged commit: reviewed), and nothing else.
+# - plan: the read-only role of the prod plan job (terraform.yml's `plan`, before anyone
+#   approves): the descriptions terraform plan refreshes, never a secret, parameter, log or
+#   object value, and no write but prod's S3 lockfile.
+# - build: main's image builds (build.yml with `release: true`), the only principal that pushes
+#   to the repositories staging and production deploy from.
+# Each is made when its variable is set: a production account of its own has the plan role, the
+# build account the build role, one account both.
+
+data "aws_partition" "current" {}
+
+locals {
+  workflows = "${var.workflows_repository}/.github/workflows"
+  trust = { for workflow in ["terraform.yml", "build.yml"] : workflow => jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = var.oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+        StringLike = {
+          "token.actions.githubusercontent.com:sub"              = ["repo:${var.repository}:ref:refs/heads/main"]
+          "token.actions.githubusercontent.com:job_workflow_ref" = ["${local.workflows}/${workflow}@${var.workflows_ref}"]
+        }
+      }
+    }]
+  }) }
+}
+
+################################################################################
+# Plan
+################################################################################
+
 locals {
   # Describe/List/Get of the resource types the prod root (shared + environment modules) holds.
   plan_refresh_actions = [
@@ -27,19 +57,20 @@ locals {
     "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService", "servicediscovery:ListTagsForResource",
     "sns:GetTopicAttributes", "sns:ListTagsForResource",
   ]
-  prod_state_arn = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}"
-  prod_lock_arn  = "${module.bootstrap.state_bucket_arn}/${var.prod_state_key}.tflock"
+  state_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${try(var.plan.state_bucket_name, "unset")}"
+  prod_state_arn   = "${local.state_bucket_arn}/${try(var.plan.state_key, "unset")}"
+  prod_lock_arn    = "${local.state_bucket_arn}/${try(var.plan.state_key, "unset")}.tflock"
 
   plan_policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       # The state bucket, and prod's own bucket (HeadBucket is s3:ListBucket; keys, not objects).
-      { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = [module.bootstrap.state_bucket_arn, "arn:aws:s3:::${var.prod_bucket_name}"] },
+      { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = concat([local.state_bucket_arn], [for b in try(var.plan.bucket_names, []) : "arn:${data.aws_partition.current.partition}:s3:::${b}"]) },
       { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [local.prod_state_arn, local.prod_lock_arn] },
       # use_lockfile: the lock is <key>.tflock, created and deleted by the plan.
       { Sid = "StateLock", Effect = "Allow", Action = ["s3:PutObject", "s3:DeleteObject"], Resource = local.prod_lock_arn },
-      # Explicit denies, so no attached policy (ReadOnlyAccess today, anything added later)
-      # can let an unapproved plan write state, hand out roles or become another role.
+      # Explicit denies, so no attached policy (anything added later) can let an unapproved plan
+      # write state, hand out roles or become another role.
       { Sid = "DenyStateWrites", Effect = "Deny", Action = ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"], NotResource = local.prod_lock_arn },
       { Sid = "DenyRoles", Effect = "Deny", Action = ["iam:PassRole", "sts:AssumeRole"], Resource = "*" },
       # What terraform plan of the prod root refreshes: descriptions, never values. Listed
@@ -65,27 +96,74 @@ locals {
 }
 
 resource "aws_iam_role" "plan" {
+  count = var.plan == null ? 0 : 1
+
   name                 = "github-actions-plan"
   path                 = "/github-actions/"
   max_session_duration = 3600
-  permissions_boundary = module.boundaries.deploy_boundary_arn
+  permissions_boundary = var.permissions_boundary_arn
 
-  assume_role_policy = local.main_branch_trust["terraform.yml"]
+  assume_role_policy = local.trust["terraform.yml"]
 
   tags = var.tags
 }
 
 resource "aws_iam_role_policy" "plan" {
+  count = var.plan == null ? 0 : 1
+
   name   = "plan"
-  role   = aws_iam_role.plan.id
+  role   = aws_iam_role.plan[0].id
   policy = local.plan_policy_json
 }
 
 # Anything more the plan must read (say, a resource type added to the prod root), as managed
 # policies; the denies above still hold.
 resource "aws_iam_role_policy_attachment" "plan_read_only" {
-  for_each = toset(var.plan_read_only_policy_arns)
+  for_each = toset(try(var.plan.read_only_policy_arns, []))
 
-  role       = aws_iam_role.plan.name
+  role       = aws_iam_role.plan[0].name
   policy_arn = each.value
+}
+
+################################################################################
+# Build
+################################################################################
+
+locals {
+  build_policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "EcrLogin", Effect = "Allow", Action = ["ecr:GetAuthorizationToken"], Resource = "*" },
+      {
+        Sid    = "EcrPush"
+        Effect = "Allow"
+        Action = [
+          "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+          "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+        ]
+        Resource = try(var.build.push_repository_arns, [])
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "build" {
+  count = var.build == null ? 0 : 1
+
+  name                 = "github-actions-build"
+  path                 = "/github-actions/"
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+
+  assume_role_policy = local.trust["build.yml"]
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "build" {
+  count = var.build == null ? 0 : 1
+
+  name   = "build"
+  role   = aws_iam_role.build[0].id
+  policy = local.build_policy_json
 }

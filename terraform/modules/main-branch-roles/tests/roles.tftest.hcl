@@ -1,0 +1,49 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+}
+
+variables {
+  oidc_provider_arn        = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+  repository               = "acme/webapp"
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/adhoc-actions-boundaries/deploy-boundary"
+}
+
+run "each_role_only_when_asked" {
+  command = plan
+
+  variables {
+    build = { push_repository_arns = ["arn:aws:ecr:us-east-1:123456789012:repository/backend"] }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.plan) == 0 && length(aws_iam_role.build) == 1 && aws_iam_role.build[0].name == "github-actions-build" && aws_iam_role.build[0].path == "/github-actions/"
+    error_message = "A build account gets the build role alone."
+  }
+
+  assert {
+    condition     = aws_iam_role.build[0].permissions_boundary == var.permissions_boundary_arn && aws_iam_role.build[0].max_session_duration == 3600
+    error_message = "The build role carries the deploy boundary and short sessions."
+  }
+}
+
+run "plan_role_of_a_production_account" {
+  command = plan
+
+  variables {
+    plan = { state_bucket_name = "acme-prod-state", state_key = "prod/terraform.tfstate", bucket_names = ["acme-prod"] }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.build) == 0 && aws_iam_role.plan[0].name == "github-actions-plan" && aws_iam_role.plan[0].assume_role_policy == output.trust_policy_json["terraform.yml"]
+    error_message = "A production account gets the plan role alone, trusted for terraform.yml on main."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.plan[0].policy).Statement : s.Resource if s.Sid == "StateList"] == [[
+      "arn:aws:s3:::acme-prod-state", "arn:aws:s3:::acme-prod",
+    ]]
+    error_message = "The plan role lists its own account's state bucket and prod's static bucket."
+  }
+}
