@@ -36,7 +36,11 @@ RC
   export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
   # Terraform's plugin cache is not safe for concurrent installs (two inits at once fail with
   # "mkdir …/plugin-cache/…: file exists"): fill it once here, so the parallel inits that follow
-  # only read it.
+  # only read it. Without a lock file (these roots have none), Terraform >= 1.4 ignores a cache
+  # entry and installs the provider again into the cache (hashicorp/terraform#32129), replacing
+  # the directory another root's test is running from ("could not read package directory");
+  # this lets every init take the cached copy instead.
+  export TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=true
   mkdir -p "$work/warm-cache"
   printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n' >"$work/warm-cache/versions.tf"
   (cd "$work/warm-cache" && terraform init -backend=false -input=false -no-color >"$work/warm-cache/init.log" 2>&1) ||
