@@ -22,6 +22,7 @@ import {
 } from './ecs/service-deployments.ts';
 import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { SecretsRegistry } from './secretsmanager.ts';
+import { AttestationStore, type Attestation } from './attestations.ts';
 import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
@@ -339,12 +340,27 @@ export class Emulator {
   }
 
   /** A job's OIDC request token (the rehearsal registers each job's claims over `/_control`). */
+  readonly attestationStore = new AttestationStore();
+
+  /** An attestation of `digest` signed with `token`, which must be one this issuer gave out. */
+  attest(subjectName: string, digest: string, token: string): number | { error: string } {
+    const claims = sts(this.state).tokens.get(token);
+    if (!claims) return { error: 'the signing token was not issued by the OIDC issuer' };
+    return this.attestationStore.add({ subjectName, digest, claims });
+  }
+
+  attestations(digest: string): Attestation[] {
+    return this.attestationStore.forDigest(digest);
+  }
+
   registerJob(claims: Claims): string {
     return registerJob(this.state, claims);
   }
 
   private static readonly CONTROL = new Set([
     'registerJob',
+    'attest',
+    'attestations',
     'putImage',
     'authorize',
     'createSecret',

@@ -10,6 +10,9 @@ import { collectSummary, readFileCommands, type Run } from './engine.ts';
 import { standIn } from './stand-ins/index.ts';
 import { CommandReader } from './workflow-commands.ts';
 
+/** What a GitHub-hosted runner has installed that a step may call (stand-ins): gh. */
+const RUNNER_TOOLS = 'simulator/rehearsal/stand-ins/runner-bin';
+
 export interface StepSpec {
   step: Step;
   title: string;
@@ -61,7 +64,8 @@ function baseEnv(
 ): Record<string, string> {
   const github = spec.contexts['github'] as Record<string, string>;
   return {
-    PATH: [...spec.path, process.env['PATH'] ?? ''].join(':'),
+    // The runner image's tools (gh) after what steps put on PATH, before the machine's own.
+    PATH: [...spec.path, join(run.options.repoRoot, RUNNER_TOOLS), process.env['PATH'] ?? ''].join(':'),
     HOME: process.env['HOME'] ?? spec.runnerTemp,
     LANG: 'C.UTF-8',
     CI: 'true',

@@ -207,6 +207,9 @@ const WRITE_SCOPES_NEEDING_REASON: Record<string, (j: Job) => boolean> = {
     (j.steps ?? []).some(
       (s) => s.uses?.startsWith('actions/github-script@') || /\bgh pr\b/.test(s.run ?? ''),
     ),
+  // A build provenance attestation is uploaded with it (or a called workflow attests).
+  attestations: (j) =>
+    !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('actions/attest-build-provenance@')),
   deployments: (j) => !!j.uses || (j.steps ?? []).some((s) => s.uses?.startsWith('actions/github-script@')),
   // The release job pushes tags and the release branch and publishes the GitHub release.
   contents: (j) => (j.steps ?? []).some((s) => /\bgit push\b|\bgh release\b/.test(s.run ?? '')),
@@ -363,6 +366,11 @@ export const THIRD_PARTY_ACTIONS: Record<string, { version: string; inputs: stri
   'grafana/setup-k6-action@db07bd9765aac508ef18982e52ab937fe633a065': {
     version: 'v1.2.1',
     inputs: 'k6-version browser github-token',
+  },
+  'actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32': {
+    version: 'v4.1.0',
+    inputs:
+      'subject-path subject-digest subject-name subject-checksums predicate-type predicate predicate-path push-to-registry create-storage-record show-summary github-token',
   },
   'aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd': {
     version: 'v2.1.7',

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jobClaims } from '../../simulator/aws/iam/trust.ts';
 import { rehearse } from '../../simulator/rehearsal/engine.ts';
 import { oneOffTasksSucceed } from '../../simulator/rehearsal/services.ts';
 import {
+  ACCOUNT,
   CALLERS,
   errors,
   missingFromProductCalls,
@@ -76,6 +79,98 @@ describe('a push to main', () => {
     expect(image('staging-gunicorn')).toMatch(/\/backend@sha256:[0-9a-f]{64}$/);
     expect(image('prod-gunicorn')).toBe(image('staging-gunicorn'));
     expect(log).toContain('Created database "staging".');
+    // Main's build attested what it pushed (build.yml's own identity, main, a hosted runner),
+    // and production verified it before registering.
+    const digest = image('prod-gunicorn').split('@')[1]!;
+    expect(repo.services.emulator.attestations(digest).map((a) => a.claims)).toEqual([
+      expect.objectContaining({
+        repository: 'acme/webapp',
+        ref: 'refs/heads/main',
+        job_workflow_ref: 'adhoc-actions/adhoc-actions/.github/workflows/build.yml@refs/tags/v1.0.0',
+        runner_environment: 'github-hosted',
+      }),
+    ]);
+    expect(log).toContain('✓ Verification succeeded!');
+  });
+
+  /**
+   * Issue 21.2: production deploys only what main's build attested. Two images in the release
+   * repository without that: one put there by hand (an admin, a role given ecr:PutImage later),
+   * one attested by build.yml run on a branch. Each deploy is refused at the provenance step:
+   * nothing registered, no migration, no rollout.
+   */
+  test.each([
+    ['pushed by hand, with no attestation', undefined, /no attestations found for subject/],
+    [
+      'attested by a branch run of build.yml',
+      'refs/heads/feature',
+      /the source ref is refs\/heads\/feature, not refs\/heads\/main/,
+    ],
+  ])('an image %s is refused before anything is registered', async (_, attestedRef, reason) => {
+    const { emulator } = repo.services;
+    const digest = `sha256:${(attestedRef ?? 'by-hand')
+      .padEnd(64, '0')
+      .replace(/[^0-9a-f]/g, 'e')
+      .slice(0, 64)}`;
+    emulator.pushImage('backend', digest);
+    if (attestedRef) {
+      const requestToken = emulator.registerJob(
+        jobClaims({
+          repository: 'acme/webapp',
+          eventName: 'push',
+          ref: attestedRef,
+          jobWorkflowRef: 'adhoc-actions/adhoc-actions/.github/workflows/build.yml@refs/tags/v1.0.0',
+        }),
+      );
+      const { value } = (await (
+        await fetch(`${emulator.url}/_oidc/token?api-version=2.0&audience=sigstore`, {
+          headers: { authorization: `Bearer ${requestToken}` },
+        })
+      ).json()) as { value: string };
+      expect(emulator.attest(`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend`, digest, value)).toEqual(
+        expect.any(Number),
+      );
+    }
+    const caller = join(repo.dir, `deploy-${attestedRef ? 'branch' : 'hand'}.yml`);
+    await writeFile(
+      caller,
+      `on: workflow_dispatch
+permissions: {}
+jobs:
+  production:
+    uses: adhoc-actions/adhoc-actions/.github/workflows/production-deploy.yml@v1.0.0
+    permissions: { id-token: write, contents: read, attestations: read }
+    with:
+      image-tag: ${digest}
+      url: https://app.example.com
+      aws-region: us-east-1
+      role-to-assume: arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-production
+`,
+    );
+    const registered = emulator.calls('RegisterTaskDefinition').length;
+    const ranTasks = emulator.calls('RunTask').length;
+    const deploy = run(
+      repo,
+      `deploy-${attestedRef ? 'branch' : 'hand'}`,
+      { name: 'workflow_dispatch', payload: {} },
+      {
+        approveEnvironments: true,
+      },
+    );
+    const result = await rehearse(caller, deploy);
+    expect(result.conclusion).toBe('failure');
+    expect(errors(result).map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${ACCOUNT}\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/backend@${digest} has no attestation signed by adhoc-actions/adhoc-actions/\\.github/workflows/build\\.yml for acme/webapp on refs/heads/main`,
+        ),
+      ),
+      // The runner's line for the step that failed.
+      'Process completed with exit code 1.',
+    ]);
+    expect(deploy.lines.join('\n')).toMatch(reason);
+    expect(emulator.calls('RegisterTaskDefinition').length).toBe(registered);
+    expect(emulator.calls('RunTask').length).toBe(ranTasks);
   });
 });
 

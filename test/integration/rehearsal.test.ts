@@ -829,6 +829,9 @@ describe('ad-hoc-deploy.yml', () => {
           environment: 'prod',
           'image-tag': tag,
           canary: 'true',
+          // Images by tag, seeded by hand: build provenance is rehearsed from main's build in
+          // new-repository-production.test.ts.
+          provenance: 'off',
           'aws-region': inputs['aws-region'],
           'role-to-assume': PRODUCTION_ROLE,
         },

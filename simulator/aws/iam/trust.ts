@@ -55,6 +55,8 @@ export function jobClaims(job: {
     event_name: job.eventName,
     actor: job.actor ?? 'octocat',
     workflow: job.workflow ?? 'workflow',
+    // The rehearsal's jobs stand for GitHub-hosted runners.
+    runner_environment: 'github-hosted',
     ...(job.environment && { environment: job.environment }),
     ...(job.jobWorkflowRef && { job_workflow_ref: job.jobWorkflowRef }),
   };

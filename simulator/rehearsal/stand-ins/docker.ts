@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appendKeyValues } from './files.ts';
+import { emulatorControl } from './emulator-control.ts';
 import type { StandIn } from './index.ts';
 
 /** What a docker push to ECR is authorized as (the layer upload and the manifest). */
@@ -12,19 +13,6 @@ const PUSH_ACTIONS = [
   'ecr:CompleteLayerUpload',
   'ecr:PutImage',
 ];
-
-/** POST /_control/<method> of the emulator the job's AWS endpoints point at. */
-async function emulatorControl(
-  env: Record<string, string>,
-  method: string,
-  ...params: unknown[]
-): Promise<unknown> {
-  const response = await fetch(`${env['AWS_ENDPOINT_URL_ECR']}/_control/${method}`, {
-    method: 'POST',
-    body: JSON.stringify(params),
-  });
-  return response.json();
-}
 
 /**
  * docker/build-push-action: nothing is built; the digest is the sha256 of what defines the build

@@ -6,6 +6,7 @@ import { downloadArtifact, uploadArtifact } from './artifacts.ts';
 import { githubScript } from './github-script.ts';
 import { dockerBuildPush, dockerNoop } from './docker.ts';
 import { setupK6 } from './k6.ts';
+import { attestBuildProvenance } from './attest.ts';
 
 export interface StandInContext {
   with: Record<string, string>;
@@ -37,6 +38,7 @@ const STAND_INS: Record<string, StandIn> = {
   'docker/login-action': dockerNoop,
   'docker/setup-buildx-action': dockerNoop,
   'grafana/setup-k6-action': setupK6,
+  'actions/attest-build-provenance': attestBuildProvenance,
 };
 
 /** The stand-in for `owner/repo[/path]@ref` (any ref), or undefined. */
