@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { describeServices } from '../lib/ecs-lookups.ts';
 import { ecsClient } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import { checkEcsName, quote } from '../lib/inputs.ts';
 import { MAX_IMAGE_LENGTH } from './image-ref.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
-import { loadRegistrars, type Registrars } from '../lib/registrars.ts';
+import { loadRegistrars, trustsRegistrar, untrustedWarning, type Registrars } from '../lib/registrars.ts';
+import { parseTaskDefinitionRef } from '../lib/arn.ts';
 import {
   describeTaskDefinition,
   newestTrustedRevision,
@@ -20,8 +22,10 @@ import { getSettings, type Source } from './settings.ts';
 interface Base {
   /** What to render from. */
   input: RegisterInput;
-  /** The family's newest revision this deploy's role registered, to compare with; undefined for a new family. */
+  /** What the family runs (its service's revision, else the newest trusted one), to compare with; undefined for a new family. */
   current?: { arn: string; input: RegisterInput };
+  /** The family's newest trusted revision when it is not `current` (a deploy that never rolled out): reused when identical. */
+  newest?: { arn: string; input: RegisterInput };
 }
 
 interface Result {
@@ -32,6 +36,8 @@ interface Result {
   images: string[];
   /** What the new revision changes against the one it replaces (diff.ts). */
   diff: string[];
+  /** An already registered revision with this definition is used, none registered. */
+  reused?: boolean;
 }
 
 export async function main(): Promise<void> {
@@ -39,7 +45,7 @@ export async function main(): Promise<void> {
   const ecs = ecsClient(settings.region);
   // Everything is read and rendered before the first write, so a mistake changes nothing.
   const registrars = await loadRegistrars(settings.region, settings.trustedRegistrars);
-  const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars);
+  const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars, settings.cluster);
   const rendered = applyChanges(
     bases.map((base) => base.input),
     settings,
@@ -65,7 +71,7 @@ export async function main(): Promise<void> {
     results.map((r) => [
       r.family,
       revisionChange(r),
-      r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
+      r.reused ? 'reused' : r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
       r.images.join(', '),
       r.diff.join('; '),
     ]),
@@ -79,6 +85,7 @@ async function loadBases(
   source: Source,
   compare: boolean,
   registrars: Registrars,
+  cluster: string | undefined,
 ): Promise<Base[]> {
   const newest = (family: string, input: string) => newestTrustedRevision(ecs, family, registrars, input);
   if (source.kind === 'file') {
@@ -90,26 +97,63 @@ async function loadBases(
       }),
     );
   }
+  const bare = source.refs.filter(({ ref }) => ref.revision === undefined).map(({ ref }) => ref.family);
+  const running = cluster ? await runningRevisions(ecs, cluster, bare, registrars) : new Map();
   return Promise.all(
     source.refs.map(async ({ text, ref }) => {
-      // A bare family starts from its newest revision this deploy's role registered, never from
-      // one another tier slipped in above it; a named revision is the caller's own choice.
+      // A bare family starts from the revision its service runs, else its newest revision this
+      // deploy's role registered, never from one another tier slipped in above it; a named
+      // revision is the caller's own choice.
       const base =
         ref.revision === undefined
-          ? await newest(ref.family, 'task-definitions')
+          ? (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')))
           : await describeTaskDefinition(ecs, text);
       if (!base) {
         throw new ConfigurationError(`Input "task-definitions": task definition "${text}" was not found.`);
       }
-      // Starting from an older revision still compares with what the family runs today.
+      // Starting from an older revision still compares with what the family runs today: its
+      // service's revision, else the newest trusted one.
       const latest =
-        ref.revision === undefined || !compare ? base : await newest(ref.family, 'task-definitions');
+        ref.revision === undefined || !compare
+          ? base
+          : (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')));
+      // A re-run after a deploy that registered but never rolled out finds its revision again.
+      const newer =
+        compare && running.has(ref.family) ? await newest(ref.family, 'task-definitions') : undefined;
       return {
         input: toRegisterInput(base.taskDefinition, base.tags),
         ...(latest && { current: current(latest) }),
+        ...(newer &&
+          newer.taskDefinition.taskDefinitionArn !== latest?.taskDefinition.taskDefinitionArn && {
+            newest: current(newer),
+          }),
       };
     }),
   );
+}
+
+/**
+ * The revision each family's service (named like the family) runs in `cluster`, when a trusted
+ * registrar registered it; a service running another tier's revision is warned about and left
+ * out, so its family falls back to the newest trusted revision.
+ */
+async function runningRevisions(
+  ecs: ECSClient,
+  cluster: string,
+  families: string[],
+  registrars: Registrars,
+): Promise<Map<string, DescribedTaskDefinition>> {
+  const found = new Map<string, DescribedTaskDefinition>();
+  for (const service of (await describeServices(ecs, cluster, families)).values()) {
+    const arn = service.taskDefinition;
+    const family = parseTaskDefinitionRef(arn ?? '')?.family;
+    if (service.status !== 'ACTIVE' || !arn || !family || family !== service.serviceName) continue;
+    const described = await describeTaskDefinition(ecs, arn);
+    if (!described) continue;
+    if (trustsRegistrar(registrars, described.taskDefinition.registeredBy)) found.set(family, described);
+    else core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+  }
+  return found;
 }
 
 function current(described: DescribedTaskDefinition) {
@@ -165,6 +209,9 @@ async function registerIfChanged(
     return { family, arn: base.current.arn, previousArn, changed: false, images, diff: [] };
   }
   const diff = diffDefinitions(base.current?.input, input);
+  if (skipUnchanged && base.newest && sameDefinition(base.newest.input, input)) {
+    return { family, arn: base.newest.arn, previousArn, changed: true, images, diff, reused: true };
+  }
   // A dry run stops here: the family keeps what it has (its output is the revision it replaces).
   if (dryRun) return { family, arn: previousArn ?? '', previousArn, changed: true, images, diff };
   // Release tags go on the registration only: compared above, they would make every deploy a change.
@@ -190,6 +237,8 @@ function revisionChange(result: Result): string {
 
 function describe(result: Result, dryRun: boolean): string {
   if (!result.changed) return `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+  if (result.reused)
+    return `${result.family}: revision ${revision(result.arn)} already has this definition (the service runs ${revision(result.previousArn)}): using it, none registered`;
   return dryRun
     ? `${result.family}: would register a revision after ${revision(result.previousArn)} (dry run) (${result.images.join(', ')})`
     : `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`;

@@ -3,6 +3,7 @@ import { DIGEST, TAG, isRepository, parseImage } from './image-ref.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import {
   booleanInput,
+  clusterInput,
   ECS_NAME,
   exclusiveInputs,
   multilineInput,
@@ -37,6 +38,8 @@ export interface Settings {
   trustedRegistrars: string[];
   /** Every read and check, the diff printed, nothing registered. */
   dryRun: boolean;
+  /** Where each bare family's service runs: its running revision is the base. */
+  cluster?: string;
 }
 
 const CONTAINER_NAME = /^(\*|[A-Za-z0-9_-]{1,255})$/;
@@ -68,8 +71,13 @@ export function getSettings(): Settings {
     skipUnchanged: booleanInput('skip-unchanged', true),
     trustedRegistrars: trustedRegistrarsInput(),
     dryRun: booleanInput('dry-run', false),
+    ...clusterSetting(),
     ...releaseSetting(),
   };
+}
+
+function clusterSetting(): { cluster?: string } {
+  return optionalInput('cluster') === undefined ? {} : { cluster: clusterInput('cluster') };
 }
 
 function source(): Source {

@@ -6674,7 +6674,7 @@ __webpack_unused_export__ = DescribeServiceRevisionsCommand;
 __webpack_unused_export__ = DescribeServiceRevisionsRequest$;
 __webpack_unused_export__ = DescribeServiceRevisionsResponse$;
 __webpack_unused_export__ = DescribeServices$;
-__webpack_unused_export__ = DescribeServicesCommand;
+exports.H7c = DescribeServicesCommand;
 __webpack_unused_export__ = DescribeServicesRequest$;
 __webpack_unused_export__ = DescribeServicesResponse$;
 __webpack_unused_export__ = DescribeTaskDefinition$;
@@ -60744,9 +60744,10 @@ function errorMessage(error) {
 /* harmony export */   hD: () => (/* binding */ quote),
 /* harmony export */   ni: () => (/* binding */ checkEcsName),
 /* harmony export */   tE: () => (/* binding */ booleanInput),
+/* harmony export */   tP: () => (/* binding */ clusterInput),
 /* harmony export */   yw: () => (/* binding */ multilineInput)
 /* harmony export */ });
-/* unused harmony exports requiredInput, splitLines, numberInput, choiceInput, jsonInput, secretInput, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* unused harmony exports requiredInput, splitLines, numberInput, choiceInput, jsonInput, secretInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
 
@@ -60775,7 +60776,7 @@ function optionalInput(name) {
 function requiredInput(name) {
     const value = optionalInput(name);
     if (value === undefined)
-        throw new ConfigurationError(`Input "${name}" is required.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" is required.`);
     return value;
 }
 /** Non-empty, trimmed lines; lines starting with `#` are comments. */
@@ -60958,7 +60959,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5120);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9337);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -60968,7 +60969,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5120:
+/***/ 9337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60983,10 +60984,189 @@ var promises_ = __nccwpck_require__(1455);
 var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
+;// CONCATENATED MODULE: ./actions/lib/poll.ts
+/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
+function poll_sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+    });
+}
+/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
+function poll_chunks(items, size) {
+    const result = [];
+    for (let i = 0; i < items.length; i += size)
+        result.push(items.slice(i, i + size));
+    return result;
+}
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    'ThrottlingException',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'ServiceUnavailableException',
+    'ServiceUnavailable',
+    'ServerException',
+    'InternalServerError',
+    'InternalFailure',
+    'InternalServerException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+]);
+/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
+function poll_isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const e = error;
+    const status = e.$metadata?.httpStatusCode;
+    return (TRANSIENT_NAMES.has(e.name) ||
+        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+        (status !== undefined && (status >= 500 || status === 429)));
+}
+/**
+ * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
+ * must ride out an outage: a transient failure is remembered and the read skipped until its
+ * jittered, capped backoff passes, so the loop carries on with its other reads and its own
+ * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
+ */
+class TransientReads {
+    what;
+    baseMs;
+    maxMs;
+    random;
+    warn;
+    info;
+    /** Consecutive failures; 0 while the reads succeed. */
+    failures = 0;
+    failingSince = 0;
+    nextAttemptAt = 0;
+    /** The last transient error, for a give-up message. */
+    lastError;
+    constructor(what, options) {
+        this.what = what;
+        this.baseMs = options.baseMs ?? 500;
+        this.maxMs = options.maxMs ?? 10_000;
+        this.random = options.random ?? Math.random;
+        this.warn = options.warn ?? (() => { });
+        this.info = options.info ?? (() => { });
+    }
+    /** Milliseconds until the next attempt may run (0 when it may run now). */
+    waitMs(now = Date.now()) {
+        return Math.max(0, this.nextAttemptAt - now);
+    }
+    /**
+     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
+     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
+     */
+    async read(read, abandon = () => false) {
+        if (this.waitMs() > 0)
+            return undefined;
+        let value;
+        try {
+            value = await read();
+        }
+        catch (error) {
+            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
+            if (abandon())
+                return undefined;
+            if (!poll_isTransient(error))
+                throw error;
+            this.failed(error);
+            return undefined;
+        }
+        if (this.failures > 0) {
+            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
+            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
+        }
+        this.failures = 0;
+        this.lastError = undefined;
+        return { value };
+    }
+    failed(error) {
+        if (this.failures === 0) {
+            this.failingSince = Date.now();
+            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
+        }
+        this.failures++;
+        this.lastError = error;
+        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
+        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
+    }
+}
+/**
+ * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
+ * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
+ * transient; one cut off by `signal` throws as the SDK does.
+ */
+async function withCallTimeout(ms, signal, call) {
+    const timer = AbortSignal.timeout(ms);
+    try {
+        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
+    }
+    catch (error) {
+        if (timer.aborted && !signal?.aborted) {
+            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
+        }
+        throw error;
+    }
+}
+/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
+const CALL_TIMEOUT_MS = 10_000;
+/** `Name: first line of the message`, for one-line reports of an AWS error. */
+function poll_errorName(error) {
+    if (!(error instanceof Error))
+        return 'unknown error';
+    return `${error.name}: ${error.message.split('\n')[0]}`;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
+
+
+
+/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
+async function requireActiveCluster(ecs, cluster) {
+    const { clusters = [], failures = [] } = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
+    const found = clusters[0];
+    if (failures.length > 0 || !found) {
+        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" was not found.`);
+    }
+    if (found.status !== 'ACTIVE') {
+        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+    }
+}
+/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
+async function describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+    })));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: ./actions/lib/aws.ts
@@ -61160,6 +61340,23 @@ function untrustedWarning(arn, registeredBy, registrars) {
     return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
 }
 
+;// CONCATENATED MODULE: ./actions/lib/arn.ts
+/** Helpers for the names and ARNs ECS hands around. */
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
+const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
+/** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
+function arn_parseTaskDefinitionRef(ref) {
+    const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
+    if (!match)
+        return undefined;
+    const [, family, revision] = match;
+    return revision === undefined ? { family: family } : { family: family, revision: Number(revision) };
+}
+/** The last path segment of an ARN (`.../cluster/service` → `service`), or the name itself. */
+function nameFromArn(arnOrName) {
+    return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
 
 
@@ -61216,158 +61413,6 @@ async function newestTrustedRevision(ecs, family, registrars, input) {
         nextToken = page.nextToken;
     } while (nextToken);
     throw new errors/* ConfigurationError */.j1(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
-}
-
-;// CONCATENATED MODULE: ./actions/lib/poll.ts
-/** Waits `ms`, or less when `signal` aborts (so a cancelled job stops waiting at once). */
-function poll_sleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-        function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        }
-    });
-}
-/** Splits `items` into chunks of at most `size` (DescribeServices takes 10, DescribeTasks 100). */
-function poll_chunks(items, size) {
-    const result = [];
-    for (let i = 0; i < items.length; i += size)
-        result.push(items.slice(i, i + size));
-    return result;
-}
-/** AWS error names that mean "try again later", not "you asked for something wrong". */
-const TRANSIENT_NAMES = new Set([
-    'ThrottlingException',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'ServiceUnavailableException',
-    'ServiceUnavailable',
-    'ServerException',
-    'InternalServerError',
-    'InternalFailure',
-    'InternalServerException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-]);
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-]);
-/** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
-function poll_isTransient(error) {
-    if (!(error instanceof Error))
-        return false;
-    const e = error;
-    const status = e.$metadata?.httpStatusCode;
-    return (TRANSIENT_NAMES.has(e.name) ||
-        (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
-        (status !== undefined && (status >= 500 || status === 429)));
-}
-/**
- * One kind of read a watch loop repeats (DescribeTasks, GetLogEvents, DescribeServices) that
- * must ride out an outage: a transient failure is remembered and the read skipped until its
- * jittered, capped backoff passes, so the loop carries on with its other reads and its own
- * deadline. One warning when the outage starts and one line when it ends, not one per attempt.
- */
-class TransientReads {
-    what;
-    baseMs;
-    maxMs;
-    random;
-    warn;
-    info;
-    /** Consecutive failures; 0 while the reads succeed. */
-    failures = 0;
-    failingSince = 0;
-    nextAttemptAt = 0;
-    /** The last transient error, for a give-up message. */
-    lastError;
-    constructor(what, options) {
-        this.what = what;
-        this.baseMs = options.baseMs ?? 500;
-        this.maxMs = options.maxMs ?? 10_000;
-        this.random = options.random ?? Math.random;
-        this.warn = options.warn ?? (() => { });
-        this.info = options.info ?? (() => { });
-    }
-    /** Milliseconds until the next attempt may run (0 when it may run now). */
-    waitMs(now = Date.now()) {
-        return Math.max(0, this.nextAttemptAt - now);
-    }
-    /**
-     * Runs `read` unless backing off. Resolves `{ value }` on success, undefined when skipped or
-     * failed transiently (or `abandon()` says the loop is ending anyway); rethrows any other error.
-     */
-    async read(read, abandon = () => false) {
-        if (this.waitMs() > 0)
-            return undefined;
-        let value;
-        try {
-            value = await read();
-        }
-        catch (error) {
-            // The loop's deadline or the job's cancel aborted the call: the loop ends, no outage.
-            if (abandon())
-                return undefined;
-            if (!poll_isTransient(error))
-                throw error;
-            this.failed(error);
-            return undefined;
-        }
-        if (this.failures > 0) {
-            const seconds = Math.round((Date.now() - this.failingSince) / 100) / 10;
-            this.info(`${this.what} answers again after ${seconds} s of errors; carrying on.`);
-        }
-        this.failures = 0;
-        this.lastError = undefined;
-        return { value };
-    }
-    failed(error) {
-        if (this.failures === 0) {
-            this.failingSince = Date.now();
-            this.warn(`${this.what} failed (${error.name}: ${error.message.split('\n')[0]}); retrying with backoff until the timeout.`);
-        }
-        this.failures++;
-        this.lastError = error;
-        const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 20));
-        this.nextAttemptAt = Date.now() + ceiling * (0.5 + this.random() / 2);
-    }
-}
-/**
- * The SDK waits forever for a hung connection: each watch-loop call gets `ms` (and `signal`,
- * the loop's deadline or cancel). A call cut off by `ms` throws a TimeoutError, which is
- * transient; one cut off by `signal` throws as the SDK does.
- */
-async function withCallTimeout(ms, signal, call) {
-    const timer = AbortSignal.timeout(ms);
-    try {
-        return await call(signal ? AbortSignal.any([signal, timer]) : timer);
-    }
-    catch (error) {
-        if (timer.aborted && !signal?.aborted) {
-            throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' });
-        }
-        throw error;
-    }
-}
-/** How long one read of a watch loop may take before it counts as a (transient) timeout. */
-const CALL_TIMEOUT_MS = 10_000;
-/** `Name: first line of the message`, for one-line reports of an AWS error. */
-function poll_errorName(error) {
-    if (!(error instanceof Error))
-        return 'unknown error';
-    return `${error.name}: ${error.message.split('\n')[0]}`;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/releases.ts
@@ -61821,23 +61866,6 @@ function byJson(a, b) {
     return JSON.stringify(a).localeCompare(JSON.stringify(b));
 }
 
-;// CONCATENATED MODULE: ./actions/lib/arn.ts
-/** Helpers for the names and ARNs ECS hands around. */
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[^:]*:\d*:task-definition\/([^:]+):(\d+)$/;
-const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/;
-/** Parses `family`, `family:revision` or a task definition ARN; undefined when it is none. */
-function arn_parseTaskDefinitionRef(ref) {
-    const match = TASK_DEFINITION_ARN.exec(ref) ?? FAMILY_REVISION.exec(ref);
-    if (!match)
-        return undefined;
-    const [, family, revision] = match;
-    return revision === undefined ? { family: family } : { family: family, revision: Number(revision) };
-}
-/** The last path segment of an ARN (`.../cluster/service` → `service`), or the name itself. */
-function nameFromArn(arnOrName) {
-    return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/key-value.ts
 
 
@@ -61902,8 +61930,12 @@ function getSettings() {
         skipUnchanged: (0,inputs/* booleanInput */.tE)('skip-unchanged', true),
         trustedRegistrars: trustedRegistrarsInput(),
         dryRun: (0,inputs/* booleanInput */.tE)('dry-run', false),
+        ...clusterSetting(),
         ...releaseSetting(),
     };
+}
+function clusterSetting() {
+    return (0,inputs/* optionalInput */.$m)('cluster') === undefined ? {} : { cluster: (0,inputs/* clusterInput */.tP)('cluster') };
 }
 function source() {
     const path = (0,inputs/* optionalInput */.$m)('task-definition-file');
@@ -61958,12 +61990,14 @@ function releaseSetting() {
 
 
 
+
+
 async function main() {
     const settings = getSettings();
     const ecs = ecsClient(settings.region);
     // Everything is read and rendered before the first write, so a mistake changes nothing.
     const registrars = await loadRegistrars(settings.region, settings.trustedRegistrars);
-    const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars);
+    const bases = await loadBases(ecs, settings.source, settings.skipUnchanged, registrars, settings.cluster);
     const rendered = applyChanges(bases.map((base) => base.input), settings);
     const results = await Promise.all(bases.map((base, i) => registerIfChanged(ecs, base, rendered[i], settings.skipUnchanged, settings.release, settings.dryRun)));
     for (const result of results) {
@@ -61979,14 +62013,14 @@ async function main() {
     await writeSummaryTable(settings.dryRun ? 'Task definitions (dry run: nothing registered)' : 'Task definitions', ['Family', 'Revision', 'Changed', 'Images', 'Changes'], results.map((r) => [
         r.family,
         revisionChange(r),
-        r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
+        r.reused ? 'reused' : r.changed ? (settings.dryRun ? 'would be' : 'yes') : 'no',
         r.images.join(', '),
         r.diff.join('; '),
     ]), 
     // The id a rollback names (release-history's release input).
     settings.release ? [`Release ${settings.release.release}.`] : []);
 }
-async function loadBases(ecs, source, compare, registrars) {
+async function loadBases(ecs, source, compare, registrars, cluster) {
     const newest = (family, input) => newestTrustedRevision(ecs, family, registrars, input);
     if (source.kind === 'file') {
         const inputs = await readTaskDefinitionFile(source.path);
@@ -61995,22 +62029,56 @@ async function loadBases(ecs, source, compare, registrars) {
             return { input: toRegisterInput(input), ...(latest && { current: current(latest) }) };
         }));
     }
+    const bare = source.refs.filter(({ ref }) => ref.revision === undefined).map(({ ref }) => ref.family);
+    const running = cluster ? await runningRevisions(ecs, cluster, bare, registrars) : new Map();
     return Promise.all(source.refs.map(async ({ text, ref }) => {
-        // A bare family starts from its newest revision this deploy's role registered, never from
-        // one another tier slipped in above it; a named revision is the caller's own choice.
+        // A bare family starts from the revision its service runs, else its newest revision this
+        // deploy's role registered, never from one another tier slipped in above it; a named
+        // revision is the caller's own choice.
         const base = ref.revision === undefined
-            ? await newest(ref.family, 'task-definitions')
+            ? (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')))
             : await describeTaskDefinition(ecs, text);
         if (!base) {
             throw new errors/* ConfigurationError */.j1(`Input "task-definitions": task definition "${text}" was not found.`);
         }
-        // Starting from an older revision still compares with what the family runs today.
-        const latest = ref.revision === undefined || !compare ? base : await newest(ref.family, 'task-definitions');
+        // Starting from an older revision still compares with what the family runs today: its
+        // service's revision, else the newest trusted one.
+        const latest = ref.revision === undefined || !compare
+            ? base
+            : (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')));
+        // A re-run after a deploy that registered but never rolled out finds its revision again.
+        const newer = compare && running.has(ref.family) ? await newest(ref.family, 'task-definitions') : undefined;
         return {
             input: toRegisterInput(base.taskDefinition, base.tags),
             ...(latest && { current: current(latest) }),
+            ...(newer &&
+                newer.taskDefinition.taskDefinitionArn !== latest?.taskDefinition.taskDefinitionArn && {
+                newest: current(newer),
+            }),
         };
     }));
+}
+/**
+ * The revision each family's service (named like the family) runs in `cluster`, when a trusted
+ * registrar registered it; a service running another tier's revision is warned about and left
+ * out, so its family falls back to the newest trusted revision.
+ */
+async function runningRevisions(ecs, cluster, families, registrars) {
+    const found = new Map();
+    for (const service of (await describeServices(ecs, cluster, families)).values()) {
+        const arn = service.taskDefinition;
+        const family = arn_parseTaskDefinitionRef(arn ?? '')?.family;
+        if (service.status !== 'ACTIVE' || !arn || !family || family !== service.serviceName)
+            continue;
+        const described = await describeTaskDefinition(ecs, arn);
+        if (!described)
+            continue;
+        if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+            found.set(family, described);
+        else
+            lib_core/* warning */.$e(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+    }
+    return found;
 }
 function current(described) {
     return {
@@ -62051,6 +62119,9 @@ async function registerIfChanged(ecs, base, input, skipUnchanged, release, dryRu
         return { family, arn: base.current.arn, previousArn, changed: false, images, diff: [] };
     }
     const diff = diffDefinitions(base.current?.input, input);
+    if (skipUnchanged && base.newest && sameDefinition(base.newest.input, input)) {
+        return { family, arn: base.newest.arn, previousArn, changed: true, images, diff, reused: true };
+    }
     // A dry run stops here: the family keeps what it has (its output is the revision it replaces).
     if (dryRun)
         return { family, arn: previousArn ?? '', previousArn, changed: true, images, diff };
@@ -62075,6 +62146,8 @@ function revisionChange(result) {
 function main_describe(result, dryRun) {
     if (!result.changed)
         return `${result.family}: unchanged, keeping revision ${revision(result.arn)}`;
+    if (result.reused)
+        return `${result.family}: revision ${revision(result.arn)} already has this definition (the service runs ${revision(result.previousArn)}): using it, none registered`;
     return dryRun
         ? `${result.family}: would register a revision after ${revision(result.previousArn)} (dry run) (${result.images.join(', ')})`
         : `${result.family}: registered revision ${revisionChange(result)} (${result.images.join(', ')})`;

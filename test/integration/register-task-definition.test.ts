@@ -107,6 +107,76 @@ describe('register-task-definition', () => {
     expect(run.lines.join('\n')).toContain('web: registered revision 2 → 3');
   });
 
+  // Issue 21.3: a deploy starts from the revision the service runs. A failed deploy's revision
+  // (newer, never running, with a broken setting) is not what the next deploy builds on.
+  test('with cluster, a family starts from the revision its service runs, and diffs against it', async () => {
+    emulator.createCluster('app');
+    emulator.registerTaskDefinition(backend('web'), TAGS);
+    const broken = backend('web', 'repo:v2');
+    broken.containerDefinitions[0]!.environment = [{ name: 'DJANGO_SETTINGS_MODULE', value: 'app.broken' }];
+    emulator.registerTaskDefinition(broken, TAGS);
+    emulator.createService('app', 'web', 'web:1');
+
+    const run = await register({ 'task-definitions': 'web', images: 'web=repo:v3', cluster: 'app' });
+
+    expect(run.errors).toEqual([]);
+    const next = emulator.state.taskDefinitions.get('web')![2]!.definition;
+    const [container] = next['containerDefinitions'] as { image: string; environment: unknown }[];
+    expect(container).toMatchObject({
+      image: 'repo:v3',
+      environment: [{ name: 'DJANGO_SETTINGS_MODULE', value: 'app.settings' }],
+    });
+    expect(run.outputs['diff']).toBe('web: container web: image repo:v1 → repo:v3');
+    expect(run.lines.join('\n')).toContain('web: registered revision 1 → 3');
+
+    // A family without a service (migrate) starts from its newest trusted revision, as before.
+    emulator.registerTaskDefinition(backend('migrate'), TAGS);
+    const migrate = await register({
+      'task-definitions': 'migrate',
+      images: 'migrate=repo:v3',
+      cluster: 'app',
+    });
+    expect(migrate.errors).toEqual([]);
+    expect(migrate.lines.join('\n')).toContain('migrate: registered revision 1 → 2');
+  });
+
+  test('with cluster, re-running a deploy that registered but never rolled out uses its revision again', async () => {
+    emulator.createCluster('app');
+    emulator.registerTaskDefinition(backend('web'), TAGS);
+    emulator.createService('app', 'web', 'web:1');
+    const first = await register({ 'task-definitions': 'web', images: 'web=repo:v2', cluster: 'app' });
+    expect(first.outputs['task-definition-arn']).toMatch(/:task-definition\/web:2$/);
+
+    // The rollout failed: the service still runs web:1. The same deploy again registers nothing.
+    const again = await register({ 'task-definitions': 'web', images: 'web=repo:v2', cluster: 'app' });
+    expect(again.errors).toEqual([]);
+    expect(registered()).toHaveLength(1);
+    expect(again.outputs).toMatchObject({
+      'task-definition-arn': first.outputs['task-definition-arn'],
+      changed: 'true',
+      diff: 'web: container web: image repo:v1 → repo:v2',
+    });
+    expect(again.lines.join('\n')).toContain(
+      'web: revision 2 already has this definition (the service runs 1): using it, none registered',
+    );
+  });
+
+  test("with cluster, a service running another principal's revision is not a base: warned, newest trusted used", async () => {
+    emulator.createCluster('app');
+    emulator.registerTaskDefinition(backend('web'), TAGS);
+    const other = 'arn:aws:sts::123456789012:assumed-role/someone-else/session';
+    emulator.registerTaskDefinition(backend('web', 'evil:v1'), TAGS, other);
+    emulator.createService('app', 'web', 'web:2');
+
+    const run = await register({ 'task-definitions': 'web', images: 'web=repo:v3', cluster: 'app' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining(`web:2 was registered by ${other}`)]),
+    );
+    expect(run.lines.join('\n')).toContain('web: registered revision 1 → 3');
+  });
+
   // Issue 22.1: what a deploy would change, shown before anything is written.
   test('dry-run: every check runs, the diff is printed and output, and nothing is registered', async () => {
     const previous = emulator.registerTaskDefinition(backend('web'), TAGS);
