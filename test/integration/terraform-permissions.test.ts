@@ -82,10 +82,16 @@ describe('what Terraform calls, judged against the roles that run it', () => {
     expect(denied('github-actions-production', requests('prod'))).toEqual([]);
   });
 
-  test('the plan role refreshes the prod root and reads no value', () => {
+  // Every read the refresh makes, the write-only Redis password's read-back included (the
+  // provider reads an aws_secretsmanager_secret_version on every refresh: a plan of the prod root
+  // failed on it while the plan role denied every secret value).
+  test('the plan role refreshes the prod root and reads no value but the write-only secret it must', () => {
     const reads = requests('prod').filter(
-      (call) => READ.test(call.action) && !/GetSecretValue|GetParameter/.test(call.action),
+      (call) => READ.test(call.action) && !/GetParameter/.test(call.action),
     );
+    expect(
+      reads.filter((call) => call.action === 'secretsmanager:GetSecretValue').map((c) => c.resource),
+    ).toEqual([expect.stringMatching(/:secret:prod\/prod\/redis-auth-\w{6}$/)]);
     expect(denied('github-actions-plan', reads)).toEqual([]);
   });
 
@@ -94,6 +100,15 @@ describe('what Terraform calls, judged against the roles that run it', () => {
     [
       'secretsmanager:GetSecretValue',
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/django-secret-key-AbCdEf',
+    ],
+    // The exception is the Redis password alone: prod's database owner password stays out of reach.
+    [
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/prod/db-owner-password-AbCdEf',
+    ],
+    [
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:adhoc/staging/redis-auth-AbCdEf',
     ],
     ['ssm:GetParameter', 'arn:aws:ssm:us-east-1:123456789012:parameter/prod/anything'],
     ['kms:Decrypt', 'arn:aws:kms:us-east-1:123456789012:key/1234'],

@@ -107,6 +107,7 @@ module "github_oidc_production" {
   infrastructure_apply = {
     iam_role_path            = var.prod_iam_role_path
     permissions_boundary_arn = module.production_boundaries.workload_boundary_arn
+    secrets_prefix           = var.prod_secrets_prefix
   }
   environment_apply = {
     bucket_prefix            = var.staging_bucket_prefix
@@ -133,6 +134,8 @@ module "production_plan_role" {
     state_key             = var.prod_state_key
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
+    # Prod's Redis password: a write-only secret version, which the refresh reads back.
+    write_only_secret_arns = ["arn:aws:secretsmanager:${var.region}:${local.production_account}:secret:${var.prod_secrets_prefix}/${var.prod_cluster_name}/redis-auth-*"]
   }
   tags = var.tags
 }

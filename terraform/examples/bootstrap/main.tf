@@ -75,6 +75,7 @@ module "github_oidc_production" {
   infrastructure_apply = {
     iam_role_path            = var.prod_iam_role_path
     permissions_boundary_arn = module.boundaries.workload_boundary_arn
+    secrets_prefix           = var.prod_secrets_prefix
   }
   # Staging is applied like an ad hoc environment (the ad hoc root, workspace staging).
   environment_apply = {

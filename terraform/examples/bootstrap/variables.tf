@@ -121,3 +121,9 @@ variable "prod_bucket_name" {
   type        = string
   default     = "acme-prod"
 }
+
+variable "prod_secrets_prefix" {
+  description = "secrets_prefix of the prod root's shared stack (its name, prod): the production role reads and writes secret values only under it, and the plan role reads back prod's Redis password only."
+  type        = string
+  default     = "prod"
+}

@@ -320,11 +320,13 @@ locals {
   infrastructure_actions           = jsondecode(file("${path.module}/terraform-actions.json")).infrastructure
   infrastructure                   = var.infrastructure_apply == null ? { iam_role_path = "/unset/", permissions_boundary_arn = "unset" } : var.infrastructure_apply
   infrastructure_iam_with_boundary = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole"]
-  infrastructure_apply_statements = [
+  # Secret values are never granted on "*": only the root's own secrets.
+  infrastructure_secret_values = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
+  infrastructure_apply_statements = concat([
     {
       Sid      = "InfrastructureApply"
       Effect   = "Allow"
-      Action   = [for a in local.infrastructure_actions : a if !startswith(a, "iam:")]
+      Action   = [for a in local.infrastructure_actions : a if !startswith(a, "iam:") && !contains(local.infrastructure_secret_values, a)]
       Resource = "*"
     },
     {
@@ -340,7 +342,12 @@ locals {
       Action   = [for a in local.infrastructure_actions : a if startswith(a, "iam:") && !contains(local.infrastructure_iam_with_boundary, a)]
       Resource = "arn:${local.partition}:iam::${local.account}:role${local.infrastructure.iam_role_path}*"
     },
-  ]
+    ], try(local.infrastructure.secrets_prefix, null) == null ? [] : [{
+      Sid      = "InfrastructureSecretValues"
+      Effect   = "Allow"
+      Action   = [for a in local.infrastructure_actions : a if contains(local.infrastructure_secret_values, a)]
+      Resource = "arn:${local.partition}:secretsmanager:${local.region}:${local.account}:secret:${local.infrastructure.secrets_prefix}/*"
+  }])
 
   apply = var.environment_apply == null ? {
     bucket_prefix   = "unset", iam_role_path = "/unset/", permissions_boundary_arn = "unset", secrets_prefix = "unset",

@@ -61,9 +61,10 @@ locals {
   prod_state_arn   = "${local.state_bucket_arn}/${try(var.plan.state_key, "unset")}"
   prod_lock_arn    = "${local.state_bucket_arn}/${try(var.plan.state_key, "unset")}.tflock"
 
+  plan_readable_secrets = try(var.plan.write_only_secret_arns, [])
   plan_policy_json = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       # The state bucket, and prod's own bucket (HeadBucket is s3:ListBucket; keys, not objects).
       { Sid = "StateList", Effect = "Allow", Action = ["s3:ListBucket"], Resource = concat([local.state_bucket_arn], [for b in try(var.plan.bucket_names, []) : "arn:${data.aws_partition.current.partition}:s3:::${b}"]) },
       { Sid = "StateRead", Effect = "Allow", Action = ["s3:GetObject"], Resource = [local.prod_state_arn, local.prod_lock_arn] },
@@ -82,7 +83,7 @@ locals {
         Sid    = "DenyValues"
         Effect = "Deny"
         Action = [
-          "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+          "secretsmanager:BatchGetSecretValue",
           "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
           "kms:Decrypt", "kms:GenerateDataKey*",
           "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults", "logs:StartLiveTail",
@@ -91,7 +92,13 @@ locals {
         Resource = "*"
       },
       { Sid = "DenyOtherObjects", Effect = "Deny", Action = ["s3:GetObject", "s3:GetObjectVersion"], NotResource = [local.prod_state_arn, local.prod_lock_arn] },
-    ]
+      ],
+      length(local.plan_readable_secrets) == 0 ? [{ Sid = "DenySecretValues", Effect = "Deny", Action = ["secretsmanager:GetSecretValue"], Resource = "*" }] : [],
+      # The refresh of a write-only secret version reads it back (the environment module's Redis
+      # password): that secret alone, nothing else.
+      length(local.plan_readable_secrets) == 0 ? [] : [{ Sid = "DenySecretValues", Effect = "Deny", Action = ["secretsmanager:GetSecretValue"], NotResource = local.plan_readable_secrets }],
+      length(local.plan_readable_secrets) == 0 ? [] : [{ Sid = "RefreshWriteOnlySecrets", Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = local.plan_readable_secrets }]
+    )
   })
 }
 

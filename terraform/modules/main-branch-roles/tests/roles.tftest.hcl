@@ -47,3 +47,40 @@ run "plan_role_of_a_production_account" {
     error_message = "The plan role lists its own account's state bucket and prod's static bucket."
   }
 }
+
+# The refresh of the environment module's write-only Redis password reads it back: a plan of
+# the prod root failed while every secret value was denied. The exception is that secret alone.
+run "the_plan_reads_back_only_the_write_only_secret_it_is_given" {
+  command = plan
+
+  variables {
+    plan = {
+      state_bucket_name      = "acme-prod-state"
+      state_key              = "prod/terraform.tfstate"
+      write_only_secret_arns = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/prod/redis-auth-*"]
+    }
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.plan[0].policy).Statement : s if startswith(s.Sid, "DenySecretValues") || s.Sid == "RefreshWriteOnlySecrets"] == [
+      { Sid = "DenySecretValues", Effect = "Deny", Action = ["secretsmanager:GetSecretValue"], NotResource = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/prod/redis-auth-*"] },
+      { Sid = "RefreshWriteOnlySecrets", Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/prod/redis-auth-*"] },
+    ]
+    error_message = "Every secret value but the write-only secrets given stays denied."
+  }
+}
+
+run "without_write_only_secrets_every_secret_value_is_denied" {
+  command = plan
+
+  variables {
+    plan = { state_bucket_name = "acme-prod-state", state_key = "prod/terraform.tfstate" }
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.plan[0].policy).Statement : s if s.Sid == "DenySecretValues"] == [
+      { Sid = "DenySecretValues", Effect = "Deny", Action = ["secretsmanager:GetSecretValue"], Resource = "*" },
+    ]
+    error_message = "No exception unless one is given."
+  }
+}
