@@ -111,12 +111,9 @@ async function loadBases(
       if (!base) {
         throw new ConfigurationError(`Input "task-definitions": task definition "${text}" was not found.`);
       }
-      // Starting from an older revision still compares with what the family runs today: its
-      // service's revision, else the newest trusted one.
+      // Starting from an older revision still compares with what the family runs today.
       const latest =
-        ref.revision === undefined || !compare
-          ? base
-          : (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')));
+        ref.revision === undefined || !compare ? base : await newest(ref.family, 'task-definitions');
       // A re-run after a deploy that registered but never rolled out finds its revision again.
       const newer =
         compare && running.has(ref.family) ? await newest(ref.family, 'task-definitions') : undefined;

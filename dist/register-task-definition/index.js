@@ -62041,11 +62041,8 @@ async function loadBases(ecs, source, compare, registrars, cluster) {
         if (!base) {
             throw new errors/* ConfigurationError */.j1(`Input "task-definitions": task definition "${text}" was not found.`);
         }
-        // Starting from an older revision still compares with what the family runs today: its
-        // service's revision, else the newest trusted one.
-        const latest = ref.revision === undefined || !compare
-            ? base
-            : (running.get(ref.family) ?? (await newest(ref.family, 'task-definitions')));
+        // Starting from an older revision still compares with what the family runs today.
+        const latest = ref.revision === undefined || !compare ? base : await newest(ref.family, 'task-definitions');
         // A re-run after a deploy that registered but never rolled out finds its revision again.
         const newer = compare && running.has(ref.family) ? await newest(ref.family, 'task-definitions') : undefined;
         return {

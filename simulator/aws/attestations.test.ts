@@ -20,15 +20,11 @@ afterEach(async () => {
 });
 
 /** An ID token the emulator's OIDC issuer gives a job with these claims. */
-async function token(ref: string, jobWorkflowRef = `${BUILD}@refs/tags/v1.0.0`): Promise<string> {
-  const request = emulator.registerJob(
+const token = (ref: string, jobWorkflowRef = `${BUILD}@refs/tags/v1.0.0`) =>
+  emulator.idToken(
     jobClaims({ repository: 'acme/webapp', eventName: 'push', ref, jobWorkflowRef }),
+    'sigstore',
   );
-  const response = await fetch(`${emulator.url}/_oidc/token?api-version=2.0&audience=sigstore`, {
-    headers: { authorization: `Bearer ${request}` },
-  });
-  return ((await response.json()) as { value: string }).value;
-}
 
 /** The gh stand-in as a step runs it (a child process; the emulator answers in this one). */
 const verify = (...flags: string[]) =>
@@ -66,7 +62,7 @@ test('only a token the issuer gave out signs an attestation', () => {
 test("gh attestation verify passes main's build.yml and names what differs otherwise", async () => {
   expect((await verify(...policy)).stderr).toContain(`no attestations found for subject: ${DIGEST}`);
 
-  emulator.attest(IMAGE, DIGEST, await token('refs/heads/feature'));
+  emulator.attest(IMAGE, DIGEST, token('refs/heads/feature'));
   const branch = await verify(...policy);
   expect(branch.status).toBe(1);
   expect(branch.stderr).toContain('the source ref is refs/heads/feature, not refs/heads/main');
@@ -74,13 +70,13 @@ test("gh attestation verify passes main's build.yml and names what differs other
   emulator.attest(
     IMAGE,
     DIGEST,
-    await token('refs/heads/main', 'acme/webapp/.github/workflows/mine.yml@refs/heads/main'),
+    token('refs/heads/main', 'acme/webapp/.github/workflows/mine.yml@refs/heads/main'),
   );
   expect((await verify(...policy)).stderr).toContain(
     `the signer workflow is acme/webapp/.github/workflows/mine.yml, not ${BUILD}`,
   );
 
-  emulator.attest(IMAGE, DIGEST, await token('refs/heads/main'));
+  emulator.attest(IMAGE, DIGEST, token('refs/heads/main'));
   const main = await verify(...policy);
   expect(main.status).toBe(0);
   expect(main.stdout).toContain('✓ Verification succeeded!');

@@ -25,7 +25,7 @@ import { SecretsRegistry } from './secretsmanager.ts';
 import { AttestationStore, type Attestation } from './attestations.ts';
 import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
-import { handleSts, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
+import { handleSts, issueIdToken, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
 import { assumedRoleArn, Iam, OPERATOR_KEY } from './iam/index.ts';
 import { jobClaims, type Claims } from './iam/trust.ts';
 import type { AuthRequest } from './iam/evaluate.ts';
@@ -340,7 +340,12 @@ export class Emulator {
   }
 
   /** A job's OIDC request token (the rehearsal registers each job's claims over `/_control`). */
-  readonly attestationStore = new AttestationStore();
+  private readonly attestationStore = new AttestationStore();
+
+  /** An ID token with these claims, as a job's getIDToken(audience) would receive it. */
+  idToken(claims: Claims, audience?: string): string {
+    return issueIdToken(this.state, claims, audience);
+  }
 
   /** An attestation of `digest` signed with `token`, which must be one this issuer gave out. */
   attest(subjectName: string, digest: string, token: string): number | { error: string } {

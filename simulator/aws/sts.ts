@@ -58,7 +58,13 @@ export function oidcToken(state: EmulatorState, request: IncomingMessage, respon
     response.writeHead(401).end('bad request token');
     return;
   }
-  const audience = new URL(request.url ?? '', 'http://x').searchParams.get('audience');
+  const audience = new URL(request.url ?? '', 'http://x').searchParams.get('audience') ?? undefined;
+  const token = issueIdToken(state, job, audience);
+  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: token }));
+}
+
+/** An ID token with a job's claims, as GitHub's issuer signs one; only these are accepted. */
+export function issueIdToken(state: EmulatorState, job: Claims, audience?: string): string {
   const now = Math.floor(Date.now() / 1000);
   const claims: Claims = {
     ...job,
@@ -71,7 +77,7 @@ export function oidcToken(state: EmulatorState, request: IncomingMessage, respon
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const token = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.sig`;
   sts(state).tokens.set(token, claims);
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: token }));
+  return token;
 }
 
 export const isStsRequest = (request: IncomingMessage, body: string) =>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jobClaims } from '../../simulator/aws/iam/trust.ts';
@@ -108,25 +109,20 @@ describe('a push to main', () => {
     ],
   ])('an image %s is refused before anything is registered', async (_, attestedRef, reason) => {
     const { emulator } = repo.services;
-    const digest = `sha256:${(attestedRef ?? 'by-hand')
-      .padEnd(64, '0')
-      .replace(/[^0-9a-f]/g, 'e')
-      .slice(0, 64)}`;
+    const digest = `sha256:${createHash('sha256')
+      .update(attestedRef ?? 'by hand')
+      .digest('hex')}`;
     emulator.pushImage('backend', digest);
     if (attestedRef) {
-      const requestToken = emulator.registerJob(
+      const value = emulator.idToken(
         jobClaims({
           repository: 'acme/webapp',
           eventName: 'push',
           ref: attestedRef,
           jobWorkflowRef: 'adhoc-actions/adhoc-actions/.github/workflows/build.yml@refs/tags/v1.0.0',
         }),
+        'sigstore',
       );
-      const { value } = (await (
-        await fetch(`${emulator.url}/_oidc/token?api-version=2.0&audience=sigstore`, {
-          headers: { authorization: `Bearer ${requestToken}` },
-        })
-      ).json()) as { value: string };
       expect(emulator.attest(`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend`, digest, value)).toEqual(
         expect.any(Number),
       );

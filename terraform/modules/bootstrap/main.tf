@@ -243,9 +243,13 @@ locals {
   )
 }
 
+locals {
+  ecr_release_policy_json = length(local.ecr_release_policy_statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = local.ecr_release_policy_statements }) : null
+}
+
 resource "aws_ecr_repository_policy" "release" {
-  for_each = length(local.ecr_release_policy_statements) > 0 ? { for k, r in local.ecr_repositories : k => r if !r.preview } : {}
+  for_each = local.ecr_release_policy_json == null ? {} : { for k, r in local.ecr_repositories : k => r if !r.preview }
 
   repository = aws_ecr_repository.this[each.key].name
-  policy     = jsonencode({ Version = "2012-10-17", Statement = local.ecr_release_policy_statements })
+  policy     = local.ecr_release_policy_json
 }

@@ -40,5 +40,5 @@ output "ecr_preview_repository_arns" {
 
 output "ecr_release_policy_json" {
   description = "The release repositories' own policy (who alone pushes, which accounts pull); null without one."
-  value       = length(local.ecr_release_policy_statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = local.ecr_release_policy_statements }) : null
+  value       = local.ecr_release_policy_json
 }

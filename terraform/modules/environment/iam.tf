@@ -2,12 +2,9 @@
 # Task role: what the application itself may do
 ################################################################################
 
-resource "aws_iam_role" "task" {
-  name                 = "${var.name}-task"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-
-  assume_role_policy = jsonencode({
+locals {
+  # Both roles of the environment are assumed by ECS for its tasks, and by nothing else.
+  ecs_tasks_trust = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
@@ -15,6 +12,14 @@ resource "aws_iam_role" "task" {
       Action    = "sts:AssumeRole"
     }]
   })
+}
+
+resource "aws_iam_role" "task" {
+  name                 = "${var.name}-task"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+
+  assume_role_policy = local.ecs_tasks_trust
 
   tags = local.tags
 }
@@ -82,14 +87,7 @@ resource "aws_iam_role" "execution" {
   path                 = var.iam_role_path
   permissions_boundary = var.permissions_boundary_arn
 
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "ecs-tasks.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
+  assume_role_policy = local.ecs_tasks_trust
 
   tags = local.tags
 }
