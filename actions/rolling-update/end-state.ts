@@ -1,4 +1,4 @@
-import { shortName } from './assess.ts';
+import { shortName } from '../lib/rollout/assess.ts';
 import { ENDED_WELL, type Watch } from './context.ts';
 
 /**

@@ -4,14 +4,17 @@ import { ecsClient, logsClient } from '../lib/aws.ts';
 import { captureServices, newReport, writeFailureReport } from '../lib/failure-report.ts';
 import { recordReleased } from '../lib/release-history.ts';
 import { roleSession } from '../lib/role-session.ts';
-import { shortName } from './assess.ts';
+import { shortName } from '../lib/rollout/assess.ts';
+import { decide } from '../lib/rollout/decide.ts';
+import { sdkGateway } from '../lib/rollout/gateway.ts';
+import { errorName } from '../lib/poll.ts';
+import { watchRollouts } from '../lib/rollout/loop.ts';
 import { taskDefinition, type Context, type Watch } from './context.ts';
 import { prepareWatches } from './prepare.ts';
 import { failedWatches, report } from './report.ts';
 import { getSettings } from './settings.ts';
 import { diffDefinitions } from '../lib/task-definition-diff.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
-import { startUpdate, watchAll } from './watch.ts';
 
 export async function main(): Promise<void> {
   core.setOutput('failure-report', '');
@@ -20,15 +23,24 @@ export async function main(): Promise<void> {
   const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
+  const ecs = ecsClient(settings.region, credentials);
+  const logs = logsClient(settings.region, credentials);
+  const taskDefinitions: Context['taskDefinitions'] = new Map();
   const context: Context = {
     settings,
-    ecs: ecsClient(settings.region, credentials),
-    logs: logsClient(settings.region, credentials),
-    taskDefinitions: new Map(),
+    ecs,
+    logs,
+    gateway: sdkGateway({
+      ecs,
+      logs,
+      cluster: settings.cluster,
+      taskDefinition: (arn) => taskDefinition({ ecs, taskDefinitions }, arn),
+    }),
+    taskDefinitions,
     signal: cancel.signal,
   };
   // Every read and check happens before the first UpdateService, so a mistake changes nothing.
-  const watches = await prepareWatches(context);
+  let watches = await prepareWatches(context);
   const clusterName = nameFromArn(settings.cluster);
   core.info(
     `Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`,
@@ -44,19 +56,27 @@ export async function main(): Promise<void> {
   }
   // One UpdateService failing must not leave the others unwatched and unreported.
   const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
-  started.forEach((outcome, i) => {
-    if (outcome.status === 'fulfilled') return;
-    const w = watches[i]!;
-    const error = outcome.reason as Error;
-    w.phase = 'done';
-    w.status = 'failed';
-    w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
-    w.seconds = 0;
-    core.error(`${w.name}: ${w.detail}.`);
+  watches = watches.map((w, i) => {
+    const outcome = started[i]!;
+    if (outcome.status === 'fulfilled') return w;
+    const refused = decide(
+      w,
+      { kind: 'start-refused', call: 'UpdateService', error: errorName(outcome.reason) },
+      settings,
+      Date.now(),
+    );
+    for (const call of refused.calls) if (call.call === 'say') core.error(call.text);
+    return refused.state;
   });
 
-  if (settings.wait) await watchAll(context, watches);
-  else {
+  if (settings.wait) {
+    watches = await watchRollouts(context.gateway, watches, {
+      settings,
+      timeoutMs: settings.timeoutMs,
+      describeServices: true,
+      signal: cancel.signal,
+    });
+  } else {
     for (const w of watches) {
       if (w.phase === 'done') continue;
       w.phase = 'done';
@@ -74,6 +94,18 @@ export async function main(): Promise<void> {
     core.warning(`Could not write the failure report: ${(error as Error).message}`),
   );
   await report(watches);
+}
+
+/** UpdateService for a service that moves (or is forced); a service already on its target is only followed. */
+async function startUpdate(context: Context, w: Watch): Promise<void> {
+  w.startedAt = Date.now();
+  if (!w.updated) return;
+  const started = await context.gateway.updateService(w.name, w.target, context.settings.forceNewDeployment);
+  w.expected = {
+    taskDefinition: w.target,
+    ...(started.deploymentId && { deploymentId: started.deploymentId }),
+  };
+  if (started.serviceDeploymentArn) w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 
 /**

@@ -3,7 +3,7 @@ import { describeServices, requireActiveCluster } from '../lib/ecs-lookups.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import { TAGS } from '../lib/releases.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
-import { ourDeployment, shortName } from './assess.ts';
+import { ourDeployment, shortName } from '../lib/rollout/assess.ts';
 import { taskDefinition, type Context, type Watch } from './context.ts';
 import { chooseTarget } from './plan.ts';
 
@@ -70,7 +70,6 @@ export async function prepareWatches(context: Context): Promise<Watch[]> {
         seenEvents: new Set((service.events ?? []).map((e) => e.id!)),
         lastFailedTasks: ourDeployment(service, { taskDefinition: arn })?.failedTasks ?? 0,
         lastRunning: 0,
-        checkedTasks: new Set(),
       };
     }),
   );

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { DeploymentFailure } from '../lib/errors.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
-import { shortName } from './assess.ts';
+import { shortName } from '../lib/rollout/assess.ts';
 import { ENDED_WELL, type Watch } from './context.ts';
 import { endState } from './end-state.ts';
 

@@ -12333,7 +12333,7 @@ __webpack_unused_export__ = StartTaskCommand;
 __webpack_unused_export__ = StartTaskRequest$;
 __webpack_unused_export__ = StartTaskResponse$;
 __webpack_unused_export__ = StopServiceDeployment$;
-__webpack_unused_export__ = StopServiceDeploymentCommand;
+exports.a8L = StopServiceDeploymentCommand;
 __webpack_unused_export__ = StopServiceDeploymentRequest$;
 __webpack_unused_export__ = StopServiceDeploymentResponse$;
 __webpack_unused_export__ = StopServiceDeploymentStopType;
@@ -12436,7 +12436,7 @@ __webpack_unused_export__ = UpdateInProgressException;
 __webpack_unused_export__ = UpdateInProgressException$;
 __webpack_unused_export__ = UpdateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = UpdateService$;
-__webpack_unused_export__ = UpdateServiceCommand;
+exports.kZr = UpdateServiceCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
@@ -64707,7 +64707,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7825);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7282);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64717,7 +64717,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7825:
+/***/ 7282:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65091,6 +65091,905 @@ async function describeServiceDeployments(ecs, arns, abortSignal) {
     return found;
 }
 
+;// CONCATENATED MODULE: ./actions/lib/rollout/assess.ts
+/** `family:revision` of a task definition ARN (or the text itself): how people name revisions. */
+function shortName(taskDefinition) {
+    if (!taskDefinition)
+        return '?';
+    return taskDefinition.slice(taskDefinition.lastIndexOf('/') + 1);
+}
+/** The deployment a watch follows: the one UpdateService created, else the PRIMARY of the expected definition. */
+function ourDeployment(service, expected) {
+    const deployments = service.deployments ?? [];
+    return ((expected.deploymentId && deployments.find((d) => d.id === expected.deploymentId)) ||
+        deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === expected.taskDefinition));
+}
+/**
+ * Turns a described service into steady / waiting (on what) / failed (why). Steady is what
+ * DESIGN.md says: the expected deployment is the only one, COMPLETED, and running = desired.
+ */
+function assess(service, expected) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const ours = ourDeployment(service, expected);
+    if (!ours) {
+        if (primary && primary.taskDefinition !== expected.taskDefinition) {
+            return {
+                state: 'failed',
+                reason: `another deployment replaced ours: the service now deploys ${shortName(primary.taskDefinition)}`,
+                replacedBy: { taskDefinition: primary.taskDefinition, deploymentId: primary.id },
+            };
+        }
+        return { state: 'waiting', waitingOn: 'its deployment to appear' };
+    }
+    if (ours.rolloutState === 'FAILED') {
+        const rollingBack = primary && primary !== ours && primary.taskDefinition !== ours.taskDefinition;
+        return {
+            state: 'failed',
+            reason: `rolloutState FAILED: ${ours.rolloutStateReason ?? 'no reason given'}`,
+            deployment: ours,
+            ...(rollingBack && {
+                rollback: { taskDefinition: primary.taskDefinition, deploymentId: primary.id },
+            }),
+        };
+    }
+    const desired = service.desiredCount ?? 0;
+    if (deployments.length === 1 &&
+        (ours.rolloutState === undefined || ours.rolloutState === 'COMPLETED') &&
+        ours.runningCount === desired &&
+        service.runningCount === desired) {
+        return { state: 'steady' };
+    }
+    return { state: 'waiting', waitingOn: waitingOn(service, ours), deployment: ours };
+}
+/** What a service still waits on, in words: `1/2 running on web:3 (1 pending); web:2 has 2 tasks to stop`. */
+function waitingOn(service, ours) {
+    const desired = service.desiredCount ?? 0;
+    const parts = [`${ours.runningCount ?? 0}/${desired} running on ${shortName(ours.taskDefinition)}`];
+    if (ours.pendingCount)
+        parts[0] += ` (${ours.pendingCount} pending)`;
+    if (ours.failedTasks)
+        parts[0] += ` (${ours.failedTasks} failed)`;
+    for (const old of service.deployments ?? []) {
+        if (old === ours)
+            continue;
+        const tasks = (old.runningCount ?? 0) + (old.pendingCount ?? 0);
+        if (tasks === 0)
+            continue;
+        parts.push(`${shortName(old.taskDefinition)} still has ${tasks} task${tasks === 1 ? '' : 's'} to stop`);
+    }
+    if (parts.length === 1 && ours.runningCount === desired) {
+        parts.push(`ECS to mark the deployment COMPLETED (${ours.rolloutState ?? 'no rollout state'})`);
+    }
+    return parts.join('; ');
+}
+/**
+ * A task of a deployment that stopped because something is wrong with it: it could not start,
+ * its essential container exited, or it failed its health checks. Scale-in, replacement by a
+ * newer deployment, a user's StopTask and Spot interruptions are not failures.
+ */
+function isFailedStop(task) {
+    if (task.desiredStatus !== 'STOPPED')
+        return false;
+    if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited')
+        return true;
+    return task.stopCode === 'ServiceSchedulerInitiated' && /health ?checks?/i.test(task.stoppedReason ?? '');
+}
+/** The container that explains a stop: a non-zero exit code first, then one with a reason. */
+function culprit(task) {
+    const containers = task.containers ?? [];
+    return (containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ??
+        containers.find((c) => c.reason) ??
+        containers.find((c) => c.exitCode !== undefined) ??
+        containers[0]);
+}
+/** `task 0a1b… stopped: <reason> (<stop code>); container "web" exited with code 1`. */
+function describeStop(task) {
+    const id = task.taskArn?.slice(task.taskArn.lastIndexOf('/') + 1) ?? '?';
+    let text = `task ${id} stopped: ${task.stoppedReason ?? 'no reason given'}`;
+    if (task.stopCode)
+        text += ` (${task.stopCode})`;
+    const container = culprit(task);
+    if (container?.exitCode !== undefined)
+        text += `; container "${container.name}" exited with code ${container.exitCode}`;
+    else if (container)
+        text += `; container "${container.name}" has no exit code`;
+    if (container?.reason)
+        text += ` (${container.reason})`;
+    return text;
+}
+/** The most recent failed stop of a deployment among described tasks. */
+function latestFailedStop(tasks, deploymentId) {
+    const stamp = (t) => (t.stoppingAt ?? t.stoppedAt ?? t.createdAt)?.getTime() ?? 0;
+    return tasks
+        .filter((t) => (deploymentId === undefined || t.startedBy === deploymentId) && isFailedStop(t))
+        .sort((a, b) => stamp(b) - stamp(a))[0];
+}
+/**
+ * ECS rolls this service's failed deployments back itself: its circuit breaker or its alarms are
+ * set to roll back. Then ECS's thresholds (the user's) decide when a rollout has failed, and one
+ * stopped task is only a sign.
+ */
+function ecsRollsBack(service) {
+    const config = service.deploymentConfiguration;
+    return Boolean((config?.deploymentCircuitBreaker?.enable && config.deploymentCircuitBreaker.rollback) ||
+        (config?.alarms?.enable && config.alarms.rollback));
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/decide.ts
+
+
+/**
+ * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
+ * stops counting failedTasks once a task of the deployment ran); services take turns.
+ */
+const SAFETY_POLLS = 60;
+function decide(rollout, observation, settings, now) {
+    const d = new Decider(rollout, settings, now);
+    if (rollout.phase !== 'done')
+        d.apply(observation);
+    return { state: d.state, calls: d.calls };
+}
+/**
+ * Whether the loop should look for a stopped task of ours before deciding this round:
+ * something suggests one (failed tasks up, fewer running), a transient error left a look
+ * pending, it is this service's turn for the safety check, or the verdict is a failure that
+ * the stopped task explains. ListTasks stays out of the rounds that need none.
+ */
+function needsStops(rollout, service, deployment, turn) {
+    if (rollout.phase !== 'rolling' || !service || service.status !== 'ACTIVE')
+        return false;
+    if (deployment) {
+        const verdict = judge(deployment).state;
+        if (verdict === 'failed' || verdict === 'rolling-back' || verdict === 'rolled-back')
+            return true;
+        return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), turn);
+    }
+    const assessment = assess(service, rollout.expected);
+    if (assessment.state === 'steady')
+        return false;
+    return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, turn);
+}
+/** The latest failed stop among freshly described stopped tasks that belongs to this rollout. */
+function failedStopOf(rollout, tasks, now) {
+    // Without a deployment of ours (nothing updated), only stops since the watch began count.
+    const since = rollout.expected.deploymentId ? 0 : rollout.startedAt;
+    return latestFailedStop(tasks.filter((t) => t.taskDefinitionArn === rollout.expected.taskDefinition && (t.stoppingAt?.getTime() ?? now) >= since), rollout.expected.deploymentId);
+}
+/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
+function stillDeploying(rollout) {
+    const { name, seen, stage } = rollout;
+    if (seen)
+        return `ECS is still deploying ${name} (${seen.running}/${seen.desired} on ${shortName(seen.taskDefinition)})`;
+    if (stage)
+        return `ECS is still deploying ${name} (at ${stage})`;
+    return `ECS is still deploying ${name} (not described since the update)`;
+}
+/** The one line that closes a watch given up on: cancelled, timed out, or unreadable. */
+function closingLine(observation, ended, context) {
+    switch (observation.kind) {
+        case 'cancelled':
+            return `Cancelled; ECS carries on with the deployments of ${ended.map((r) => `${r.name} (${r.detail})`).join('; ')}.`;
+        case 'timed-out': {
+            const outage = context.outage ? ` (${context.outage})` : '';
+            return `Timed out after ${context.timeoutMs / 60_000} minutes${outage}: ${ended.map((r) => `${r.name} ${r.detail}`).join('; ')}.`;
+        }
+        case 'unreadable':
+            return `Stopped watching: ${observation.error}. ${ended.map((r) => stillDeploying(r)).join('; ')}.`;
+    }
+}
+function stopsLikely(rollout, deployment, turn) {
+    return (rollout.recheck === true ||
+        (deployment?.failedTasks ?? 0) > rollout.lastFailedTasks ||
+        (deployment?.runningCount ?? 0) < rollout.lastRunning ||
+        turn % SAFETY_POLLS === SAFETY_POLLS - 1);
+}
+/** The deployment a v2 rollout's counters come from: ours by id, else the PRIMARY. */
+function watched(service, expected) {
+    return (service.deployments?.find((d) => d.id === expected.deploymentId) ??
+        service.deployments?.find((d) => d.status === 'PRIMARY'));
+}
+const decide_withoutDot = (text) => text.replace(/\.$/, '');
+/** ` to web:2`; nothing when the revision before is unknown (continue-deployment). */
+const backTo = (previous) => (previous ? ` to ${shortName(previous)}` : '');
+/** One decision: a copy of the rollout changed step by step, and the calls it asks for. */
+class Decider {
+    state;
+    calls = [];
+    settings;
+    now;
+    constructor(rollout, settings, now) {
+        this.settings = settings;
+        this.now = now;
+        this.state = { ...rollout, ...(rollout.stages && { stages: [...rollout.stages] }) };
+    }
+    apply(observation) {
+        switch (observation.kind) {
+            case 'described':
+                return this.described(observation);
+            case 'start-refused':
+                this.finish('failed', `${observation.call} failed: ${observation.error}; nothing changed`);
+                this.say('error', `${this.state.name}: ${this.state.detail}.`);
+                return;
+            case 'rollback-started':
+                return this.rollbackStarted(observation.deploymentId);
+            case 'rollback-refused':
+                return this.rollbackRefused(observation.error, observation.message);
+            case 'cancelled':
+                return this.finish('cancelled', `cancelled while it waited on ${this.state.waiting ?? 'its deployment'}; ${stillDeploying(this.state)}`);
+            case 'timed-out': {
+                const waiting = `waits on ${this.state.waiting ?? 'its deployment'}`;
+                const detail = this.state.phase === 'rolling-back' ? `${this.state.detail}; the rollback ${waiting}` : waiting;
+                return this.finish('timed-out', `${detail}; ${stillDeploying(this.state)}`);
+            }
+            case 'unreadable':
+                return this.finish('unwatched', `could not watch it (${observation.error}); ${stillDeploying(this.state)}`);
+        }
+    }
+    say(level, text, logsOf) {
+        this.calls.push({ call: 'say', level, text, ...(logsOf && { logsOf }) });
+    }
+    finish(status, detail) {
+        this.state.phase = 'done';
+        this.state.status = status;
+        if (detail !== undefined)
+            this.state.detail = detail;
+        this.state.seconds = Math.round((this.now - this.state.startedAt) / 100) / 10;
+    }
+    wait(on, text = `${this.state.name}: ${on}`) {
+        if (on === this.state.waiting)
+            return;
+        this.state.waiting = on;
+        this.say('info', text);
+    }
+    described(o) {
+        const { name } = this.state;
+        if (o.serviceRead && (!o.service || o.service.status !== 'ACTIVE')) {
+            const what = `the service is ${o.service?.status ?? 'gone'}`;
+            this.finish('failed', what);
+            this.say('error', `${name}: ${what}.`);
+            return;
+        }
+        if (o.stops === 'unavailable')
+            this.state.recheck = true;
+        else if (o.stops)
+            this.state.recheck = false;
+        const stopped = o.stops === 'unavailable' ? undefined : o.stops?.stopped;
+        if (o.service)
+            this.observeService(o.service, o.deployment);
+        if (o.deployment)
+            return this.followServiceDeployment(o.deployment, o.service, stopped);
+        if (!o.service) {
+            // Only service deployments are read (continue-deployment) and ECS no longer knows this one.
+            this.finish('failed', 'the service deployment was not found');
+            this.say('error', `${name}: the service deployment was not found.`);
+            return;
+        }
+        this.followDeployments(o.service, stopped);
+    }
+    /** What every described service adds: what it runs, its new events, the failure counters. */
+    observeService(service, deployment) {
+        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        this.state.seen = {
+            running: primary?.runningCount ?? service.runningCount ?? 0,
+            desired: primary?.desiredCount ?? service.desiredCount ?? 0,
+            taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
+        };
+        const fresh = (service.events ?? []).filter((e) => !this.state.seenEvents.has(e.id)).reverse();
+        if (fresh.length > 0) {
+            this.state.seenEvents = new Set([...this.state.seenEvents, ...fresh.map((e) => e.id)]);
+            this.calls.push({ call: 'print-untrusted', lines: fresh.map((e) => e.message ?? '') });
+        }
+        // The counters that say a stopped task is likely (needsStops) move on every round they are read.
+        const counted = deployment
+            ? watched(service, this.state.expected)
+            : this.state.phase === 'rolling'
+                ? countedDeployment(assess(service, this.state.expected))
+                : undefined;
+        if (deployment || this.state.phase === 'rolling') {
+            this.state.lastFailedTasks = counted?.failedTasks ?? 0;
+            this.state.lastRunning = counted?.runningCount ?? 0;
+        }
+    }
+    // ── v1: the service's deployments (rolloutState, counts) are the verdict ──────────────
+    followDeployments(service, stopped) {
+        const { name } = this.state;
+        const assessment = assess(service, this.state.expected);
+        if (assessment.state === 'waiting')
+            this.wait(assessment.waitingOn);
+        if (this.state.phase === 'rolling') {
+            if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
+                return this.failed(assessment, stopped);
+            }
+            if (stopped)
+                this.crashed(stopped);
+        }
+        else if (assessment.state === 'failed') {
+            this.finish('failed', `${this.state.detail}; the rollback failed too: ${assessment.reason}`);
+            this.say('error', `${name}: the rollback to ${shortName(this.state.expected.taskDefinition)} failed: ${assessment.reason}`);
+            return;
+        }
+        if (assessment.state !== 'steady')
+            return;
+        if (this.state.phase === 'rolling') {
+            this.finish('steady');
+            this.say('info', `${name}: steady on ${shortName(this.state.target)} after ${this.state.seconds} s.`);
+        }
+        else {
+            this.finish('rolled-back');
+            this.say('info', `${name}: rolled back, steady on ${shortName(this.state.expected.taskDefinition)} after ${this.state.seconds} s.`);
+        }
+    }
+    /** Reports a failed deployment at once, then rolls back, follows ECS's rollback, or ends failed. */
+    failed(assessment, stopped) {
+        const { name, previous, target } = this.state;
+        const why = this.report(assessment.state === 'failed' ? assessment.reason : undefined, stopped);
+        // ECS rolling back: follow it. A deployment that vanished behind one of the previous
+        // definition is the same thing seen late (ECS dropped the failed deployment already).
+        const replacedBy = assessment.state === 'failed' ? assessment.replacedBy : undefined;
+        const ecsRollback = assessment.state === 'failed'
+            ? (assessment.rollback ?? (replacedBy?.taskDefinition === previous ? replacedBy : undefined))
+            : undefined;
+        if (ecsRollback) {
+            this.state.phase = 'rolling-back';
+            this.state.expected = ecsRollback;
+            this.state.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
+            this.say('info', `${name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
+            return;
+        }
+        if (replacedBy || !this.settings.rollback || previous === target) {
+            // Never roll back over someone else's newer deployment.
+            const note = this.settings.rollback && !replacedBy ? ' (no previous task definition to roll back to)' : '';
+            this.finish('failed', `${why}${note}`);
+            return;
+        }
+        this.say('info', `${name}: rolling back to ${shortName(previous)}.`);
+        this.calls.push({ call: 'update-service', taskDefinition: previous });
+    }
+    // ── v2: the service deployment's status is the verdict ────────────────────────────────
+    followServiceDeployment(deployment, service, stopped) {
+        const { name, previous, target } = this.state;
+        if (deployment.startedAt)
+            this.state.deploymentStartedAt = new Date(deployment.startedAt).getTime();
+        this.stageSeen(deployment);
+        const verdict = judge(deployment);
+        if (service && verdict.state !== 'paused') {
+            // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+            const progress = assess(service, this.state.expected);
+            if (progress.state === 'waiting')
+                this.wait(progress.waitingOn);
+        }
+        if (this.state.phase === 'rolling-back') {
+            if (verdict.state === 'rolled-back') {
+                this.finish('rolled-back');
+                this.say('info', `${name}: rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+            }
+            else if (verdict.state === 'failed' || verdict.state === 'steady') {
+                const why = verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen';
+                this.finish('failed', `${this.state.detail}; ${why}`);
+                this.say('error', `${name}: ${this.state.detail}`);
+            }
+            return;
+        }
+        switch (verdict.state) {
+            case 'steady':
+                this.finish('steady');
+                this.say('info', `${name}: steady on ${shortName(target)} after ${this.state.seconds} s (service deployment SUCCESSFUL).`);
+                return;
+            case 'paused': {
+                const { hook } = verdict;
+                if (hook.hookId === this.state.answeredHook)
+                    return;
+                const on = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
+                if (this.settings.waitUntil === 'paused') {
+                    this.state.paused = hook;
+                    this.finish('paused', `paused at ${hook.stage}`);
+                    this.say('info', `${name}: paused at ${hook.stage} after ${this.state.seconds} s; it waits on ${on}.`);
+                }
+                else
+                    this.wait(on, `${name}: paused; waits on ${on}.`);
+                return;
+            }
+            case 'waiting':
+                // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
+                if (stopped && service && this.ecsDecides(service))
+                    this.crashed(stopped);
+                else if (stopped)
+                    this.failedOurs(stopped);
+                return;
+            case 'rolling-back':
+            case 'rolled-back':
+            case 'failed': {
+                const why = this.report(`${deployment.status}: ${verdict.reason}`, stopped);
+                if (deployment.status?.startsWith('ROLLBACK_')) {
+                    this.state.phase = 'rolling-back';
+                    this.state.detail = `rolled back by ECS: ${why}`;
+                    this.say('info', `${name}: ECS is rolling back${backTo(previous)}; following it.`);
+                }
+                if (verdict.state === 'rolled-back') {
+                    this.finish('rolled-back');
+                    this.say('info', `${name}: ECS rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+                }
+                else if (verdict.state === 'failed')
+                    this.finish('failed');
+            }
+        }
+    }
+    /** A stopped task failed a rollout ECS does not decide: roll back through ECS when allowed. */
+    failedOurs(stopped) {
+        const why = this.report(undefined, stopped);
+        if (!this.settings.rollback)
+            return this.finish('failed', why);
+        this.calls.push({
+            call: 'stop-service-deployment',
+            serviceDeploymentArn: this.state.serviceDeploymentArn,
+        });
+    }
+    stageSeen(deployment) {
+        const stage = deployment.lifecycleStage;
+        if (!stage || stage === this.state.stage)
+            return;
+        this.state.stage = stage;
+        if (!hasTrafficStages(deployment))
+            return;
+        const at = new Date(this.now).toISOString().slice(11, 19);
+        this.state.stages = [...(this.state.stages ?? []), `${at} ${stage}`];
+        this.say('info', `${this.state.name}: ${at} UTC ${describeStage(deployment)}`);
+    }
+    // ── both ──────────────────────────────────────────────────────────────────────────────
+    /** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
+    ecsDecides(service) {
+        return !this.settings.failFast && ecsRollsBack(service);
+    }
+    /** The failure line, at once: why, and the last log lines of the task that stopped. */
+    report(reason, stopped) {
+        const why = [reason, stopped && describeStop(stopped)]
+            .filter((r) => Boolean(r))
+            .map(decide_withoutDot)
+            .join('; ');
+        this.say('error', `${this.state.name}: the deployment of ${shortName(this.state.target)} failed: ${why}`, stopped);
+        this.state.detail = why;
+        return why;
+    }
+    /**
+     * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
+     * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
+     */
+    crashed(stopped) {
+        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.`, stopped);
+    }
+    rollbackStarted(deploymentId) {
+        const { name, previous } = this.state;
+        const why = this.state.detail ?? '';
+        this.state.phase = 'rolling-back';
+        this.state.waiting = undefined;
+        if (this.state.serviceDeploymentArn) {
+            this.state.detail = `rolled back to ${shortName(previous)} (StopServiceDeployment ROLLBACK): ${why}`;
+            this.say('info', `${name}: rolling back to ${shortName(previous)} through ECS (StopServiceDeployment ROLLBACK).`);
+        }
+        else {
+            this.state.detail = `rolled back to ${shortName(previous)}: ${why}`;
+            this.state.expected = { taskDefinition: previous, ...(deploymentId && { deploymentId }) };
+        }
+    }
+    rollbackRefused(error, message) {
+        const { name, previous } = this.state;
+        const why = this.state.detail ?? '';
+        if (this.state.serviceDeploymentArn) {
+            // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
+            if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test(message)) {
+                this.state.phase = 'rolling-back';
+                this.state.detail = `rolled back by ECS: ${why}`;
+                this.state.waiting = undefined;
+                this.say('info', `${name}: ECS is already rolling back${backTo(previous)}; following it.`);
+                return;
+            }
+            this.finish('failed', `${why}; the rollback could not start (${error})`);
+            this.say('error', `${name}: ${this.state.detail}.`);
+            return;
+        }
+        this.finish('failed', `${why}; the rollback to ${shortName(previous)} could not start (${error})`);
+        this.say('error', `${name}: ${this.state.detail}; ${stillDeploying(this.state)}.`);
+    }
+}
+/** The deployment whose counters a v1 watch follows: ours unless steady. */
+function countedDeployment(assessment) {
+    return assessment.state === 'steady' ? undefined : assessment.deployment;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
+
+/**
+ * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
+ * group of the task definition's logConfiguration; undefined when the container does not use it.
+ */
+function logDestination(taskDefinition, container, taskArn) {
+    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
+    const group = config?.options?.['awslogs-group'];
+    if (config?.logDriver !== 'awslogs' || !group)
+        return undefined;
+    const prefix = config.options?.['awslogs-stream-prefix'];
+    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
+    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
+}
+/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
+async function lastLogLines(logs, { group, stream }, count) {
+    try {
+        const page = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
+            logGroupName: group,
+            logStreamName: stream,
+            limit: count,
+            startFromHead: false,
+        }));
+        return (page.events ?? []).map((event) => event.message ?? '');
+    }
+    catch (error) {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException')
+            return [];
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
+
+
+
+/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
+async function requireActiveCluster(ecs, cluster) {
+    const { clusters = [], failures = [] } = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
+    const found = clusters[0];
+    if (failures.length > 0 || !found) {
+        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" was not found.`);
+    }
+    if (found.status !== 'ACTIVE') {
+        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
+    }
+}
+/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
+async function describeServices(ecs, cluster, names, signal) {
+    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
+        ...(signal && { abortSignal: signal }),
+    })));
+    const byName = new Map();
+    for (const page of pages)
+        for (const service of page.services ?? [])
+            byName.set(service.serviceName, service);
+    return byName;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/gateway.ts
+
+
+
+
+
+
+function sdkGateway({ ecs, logs, cluster, taskDefinition }) {
+    return {
+        async describe(services, serviceDeploymentArns, abortSignal) {
+            const [described, deployments] = await Promise.all([
+                services.length > 0
+                    ? describeServices(ecs, cluster, services, abortSignal)
+                    : new Map(),
+                serviceDeploymentArns.length > 0
+                    ? describeServiceDeployments(ecs, serviceDeploymentArns, abortSignal)
+                    : new Map(),
+            ]);
+            return { services: described, deployments };
+        },
+        async stoppedTasks(service, seen) {
+            const { taskArns = [] } = await ecs.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster, serviceName: service, desiredStatus: 'STOPPED' }));
+            const fresh = taskArns.filter((arn) => !seen.has(arn));
+            const pages = await Promise.all(poll_chunks(fresh, 100).map((tasks) => ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks }))));
+            const tasks = pages.flatMap((page) => page.tasks ?? []);
+            for (const task of tasks)
+                seen.add(task.taskArn);
+            return tasks;
+        },
+        async updateService(service, definition, forceNewDeployment) {
+            const response = await ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster, service, taskDefinition: definition, forceNewDeployment }));
+            const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+            const serviceDeploymentArn = response.service?.currentServiceDeployment;
+            return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
+        },
+        async stopServiceDeployment(serviceDeploymentArn) {
+            await ecs.send(new dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+        },
+        async lastLines(task, count) {
+            const container = culprit(task)?.name;
+            if (!container || !task.taskDefinitionArn || !task.taskArn)
+                return { container: '', lines: [] };
+            const definition = await taskDefinition(task.taskDefinitionArn);
+            const destination = definition && logDestination(definition, container, task.taskArn);
+            if (!destination)
+                return { container, lines: [] };
+            return { container, lines: await lastLogLines(logs, destination, count) };
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./actions/lib/output.ts
+
+
+/**
+ * Prints lines a container wrote with workflow commands turned off, so a log line such as
+ * `::add-mask::` or `::set-output` from the application is shown, not obeyed.
+ */
+function printUntrusted(lines, prefix = '') {
+    if (lines.length === 0)
+        return;
+    const token = (0,external_node_crypto_.randomUUID)();
+    lib_core/* info */.pq(`::stop-commands::${token}`);
+    for (const line of lines)
+        lib_core/* info */.pq(`${prefix}${line}`);
+    lib_core/* info */.pq(`::${token}::`);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/loop.ts
+
+
+
+
+
+/**
+ * The one watch loop of every rollout (rolling-update's services, continue-deployment's
+ * service deployments): a read round a second, each rollout's observation handed to
+ * `decide`, its calls carried out. It owns only what is I/O: the reads (outages waited out
+ * with backoff until the deadline), the stopped-task lookups `needsStops` asks for, the calls,
+ * the deadline and the job's cancel. Never throws: every rollout ends with a status.
+ */
+/** One read round a second: a steady state or a failure is seen within about a second. */
+const POLL_MS = 1000;
+const LOG_LINES = 10;
+async function watchRollouts(gateway, rollouts, options) {
+    const watched = [...rollouts];
+    const deadline = Date.now() + options.timeoutMs;
+    const what = options.describeServices ? 'DescribeServices' : 'DescribeServiceDeployments';
+    const reads = new TransientReads(what, { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq });
+    // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.timeoutMs)),
+    ]);
+    const seenStops = new Map();
+    /** Hands one observation to decide, carries out its calls; a rollback's answer goes back in at once. */
+    const observe = async (i, observation) => {
+        const { state, calls } = decide(watched[i], observation, options.settings, Date.now());
+        watched[i] = state;
+        for (const call of calls) {
+            const answer = await carryOut(gateway, state, call);
+            if (answer)
+                await observe(i, answer);
+        }
+    };
+    const giveUp = async (observation) => {
+        const left = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+        for (const i of left)
+            await observe(i, observation);
+        const outage = reads.failures > 0 ? `${what} failing: ${errorName(reads.lastError)}` : undefined;
+        lib_core/* error */.z3(closingLine(observation, left.map((i) => watched[i]), { timeoutMs: options.timeoutMs, ...(outage && { outage }) }));
+    };
+    try {
+        for (let poll = 0;; poll++) {
+            const began = Date.now();
+            const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+            if (active.length === 0)
+                break;
+            if (options.signal?.aborted) {
+                await giveUp({ kind: 'cancelled' });
+                break;
+            }
+            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => gateway.describe(options.describeServices ? active.map((i) => watched[i].name) : [], active.flatMap((i) => watched[i].serviceDeploymentArn ?? []), abortSignal)), () => signal.aborted);
+            if (described) {
+                const { services, deployments } = described.value;
+                await Promise.all(active.map(async (i) => {
+                    const rollout = watched[i];
+                    const service = services.get(rollout.name);
+                    const deployment = rollout.serviceDeploymentArn
+                        ? deployments.get(rollout.serviceDeploymentArn)
+                        : undefined;
+                    let stops;
+                    if (needsStops(rollout, service, deployment, poll + i)) {
+                        const seen = seenStops.get(rollout.name) ?? new Set();
+                        seenStops.set(rollout.name, seen);
+                        try {
+                            stops = {
+                                stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
+                            };
+                        }
+                        catch (error) {
+                            // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+                            if (!poll_isTransient(error))
+                                throw error;
+                            stops = 'unavailable';
+                        }
+                    }
+                    await observe(i, {
+                        kind: 'described',
+                        serviceRead: options.describeServices,
+                        ...(service && { service }),
+                        ...(deployment && { deployment }),
+                        ...(stops && { stops }),
+                    });
+                }));
+            }
+            if (Date.now() >= deadline) {
+                if (watched.some((r) => r.phase !== 'done'))
+                    await giveUp({ kind: 'timed-out' });
+                break;
+            }
+            if (watched.some((r) => r.phase !== 'done')) {
+                const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+                await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
+            }
+        }
+    }
+    catch (error) {
+        await giveUp({ kind: 'unreadable', error: errorName(error) });
+    }
+    return watched;
+}
+/** Carries out one call; a rollback call answers with what came of it. */
+async function carryOut(gateway, rollout, call) {
+    switch (call.call) {
+        case 'say':
+            sayLine(call.level, call.text + (call.logsOf ? await logTail(gateway, call.logsOf) : ''));
+            return undefined;
+        case 'print-untrusted':
+            printUntrusted(call.lines);
+            return undefined;
+        case 'update-service':
+            try {
+                const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
+                return { kind: 'rollback-started', ...(deploymentId && { deploymentId }) };
+            }
+            catch (error) {
+                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+            }
+        case 'stop-service-deployment':
+            try {
+                await gateway.stopServiceDeployment(call.serviceDeploymentArn);
+                return { kind: 'rollback-started' };
+            }
+            catch (error) {
+                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+            }
+    }
+}
+function sayLine(level, text) {
+    if (level === 'error')
+        lib_core/* error */.z3(text);
+    else if (level === 'warning')
+        lib_core/* warning */.$e(text);
+    else
+        lib_core/* info */.pq(text);
+}
+/** The last log lines of a stopped task's culprit container, to append to its line; '' when none. */
+async function logTail(gateway, task) {
+    try {
+        const { container, lines } = await gateway.lastLines(task, LOG_LINES);
+        if (lines.length === 0)
+            return '';
+        return `\nLast ${lines.length} log lines of ${container}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`Could not read the logs of container ${culprit(task)?.name}: ${error.message}`);
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/lib/registrars.ts
+
+
+
+
+/**
+ * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
+ * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
+ * latest revision and its release tags are only believed when ECS's `registeredBy` names this
+ * deploy's own role (or a role the `trusted-registrars` input adds).
+ */
+const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
+/**
+ * The identity a principal ARN stands for: a role session and the role itself are the same
+ * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
+ * `<account>:user/<name>`; anything else is only equal to itself.
+ */
+function registrars_registrarKey(arn) {
+    const m = PRINCIPAL.exec(arn);
+    if (!m)
+        return arn;
+    if (m[3])
+        return `${m[2]}:role/${m[3]}`;
+    if (m[5])
+        return `${m[4]}:role/${m[5]}`;
+    return `${m[6]}:user/${m[7]}`;
+}
+function registrars_trustsRegistrar(registrars, registeredBy) {
+    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
+}
+/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
+function trustedRegistrarsInput() {
+    return multilineInput('trusted-registrars').map((arn) => {
+        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
+            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
+        }
+        return arn;
+    });
+}
+/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
+async function loadRegistrars(region, extra) {
+    const sts = new STSClient(clientConfig(region));
+    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!self)
+        throw new Error('STS GetCallerIdentity answered without an Arn.');
+    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
+}
+/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
+function registrars_untrustedWarning(arn, registeredBy, registrars) {
+    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
+
+
+
+
+/**
+ * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
+ * a ClientException, the same type it uses for other mistakes, hence the message check).
+ */
+async function describeTaskDefinition(ecs, taskDefinition) {
+    try {
+        const response = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition, include: ['TAGS'] }));
+        return response.taskDefinition && { taskDefinition: response.taskDefinition, tags: response.tags ?? [] };
+    }
+    catch (error) {
+        if (error instanceof Error &&
+            error.name === 'ClientException' &&
+            /unable to describe/i.test(error.message)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+/**
+ * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
+ * family with no revision yet). Newer revisions someone else registered are skipped with a
+ * warning each; a family with revisions but none trusted is an error naming `input`.
+ */
+async function newestTrustedRevision(ecs, family, registrars, input) {
+    const latest = await describeTaskDefinition(ecs, family);
+    if (!latest)
+        return undefined;
+    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
+        return latest;
+    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            ...(nextToken && { nextToken }),
+        }));
+        for (const arn of page.taskDefinitionArns ?? []) {
+            if (arn === latest.taskDefinition.taskDefinitionArn)
+                continue;
+            const described = await describeTaskDefinition(ecs, arn);
+            if (!described)
+                continue;
+            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
+                return described;
+            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
+        }
+        nextToken = page.nextToken;
+    } while (nextToken);
+    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
 /**
@@ -65129,72 +66028,12 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/lib/ecs-lookups.ts
-
-
-
-/** Fails naming the `cluster` input unless the cluster exists and is ACTIVE. */
-async function requireActiveCluster(ecs, cluster) {
-    const { clusters = [], failures = [] } = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
-    const found = clusters[0];
-    if (failures.length > 0 || !found) {
-        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" was not found.`);
-    }
-    if (found.status !== 'ACTIVE') {
-        throw new ConfigurationError(`Input "cluster": cluster "${cluster}" is ${found.status}.`);
-    }
-}
-/** DescribeServices by name, 10 a call (the API's limit), the calls in parallel; missing ones are absent. */
-async function describeServices(ecs, cluster, names, signal) {
-    const pages = await Promise.all(poll_chunks(names, 10).map((services) => ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services }), {
-        ...(signal && { abortSignal: signal }),
-    })));
-    const byName = new Map();
-    for (const page of pages)
-        for (const service of page.services ?? [])
-            byName.set(service.serviceName, service);
-    return byName;
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./actions/lib/awslogs.ts
-
-/**
- * Where the awslogs driver writes a container's output: `<prefix>/<container>/<task id>` in the
- * group of the task definition's logConfiguration; undefined when the container does not use it.
- */
-function logDestination(taskDefinition, container, taskArn) {
-    const config = taskDefinition.containerDefinitions?.find((c) => c.name === container)?.logConfiguration;
-    const group = config?.options?.['awslogs-group'];
-    if (config?.logDriver !== 'awslogs' || !group)
-        return undefined;
-    const prefix = config.options?.['awslogs-stream-prefix'];
-    const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
-    return { group, stream: prefix ? `${prefix}/${container}/${taskId}` : taskId };
-}
-/** The last `count` lines of a stream (empty when it does not exist): what a crash left behind. */
-async function lastLogLines(logs, { group, stream }, count) {
-    try {
-        const page = await logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
-            logGroupName: group,
-            logStreamName: stream,
-            limit: count,
-            startFromHead: false,
-        }));
-        return (page.events ?? []).map((event) => event.message ?? '');
-    }
-    catch (error) {
-        if (error instanceof Error && error.name === 'ResourceNotFoundException')
-            return [];
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/lib/task-outcome.ts
 /** What a described task means for the step: still going, succeeded, or failed and why. */
 function taskOutcome(task, container) {
@@ -65261,7 +66100,7 @@ function task_outcome_taskId(taskArn) {
  *   containers: [{ name, exitCode, reason, logLines (the last 50) }] }
  */
 const REPORT_VERSION = 1;
-const LOG_LINES = 50;
+const failure_report_LOG_LINES = 50;
 /** Stopped tasks read per service: a crash loop leaves many, the newest tell the story. */
 const MAX_TASKS = 10;
 const iso = (d) => (d ? new Date(d).toISOString() : undefined);
@@ -65283,7 +66122,7 @@ async function stoppedTask(readers, task, errors) {
     const containers = await Promise.all((task.containers ?? []).map(async (c) => {
         const destination = definition && c.name ? logDestination(definition, c.name, task.taskArn) : undefined;
         const logLines = destination
-            ? ((await attempt(errors, `GetLogEvents ${destination.group} ${destination.stream}`, () => lastLogLines(readers.logs, destination, LOG_LINES))) ?? [])
+            ? ((await attempt(errors, `GetLogEvents ${destination.group} ${destination.stream}`, () => lastLogLines(readers.logs, destination, failure_report_LOG_LINES))) ?? [])
             : [];
         return {
             name: c.name ?? '',
@@ -65393,7 +66232,7 @@ function summaryNotes(report, path) {
     const events = (report.services ?? []).flatMap((s) => s.events.map((e) => `${s.name} ${e.createdAt ?? ''} ${e.message}`));
     const deployments = (report.services ?? []).flatMap((s) => s.deployments.map((d) => `${s.name}: service deployment ${d.status ?? '?'} at ${d.lifecycleStage ?? '?'}: ${d.statusReason ?? ''}`));
     return [
-        `Full report (JSON, every container's last ${LOG_LINES} log lines): ${path}`,
+        `Full report (JSON, every container's last ${failure_report_LOG_LINES} log lines): ${path}`,
         ...deployments.map(clip),
         ...events.slice(-SUMMARY_EVENTS).map((e) => clip(`Event: ${e}`)),
         ...(events.length > SUMMARY_EVENTS
@@ -65657,116 +66496,6 @@ async function describe(ecs, arn) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/lib/registrars.ts
-
-
-
-
-/**
- * Whose revisions a deploy builds on. Another tier's role may be able to register a revision in
- * a family it does not own (RegisterTaskDefinition has no resource-level scope), so a family's
- * latest revision and its release tags are only believed when ECS's `registeredBy` names this
- * deploy's own role (or a role the `trusted-registrars` input adds).
- */
-const PRINCIPAL = /^arn:(aws[\w-]*):(?:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+|iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)|iam::(\d{12}):user\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+))$/;
-/**
- * The identity a principal ARN stands for: a role session and the role itself are the same
- * registrar (`<account>:role/<name>`; an assumed-role ARN carries no path), a user is
- * `<account>:user/<name>`; anything else is only equal to itself.
- */
-function registrars_registrarKey(arn) {
-    const m = PRINCIPAL.exec(arn);
-    if (!m)
-        return arn;
-    if (m[3])
-        return `${m[2]}:role/${m[3]}`;
-    if (m[5])
-        return `${m[4]}:role/${m[5]}`;
-    return `${m[6]}:user/${m[7]}`;
-}
-function registrars_trustsRegistrar(registrars, registeredBy) {
-    return registeredBy !== undefined && registrars.keys.has(registrars_registrarKey(registeredBy));
-}
-/** `trusted-registrars`: role ARNs beyond the caller's own, e.g. a separate Terraform role. */
-function trustedRegistrarsInput() {
-    return multilineInput('trusted-registrars').map((arn) => {
-        if (!PRINCIPAL.test(arn) || !/:(role|user)\//.test(arn)) {
-            throw new ConfigurationError(`Input "trusted-registrars": ${quote(arn)} is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name).`);
-        }
-        return arn;
-    });
-}
-/** The caller's own identity (GetCallerIdentity needs no permission) plus the extra ones. */
-async function loadRegistrars(region, extra) {
-    const sts = new STSClient(clientConfig(region));
-    const { Arn: self } = await sts.send(new GetCallerIdentityCommand({}));
-    if (!self)
-        throw new Error('STS GetCallerIdentity answered without an Arn.');
-    return { self, keys: new Set([self, ...extra].map(registrars_registrarKey)) };
-}
-/** The warning for a revision a deploy will not build on, naming who made it and the way out. */
-function registrars_untrustedWarning(arn, registeredBy, registrars) {
-    return `${arn} was registered by ${registeredBy ?? 'an unknown principal'}, not by this deploy's role (${registrars_registrarKey(registrars.self)}): it is ignored. If it is yours, add that role to trusted-registrars; if not, another tier wrote to this family.`;
-}
-
-;// CONCATENATED MODULE: ./actions/lib/task-definitions.ts
-
-
-
-
-/**
- * DescribeTaskDefinition with its tags; undefined when ECS does not know it (ECS says so with
- * a ClientException, the same type it uses for other mistakes, hence the message check).
- */
-async function describeTaskDefinition(ecs, taskDefinition) {
-    try {
-        const response = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition, include: ['TAGS'] }));
-        return response.taskDefinition && { taskDefinition: response.taskDefinition, tags: response.tags ?? [] };
-    }
-    catch (error) {
-        if (error instanceof Error &&
-            error.name === 'ClientException' &&
-            /unable to describe/i.test(error.message)) {
-            return undefined;
-        }
-        throw error;
-    }
-}
-/**
- * The newest ACTIVE revision of `family` that a trusted registrar registered (undefined for a
- * family with no revision yet). Newer revisions someone else registered are skipped with a
- * warning each; a family with revisions but none trusted is an error naming `input`.
- */
-async function newestTrustedRevision(ecs, family, registrars, input) {
-    const latest = await describeTaskDefinition(ecs, family);
-    if (!latest)
-        return undefined;
-    if (trustsRegistrar(registrars, latest.taskDefinition.registeredBy))
-        return latest;
-    core.warning(untrustedWarning(latest.taskDefinition.taskDefinitionArn, latest.taskDefinition.registeredBy, registrars));
-    let nextToken;
-    do {
-        const page = await ecs.send(new ListTaskDefinitionsCommand({
-            familyPrefix: family,
-            status: 'ACTIVE',
-            sort: 'DESC',
-            ...(nextToken && { nextToken }),
-        }));
-        for (const arn of page.taskDefinitionArns ?? []) {
-            if (arn === latest.taskDefinition.taskDefinitionArn)
-                continue;
-            const described = await describeTaskDefinition(ecs, arn);
-            if (!described)
-                continue;
-            if (trustsRegistrar(registrars, described.taskDefinition.registeredBy))
-                return described;
-            core.warning(untrustedWarning(arn, described.taskDefinition.registeredBy, registrars));
-        }
-        nextToken = page.nextToken;
-    } while (nextToken);
-    throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
-}
-
 ;// CONCATENATED MODULE: ./actions/continue-deployment/aftermath.ts
 
 
@@ -65866,117 +66595,90 @@ function getSettings() {
 
 
 
-/**
- * Acts on service deployments paused at a PAUSE hook (rolling-update's `paused` output):
- * ContinueServiceDeployment with CONTINUE or ROLLBACK for each, then one
- * DescribeServiceDeployments round a second (20 a call) until each has ended or paused again.
- */
-const POLL_MS = 1000;
+
+
+/** Never a rollback of our own: the action asked for is all this step does; a new pause ends the follow. */
+const NO_ROLLBACK = { rollback: false, failFast: false, waitUntil: 'paused' };
 async function main() {
     const settings = getSettings();
     // A bake time can outlast the one-hour OIDC session: renew it before it ends.
     const session = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
     const ecs = ecsClient(settings.region, session);
+    const logs = logsClient(settings.region, session);
     const action = settings.action === 'rollback' ? 'ROLLBACK' : 'CONTINUE';
-    const follows = Object.entries(settings.paused).map(([service, hook]) => ({
-        service,
-        hook,
-        stagesSeen: [],
-    }));
+    const hooks = Object.entries(settings.paused);
     // Read before continuing: the revision each service moves to (for release history and the report).
-    const targets = await targetsOf(ecs, follows.map((f) => ({ service: f.service, serviceDeploymentArn: f.hook.serviceDeploymentArn }))).catch((error) => {
+    const targets = await targetsOf(ecs, hooks.map(([service, hook]) => ({ service, serviceDeploymentArn: hook.serviceDeploymentArn }))).catch((error) => {
         lib_core/* warning */.$e(`Could not read the services' target revisions: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
         return new Map();
     });
-    for (const f of follows)
-        f.target = targets.get(f.service);
     const startedAt = Date.now();
-    const end = (f, status, detail) => {
-        f.status = status;
-        if (detail)
-            f.detail = detail;
-        f.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
-    };
+    let follows = hooks.map(([service, hook]) => following(service, hook, targets.get(service), action, startedAt));
     lib_core/* info */.pq(`${action} for ${follows.length} paused service deployment${follows.length === 1 ? '' : 's'}:`);
-    await Promise.all(follows.map(async (f) => {
+    follows = await Promise.all(follows.map(async (f) => {
         try {
             await send(ecs, f.hook, action);
-            lib_core/* info */.pq(`  ${f.service}: ${action} sent at ${f.hook.stage} (hook ${f.hook.hookId}).`);
+            lib_core/* info */.pq(`  ${f.name}: ${action} sent at ${f.hook.stage} (hook ${f.hook.hookId}).`);
+            return f;
         }
         catch (error) {
-            end(f, 'failed', `ContinueServiceDeployment failed: ${(0,lib_errors/* errorMessage */.gJ)(error)}`);
-            lib_core/* error */.z3(`${f.service}: ${f.detail}`);
+            const refused = decide(f, { kind: 'start-refused', call: 'ContinueServiceDeployment', error: (0,lib_errors/* errorMessage */.gJ)(error) }, NO_ROLLBACK, Date.now());
+            for (const call of refused.calls)
+                if (call.call === 'say')
+                    lib_core/* error */.z3(call.text);
+            return refused.state;
         }
     }));
-    const deadline = startedAt + settings.timeoutMs;
-    // Reads that fail for a while (throttling, 5xx, dropped connections) are waited out until the
-    // timeout, as rolling-update waits them out: ECS carries on meanwhile, and so does the watch.
-    const reads = new TransientReads('DescribeServiceDeployments', { warn: lib_core/* warning */.$e, info: lib_core/* info */.pq });
+    // The same loop and decisions as rolling-update's, reading only the service deployments (they
+    // may span clusters): outages waited out until the timeout, cancel and timeout reported per service.
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
-    for (;;) {
-        const active = follows.filter((f) => !f.status);
-        if (active.length === 0)
-            break;
-        if (cancel.signal.aborted) {
-            for (const f of active)
-                end(f, 'cancelled', `cancelled ${f.stage ? `at ${f.stage}` : 'while it ran'}; ECS carries on with it`);
-            break;
-        }
-        if (Date.now() >= deadline) {
-            const outage = reads.failures > 0 ? `; DescribeServiceDeployments failing: ${errorName(reads.lastError)}` : '';
-            for (const f of active)
-                end(f, 'timed-out', `still ${f.stage ?? 'in progress'}${outage}`);
-            break;
-        }
-        const began = Date.now();
-        const read = await reads.read(() => describeServiceDeployments(ecs, active.map((f) => f.hook.serviceDeploymentArn)), () => cancel.signal.aborted || Date.now() >= deadline);
-        const found = read?.value;
-        for (const f of found ? active : []) {
-            const deployment = found.get(f.hook.serviceDeploymentArn);
-            if (!deployment) {
-                end(f, 'failed', 'the service deployment was not found');
-                continue;
-            }
-            if (deployment.startedAt)
-                f.deploymentStartedAt = new Date(deployment.startedAt).getTime();
-            if (deployment.lifecycleStage && deployment.lifecycleStage !== f.stage) {
-                f.stage = deployment.lifecycleStage;
-                f.stagesSeen.push(`${new Date().toISOString().slice(11, 19)} ${f.stage}`);
-                lib_core/* info */.pq(`${f.service}: ${new Date().toISOString().slice(11, 19)} UTC ${describeStage(deployment)}`);
-            }
-            const verdict = judge(deployment);
-            if (verdict.state === 'steady')
-                end(f, 'steady');
-            else if (verdict.state === 'rolled-back')
-                end(f, 'rolled-back', verdict.reason);
-            else if (verdict.state === 'failed')
-                end(f, 'failed', verdict.reason);
-            else if (verdict.state === 'paused' && verdict.hook.hookId !== f.hook.hookId) {
-                f.paused = verdict.hook;
-                end(f, 'paused', `paused again at ${verdict.hook.stage}`);
-            }
-            if (f.status)
-                lib_core/* info */.pq(`${f.service}: ${f.status}${f.detail ? ` (${f.detail})` : ''} after ${f.seconds} s.`);
-        }
-        if (follows.some((f) => !f.status)) {
-            const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
-            await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), cancel.signal);
-        }
-    }
+    follows = await watchRollouts(sdkGateway({
+        ecs,
+        logs,
+        // Only service deployments are read (describeServices: false): no call names a cluster.
+        cluster: '',
+        taskDefinition: async (arn) => (await describeTaskDefinition(ecs, arn))?.taskDefinition,
+    }), follows, {
+        settings: NO_ROLLBACK,
+        timeoutMs: settings.timeoutMs,
+        describeServices: false,
+        signal: cancel.signal,
+    });
     const good = goodStatuses(settings.action);
     // Never replaces the step's own error.
-    await recordOutcomes(ecs, logsClient(settings.region, session), follows.map((f) => ({
-        service: f.service,
+    await recordOutcomes(ecs, logs, follows.map((f) => ({
+        service: f.name,
         serviceDeploymentArn: f.hook.serviceDeploymentArn,
         ...(f.target && { target: f.target }),
         ...(f.deploymentStartedAt && { startedAt: f.deploymentStartedAt }),
         failed: !good.includes(f.status),
         released: f.status === 'steady',
-        stagesSeen: f.stagesSeen,
+        stagesSeen: f.stages ?? [],
     }))).catch((error) => lib_core/* warning */.$e(`Could not record the outcome: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
     await report(follows, settings.action);
+}
+/** A paused deployment as a rollout to follow: a ROLLBACK is followed as a rollback already under way. */
+function following(service, hook, target, action, startedAt) {
+    return {
+        name: service,
+        hook,
+        target: target ?? '',
+        // What the service ran before is ECS's to restore; the step never rolls back to it itself.
+        previous: '',
+        expected: { taskDefinition: target ?? '' },
+        serviceDeploymentArn: hook.serviceDeploymentArn,
+        answeredHook: hook.hookId,
+        phase: action === 'ROLLBACK' ? 'rolling-back' : 'rolling',
+        ...(action === 'ROLLBACK' && {
+            detail: `rolled back at ${hook.stage} (ContinueServiceDeployment ROLLBACK)`,
+        }),
+        startedAt,
+        seenEvents: new Set(),
+        lastFailedTasks: 0,
+        lastRunning: 0,
+    };
 }
 /** What counts as success: a continue ends steady (or paused at a later hook), a rollback rolled back. */
 const goodStatuses = (action) => action === 'rollback' ? ['rolled-back'] : ['steady', 'paused'];
@@ -65989,7 +66691,7 @@ function send(ecs, hook, action) {
 }
 async function report(follows, action) {
     lib_core/* setOutput */.uH('results', JSON.stringify(Object.fromEntries(follows.map((f) => [
-        f.service,
+        f.name,
         {
             status: f.status,
             serviceDeploymentArn: f.hook.serviceDeploymentArn,
@@ -65998,12 +66700,12 @@ async function report(follows, action) {
         },
     ]))));
     const paused = follows.filter((f) => f.paused);
-    lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((f) => [f.service, f.paused]))));
-    await writeSummaryTable(action === 'rollback' ? 'Deployment rolled back' : 'Deployment continued', ['Service', 'Status', 'Seconds', 'Detail'], follows.map((f) => [f.service, f.status, f.seconds, f.detail]));
+    lib_core/* setOutput */.uH('paused', JSON.stringify(Object.fromEntries(paused.map((f) => [f.name, f.paused]))));
+    await writeSummaryTable(action === 'rollback' ? 'Deployment rolled back' : 'Deployment continued', ['Service', 'Status', 'Seconds', 'Detail'], follows.map((f) => [f.name, f.status, f.seconds, f.detail]));
     const good = goodStatuses(action);
     const bad = follows.filter((f) => !good.includes(f.status));
     if (bad.length > 0) {
-        throw new lib_errors/* DeploymentFailure */.S(`${action === 'rollback' ? 'Rollback' : 'Continue'} failed for ${bad.length} of ${follows.length} services: ${bad.map((f) => `${f.service} ${f.status}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}.`);
+        throw new lib_errors/* DeploymentFailure */.S(`${action === 'rollback' ? 'Rollback' : 'Continue'} failed for ${bad.length} of ${follows.length} services: ${bad.map((f) => `${f.name} ${f.status}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}.`);
     }
     lib_core/* info */.pq(action === 'rollback'
         ? `All ${follows.length} services are rolled back.`

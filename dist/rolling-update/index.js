@@ -64981,7 +64981,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3917);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9488);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64991,7 +64991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3917:
+/***/ 9488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65948,7 +65948,7 @@ function roleSession(region, roleArn) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/rolling-update/assess.ts
+;// CONCATENATED MODULE: ./actions/lib/rollout/assess.ts
 /** `family:revision` of a task definition ARN (or the text itself): how people name revisions. */
 function shortName(taskDefinition) {
     if (!taskDefinition)
@@ -66073,6 +66073,610 @@ function ecsRollsBack(service) {
         (config?.alarms?.enable && config.alarms.rollback));
 }
 
+;// CONCATENATED MODULE: ./actions/lib/rollout/decide.ts
+
+
+/**
+ * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
+ * stops counting failedTasks once a task of the deployment ran); services take turns.
+ */
+const SAFETY_POLLS = 60;
+function decide(rollout, observation, settings, now) {
+    const d = new Decider(rollout, settings, now);
+    if (rollout.phase !== 'done')
+        d.apply(observation);
+    return { state: d.state, calls: d.calls };
+}
+/**
+ * Whether the loop should look for a stopped task of ours before deciding this round:
+ * something suggests one (failed tasks up, fewer running), a transient error left a look
+ * pending, it is this service's turn for the safety check, or the verdict is a failure that
+ * the stopped task explains. ListTasks stays out of the rounds that need none.
+ */
+function needsStops(rollout, service, deployment, turn) {
+    if (rollout.phase !== 'rolling' || !service || service.status !== 'ACTIVE')
+        return false;
+    if (deployment) {
+        const verdict = judge(deployment).state;
+        if (verdict === 'failed' || verdict === 'rolling-back' || verdict === 'rolled-back')
+            return true;
+        return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), turn);
+    }
+    const assessment = assess(service, rollout.expected);
+    if (assessment.state === 'steady')
+        return false;
+    return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, turn);
+}
+/** The latest failed stop among freshly described stopped tasks that belongs to this rollout. */
+function failedStopOf(rollout, tasks, now) {
+    // Without a deployment of ours (nothing updated), only stops since the watch began count.
+    const since = rollout.expected.deploymentId ? 0 : rollout.startedAt;
+    return latestFailedStop(tasks.filter((t) => t.taskDefinitionArn === rollout.expected.taskDefinition && (t.stoppingAt?.getTime() ?? now) >= since), rollout.expected.deploymentId);
+}
+/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
+function stillDeploying(rollout) {
+    const { name, seen, stage } = rollout;
+    if (seen)
+        return `ECS is still deploying ${name} (${seen.running}/${seen.desired} on ${shortName(seen.taskDefinition)})`;
+    if (stage)
+        return `ECS is still deploying ${name} (at ${stage})`;
+    return `ECS is still deploying ${name} (not described since the update)`;
+}
+/** The one line that closes a watch given up on: cancelled, timed out, or unreadable. */
+function closingLine(observation, ended, context) {
+    switch (observation.kind) {
+        case 'cancelled':
+            return `Cancelled; ECS carries on with the deployments of ${ended.map((r) => `${r.name} (${r.detail})`).join('; ')}.`;
+        case 'timed-out': {
+            const outage = context.outage ? ` (${context.outage})` : '';
+            return `Timed out after ${context.timeoutMs / 60_000} minutes${outage}: ${ended.map((r) => `${r.name} ${r.detail}`).join('; ')}.`;
+        }
+        case 'unreadable':
+            return `Stopped watching: ${observation.error}. ${ended.map((r) => stillDeploying(r)).join('; ')}.`;
+    }
+}
+function stopsLikely(rollout, deployment, turn) {
+    return (rollout.recheck === true ||
+        (deployment?.failedTasks ?? 0) > rollout.lastFailedTasks ||
+        (deployment?.runningCount ?? 0) < rollout.lastRunning ||
+        turn % SAFETY_POLLS === SAFETY_POLLS - 1);
+}
+/** The deployment a v2 rollout's counters come from: ours by id, else the PRIMARY. */
+function watched(service, expected) {
+    return (service.deployments?.find((d) => d.id === expected.deploymentId) ??
+        service.deployments?.find((d) => d.status === 'PRIMARY'));
+}
+const decide_withoutDot = (text) => text.replace(/\.$/, '');
+/** ` to web:2`; nothing when the revision before is unknown (continue-deployment). */
+const backTo = (previous) => (previous ? ` to ${shortName(previous)}` : '');
+/** One decision: a copy of the rollout changed step by step, and the calls it asks for. */
+class Decider {
+    state;
+    calls = [];
+    settings;
+    now;
+    constructor(rollout, settings, now) {
+        this.settings = settings;
+        this.now = now;
+        this.state = { ...rollout, ...(rollout.stages && { stages: [...rollout.stages] }) };
+    }
+    apply(observation) {
+        switch (observation.kind) {
+            case 'described':
+                return this.described(observation);
+            case 'start-refused':
+                this.finish('failed', `${observation.call} failed: ${observation.error}; nothing changed`);
+                this.say('error', `${this.state.name}: ${this.state.detail}.`);
+                return;
+            case 'rollback-started':
+                return this.rollbackStarted(observation.deploymentId);
+            case 'rollback-refused':
+                return this.rollbackRefused(observation.error, observation.message);
+            case 'cancelled':
+                return this.finish('cancelled', `cancelled while it waited on ${this.state.waiting ?? 'its deployment'}; ${stillDeploying(this.state)}`);
+            case 'timed-out': {
+                const waiting = `waits on ${this.state.waiting ?? 'its deployment'}`;
+                const detail = this.state.phase === 'rolling-back' ? `${this.state.detail}; the rollback ${waiting}` : waiting;
+                return this.finish('timed-out', `${detail}; ${stillDeploying(this.state)}`);
+            }
+            case 'unreadable':
+                return this.finish('unwatched', `could not watch it (${observation.error}); ${stillDeploying(this.state)}`);
+        }
+    }
+    say(level, text, logsOf) {
+        this.calls.push({ call: 'say', level, text, ...(logsOf && { logsOf }) });
+    }
+    finish(status, detail) {
+        this.state.phase = 'done';
+        this.state.status = status;
+        if (detail !== undefined)
+            this.state.detail = detail;
+        this.state.seconds = Math.round((this.now - this.state.startedAt) / 100) / 10;
+    }
+    wait(on, text = `${this.state.name}: ${on}`) {
+        if (on === this.state.waiting)
+            return;
+        this.state.waiting = on;
+        this.say('info', text);
+    }
+    described(o) {
+        const { name } = this.state;
+        if (o.serviceRead && (!o.service || o.service.status !== 'ACTIVE')) {
+            const what = `the service is ${o.service?.status ?? 'gone'}`;
+            this.finish('failed', what);
+            this.say('error', `${name}: ${what}.`);
+            return;
+        }
+        if (o.stops === 'unavailable')
+            this.state.recheck = true;
+        else if (o.stops)
+            this.state.recheck = false;
+        const stopped = o.stops === 'unavailable' ? undefined : o.stops?.stopped;
+        if (o.service)
+            this.observeService(o.service, o.deployment);
+        if (o.deployment)
+            return this.followServiceDeployment(o.deployment, o.service, stopped);
+        if (!o.service) {
+            // Only service deployments are read (continue-deployment) and ECS no longer knows this one.
+            this.finish('failed', 'the service deployment was not found');
+            this.say('error', `${name}: the service deployment was not found.`);
+            return;
+        }
+        this.followDeployments(o.service, stopped);
+    }
+    /** What every described service adds: what it runs, its new events, the failure counters. */
+    observeService(service, deployment) {
+        const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+        this.state.seen = {
+            running: primary?.runningCount ?? service.runningCount ?? 0,
+            desired: primary?.desiredCount ?? service.desiredCount ?? 0,
+            taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
+        };
+        const fresh = (service.events ?? []).filter((e) => !this.state.seenEvents.has(e.id)).reverse();
+        if (fresh.length > 0) {
+            this.state.seenEvents = new Set([...this.state.seenEvents, ...fresh.map((e) => e.id)]);
+            this.calls.push({ call: 'print-untrusted', lines: fresh.map((e) => e.message ?? '') });
+        }
+        // The counters that say a stopped task is likely (needsStops) move on every round they are read.
+        const counted = deployment
+            ? watched(service, this.state.expected)
+            : this.state.phase === 'rolling'
+                ? countedDeployment(assess(service, this.state.expected))
+                : undefined;
+        if (deployment || this.state.phase === 'rolling') {
+            this.state.lastFailedTasks = counted?.failedTasks ?? 0;
+            this.state.lastRunning = counted?.runningCount ?? 0;
+        }
+    }
+    // ── v1: the service's deployments (rolloutState, counts) are the verdict ──────────────
+    followDeployments(service, stopped) {
+        const { name } = this.state;
+        const assessment = assess(service, this.state.expected);
+        if (assessment.state === 'waiting')
+            this.wait(assessment.waitingOn);
+        if (this.state.phase === 'rolling') {
+            if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
+                return this.failed(assessment, stopped);
+            }
+            if (stopped)
+                this.crashed(stopped);
+        }
+        else if (assessment.state === 'failed') {
+            this.finish('failed', `${this.state.detail}; the rollback failed too: ${assessment.reason}`);
+            this.say('error', `${name}: the rollback to ${shortName(this.state.expected.taskDefinition)} failed: ${assessment.reason}`);
+            return;
+        }
+        if (assessment.state !== 'steady')
+            return;
+        if (this.state.phase === 'rolling') {
+            this.finish('steady');
+            this.say('info', `${name}: steady on ${shortName(this.state.target)} after ${this.state.seconds} s.`);
+        }
+        else {
+            this.finish('rolled-back');
+            this.say('info', `${name}: rolled back, steady on ${shortName(this.state.expected.taskDefinition)} after ${this.state.seconds} s.`);
+        }
+    }
+    /** Reports a failed deployment at once, then rolls back, follows ECS's rollback, or ends failed. */
+    failed(assessment, stopped) {
+        const { name, previous, target } = this.state;
+        const why = this.report(assessment.state === 'failed' ? assessment.reason : undefined, stopped);
+        // ECS rolling back: follow it. A deployment that vanished behind one of the previous
+        // definition is the same thing seen late (ECS dropped the failed deployment already).
+        const replacedBy = assessment.state === 'failed' ? assessment.replacedBy : undefined;
+        const ecsRollback = assessment.state === 'failed'
+            ? (assessment.rollback ?? (replacedBy?.taskDefinition === previous ? replacedBy : undefined))
+            : undefined;
+        if (ecsRollback) {
+            this.state.phase = 'rolling-back';
+            this.state.expected = ecsRollback;
+            this.state.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
+            this.say('info', `${name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
+            return;
+        }
+        if (replacedBy || !this.settings.rollback || previous === target) {
+            // Never roll back over someone else's newer deployment.
+            const note = this.settings.rollback && !replacedBy ? ' (no previous task definition to roll back to)' : '';
+            this.finish('failed', `${why}${note}`);
+            return;
+        }
+        this.say('info', `${name}: rolling back to ${shortName(previous)}.`);
+        this.calls.push({ call: 'update-service', taskDefinition: previous });
+    }
+    // ── v2: the service deployment's status is the verdict ────────────────────────────────
+    followServiceDeployment(deployment, service, stopped) {
+        const { name, previous, target } = this.state;
+        if (deployment.startedAt)
+            this.state.deploymentStartedAt = new Date(deployment.startedAt).getTime();
+        this.stageSeen(deployment);
+        const verdict = judge(deployment);
+        if (service && verdict.state !== 'paused') {
+            // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+            const progress = assess(service, this.state.expected);
+            if (progress.state === 'waiting')
+                this.wait(progress.waitingOn);
+        }
+        if (this.state.phase === 'rolling-back') {
+            if (verdict.state === 'rolled-back') {
+                this.finish('rolled-back');
+                this.say('info', `${name}: rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+            }
+            else if (verdict.state === 'failed' || verdict.state === 'steady') {
+                const why = verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen';
+                this.finish('failed', `${this.state.detail}; ${why}`);
+                this.say('error', `${name}: ${this.state.detail}`);
+            }
+            return;
+        }
+        switch (verdict.state) {
+            case 'steady':
+                this.finish('steady');
+                this.say('info', `${name}: steady on ${shortName(target)} after ${this.state.seconds} s (service deployment SUCCESSFUL).`);
+                return;
+            case 'paused': {
+                const { hook } = verdict;
+                if (hook.hookId === this.state.answeredHook)
+                    return;
+                const on = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
+                if (this.settings.waitUntil === 'paused') {
+                    this.state.paused = hook;
+                    this.finish('paused', `paused at ${hook.stage}`);
+                    this.say('info', `${name}: paused at ${hook.stage} after ${this.state.seconds} s; it waits on ${on}.`);
+                }
+                else
+                    this.wait(on, `${name}: paused; waits on ${on}.`);
+                return;
+            }
+            case 'waiting':
+                // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
+                if (stopped && service && this.ecsDecides(service))
+                    this.crashed(stopped);
+                else if (stopped)
+                    this.failedOurs(stopped);
+                return;
+            case 'rolling-back':
+            case 'rolled-back':
+            case 'failed': {
+                const why = this.report(`${deployment.status}: ${verdict.reason}`, stopped);
+                if (deployment.status?.startsWith('ROLLBACK_')) {
+                    this.state.phase = 'rolling-back';
+                    this.state.detail = `rolled back by ECS: ${why}`;
+                    this.say('info', `${name}: ECS is rolling back${backTo(previous)}; following it.`);
+                }
+                if (verdict.state === 'rolled-back') {
+                    this.finish('rolled-back');
+                    this.say('info', `${name}: ECS rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+                }
+                else if (verdict.state === 'failed')
+                    this.finish('failed');
+            }
+        }
+    }
+    /** A stopped task failed a rollout ECS does not decide: roll back through ECS when allowed. */
+    failedOurs(stopped) {
+        const why = this.report(undefined, stopped);
+        if (!this.settings.rollback)
+            return this.finish('failed', why);
+        this.calls.push({
+            call: 'stop-service-deployment',
+            serviceDeploymentArn: this.state.serviceDeploymentArn,
+        });
+    }
+    stageSeen(deployment) {
+        const stage = deployment.lifecycleStage;
+        if (!stage || stage === this.state.stage)
+            return;
+        this.state.stage = stage;
+        if (!hasTrafficStages(deployment))
+            return;
+        const at = new Date(this.now).toISOString().slice(11, 19);
+        this.state.stages = [...(this.state.stages ?? []), `${at} ${stage}`];
+        this.say('info', `${this.state.name}: ${at} UTC ${describeStage(deployment)}`);
+    }
+    // ── both ──────────────────────────────────────────────────────────────────────────────
+    /** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
+    ecsDecides(service) {
+        return !this.settings.failFast && ecsRollsBack(service);
+    }
+    /** The failure line, at once: why, and the last log lines of the task that stopped. */
+    report(reason, stopped) {
+        const why = [reason, stopped && describeStop(stopped)]
+            .filter((r) => Boolean(r))
+            .map(decide_withoutDot)
+            .join('; ');
+        this.say('error', `${this.state.name}: the deployment of ${shortName(this.state.target)} failed: ${why}`, stopped);
+        this.state.detail = why;
+        return why;
+    }
+    /**
+     * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
+     * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
+     */
+    crashed(stopped) {
+        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.`, stopped);
+    }
+    rollbackStarted(deploymentId) {
+        const { name, previous } = this.state;
+        const why = this.state.detail ?? '';
+        this.state.phase = 'rolling-back';
+        this.state.waiting = undefined;
+        if (this.state.serviceDeploymentArn) {
+            this.state.detail = `rolled back to ${shortName(previous)} (StopServiceDeployment ROLLBACK): ${why}`;
+            this.say('info', `${name}: rolling back to ${shortName(previous)} through ECS (StopServiceDeployment ROLLBACK).`);
+        }
+        else {
+            this.state.detail = `rolled back to ${shortName(previous)}: ${why}`;
+            this.state.expected = { taskDefinition: previous, ...(deploymentId && { deploymentId }) };
+        }
+    }
+    rollbackRefused(error, message) {
+        const { name, previous } = this.state;
+        const why = this.state.detail ?? '';
+        if (this.state.serviceDeploymentArn) {
+            // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
+            if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test(message)) {
+                this.state.phase = 'rolling-back';
+                this.state.detail = `rolled back by ECS: ${why}`;
+                this.state.waiting = undefined;
+                this.say('info', `${name}: ECS is already rolling back${backTo(previous)}; following it.`);
+                return;
+            }
+            this.finish('failed', `${why}; the rollback could not start (${error})`);
+            this.say('error', `${name}: ${this.state.detail}.`);
+            return;
+        }
+        this.finish('failed', `${why}; the rollback to ${shortName(previous)} could not start (${error})`);
+        this.say('error', `${name}: ${this.state.detail}; ${stillDeploying(this.state)}.`);
+    }
+}
+/** The deployment whose counters a v1 watch follows: ours unless steady. */
+function countedDeployment(assessment) {
+    return assessment.state === 'steady' ? undefined : assessment.deployment;
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/gateway.ts
+
+
+
+
+
+
+function sdkGateway({ ecs, logs, cluster, taskDefinition }) {
+    return {
+        async describe(services, serviceDeploymentArns, abortSignal) {
+            const [described, deployments] = await Promise.all([
+                services.length > 0
+                    ? describeServices(ecs, cluster, services, abortSignal)
+                    : new Map(),
+                serviceDeploymentArns.length > 0
+                    ? describeServiceDeployments(ecs, serviceDeploymentArns, abortSignal)
+                    : new Map(),
+            ]);
+            return { services: described, deployments };
+        },
+        async stoppedTasks(service, seen) {
+            const { taskArns = [] } = await ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ cluster, serviceName: service, desiredStatus: 'STOPPED' }));
+            const fresh = taskArns.filter((arn) => !seen.has(arn));
+            const pages = await Promise.all(poll_chunks(fresh, 100).map((tasks) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks }))));
+            const tasks = pages.flatMap((page) => page.tasks ?? []);
+            for (const task of tasks)
+                seen.add(task.taskArn);
+            return tasks;
+        },
+        async updateService(service, definition, forceNewDeployment) {
+            const response = await ecs.send(new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({ cluster, service, taskDefinition: definition, forceNewDeployment }));
+            const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+            const serviceDeploymentArn = response.service?.currentServiceDeployment;
+            return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
+        },
+        async stopServiceDeployment(serviceDeploymentArn) {
+            await ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+        },
+        async lastLines(task, count) {
+            const container = culprit(task)?.name;
+            if (!container || !task.taskDefinitionArn || !task.taskArn)
+                return { container: '', lines: [] };
+            const definition = await taskDefinition(task.taskDefinitionArn);
+            const destination = definition && logDestination(definition, container, task.taskArn);
+            if (!destination)
+                return { container, lines: [] };
+            return { container, lines: await lastLogLines(logs, destination, count) };
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./actions/lib/output.ts
+
+
+/**
+ * Prints lines a container wrote with workflow commands turned off, so a log line such as
+ * `::add-mask::` or `::set-output` from the application is shown, not obeyed.
+ */
+function printUntrusted(lines, prefix = '') {
+    if (lines.length === 0)
+        return;
+    const token = (0,external_node_crypto_.randomUUID)();
+    lib_core/* info */.pq(`::stop-commands::${token}`);
+    for (const line of lines)
+        lib_core/* info */.pq(`${prefix}${line}`);
+    lib_core/* info */.pq(`::${token}::`);
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/loop.ts
+
+
+
+
+
+/**
+ * The one watch loop of every rollout (rolling-update's services, continue-deployment's
+ * service deployments): a read round a second, each rollout's observation handed to
+ * `decide`, its calls carried out. It owns only what is I/O: the reads (outages waited out
+ * with backoff until the deadline), the stopped-task lookups `needsStops` asks for, the calls,
+ * the deadline and the job's cancel. Never throws: every rollout ends with a status.
+ */
+/** One read round a second: a steady state or a failure is seen within about a second. */
+const POLL_MS = 1000;
+const loop_LOG_LINES = 10;
+async function watchRollouts(gateway, rollouts, options) {
+    const watched = [...rollouts];
+    const deadline = Date.now() + options.timeoutMs;
+    const what = options.describeServices ? 'DescribeServices' : 'DescribeServiceDeployments';
+    const reads = new TransientReads(what, { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq });
+    // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.timeoutMs)),
+    ]);
+    const seenStops = new Map();
+    /** Hands one observation to decide, carries out its calls; a rollback's answer goes back in at once. */
+    const observe = async (i, observation) => {
+        const { state, calls } = decide(watched[i], observation, options.settings, Date.now());
+        watched[i] = state;
+        for (const call of calls) {
+            const answer = await carryOut(gateway, state, call);
+            if (answer)
+                await observe(i, answer);
+        }
+    };
+    const giveUp = async (observation) => {
+        const left = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+        for (const i of left)
+            await observe(i, observation);
+        const outage = reads.failures > 0 ? `${what} failing: ${errorName(reads.lastError)}` : undefined;
+        lib_core/* error */.z3(closingLine(observation, left.map((i) => watched[i]), { timeoutMs: options.timeoutMs, ...(outage && { outage }) }));
+    };
+    try {
+        for (let poll = 0;; poll++) {
+            const began = Date.now();
+            const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+            if (active.length === 0)
+                break;
+            if (options.signal?.aborted) {
+                await giveUp({ kind: 'cancelled' });
+                break;
+            }
+            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => gateway.describe(options.describeServices ? active.map((i) => watched[i].name) : [], active.flatMap((i) => watched[i].serviceDeploymentArn ?? []), abortSignal)), () => signal.aborted);
+            if (described) {
+                const { services, deployments } = described.value;
+                await Promise.all(active.map(async (i) => {
+                    const rollout = watched[i];
+                    const service = services.get(rollout.name);
+                    const deployment = rollout.serviceDeploymentArn
+                        ? deployments.get(rollout.serviceDeploymentArn)
+                        : undefined;
+                    let stops;
+                    if (needsStops(rollout, service, deployment, poll + i)) {
+                        const seen = seenStops.get(rollout.name) ?? new Set();
+                        seenStops.set(rollout.name, seen);
+                        try {
+                            stops = {
+                                stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
+                            };
+                        }
+                        catch (error) {
+                            // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+                            if (!poll_isTransient(error))
+                                throw error;
+                            stops = 'unavailable';
+                        }
+                    }
+                    await observe(i, {
+                        kind: 'described',
+                        serviceRead: options.describeServices,
+                        ...(service && { service }),
+                        ...(deployment && { deployment }),
+                        ...(stops && { stops }),
+                    });
+                }));
+            }
+            if (Date.now() >= deadline) {
+                if (watched.some((r) => r.phase !== 'done'))
+                    await giveUp({ kind: 'timed-out' });
+                break;
+            }
+            if (watched.some((r) => r.phase !== 'done')) {
+                const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+                await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
+            }
+        }
+    }
+    catch (error) {
+        await giveUp({ kind: 'unreadable', error: errorName(error) });
+    }
+    return watched;
+}
+/** Carries out one call; a rollback call answers with what came of it. */
+async function carryOut(gateway, rollout, call) {
+    switch (call.call) {
+        case 'say':
+            sayLine(call.level, call.text + (call.logsOf ? await logTail(gateway, call.logsOf) : ''));
+            return undefined;
+        case 'print-untrusted':
+            printUntrusted(call.lines);
+            return undefined;
+        case 'update-service':
+            try {
+                const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
+                return { kind: 'rollback-started', ...(deploymentId && { deploymentId }) };
+            }
+            catch (error) {
+                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+            }
+        case 'stop-service-deployment':
+            try {
+                await gateway.stopServiceDeployment(call.serviceDeploymentArn);
+                return { kind: 'rollback-started' };
+            }
+            catch (error) {
+                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+            }
+    }
+}
+function sayLine(level, text) {
+    if (level === 'error')
+        lib_core/* error */.z3(text);
+    else if (level === 'warning')
+        lib_core/* warning */.$e(text);
+    else
+        lib_core/* info */.pq(text);
+}
+/** The last log lines of a stopped task's culprit container, to append to its line; '' when none. */
+async function logTail(gateway, task) {
+    try {
+        const { container, lines } = await gateway.lastLines(task, loop_LOG_LINES);
+        if (lines.length === 0)
+            return '';
+        return `\nLast ${lines.length} log lines of ${container}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`Could not read the logs of container ${culprit(task)?.name}: ${error.message}`);
+        return '';
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/registrars.ts
 
 
@@ -66185,7 +66789,6 @@ async function newestTrustedRevision(ecs, family, registrars, input) {
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/context.ts
 
-
 /** Endings on the new version: any other fails the step (and the failure report covers it). */
 const ENDED_WELL = new Set([
     'steady',
@@ -66201,18 +66804,6 @@ function taskDefinition(context, ref) {
         context.taskDefinitions.set(ref, found);
     }
     return found;
-}
-/** UpdateService; the id of the PRIMARY deployment it created, and the service deployment it started. */
-async function updateService(context, service, taskDefinition, forceNewDeployment) {
-    const response = await context.ecs.send(new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({
-        cluster: context.settings.cluster,
-        service,
-        taskDefinition,
-        forceNewDeployment,
-    }));
-    const deploymentId = response.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
-    const serviceDeploymentArn = response.service?.currentServiceDeployment;
-    return { ...(deploymentId && { deploymentId }), ...(serviceDeploymentArn && { serviceDeploymentArn }) };
 }
 
 ;// CONCATENATED MODULE: ./actions/rolling-update/plan.ts
@@ -66339,7 +66930,6 @@ async function prepareWatches(context) {
             seenEvents: new Set((service.events ?? []).map((e) => e.id)),
             lastFailedTasks: ourDeployment(service, { taskDefinition: arn })?.failedTasks ?? 0,
             lastRunning: 0,
-            checkedTasks: new Set(),
         };
     }));
 }
@@ -66533,500 +67123,10 @@ function sameCommand(a, b) {
     return JSON.stringify([a.command, a.entryPoint]) === JSON.stringify([b.command, b.entryPoint]);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./actions/lib/output.ts
-
-
-/**
- * Prints lines a container wrote with workflow commands turned off, so a log line such as
- * `::add-mask::` or `::set-output` from the application is shown, not obeyed.
- */
-function printUntrusted(lines, prefix = '') {
-    if (lines.length === 0)
-        return;
-    const token = (0,external_node_crypto_.randomUUID)();
-    lib_core/* info */.pq(`::stop-commands::${token}`);
-    for (const line of lines)
-        lib_core/* info */.pq(`${prefix}${line}`);
-    lib_core/* info */.pq(`::${token}::`);
-}
-
-;// CONCATENATED MODULE: ./actions/rolling-update/follow.ts
-
-
-
-
-
-
-/**
- * One poll of a service whose rollout ECS records as a service deployment (v2): its status is
- * the verdict, DescribeServices only adds events and stopped tasks. ECS's own rollbacks
- * (circuit breaker, alarms, a hook's timeout) are followed; ours go through StopServiceDeployment.
- */
-async function followServiceDeployment(context, w, service, deployment, suspicious) {
-    printEvents(w, service);
-    printStage(w, deployment);
-    const verdict = judge(deployment);
-    if (w.phase === 'rolling-back') {
-        if (verdict.state === 'rolled-back') {
-            finish(w, 'rolled-back');
-            lib_core/* info */.pq(`${w.name}: rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
-        }
-        else if (verdict.state === 'failed' || verdict.state === 'steady') {
-            finish(w, 'failed', `${w.detail}; ${verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen'}`);
-            lib_core/* error */.z3(`${w.name}: ${w.detail}`);
-        }
-        return;
-    }
-    switch (verdict.state) {
-        case 'steady':
-            finish(w, 'steady');
-            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s (service deployment SUCCESSFUL).`);
-            return;
-        case 'paused': {
-            const { hook } = verdict;
-            const waiting = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
-            if (context.settings.waitUntil === 'paused') {
-                w.paused = hook;
-                finish(w, 'paused', `paused at ${hook.stage}`);
-                lib_core/* info */.pq(`${w.name}: paused at ${hook.stage} after ${w.seconds} s; it waits on ${waiting}.`);
-            }
-            else if (w.waiting !== waiting) {
-                w.waiting = waiting;
-                lib_core/* info */.pq(`${w.name}: paused; waits on ${waiting}.`);
-            }
-            return;
-        }
-        case 'waiting': {
-            // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
-            const stopped = suspicious ? await follow_stoppedTask(context, w) : undefined;
-            if (stopped && ecsDecides(context, service))
-                await reportCrash(context, w, stopped);
-            else if (stopped)
-                await failed(context, w, deployment, undefined, stopped, true);
-            return;
-        }
-        case 'rolling-back':
-        case 'rolled-back': {
-            const stopped = await follow_stoppedTask(context, w);
-            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
-            if (verdict.state === 'rolled-back') {
-                finish(w, 'rolled-back');
-                lib_core/* info */.pq(`${w.name}: ECS rolled back to ${shortName(w.previous)} after ${w.seconds} s.`);
-            }
-            return;
-        }
-        case 'failed': {
-            const stopped = await follow_stoppedTask(context, w);
-            await failed(context, w, deployment, `${deployment.status}: ${verdict.reason}`, stopped, false);
-            finish(w, 'failed');
-        }
-    }
-}
-/** The latest failed stop of ours; a transient error only means: look again next poll. */
-async function follow_stoppedTask(context, w) {
-    try {
-        const task = await failedStop(context, w);
-        w.recheck = false;
-        return task;
-    }
-    catch (error) {
-        if (!poll_isTransient(error))
-            throw error;
-        w.recheck = true;
-        return undefined;
-    }
-}
-function printStage(w, deployment) {
-    const stage = deployment.lifecycleStage;
-    if (!stage || stage === w.stage)
-        return;
-    w.stage = stage;
-    if (!hasTrafficStages(deployment))
-        return;
-    const at = new Date().toISOString().slice(11, 19);
-    (w.stages ??= []).push(`${at} ${stage}`);
-    lib_core/* info */.pq(`${w.name}: ${at} UTC ${describeStage(deployment)}`);
-}
-/**
- * Reports the failure at once (reason, stopped task, last log lines). With `ours`, the step
- * rolls back through ECS (StopServiceDeployment ROLLBACK) when `rollback` allows; ECS's own
- * rollback is only followed, never doubled.
- */
-async function failed(context, w, deployment, reason, stopped, ours) {
-    const why = [reason, stopped && describeStop(stopped).replace(/\.$/, '')].filter(Boolean).join('; ');
-    await reportFailure(context, w, why, stopped);
-    if (!ours) {
-        if (deployment.status?.startsWith('ROLLBACK_')) {
-            w.phase = 'rolling-back';
-            w.detail = `rolled back by ECS: ${why}`;
-            lib_core/* info */.pq(`${w.name}: ECS is rolling back to ${shortName(w.previous)}; following it.`);
-        }
-        return;
-    }
-    if (!context.settings.rollback) {
-        finish(w, 'failed', why);
-        return;
-    }
-    try {
-        await context.ecs.send(new client_ecs_dist_cjs/* StopServiceDeploymentCommand */.a8L({
-            serviceDeploymentArn: w.serviceDeploymentArn,
-            stopType: 'ROLLBACK',
-        }));
-    }
-    catch (error) {
-        // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
-        if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test(error.message ?? '')) {
-            w.phase = 'rolling-back';
-            w.detail = `rolled back by ECS: ${why}`;
-            w.waiting = undefined;
-            lib_core/* info */.pq(`${w.name}: ECS is already rolling back to ${shortName(w.previous)}; following it.`);
-            return;
-        }
-        finish(w, 'failed', `${why}; the rollback could not start (${errorName(error)})`);
-        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
-        return;
-    }
-    w.phase = 'rolling-back';
-    w.detail = `rolled back to ${shortName(w.previous)} (StopServiceDeployment ROLLBACK): ${why}`;
-    w.waiting = undefined;
-    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)} through ECS (StopServiceDeployment ROLLBACK).`);
-}
-
-;// CONCATENATED MODULE: ./actions/rolling-update/watch.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * The watch loop: every service is updated at once, then one DescribeServices round a poll
- * moves each watch through rolling → (rolling-back) → done, printing events and progress,
- * reporting a failure as soon as ECS shows it.
- */
-/**
- * One DescribeServices round (10 services a call, calls in parallel) a second: a steady state
- * or a failure is seen within about a second, at 2 calls a second for 12 services.
- */
-const POLL_MS = 1000;
-/**
- * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
- * stops counting failedTasks once a task of the deployment ran); services take turns.
- */
-const SAFETY_POLLS = 60;
-const watch_LOG_LINES = 10;
-async function startUpdate(context, w) {
-    w.startedAt = Date.now();
-    if (!w.updated)
-        return;
-    const started = await updateService(context, w.name, w.target, context.settings.forceNewDeployment);
-    w.expected = {
-        taskDefinition: w.target,
-        ...(started.deploymentId && { deploymentId: started.deploymentId }),
-    };
-    if (started.serviceDeploymentArn)
-        w.serviceDeploymentArn = started.serviceDeploymentArn;
-}
-/**
- * Watches every service to its end. DescribeServices errors that pass (throttling, 5xx, dropped
- * connections) are waited out with backoff until the timeout; on giving up, each service not
- * done is named with what ECS is still doing. Never throws: `results` are always written.
- */
-async function watchAll(context, watches) {
-    const deadline = Date.now() + context.settings.timeoutMs;
-    const reads = new TransientReads('DescribeServices', {
-        ...context.retry,
-        warn: lib_core/* warning */.$e,
-        info: lib_core/* info */.pq,
-    });
-    // Calls in flight end at the deadline or on cancel, so the loop never answers late.
-    const signal = AbortSignal.any([
-        ...(context.signal ? [context.signal] : []),
-        AbortSignal.timeout(Math.max(1, context.settings.timeoutMs)),
-    ]);
-    try {
-        for (let poll = 0;; poll++) {
-            const began = Date.now();
-            const active = watches.filter((w) => w.phase !== 'done');
-            if (active.length === 0)
-                return;
-            if (context.signal?.aborted) {
-                cancelled(watches);
-                return;
-            }
-            const described = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, async (abortSignal) => {
-                // v2: the service deployments our updates started, 20 a call, read beside DescribeServices.
-                const arns = active.flatMap((w) => (w.serviceDeploymentArn ? [w.serviceDeploymentArn] : []));
-                const [services, deployments] = await Promise.all([
-                    describeServices(context.ecs, context.settings.cluster, active.map((w) => w.name), abortSignal),
-                    arns.length > 0
-                        ? describeServiceDeployments(context.ecs, arns, abortSignal)
-                        : new Map(),
-                ]);
-                return { services, deployments };
-            }), () => signal.aborted);
-            if (described) {
-                const { services, deployments } = described.value;
-                await Promise.all(active.map((w) => step(context, w, services.get(w.name), poll + watches.indexOf(w), w.serviceDeploymentArn ? deployments.get(w.serviceDeploymentArn) : undefined)));
-            }
-            if (Date.now() >= deadline) {
-                timeOut(watches, context.settings.timeoutMs, reads);
-                return;
-            }
-            if (watches.some((w) => w.phase !== 'done')) {
-                const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
-                await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), context.signal);
-            }
-        }
-    }
-    catch (error) {
-        abandoned(watches, error);
-    }
-}
-/** `turn` counts polls, offset per service so their safety checks do not all fall on one poll. */
-async function step(context, w, service, turn, serviceDeployment) {
-    if (!service || service.status !== 'ACTIVE') {
-        finish(w, 'failed', `the service is ${service?.status ?? 'gone'}`);
-        lib_core/* error */.z3(`${w.name}: the service is ${service?.status ?? 'gone'}.`);
-        return;
-    }
-    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
-    w.seen = {
-        running: primary?.runningCount ?? service.runningCount ?? 0,
-        desired: primary?.desiredCount ?? service.desiredCount ?? 0,
-        taskDefinition: primary?.taskDefinition ?? service.taskDefinition ?? '',
-    };
-    if (serviceDeployment) {
-        // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
-        const progress = assess(service, w.expected);
-        const paused = judge(serviceDeployment).state === 'paused';
-        if (progress.state === 'waiting' && progress.waitingOn !== w.waiting && !paused) {
-            w.waiting = progress.waitingOn;
-            lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
-        }
-        const ours = service.deployments?.find((d) => d.id === w.expected.deploymentId) ??
-            service.deployments?.find((d) => d.status === 'PRIMARY');
-        await followServiceDeployment(context, w, service, serviceDeployment, stopsLikely(w, ours, turn));
-        return;
-    }
-    printEvents(w, service);
-    const assessment = assess(service, w.expected);
-    if (assessment.state === 'waiting' && assessment.waitingOn !== w.waiting) {
-        w.waiting = assessment.waitingOn;
-        lib_core/* info */.pq(`${w.name}: ${w.waiting}`);
-    }
-    if (w.phase === 'rolling') {
-        const deployment = assessment.state === 'steady' ? undefined : assessment.deployment;
-        const suspicious = stopsLikely(w, deployment, turn);
-        let stopped;
-        if (assessment.state !== 'steady' && (suspicious || assessment.state === 'failed')) {
-            try {
-                stopped = await failedStop(context, w);
-                w.recheck = false;
-            }
-            catch (error) {
-                // ListTasks/DescribeTasks failing for a while: look again on the next poll.
-                if (!poll_isTransient(error))
-                    throw error;
-                w.recheck = true;
-            }
-        }
-        if (assessment.state === 'failed' || (stopped && !ecsDecides(context, service))) {
-            await fail(context, w, assessment, stopped);
-            return;
-        }
-        if (stopped)
-            await reportCrash(context, w, stopped);
-    }
-    else if (w.phase === 'rolling-back' && assessment.state === 'failed') {
-        finish(w, 'failed', `${w.detail}; the rollback failed too: ${assessment.reason}`);
-        lib_core/* error */.z3(`${w.name}: the rollback to ${shortName(w.expected.taskDefinition)} failed: ${assessment.reason}`);
-        return;
-    }
-    if (assessment.state === 'steady') {
-        if (w.phase === 'rolling') {
-            finish(w, 'steady');
-            lib_core/* info */.pq(`${w.name}: steady on ${shortName(w.target)} after ${w.seconds} s.`);
-        }
-        else {
-            finish(w, 'rolled-back', w.detail);
-            lib_core/* info */.pq(`${w.name}: rolled back, steady on ${shortName(w.expected.taskDefinition)} after ${w.seconds} s.`);
-        }
-    }
-}
-function finish(w, status, detail) {
-    w.phase = 'done';
-    w.status = status;
-    if (detail !== undefined)
-        w.detail = detail;
-    w.seconds = Math.round((Date.now() - w.startedAt) / 100) / 10;
-}
-/**
- * Service events since the update, oldest first (ECS lists them newest first). Events quote
- * names and reasons that others chose, so they are printed with workflow commands stopped.
- */
-function printEvents(w, service) {
-    const fresh = (service.events ?? []).filter((e) => !w.seenEvents.has(e.id)).reverse();
-    for (const event of fresh)
-        w.seenEvents.add(event.id);
-    printUntrusted(fresh.map((event) => event.message ?? ''));
-}
-/** The latest failed stop of the deployment being watched; DescribeTasks only for stopped tasks not seen yet. */
-async function failedStop(context, w) {
-    const { ecs, settings } = context;
-    const { taskArns = [] } = await ecs.send(new client_ecs_dist_cjs/* ListTasksCommand */.MYg({ cluster: settings.cluster, serviceName: w.name, desiredStatus: 'STOPPED' }));
-    const fresh = taskArns.filter((arn) => !w.checkedTasks.has(arn));
-    if (fresh.length === 0)
-        return undefined;
-    const { tasks = [] } = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: settings.cluster, tasks: fresh }));
-    for (const task of tasks)
-        w.checkedTasks.add(task.taskArn);
-    // Without a deployment of ours (nothing updated), only stops since the watch began count.
-    const since = w.expected.deploymentId ? 0 : w.startedAt;
-    return latestFailedStop(tasks.filter((t) => t.taskDefinitionArn === w.expected.taskDefinition && (t.stoppingAt?.getTime() ?? Date.now()) >= since), w.expected.deploymentId);
-}
-async function lastLines(context, task) {
-    const container = culprit(task)?.name;
-    if (!container || !task.taskDefinitionArn || !task.taskArn)
-        return { container: '', lines: [] };
-    try {
-        const definition = await taskDefinition(context, task.taskDefinitionArn);
-        const destination = definition && logDestination(definition, container, task.taskArn);
-        if (!destination)
-            return { container, lines: [] };
-        return { container, lines: await lastLogLines(context.logs, destination, watch_LOG_LINES) };
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Could not read the logs of container ${container}: ${error.message}`);
-        return { container, lines: [] };
-    }
-}
-/** Reports a failed deployment at once, then rolls back (or follows ECS's rollback). */
-async function fail(context, w, assessment, stopped) {
-    const reasons = [];
-    if (assessment.state === 'failed')
-        reasons.push(assessment.reason);
-    if (stopped)
-        reasons.push(describeStop(stopped));
-    const why = reasons.map((r) => r.replace(/\.$/, '')).join('; ');
-    await reportFailure(context, w, why, stopped);
-    // ECS rolling back: follow it. A deployment that vanished behind one of the previous
-    // definition is the same thing seen late (ECS dropped the failed deployment already).
-    const replacedBy = assessment.state === 'failed' ? assessment.replacedBy : undefined;
-    const ecsRollback = assessment.state === 'failed'
-        ? (assessment.rollback ?? (replacedBy?.taskDefinition === w.previous ? replacedBy : undefined))
-        : undefined;
-    if (ecsRollback) {
-        w.phase = 'rolling-back';
-        w.expected = ecsRollback;
-        w.detail = `rolled back by the ECS circuit breaker to ${shortName(ecsRollback.taskDefinition)}: ${why}`;
-        lib_core/* info */.pq(`${w.name}: the ECS circuit breaker is rolling back to ${shortName(ecsRollback.taskDefinition)}.`);
-        return;
-    }
-    if (replacedBy || !context.settings.rollback || w.previous === w.target) {
-        // Never roll back over someone else's newer deployment.
-        const note = context.settings.rollback && !replacedBy ? ' (no previous task definition to roll back to)' : '';
-        finish(w, 'failed', `${why}${note}`);
-        return;
-    }
-    lib_core/* info */.pq(`${w.name}: rolling back to ${shortName(w.previous)}.`);
-    let deploymentId;
-    try {
-        deploymentId = (await updateService(context, w.name, w.previous, false)).deploymentId;
-    }
-    catch (error) {
-        finish(w, 'failed', `${why}; the rollback to ${shortName(w.previous)} could not start (${errorName(error)})`);
-        lib_core/* error */.z3(`${w.name}: ${w.detail}; ${stillDeploying(w)}.`);
-        return;
-    }
-    w.phase = 'rolling-back';
-    w.detail = `rolled back to ${shortName(w.previous)}: ${why}`;
-    w.expected = { taskDefinition: w.previous, ...(deploymentId && { deploymentId }) };
-    w.waiting = undefined;
-}
-/** What ECS was last seen doing with a service the step stops watching: it carries on without us. */
-function stillDeploying(w) {
-    if (!w.seen)
-        return `ECS is still deploying ${w.name} (not described since the update)`;
-    return `ECS is still deploying ${w.name} (${w.seen.running}/${w.seen.desired} on ${shortName(w.seen.taskDefinition)})`;
-}
-/** A read failed in a way waiting will not fix: say where each service was, and carry on to the report. */
-function abandoned(watches, error) {
-    const left = watches.filter((w) => w.phase !== 'done');
-    for (const w of left)
-        finish(w, 'unwatched', `could not watch it (${errorName(error)}); ${stillDeploying(w)}`);
-    lib_core/* error */.z3(`Stopped watching: ${errorName(error)}. ${left.map((w) => stillDeploying(w)).join('; ')}.`);
-}
-/** The job was cancelled: ECS carries on with every deployment (and its circuit breaker); say where each was. */
-function cancelled(watches) {
-    for (const w of watches) {
-        if (w.phase !== 'done')
-            finish(w, 'cancelled', `cancelled while it waited on ${w.waiting ?? 'its deployment'}; ${stillDeploying(w)}`);
-    }
-    const left = watches.filter((w) => w.status === 'cancelled');
-    lib_core/* error */.z3(`Cancelled; ECS carries on with the deployments of ${left.map((w) => `${w.name} (${w.detail})`).join('; ')}.`);
-}
-function timeOut(watches, timeoutMs, reads) {
-    for (const w of watches) {
-        if (w.phase === 'done')
-            continue;
-        const waiting = `waits on ${w.waiting ?? 'its deployment'}`;
-        const detail = w.phase === 'rolling-back' ? `${w.detail}; the rollback ${waiting}` : waiting;
-        finish(w, 'timed-out', `${detail}; ${stillDeploying(w)}`);
-    }
-    const late = watches.filter((w) => w.status === 'timed-out');
-    const outage = reads.failures > 0 ? ` (DescribeServices failing: ${errorName(reads.lastError)})` : '';
-    lib_core/* error */.z3(`Timed out after ${timeoutMs / 60_000} minutes${outage}: ${late.map((w) => `${w.name} ${w.detail}`).join('; ')}.`);
-}
-/**
- * Whether a stopped task of the deployment is worth looking for now: something suggests one
- * (failed tasks up, fewer running), a transient error left a look pending, or it is this
- * service's turn for the safety check. The describe call stays the only one otherwise.
- */
-function stopsLikely(w, deployment, turn) {
-    const failedTasks = deployment?.failedTasks ?? 0;
-    const runningCount = deployment?.runningCount ?? 0;
-    const likely = w.recheck ||
-        failedTasks > w.lastFailedTasks ||
-        runningCount < w.lastRunning ||
-        turn % SAFETY_POLLS === SAFETY_POLLS - 1;
-    w.lastFailedTasks = failedTasks;
-    w.lastRunning = runningCount;
-    return likely;
-}
-/** The last log lines of the task's culprit container, as lines to append to a report; '' when none. */
-async function logTail(context, stopped) {
-    const logs = await lastLines(context, stopped);
-    if (logs.lines.length === 0)
-        return '';
-    return `\nLast ${logs.lines.length} log lines of ${logs.container}:\n${logs.lines.map((l) => `  ${l}`).join('\n')}`;
-}
-/** ECS decides this rollout (its breaker or alarms roll back), unless fail-fast preempts it. */
-function ecsDecides(context, service) {
-    return !context.settings.failFast && ecsRollsBack(service);
-}
-/**
- * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
- * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
- */
-async function reportCrash(context, w, stopped) {
-    const tail = await logTail(context, stopped);
-    lib_core/* warning */.$e(`${w.name}: a task of ${shortName(w.target)} stopped: ${describeStop(stopped).replace(/\.$/, '')}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.${tail}`);
-}
-/** The failure line, at once: why, and the last log lines of the task that stopped. */
-async function reportFailure(context, w, why, stopped) {
-    const tail = stopped ? await logTail(context, stopped) : '';
-    lib_core/* error */.z3(`${w.name}: the deployment of ${shortName(w.target)} failed: ${why}${tail}`);
-    w.detail = why;
-}
-
 ;// CONCATENATED MODULE: ./actions/rolling-update/main.ts
+
+
+
 
 
 
@@ -67049,15 +67149,24 @@ async function main() {
     const cancel = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'])
         process.once(signal, () => cancel.abort());
+    const ecs = ecsClient(settings.region, credentials);
+    const logs = logsClient(settings.region, credentials);
+    const taskDefinitions = new Map();
     const context = {
         settings,
-        ecs: ecsClient(settings.region, credentials),
-        logs: logsClient(settings.region, credentials),
-        taskDefinitions: new Map(),
+        ecs,
+        logs,
+        gateway: sdkGateway({
+            ecs,
+            logs,
+            cluster: settings.cluster,
+            taskDefinition: (arn) => taskDefinition({ ecs, taskDefinitions }, arn),
+        }),
+        taskDefinitions,
         signal: cancel.signal,
     };
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
-    const watches = await prepareWatches(context);
+    let watches = await prepareWatches(context);
     const clusterName = nameFromArn(settings.cluster);
     lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
@@ -67069,19 +67178,24 @@ async function main() {
     }
     // One UpdateService failing must not leave the others unwatched and unreported.
     const started = await Promise.allSettled(watches.map((w) => startUpdate(context, w)));
-    started.forEach((outcome, i) => {
+    watches = watches.map((w, i) => {
+        const outcome = started[i];
         if (outcome.status === 'fulfilled')
-            return;
-        const w = watches[i];
-        const error = outcome.reason;
-        w.phase = 'done';
-        w.status = 'failed';
-        w.detail = `UpdateService failed (${error.name}: ${error.message.split('\n')[0]}); nothing was deployed`;
-        w.seconds = 0;
-        lib_core/* error */.z3(`${w.name}: ${w.detail}.`);
+            return w;
+        const refused = decide(w, { kind: 'start-refused', call: 'UpdateService', error: errorName(outcome.reason) }, settings, Date.now());
+        for (const call of refused.calls)
+            if (call.call === 'say')
+                lib_core/* error */.z3(call.text);
+        return refused.state;
     });
-    if (settings.wait)
-        await watchAll(context, watches);
+    if (settings.wait) {
+        watches = await watchRollouts(context.gateway, watches, {
+            settings,
+            timeoutMs: settings.timeoutMs,
+            describeServices: true,
+            signal: cancel.signal,
+        });
+    }
     else {
         for (const w of watches) {
             if (w.phase === 'done')
@@ -67096,6 +67210,19 @@ async function main() {
     // The report never replaces the step's own error.
     await captureFailure(context, failedWatches(watches)).catch((error) => lib_core/* warning */.$e(`Could not write the failure report: ${error.message}`));
     await report(watches);
+}
+/** UpdateService for a service that moves (or is forced); a service already on its target is only followed. */
+async function startUpdate(context, w) {
+    w.startedAt = Date.now();
+    if (!w.updated)
+        return;
+    const started = await context.gateway.updateService(w.name, w.target, context.settings.forceNewDeployment);
+    w.expected = {
+        taskDefinition: w.target,
+        ...(started.deploymentId && { deploymentId: started.deploymentId }),
+    };
+    if (started.serviceDeploymentArn)
+        w.serviceDeploymentArn = started.serviceDeploymentArn;
 }
 /**
  * The plan and nothing else: every check above has run (cluster, services, targets, another

@@ -1,0 +1,198 @@
+import * as core from '@actions/core';
+import type { Task } from '@aws-sdk/client-ecs';
+import { printUntrusted } from '../output.ts';
+import {
+  CALL_TIMEOUT_MS,
+  errorName,
+  isTransient,
+  sleep,
+  TransientReads,
+  withCallTimeout,
+  type RetryOptions,
+} from '../poll.ts';
+import {
+  closingLine,
+  decide,
+  failedStopOf,
+  needsStops,
+  type Call,
+  type DecideSettings,
+  type Observation,
+  type Rollout,
+} from './decide.ts';
+import { culprit } from './assess.ts';
+import type { EcsGateway } from './gateway.ts';
+
+/**
+ * The one watch loop of every rollout (rolling-update's services, continue-deployment's
+ * service deployments): a read round a second, each rollout's observation handed to
+ * `decide`, its calls carried out. It owns only what is I/O: the reads (outages waited out
+ * with backoff until the deadline), the stopped-task lookups `needsStops` asks for, the calls,
+ * the deadline and the job's cancel. Never throws: every rollout ends with a status.
+ */
+
+/** One read round a second: a steady state or a failure is seen within about a second. */
+const POLL_MS = 1000;
+const LOG_LINES = 10;
+
+export interface LoopOptions {
+  settings: DecideSettings;
+  timeoutMs: number;
+  /** Whether DescribeServices is read (events, counts, stopped tasks), or only service deployments. */
+  describeServices: boolean;
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  retry?: Pick<RetryOptions, 'baseMs' | 'maxMs'>;
+}
+
+export async function watchRollouts<R extends Rollout>(
+  gateway: EcsGateway,
+  rollouts: R[],
+  options: LoopOptions,
+): Promise<R[]> {
+  const watched = [...rollouts];
+  const deadline = Date.now() + options.timeoutMs;
+  const what = options.describeServices ? 'DescribeServices' : 'DescribeServiceDeployments';
+  const reads = new TransientReads(what, { ...options.retry, warn: core.warning, info: core.info });
+  // Calls in flight end at the deadline or on cancel, so the loop never answers late.
+  const signal = AbortSignal.any([
+    ...(options.signal ? [options.signal] : []),
+    AbortSignal.timeout(Math.max(1, options.timeoutMs)),
+  ]);
+  const seenStops = new Map<string, Set<string>>();
+
+  /** Hands one observation to decide, carries out its calls; a rollback's answer goes back in at once. */
+  const observe = async (i: number, observation: Observation): Promise<void> => {
+    const { state, calls } = decide(watched[i]!, observation, options.settings, Date.now());
+    watched[i] = state;
+    for (const call of calls) {
+      const answer = await carryOut(gateway, state, call);
+      if (answer) await observe(i, answer);
+    }
+  };
+  const giveUp = async (
+    observation: Extract<Observation, { kind: 'cancelled' | 'timed-out' | 'unreadable' }>,
+  ) => {
+    const left = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+    for (const i of left) await observe(i, observation);
+    const outage = reads.failures > 0 ? `${what} failing: ${errorName(reads.lastError)}` : undefined;
+    core.error(
+      closingLine(
+        observation,
+        left.map((i) => watched[i]!),
+        { timeoutMs: options.timeoutMs, ...(outage && { outage }) },
+      ),
+    );
+  };
+
+  try {
+    for (let poll = 0; ; poll++) {
+      const began = Date.now();
+      const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+      if (active.length === 0) break;
+      if (options.signal?.aborted) {
+        await giveUp({ kind: 'cancelled' });
+        break;
+      }
+      const described = await reads.read(
+        () =>
+          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
+            gateway.describe(
+              options.describeServices ? active.map((i) => watched[i]!.name) : [],
+              active.flatMap((i) => watched[i]!.serviceDeploymentArn ?? []),
+              abortSignal,
+            ),
+          ),
+        () => signal.aborted,
+      );
+      if (described) {
+        const { services, deployments } = described.value;
+        await Promise.all(
+          active.map(async (i) => {
+            const rollout = watched[i]!;
+            const service = services.get(rollout.name);
+            const deployment = rollout.serviceDeploymentArn
+              ? deployments.get(rollout.serviceDeploymentArn)
+              : undefined;
+            let stops: Extract<Observation, { kind: 'described' }>['stops'];
+            if (needsStops(rollout, service, deployment, poll + i)) {
+              const seen = seenStops.get(rollout.name) ?? new Set<string>();
+              seenStops.set(rollout.name, seen);
+              try {
+                stops = {
+                  stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
+                };
+              } catch (error) {
+                // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+                if (!isTransient(error)) throw error;
+                stops = 'unavailable';
+              }
+            }
+            await observe(i, {
+              kind: 'described',
+              serviceRead: options.describeServices,
+              ...(service && { service }),
+              ...(deployment && { deployment }),
+              ...(stops && { stops }),
+            });
+          }),
+        );
+      }
+      if (Date.now() >= deadline) {
+        if (watched.some((r) => r.phase !== 'done')) await giveUp({ kind: 'timed-out' });
+        break;
+      }
+      if (watched.some((r) => r.phase !== 'done')) {
+        const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+        await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
+      }
+    }
+  } catch (error) {
+    await giveUp({ kind: 'unreadable', error: errorName(error) });
+  }
+  return watched;
+}
+
+/** Carries out one call; a rollback call answers with what came of it. */
+async function carryOut(gateway: EcsGateway, rollout: Rollout, call: Call): Promise<Observation | undefined> {
+  switch (call.call) {
+    case 'say':
+      sayLine(call.level, call.text + (call.logsOf ? await logTail(gateway, call.logsOf) : ''));
+      return undefined;
+    case 'print-untrusted':
+      printUntrusted(call.lines);
+      return undefined;
+    case 'update-service':
+      try {
+        const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
+        return { kind: 'rollback-started', ...(deploymentId && { deploymentId }) };
+      } catch (error) {
+        return { kind: 'rollback-refused', error: errorName(error), message: (error as Error).message ?? '' };
+      }
+    case 'stop-service-deployment':
+      try {
+        await gateway.stopServiceDeployment(call.serviceDeploymentArn);
+        return { kind: 'rollback-started' };
+      } catch (error) {
+        return { kind: 'rollback-refused', error: errorName(error), message: (error as Error).message ?? '' };
+      }
+  }
+}
+
+function sayLine(level: 'info' | 'warning' | 'error', text: string): void {
+  if (level === 'error') core.error(text);
+  else if (level === 'warning') core.warning(text);
+  else core.info(text);
+}
+
+/** The last log lines of a stopped task's culprit container, to append to its line; '' when none. */
+async function logTail(gateway: EcsGateway, task: Task): Promise<string> {
+  try {
+    const { container, lines } = await gateway.lastLines(task, LOG_LINES);
+    if (lines.length === 0) return '';
+    return `\nLast ${lines.length} log lines of ${container}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  } catch (error) {
+    core.warning(`Could not read the logs of container ${culprit(task)?.name}: ${(error as Error).message}`);
+    return '';
+  }
+}
