@@ -21,6 +21,8 @@ export const ENDED_WELL: ReadonlySet<Status | undefined> = new Set<Status>([
 /** One service's rollout (decided by lib/rollout), with the line of `services` it came from. */
 export interface Watch extends Rollout {
   line: ServiceLine;
+  /** ECS's own policy for the service, in words (policy.ts); '' when the step decides alone. */
+  policy: string;
   /** Whether UpdateService is called (false: the service already runs the target; it is only followed). */
   updated: boolean;
 }

@@ -49,6 +49,11 @@ export async function main(): Promise<void> {
     core.info(
       `  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`,
     );
+    // What ECS decides by: with a breaker or alarms that roll back, its thresholds end a failing rollout.
+    if (w.policy)
+      core.info(
+        `    ECS decides by: ${w.policy}${settings.failFast ? ' (fail-fast: the step rolls back at the first stopped task)' : ''}`,
+      );
   }
   if (settings.dryRun) {
     await dryRun(context, watches);

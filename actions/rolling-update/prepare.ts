@@ -6,6 +6,7 @@ import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import { ourDeployment, shortName } from '../lib/rollout/assess.ts';
 import { taskDefinition, type Context, type Watch } from './context.ts';
 import { chooseTarget } from './plan.ts';
+import { describePolicy } from '../lib/rollout/policy.ts';
 
 /**
  * Every read and check before the first UpdateService: the cluster, each service (ACTIVE, ECS
@@ -62,6 +63,7 @@ export async function prepareWatches(context: Context): Promise<Watch[]> {
         previous: current,
         target: arn,
         updated,
+        policy: describePolicy(service),
         // Not updated: follow whatever the service is doing with that definition until steady.
         expected: { taskDefinition: arn },
         phase: 'rolling',

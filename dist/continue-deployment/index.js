@@ -64707,7 +64707,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7282);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8463);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64717,7 +64717,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7282:
+/***/ 8463:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64850,6 +64850,59 @@ function roleSession(region, roleArn) {
         })();
         return renewing;
     };
+}
+
+;// CONCATENATED MODULE: ./actions/lib/rollout/policy.ts
+/**
+ * ECS's own rollout policy for a service, in words: the circuit breaker (with its threshold
+ * configuration), deployment alarms, and early success criteria. With a breaker or alarms set to
+ * roll back, ECS decides when a rollout has failed (decide.ts follows it), so the step says at
+ * the start what ECS will decide by, and at a crash how far the breaker has counted.
+ */
+/**
+ * The failed-task count at which the breaker fails a deployment of `desired` tasks, as ECS
+ * computes it: a percentage of the desired count (BOUNDED_PERCENT, the default at 50, kept
+ * within 3 – 200; UNBOUNDED_PERCENT without those bounds) or a COUNT as given.
+ */
+function breakerThreshold(breaker, desired) {
+    const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+    if (type === 'COUNT')
+        return value;
+    const share = Math.ceil((desired * value) / 100);
+    return type === 'UNBOUNDED_PERCENT' ? Math.max(1, share) : Math.min(Math.max(share, 3), 200);
+}
+/** `circuit breaker (rollback): fails at 3 failed tasks (50 % of 4, bounded 3–200); …`, or '' when ECS has none. */
+function describePolicy(service) {
+    const config = service.deploymentConfiguration;
+    const parts = [];
+    const breaker = config?.deploymentCircuitBreaker;
+    if (breaker?.enable) {
+        const desired = service.desiredCount ?? 0;
+        const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+        const how = type === 'COUNT'
+            ? 'a count'
+            : `${value} % of ${desired} desired${type === 'BOUNDED_PERCENT' ? ', bounded 3–200' : ''}`;
+        const reset = breaker.resetOnHealthyTask === false ? '; a healthy task does not reset the count' : '';
+        parts.push(`circuit breaker (${breaker.rollback ? 'rolls back' : 'no rollback'}): fails at ${breakerThreshold(breaker, desired)} failed tasks (${how}${reset})`);
+    }
+    const alarms = config?.alarms;
+    if (alarms?.enable && (alarms.alarmNames?.length ?? 0) > 0) {
+        parts.push(`alarms ${alarms.alarmNames.join(', ')} (${alarms.rollback ? 'roll back' : 'no rollback'})`);
+    }
+    const early = config?.earlySuccessCriteria;
+    if (early?.enable) {
+        parts.push(`early success at ${early.healthyPercent ?? '?'} % healthy (old tasks removed ${early.sourceServiceRevisionCleanup === 'DEFERRED' ? 'after' : 'before'} success)`);
+    }
+    return parts.join('; ');
+}
+/** `the circuit breaker has counted 1 of 3 failed tasks`, from a service deployment's own count when ECS gives it. */
+function breakerCount(service, counted, failedTasks) {
+    const breaker = service?.deploymentConfiguration?.deploymentCircuitBreaker;
+    if (!breaker?.enable)
+        return '';
+    const threshold = counted?.threshold || breakerThreshold(breaker, service?.desiredCount ?? 0);
+    const count = counted?.threshold ? (counted.failureCount ?? 0) : (failedTasks ?? 0);
+    return `the circuit breaker has counted ${count} of ${threshold} failed tasks`;
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/poll.ts
@@ -65219,6 +65272,7 @@ function ecsRollsBack(service) {
 ;// CONCATENATED MODULE: ./actions/lib/rollout/decide.ts
 
 
+
 /**
  * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
  * stops counting failedTasks once a task of the deployment ran); services take turns.
@@ -65401,8 +65455,10 @@ class Decider {
             if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
                 return this.failed(assessment, stopped);
             }
-            if (stopped)
-                this.crashed(stopped);
+            if (stopped) {
+                const ours = assessment.state === 'steady' ? undefined : assessment.deployment;
+                this.crashed(stopped, breakerCount(service, undefined, ours?.failedTasks));
+            }
         }
         else if (assessment.state === 'failed') {
             this.finish('failed', `${this.state.detail}; the rollback failed too: ${assessment.reason}`);
@@ -65493,7 +65549,7 @@ class Decider {
             case 'waiting':
                 // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
                 if (stopped && service && this.ecsDecides(service))
-                    this.crashed(stopped);
+                    this.crashed(stopped, breakerCount(service, deployment.deploymentCircuitBreaker, undefined));
                 else if (stopped)
                     this.failedOurs(stopped);
                 return;
@@ -65555,8 +65611,9 @@ class Decider {
      * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
      * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
      */
-    crashed(stopped) {
-        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.`, stopped);
+    crashed(stopped, counted) {
+        const count = counted ? ` (${counted})` : '';
+        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`, stopped);
     }
     rollbackStarted(deploymentId) {
         const { name, previous } = this.state;

@@ -64981,7 +64981,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9488);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9281);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -64991,7 +64991,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9488:
+/***/ 9281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66073,7 +66073,61 @@ function ecsRollsBack(service) {
         (config?.alarms?.enable && config.alarms.rollback));
 }
 
+;// CONCATENATED MODULE: ./actions/lib/rollout/policy.ts
+/**
+ * ECS's own rollout policy for a service, in words: the circuit breaker (with its threshold
+ * configuration), deployment alarms, and early success criteria. With a breaker or alarms set to
+ * roll back, ECS decides when a rollout has failed (decide.ts follows it), so the step says at
+ * the start what ECS will decide by, and at a crash how far the breaker has counted.
+ */
+/**
+ * The failed-task count at which the breaker fails a deployment of `desired` tasks, as ECS
+ * computes it: a percentage of the desired count (BOUNDED_PERCENT, the default at 50, kept
+ * within 3 – 200; UNBOUNDED_PERCENT without those bounds) or a COUNT as given.
+ */
+function breakerThreshold(breaker, desired) {
+    const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+    if (type === 'COUNT')
+        return value;
+    const share = Math.ceil((desired * value) / 100);
+    return type === 'UNBOUNDED_PERCENT' ? Math.max(1, share) : Math.min(Math.max(share, 3), 200);
+}
+/** `circuit breaker (rollback): fails at 3 failed tasks (50 % of 4, bounded 3–200); …`, or '' when ECS has none. */
+function describePolicy(service) {
+    const config = service.deploymentConfiguration;
+    const parts = [];
+    const breaker = config?.deploymentCircuitBreaker;
+    if (breaker?.enable) {
+        const desired = service.desiredCount ?? 0;
+        const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+        const how = type === 'COUNT'
+            ? 'a count'
+            : `${value} % of ${desired} desired${type === 'BOUNDED_PERCENT' ? ', bounded 3–200' : ''}`;
+        const reset = breaker.resetOnHealthyTask === false ? '; a healthy task does not reset the count' : '';
+        parts.push(`circuit breaker (${breaker.rollback ? 'rolls back' : 'no rollback'}): fails at ${breakerThreshold(breaker, desired)} failed tasks (${how}${reset})`);
+    }
+    const alarms = config?.alarms;
+    if (alarms?.enable && (alarms.alarmNames?.length ?? 0) > 0) {
+        parts.push(`alarms ${alarms.alarmNames.join(', ')} (${alarms.rollback ? 'roll back' : 'no rollback'})`);
+    }
+    const early = config?.earlySuccessCriteria;
+    if (early?.enable) {
+        parts.push(`early success at ${early.healthyPercent ?? '?'} % healthy (old tasks removed ${early.sourceServiceRevisionCleanup === 'DEFERRED' ? 'after' : 'before'} success)`);
+    }
+    return parts.join('; ');
+}
+/** `the circuit breaker has counted 1 of 3 failed tasks`, from a service deployment's own count when ECS gives it. */
+function breakerCount(service, counted, failedTasks) {
+    const breaker = service?.deploymentConfiguration?.deploymentCircuitBreaker;
+    if (!breaker?.enable)
+        return '';
+    const threshold = counted?.threshold || breakerThreshold(breaker, service?.desiredCount ?? 0);
+    const count = counted?.threshold ? (counted.failureCount ?? 0) : (failedTasks ?? 0);
+    return `the circuit breaker has counted ${count} of ${threshold} failed tasks`;
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/rollout/decide.ts
+
 
 
 /**
@@ -66258,8 +66312,10 @@ class Decider {
             if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
                 return this.failed(assessment, stopped);
             }
-            if (stopped)
-                this.crashed(stopped);
+            if (stopped) {
+                const ours = assessment.state === 'steady' ? undefined : assessment.deployment;
+                this.crashed(stopped, breakerCount(service, undefined, ours?.failedTasks));
+            }
         }
         else if (assessment.state === 'failed') {
             this.finish('failed', `${this.state.detail}; the rollback failed too: ${assessment.reason}`);
@@ -66350,7 +66406,7 @@ class Decider {
             case 'waiting':
                 // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
                 if (stopped && service && this.ecsDecides(service))
-                    this.crashed(stopped);
+                    this.crashed(stopped, breakerCount(service, deployment.deploymentCircuitBreaker, undefined));
                 else if (stopped)
                     this.failedOurs(stopped);
                 return;
@@ -66412,8 +66468,9 @@ class Decider {
      * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
      * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
      */
-    crashed(stopped) {
-        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.`, stopped);
+    crashed(stopped, counted) {
+        const count = counted ? ` (${counted})` : '';
+        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`, stopped);
     }
     rollbackStarted(deploymentId) {
         const { name, previous } = this.state;
@@ -66881,6 +66938,7 @@ function chooseTarget(line, currentTaskDefinition, taskDefinitions, forceNewDepl
 
 
 
+
 /**
  * Every read and check before the first UpdateService: the cluster, each service (ACTIVE, ECS
  * controller) and its target task definition. A mistake throws here and nothing has changed.
@@ -66922,6 +66980,7 @@ async function prepareWatches(context) {
             previous: current,
             target: arn,
             updated,
+            policy: describePolicy(service),
             // Not updated: follow whatever the service is doing with that definition until steady.
             expected: { taskDefinition: arn },
             phase: 'rolling',
@@ -67171,6 +67230,9 @@ async function main() {
     lib_core/* info */.pq(`Updating ${watches.length} service${watches.length === 1 ? '' : 's'} in cluster ${clusterName}:`);
     for (const w of watches) {
         lib_core/* info */.pq(`  ${w.name}: ${w.updated ? `${shortName(w.previous)} → ${shortName(w.target)}` : `stays on ${shortName(w.target)}`}${settings.forceNewDeployment && w.updated ? ' (new deployment forced)' : ''}`);
+        // What ECS decides by: with a breaker or alarms that roll back, its thresholds end a failing rollout.
+        if (w.policy)
+            lib_core/* info */.pq(`    ECS decides by: ${w.policy}${settings.failFast ? ' (fail-fast: the step rolls back at the first stopped task)' : ''}`);
     }
     if (settings.dryRun) {
         await dryRun(context, watches);

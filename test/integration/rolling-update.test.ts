@@ -353,6 +353,47 @@ describe('rolling-update', () => {
     expect(revisionOf('web')).toBe('web:1');
   });
 
+  // Issue 22.2: the breaker's thresholdConfiguration (2026-07) is the user's knob: shown at the
+  // start, counted in each crash warning, and the rollout ends when ECS's count reaches it.
+  test("the breaker's thresholdConfiguration is shown, counted at each crash, and ECS ends the rollout at it", async () => {
+    const arns = await seedRollout(emulator, ['web'], {
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: {
+          enable: true,
+          rollback: true,
+          thresholdConfiguration: { type: 'COUNT', value: 5 },
+        },
+      },
+      healthyAfterMs: 3_000,
+    });
+    // Each pair of tasks lives 1.5 s: the step sees every stop before ECS counts the next pair.
+    emulator.setTaskBehavior('web:2', { exitAfterMs: 1_500, exitCode: 1 });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+    });
+
+    expect(run.lines).toContain(
+      '    ECS decides by: circuit breaker (rolls back): fails at 5 failed tasks (a count)',
+    );
+    const counted = run.warnings
+      .filter((w) => w.startsWith('web: a task of web:2 stopped'))
+      .map((w) => /has counted (\d+) of (\d+) failed tasks/.exec(w));
+    console.log(run.stdout);
+    expect(counted.length).toBeGreaterThan(0);
+    for (const match of counted) expect(match?.[2]).toBe('5');
+    expect(emulator.calls('StopServiceDeployment')).toHaveLength(0);
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain('circuit breaker threshold was exceeded');
+    expect(results(run.outputs)['web']!.status).toBe('rolled-back');
+    const failed = emulator.serviceDeployments().find((d) => d.status === 'ROLLBACK_SUCCESSFUL');
+    // Tasks fail two at a time: ECS counted 5 or 6 when it tripped, not its default of 3.
+    expect([5, 6]).toContain(failed?.deploymentCircuitBreaker.failureCount);
+    expect(revisionOf('web')).toBe('web:1');
+  });
+
   test('fail-fast: true rolls back at the first stopped task, though the breaker would wait', async () => {
     const arns = await seedRollout(emulator, ['web'], {
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },

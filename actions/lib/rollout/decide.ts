@@ -1,4 +1,5 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
+import { breakerCount } from './policy.ts';
 import { hasTrafficStages, describeStage, judge, type PausedHook } from '../service-deployments.ts';
 import {
   assess,
@@ -322,7 +323,10 @@ class Decider<R extends Rollout> {
       if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
         return this.failed(assessment, stopped);
       }
-      if (stopped) this.crashed(stopped);
+      if (stopped) {
+        const ours = assessment.state === 'steady' ? undefined : assessment.deployment;
+        this.crashed(stopped, breakerCount(service, undefined, ours?.failedTasks));
+      }
     } else if (assessment.state === 'failed') {
       this.finish('failed', `${this.state.detail}; the rollback failed too: ${assessment.reason}`);
       this.say(
@@ -429,7 +433,8 @@ class Decider<R extends Rollout> {
       }
       case 'waiting':
         // ECS keeps a crashing rolling update IN_PROGRESS: a stopped task of ours is the failure.
-        if (stopped && service && this.ecsDecides(service)) this.crashed(stopped);
+        if (stopped && service && this.ecsDecides(service))
+          this.crashed(stopped, breakerCount(service, deployment.deploymentCircuitBreaker, undefined));
         else if (stopped) this.failedOurs(stopped);
         return;
       case 'rolling-back':
@@ -495,10 +500,11 @@ class Decider<R extends Rollout> {
    * A task of the rollout stopped while ECS's own policy decides: shown at once, with its reason
    * and last log lines, as a warning; ECS retries or rolls back at the thresholds the user set.
    */
-  private crashed(stopped: Task): void {
+  private crashed(stopped: Task, counted: string): void {
+    const count = counted ? ` (${counted})` : '';
     this.say(
       'warning',
-      `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back; fail-fast: true rolls back at the first stop instead.`,
+      `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`,
       stopped,
     );
   }

@@ -277,6 +277,8 @@ export function circuitBreakerTripped(
   const tracked = registry(state).byTarget.get(failed);
   if (!tracked || !IN_FLIGHT.has(tracked.record.status)) return;
   tracked.record.deploymentCircuitBreaker.status = 'TRIGGERED';
+  // The count that tripped it, as ECS reports it afterwards.
+  tracked.record.deploymentCircuitBreaker.failureCount = failed.failedTasks;
   const reason = 'Service deployment rolled back because the circuit breaker threshold was exceeded.';
   if (rollback) startRollback(state, tracked, reason, rollback);
   else

@@ -22,7 +22,12 @@ import {
  */
 
 export interface DeploymentConfiguration {
-  deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  deploymentCircuitBreaker: {
+    enable: boolean;
+    rollback: boolean;
+    /** ECS's failure threshold: a percentage of the desired count (bounded 3–200 or not) or a count. */
+    thresholdConfiguration?: { type?: 'BOUNDED_PERCENT' | 'UNBOUNDED_PERCENT' | 'COUNT'; value?: number };
+  };
   maximumPercent: number;
   minimumHealthyPercent: number;
   /** ROLLING (default) or BLUE_GREEN / LINEAR / CANARY, run by service-deployments.ts' stages. */
@@ -316,8 +321,15 @@ function startTicking(state: EmulatorState): void {
   state.schedule(TICK_MS, tick);
 }
 
+/** The failed tasks at which ECS's breaker fails a deployment (the Developer Guide's formula). */
 function threshold(service: ServiceRecord, internal: Internal): number {
-  return internal.circuitBreakerThreshold ?? Math.min(Math.max(Math.ceil(service.desiredCount / 2), 3), 200);
+  if (internal.circuitBreakerThreshold !== undefined) return internal.circuitBreakerThreshold;
+  const config = service.deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration;
+  const value = config?.value ?? 50;
+  if (config?.type === 'COUNT') return value;
+  const computed = Math.ceil((service.desiredCount * value) / 100);
+  if (config?.type === 'UNBOUNDED_PERCENT') return Math.max(computed, 1);
+  return Math.min(Math.max(computed, 3), 200);
 }
 
 const live = (tasks: TaskRecord[]) => tasks.filter((t) => t.desiredStatus === 'RUNNING');
