@@ -372,10 +372,13 @@ const scriptOf = (step: Step): string => {
 const HEX64 = 'ab'.repeat(32);
 
 describe('composite actions of the workflows (.github/actions)', () => {
-  it('exist: setup-terraform, check-environment and deploy-app', () => {
+  it('exist: one for each job the workflows share (issue 22.6)', () => {
     expect(compositeFiles).toEqual([
+      `${ACTIONS_DIR}/aws-credentials/action.yml`,
       `${ACTIONS_DIR}/check-environment/action.yml`,
       `${ACTIONS_DIR}/deploy-app/action.yml`,
+      `${ACTIONS_DIR}/deploy-summary/action.yml`,
+      `${ACTIONS_DIR}/notify/action.yml`,
       `${ACTIONS_DIR}/setup-terraform/action.yml`,
     ]);
   });
@@ -727,7 +730,8 @@ describe('build once, promote by digest', () => {
       ]);
       const check = steps[0];
       expect(check?.uses).toBe(`adhoc-actions/adhoc-actions/.github/actions/check-environment@${RELEASE}`);
-      expect(check?.with?.['image-tags']).toBe('${{ inputs.image-tag }}\n${{ inputs.frontend-image-tag }}\n');
+      expect(check?.with?.['image-tag']).toBe('${{ inputs.image-tag }}');
+      expect(check?.with?.['frontend-image-tag']).toBe('${{ inputs.frontend-image-tag }}');
     },
   );
 
@@ -901,7 +905,7 @@ describe('the end state of a failed rollout reaches Slack (issue 22.3)', () => {
     const steps = wfFile(name).jobs?.deploy?.steps ?? [];
     const finished = steps.filter(
       (s) =>
-        s.uses === `adhoc-actions/adhoc-actions/slack-notify@${RELEASE}` &&
+        s.uses === `adhoc-actions/adhoc-actions/.github/actions/notify@${RELEASE}` &&
         s.with?.['status'] === '${{ job.status }}',
     );
     expect(finished.map((s) => s.with?.['text'])).toEqual([text]);
@@ -1032,7 +1036,11 @@ describe('supply chain', () => {
         /uses:\s*(?!adhoc-actions\/)[\w.-]+\/[\w.-]+@/.test(readFileSync(join(root, file), 'utf8')),
       )
       .map((file) => `/${file.replace(/\/action\.yml$/, '')}`);
-    expect(needed).toEqual(['/.github/actions/deploy-app', '/.github/actions/setup-terraform']);
+    expect(needed).toEqual([
+      '/.github/actions/aws-credentials',
+      '/.github/actions/deploy-app',
+      '/.github/actions/setup-terraform',
+    ]);
     expect(actions?.directories).toEqual(expect.arrayContaining(['/', ...needed]));
   });
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reads ENV_NAME, CLUSTER (optional), GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS, MISSING_SECRETS from the
+# Reads ENV_NAME, CLUSTER (optional), GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS,
+# IMAGE_TAG, BACKEND_REPOSITORY, FRONTEND_IMAGE_TAG, FRONTEND_REPOSITORY, SCAN_THRESHOLD, MISSING_SECRETS from the
 # environment; on a problem prints one ::error:: line naming the input and exits 1.
 set -euo pipefail
 
@@ -50,7 +51,18 @@ while IFS= read -r ref; do
   if [[ ! "$ref" =~ ^sha256:[0-9a-f]{64}$ && ! "$ref" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ ]]; then
     fail "image-tag $(shown "$ref") must be an image tag or a digest sha256:<64 hex>"
   fi
-done <<< "$IMAGE_TAGS"
+done <<< "${IMAGE_TAGS:-}"$'\n'"${IMAGE_TAG:-}"$'\n'"${FRONTEND_IMAGE_TAG:-}"
+
+# What the vulnerability gate scans: a digest pins repository@sha256:…, anything else is a tag.
+reference() { if [[ "$2" == sha256:* ]]; then echo "$1@$2"; else echo "$1:$2"; fi; }
+{
+  echo "images<<IMAGES_EOF"
+  if [[ -n "${IMAGE_TAG:-}" ]]; then reference "$BACKEND_REPOSITORY" "$IMAGE_TAG"; fi
+  if [[ -n "${FRONTEND_IMAGE_TAG:-}" ]]; then reference "$FRONTEND_REPOSITORY" "$FRONTEND_IMAGE_TAG"; fi
+  echo "IMAGES_EOF"
+  # Protected environments are gated on CRITICAL findings unless the caller chose otherwise.
+  echo "scan-threshold=${SCAN_THRESHOLD:-$([[ "$is_protected" == true ]] && echo CRITICAL || echo none)}"
+} >> "$GITHUB_OUTPUT"
 # Names only: the workflow computed them from secrets.*, no value is here.
 while IFS= read -r missing; do
   missing="${missing#"${missing%%[![:space:]]*}"}"
