@@ -2,8 +2,9 @@
  * The rehearsal's `terraform apply` / `destroy` (called by bin/terraform): instead of creating
  * AWS resources it seeds the emulator with what terraform/modules/environment declares for this
  * workspace — the cluster, each component's task definition family (first revision), the
- * services — and writes the `terraform output -json` the root declares. Names come from the
- * module's locals (read from its main.tf), values from the var-file and -var arguments.
+ * services — and writes the `terraform output -json` the root declares. The components come from
+ * the module's declared description (modules/environment/components.json, which main.tf builds
+ * from and terraform test checks), values from the var-file and -var arguments.
  * Limits (see simulator/rehearsal/README.md): only roots that use modules/environment; shared-state values
  * (domain, subnets) are fixed stand-ins; destroy deletes what apply seeded (services, cluster,
  * secret) but not the task definitions (skip_destroy).
@@ -57,10 +58,21 @@ function variableDefaults(text: string): Record<string, string> {
   return values;
 }
 
-function listLocal(text: string, name: string): string[] {
-  const match = new RegExp(`\\n\\s*${name}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text);
-  if (!match) fail(`modules/environment/main.tf has no local ${name} list`);
-  return [...match[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+/** modules/environment/components.json: the components the module builds, and their names. */
+interface Components {
+  backend: string[];
+  others: string[];
+  one_off: string[];
+}
+
+async function readComponents(): Promise<Components> {
+  const file = join(root, 'terraform/modules/environment/components.json');
+  const declared = JSON.parse(await readFile(file, 'utf8')) as Partial<Components>;
+  for (const key of ['backend', 'others', 'one_off'] as const) {
+    if (!Array.isArray(declared[key]) || !declared[key].every((c) => typeof c === 'string'))
+      fail(`${file}: "${key}" is not a list of component names`);
+  }
+  return declared as Components;
 }
 
 /** As the example roots write it: a digest pins repo@sha256:…, anything else is a tag. */
@@ -122,14 +134,12 @@ async function main(): Promise<void> {
   await mkdir(dir, { recursive: true });
   const outputsFile = join(dir, 'outputs.json');
 
-  const module = await readFile(join(root, 'terraform/modules/environment/main.tf'), 'utf8');
-  const backend = listLocal(module, 'backend_components');
-  // components = concat(local.backend_components, ["frontend", "redis"])
-  const others = /\n\s*components\s*=\s*concat\(local\.backend_components,\s*\[([^\]]*)\]\)/.exec(module);
-  if (!others)
-    fail('modules/environment/main.tf: local components is not concat(local.backend_components, [...])');
-  const components = [...backend, ...[...others[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)];
-  const services = components.filter((c) => c !== 'migrate');
+  // What the module declares it builds (main.tf reads the same file; terraform test checks the
+  // module's outputs against it).
+  const module = await readComponents();
+  const backend = module.backend;
+  const components = [...backend, ...module.others];
+  const services = components.filter((c) => !module.one_off.includes(c));
   const families = Object.fromEntries(components.map((c) => [c, `${name}-${c}`]));
   if (command === 'destroy') return destroy(name, services, families, outputsFile);
   const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';

@@ -9,10 +9,12 @@ locals {
   bucket_name = "${var.s3_bucket_prefix}${var.name}"
   tags        = merge({ "adhoc-actions:environment" = var.name }, var.tags)
 
-  # Backend task definitions share the image; "migrate" is the one-off family
-  # (migrate, collectstatic, any management command via a command override).
-  backend_components = ["gunicorn", "celery", "beat", "migrate"]
-  components         = concat(local.backend_components, ["frontend", "redis"])
+  # The components, declared once in components.json (the rehearsal reads it too). Backend task
+  # definitions share the image; "migrate" is the one-off family (migrate, collectstatic, any
+  # management command via a command override).
+  declared           = jsondecode(file("${path.module}/components.json"))
+  backend_components = local.declared.backend
+  components         = concat(local.backend_components, local.declared.others)
 
   families = { for c in local.components : c => "${var.name}-${c}" }
 
