@@ -21,7 +21,12 @@ import { getSettings } from './settings.ts';
 type Status = Ending;
 
 /** Never a rollback of our own: the action asked for is all this step does; a new pause ends the follow. */
-const NO_ROLLBACK: DecideSettings = { rollback: false, failFast: false, waitUntil: 'paused' };
+const NO_ROLLBACK: DecideSettings = {
+  rollback: false,
+  failFast: false,
+  waitUntil: 'paused',
+  follower: true,
+};
 
 interface Follow extends Rollout {
   hook: PausedHook;
@@ -58,7 +63,7 @@ export async function main(): Promise<void> {
       } catch (error) {
         const refused = decide(
           f,
-          { kind: 'start-refused', call: 'ContinueServiceDeployment', error: errorMessage(error) },
+          { kind: 'start-refused', detail: `ContinueServiceDeployment failed: ${errorMessage(error)}` },
           NO_ROLLBACK,
           Date.now(),
         );

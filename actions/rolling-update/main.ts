@@ -66,7 +66,10 @@ export async function main(): Promise<void> {
     if (outcome.status === 'fulfilled') return w;
     const refused = decide(
       w,
-      { kind: 'start-refused', call: 'UpdateService', error: errorName(outcome.reason) },
+      {
+        kind: 'start-refused',
+        detail: `UpdateService failed (${errorName(outcome.reason)}); nothing was deployed`,
+      },
       settings,
       Date.now(),
     );

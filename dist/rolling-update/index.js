@@ -66219,13 +66219,15 @@ class Decider {
             case 'described':
                 return this.described(observation);
             case 'start-refused':
-                this.finish('failed', `${observation.call} failed: ${observation.error}; nothing changed`);
+                this.finish('failed', observation.detail);
+                // Nothing ran: no time to count.
+                this.state.seconds = 0;
                 this.say('error', `${this.state.name}: ${this.state.detail}.`);
                 return;
             case 'rollback-started':
-                return this.rollbackStarted(observation.deploymentId);
+                return this.rollbackStarted(observation.via, observation.deploymentId);
             case 'rollback-refused':
-                return this.rollbackRefused(observation.error, observation.message);
+                return this.rollbackRefused(observation.via, observation.error, observation.message);
             case 'cancelled':
                 return this.finish('cancelled', `cancelled while it waited on ${this.state.waiting ?? 'its deployment'}; ${stillDeploying(this.state)}`);
             case 'timed-out': {
@@ -66377,6 +66379,16 @@ class Decider {
                 this.finish('rolled-back');
                 this.say('info', `${name}: rolled back${backTo(previous)} after ${this.state.seconds} s.`);
             }
+            else if (this.settings.follower && verdict.state === 'steady') {
+                // ECS completed the deployment instead: it runs the target, steady.
+                this.finish('steady', `${this.state.detail}; ECS completed the deployment instead`);
+                this.say('info', `${name}: steady on ${shortName(target)}: ${this.state.detail}.`);
+            }
+            else if (this.settings.follower &&
+                verdict.state === 'paused' &&
+                verdict.hook.hookId !== this.state.answeredHook) {
+                this.pausedAt(verdict.hook);
+            }
             else if (verdict.state === 'failed' || verdict.state === 'steady') {
                 const why = verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen';
                 this.finish('failed', `${this.state.detail}; ${why}`);
@@ -66393,14 +66405,10 @@ class Decider {
                 const { hook } = verdict;
                 if (hook.hookId === this.state.answeredHook)
                     return;
-                const on = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
-                if (this.settings.waitUntil === 'paused') {
-                    this.state.paused = hook;
-                    this.finish('paused', `paused at ${hook.stage}`);
-                    this.say('info', `${name}: paused at ${hook.stage} after ${this.state.seconds} s; it waits on ${on}.`);
-                }
-                else
-                    this.wait(on, `${name}: paused; waits on ${on}.`);
+                if (this.settings.waitUntil === 'paused')
+                    return this.pausedAt(hook);
+                const on = waitsOn(hook);
+                this.wait(on, `${name}: paused; waits on ${on}.`);
                 return;
             }
             case 'waiting':
@@ -66427,6 +66435,14 @@ class Decider {
                     this.finish('failed');
             }
         }
+    }
+    /** Paused at a PAUSE hook awaiting action: the rollout ends here (for now), named. */
+    pausedAt(hook) {
+        this.state.paused = hook;
+        // After a ContinueServiceDeployment, a pause at another hook is the next one.
+        const again = this.state.answeredHook !== undefined ? ' again' : '';
+        this.finish('paused', `paused${again} at ${hook.stage}`);
+        this.say('info', `${this.state.name}: paused${again} at ${hook.stage} after ${this.state.seconds} s; it waits on ${waitsOn(hook)}.`);
     }
     /** A stopped task failed a rollout ECS does not decide: roll back through ECS when allowed. */
     failedOurs(stopped) {
@@ -66472,12 +66488,12 @@ class Decider {
         const count = counted ? ` (${counted})` : '';
         this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`, stopped);
     }
-    rollbackStarted(deploymentId) {
+    rollbackStarted(via, deploymentId) {
         const { name, previous } = this.state;
         const why = this.state.detail ?? '';
         this.state.phase = 'rolling-back';
         this.state.waiting = undefined;
-        if (this.state.serviceDeploymentArn) {
+        if (via === 'stop-service-deployment') {
             this.state.detail = `rolled back to ${shortName(previous)} (StopServiceDeployment ROLLBACK): ${why}`;
             this.say('info', `${name}: rolling back to ${shortName(previous)} through ECS (StopServiceDeployment ROLLBACK).`);
         }
@@ -66486,10 +66502,10 @@ class Decider {
             this.state.expected = { taskDefinition: previous, ...(deploymentId && { deploymentId }) };
         }
     }
-    rollbackRefused(error, message) {
+    rollbackRefused(via, error, message) {
         const { name, previous } = this.state;
         const why = this.state.detail ?? '';
-        if (this.state.serviceDeploymentArn) {
+        if (via === 'stop-service-deployment') {
             // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
             if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test(message)) {
                 this.state.phase = 'rolling-back';
@@ -66506,6 +66522,7 @@ class Decider {
         this.say('error', `${name}: ${this.state.detail}; ${stillDeploying(this.state)}.`);
     }
 }
+const waitsOn = (hook) => `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
 /** The deployment whose counters a v1 watch follows: ours unless steady. */
 function countedDeployment(assessment) {
     return assessment.state === 'steady' ? undefined : assessment.deployment;
@@ -66697,18 +66714,28 @@ async function carryOut(gateway, rollout, call) {
         case 'update-service':
             try {
                 const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
-                return { kind: 'rollback-started', ...(deploymentId && { deploymentId }) };
+                return { kind: 'rollback-started', via: call.call, ...(deploymentId && { deploymentId }) };
             }
             catch (error) {
-                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+                return {
+                    kind: 'rollback-refused',
+                    via: call.call,
+                    error: errorName(error),
+                    message: error.message ?? '',
+                };
             }
         case 'stop-service-deployment':
             try {
                 await gateway.stopServiceDeployment(call.serviceDeploymentArn);
-                return { kind: 'rollback-started' };
+                return { kind: 'rollback-started', via: call.call };
             }
             catch (error) {
-                return { kind: 'rollback-refused', error: errorName(error), message: error.message ?? '' };
+                return {
+                    kind: 'rollback-refused',
+                    via: call.call,
+                    error: errorName(error),
+                    message: error.message ?? '',
+                };
             }
     }
 }
@@ -67244,7 +67271,10 @@ async function main() {
         const outcome = started[i];
         if (outcome.status === 'fulfilled')
             return w;
-        const refused = decide(w, { kind: 'start-refused', call: 'UpdateService', error: errorName(outcome.reason) }, settings, Date.now());
+        const refused = decide(w, {
+            kind: 'start-refused',
+            detail: `UpdateService failed (${errorName(outcome.reason)}); nothing was deployed`,
+        }, settings, Date.now());
         for (const call of refused.calls)
             if (call.call === 'say')
                 lib_core/* error */.z3(call.text);

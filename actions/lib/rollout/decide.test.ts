@@ -135,11 +135,11 @@ const ROWS: Row[] = [
   },
   {
     ending: 'failed: refused at the start (UpdateService, ContinueServiceDeployment)',
-    see: [{ kind: 'start-refused', call: 'UpdateService', error: 'InvalidParameterException: no' }],
+    see: [{ kind: 'start-refused', detail: 'UpdateService failed (X: no); nothing was deployed' }],
     phase: 'done',
     status: 'failed',
-    detail: /^UpdateService failed: InvalidParameterException: no; nothing changed$/,
-    calls: ['error: web: UpdateService failed: InvalidParameterException: no; nothing changed.'],
+    detail: /^UpdateService failed \(X: no\); nothing was deployed$/,
+    calls: ['error: web: UpdateService failed (X: no); nothing was deployed.'],
   },
   {
     ending: 'failed: the service is gone',
@@ -190,7 +190,7 @@ const ROWS: Row[] = [
     ending: 'rolled back by us (v1): UpdateService answered, then steady on the previous revision',
     see: [
       described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
-      { kind: 'rollback-started', deploymentId: 'ecs-svc/2b' },
+      { kind: 'rollback-started', via: 'update-service', deploymentId: 'ecs-svc/2b' },
       described(steadyOn(2)),
     ],
     phase: 'done',
@@ -199,10 +199,32 @@ const ROWS: Row[] = [
     calls: ['info: web: rolled back, steady on web:2 after 30 s.'],
   },
   {
+    // Review of 22.1: the branch went by the service deployment's ARN, not by the call made; a
+    // v2 rollout whose service deployment one answer left out is watched as v1 and rolled back
+    // with UpdateService, and its rollback must then watch the previous revision.
+    ending:
+      'rolled back by UpdateService though the rollout has a service deployment (left out of one answer)',
+    given: { serviceDeploymentArn: SD_ARN },
+    see: [
+      described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
+      { kind: 'rollback-started', via: 'update-service', deploymentId: 'ecs-svc/2b' },
+      described(
+        service([
+          deployment(2, { id: 'ecs-svc/2b', runningCount: 1 }),
+          deployment(3, { status: 'ACTIVE', rolloutState: 'FAILED' }),
+        ]),
+      ),
+      described(steadyOn(2)),
+    ],
+    phase: 'done',
+    status: 'rolled-back',
+    detail: /^rolled back to web:2: task 0a1b2c stopped/,
+  },
+  {
     ending: 'failed: our rollback could not start',
     see: [
       described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
-      { kind: 'rollback-refused', error: 'AccessDeniedException: no', message: 'no' },
+      { kind: 'rollback-refused', via: 'update-service', error: 'AccessDeniedException: no', message: 'no' },
     ],
     phase: 'done',
     status: 'failed',
@@ -301,7 +323,7 @@ const ROWS: Row[] = [
         deployment: serviceDeployment({}),
         stops: { stopped: crashed },
       }),
-      { kind: 'rollback-started' },
+      { kind: 'rollback-started', via: 'stop-service-deployment' },
       described(steadyOn(2), { deployment: serviceDeployment({ status: 'ROLLBACK_SUCCESSFUL' }) }),
     ],
     phase: 'done',
@@ -318,6 +340,7 @@ const ROWS: Row[] = [
       }),
       {
         kind: 'rollback-refused',
+        via: 'stop-service-deployment',
         error: 'ClientException: in ROLLBACK_IN_PROGRESS',
         message: 'in ROLLBACK_IN_PROGRESS',
       },
@@ -364,6 +387,39 @@ const ROWS: Row[] = [
     phase: 'done',
     status: 'failed',
     detail: /^the service deployment was not found$/,
+  },
+  {
+    ending: 'continue-deployment, ROLLBACK asked but ECS completed the deployment: steady on the target',
+    given: {
+      serviceDeploymentArn: SD_ARN,
+      answeredHook: 'h1',
+      phase: 'rolling-back',
+      detail: 'rolled back at BAKE_TIME',
+    },
+    settings: { rollback: false, waitUntil: 'paused', follower: true },
+    see: [
+      described(undefined, { serviceRead: false, deployment: serviceDeployment({ status: 'SUCCESSFUL' }) }),
+    ],
+    phase: 'done',
+    status: 'steady',
+    detail: /ECS completed the deployment instead$/,
+  },
+  {
+    ending: 'continue-deployment: a pause at the next hook ends it, paused again',
+    given: { serviceDeploymentArn: SD_ARN, answeredHook: 'h1' },
+    settings: { rollback: false, waitUntil: 'paused', follower: true },
+    see: [
+      described(undefined, {
+        serviceRead: false,
+        deployment: serviceDeployment({
+          lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT',
+          lifecycleHookDetails: [{ hookId: 'h2', targetType: 'PAUSE', status: 'AWAITING_ACTION' }],
+        }),
+      }),
+    ],
+    phase: 'done',
+    status: 'paused',
+    detail: /^paused again at POST_PRODUCTION_TRAFFIC_SHIFT$/,
   },
   {
     ending: 'timed out: what it waited on, and what ECS carries on with',

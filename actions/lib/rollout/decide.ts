@@ -66,6 +66,12 @@ export interface DecideSettings {
   failFast: boolean;
   /** `paused`: a rollout paused at a PAUSE hook awaiting action has ended (for now). */
   waitUntil: 'steady' | 'paused';
+  /**
+   * continue-deployment: the step only follows what it asked ECS (CONTINUE or ROLLBACK), so a
+   * rollback ECS did not make ends where the deployment did (SUCCESSFUL is steady) and a new
+   * pause ends it even while rolling back.
+   */
+  follower?: boolean;
 }
 
 /** What the loop saw or did; `decide` turns each into the rollout's next state. */
@@ -79,14 +85,16 @@ export type Observation =
       /** Not looked (undefined), the latest failed stop of ours (or none), or the look failed transiently. */
       stops?: { stopped?: Task } | 'unavailable';
     }
-  /** The call that starts the rollout (UpdateService, ContinueServiceDeployment) was refused. */
-  | { kind: 'start-refused'; call: string; error: string }
-  /** Our rollback started: UpdateService to the previous revision (v1) or StopServiceDeployment (v2). */
-  | { kind: 'rollback-started'; deploymentId?: string }
-  | { kind: 'rollback-refused'; error: string; message: string }
+  /** The call that starts the rollout (UpdateService, ContinueServiceDeployment) was refused: `detail` says so. */
+  | { kind: 'start-refused'; detail: string }
+  /** Our rollback started, by the call that was made: UpdateService to the previous revision or StopServiceDeployment. */
+  | { kind: 'rollback-started'; via: RollbackCall; deploymentId?: string }
+  | { kind: 'rollback-refused'; via: RollbackCall; error: string; message: string }
   | { kind: 'cancelled' }
   | { kind: 'timed-out' }
   | { kind: 'unreadable'; error: string };
+
+export type RollbackCall = 'update-service' | 'stop-service-deployment';
 
 /** What the loop carries out, in order. */
 export type Call =
@@ -223,13 +231,15 @@ class Decider<R extends Rollout> {
       case 'described':
         return this.described(observation);
       case 'start-refused':
-        this.finish('failed', `${observation.call} failed: ${observation.error}; nothing changed`);
+        this.finish('failed', observation.detail);
+        // Nothing ran: no time to count.
+        this.state.seconds = 0;
         this.say('error', `${this.state.name}: ${this.state.detail}.`);
         return;
       case 'rollback-started':
-        return this.rollbackStarted(observation.deploymentId);
+        return this.rollbackStarted(observation.via, observation.deploymentId);
       case 'rollback-refused':
-        return this.rollbackRefused(observation.error, observation.message);
+        return this.rollbackRefused(observation.via, observation.error, observation.message);
       case 'cancelled':
         return this.finish(
           'cancelled',
@@ -401,6 +411,16 @@ class Decider<R extends Rollout> {
       if (verdict.state === 'rolled-back') {
         this.finish('rolled-back');
         this.say('info', `${name}: rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+      } else if (this.settings.follower && verdict.state === 'steady') {
+        // ECS completed the deployment instead: it runs the target, steady.
+        this.finish('steady', `${this.state.detail}; ECS completed the deployment instead`);
+        this.say('info', `${name}: steady on ${shortName(target)}: ${this.state.detail}.`);
+      } else if (
+        this.settings.follower &&
+        verdict.state === 'paused' &&
+        verdict.hook.hookId !== this.state.answeredHook
+      ) {
+        this.pausedAt(verdict.hook);
       } else if (verdict.state === 'failed' || verdict.state === 'steady') {
         const why = verdict.state === 'failed' ? verdict.reason : 'the rollback did not happen';
         this.finish('failed', `${this.state.detail}; ${why}`);
@@ -420,15 +440,9 @@ class Decider<R extends Rollout> {
       case 'paused': {
         const { hook } = verdict;
         if (hook.hookId === this.state.answeredHook) return;
-        const on = `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
-        if (this.settings.waitUntil === 'paused') {
-          this.state.paused = hook;
-          this.finish('paused', `paused at ${hook.stage}`);
-          this.say(
-            'info',
-            `${name}: paused at ${hook.stage} after ${this.state.seconds} s; it waits on ${on}.`,
-          );
-        } else this.wait(on, `${name}: paused; waits on ${on}.`);
+        if (this.settings.waitUntil === 'paused') return this.pausedAt(hook);
+        const on = waitsOn(hook);
+        this.wait(on, `${name}: paused; waits on ${on}.`);
         return;
       }
       case 'waiting':
@@ -452,6 +466,18 @@ class Decider<R extends Rollout> {
         } else if (verdict.state === 'failed') this.finish('failed');
       }
     }
+  }
+
+  /** Paused at a PAUSE hook awaiting action: the rollout ends here (for now), named. */
+  private pausedAt(hook: PausedHook): void {
+    this.state.paused = hook;
+    // After a ContinueServiceDeployment, a pause at another hook is the next one.
+    const again = this.state.answeredHook !== undefined ? ' again' : '';
+    this.finish('paused', `paused${again} at ${hook.stage}`);
+    this.say(
+      'info',
+      `${this.state.name}: paused${again} at ${hook.stage} after ${this.state.seconds} s; it waits on ${waitsOn(hook)}.`,
+    );
   }
 
   /** A stopped task failed a rollout ECS does not decide: roll back through ECS when allowed. */
@@ -509,12 +535,12 @@ class Decider<R extends Rollout> {
     );
   }
 
-  private rollbackStarted(deploymentId: string | undefined): void {
+  private rollbackStarted(via: RollbackCall, deploymentId: string | undefined): void {
     const { name, previous } = this.state;
     const why = this.state.detail ?? '';
     this.state.phase = 'rolling-back';
     this.state.waiting = undefined;
-    if (this.state.serviceDeploymentArn) {
+    if (via === 'stop-service-deployment') {
       this.state.detail = `rolled back to ${shortName(previous)} (StopServiceDeployment ROLLBACK): ${why}`;
       this.say(
         'info',
@@ -526,10 +552,10 @@ class Decider<R extends Rollout> {
     }
   }
 
-  private rollbackRefused(error: string, message: string): void {
+  private rollbackRefused(via: RollbackCall, error: string, message: string): void {
     const { name, previous } = this.state;
     const why = this.state.detail ?? '';
-    if (this.state.serviceDeploymentArn) {
+    if (via === 'stop-service-deployment') {
       // ECS started its own rollback first (circuit breaker, alarms): follow it, never double it.
       if (/ROLLBACK_(REQUESTED|IN_PROGRESS)/.test(message)) {
         this.state.phase = 'rolling-back';
@@ -546,6 +572,9 @@ class Decider<R extends Rollout> {
     this.say('error', `${name}: ${this.state.detail}; ${stillDeploying(this.state)}.`);
   }
 }
+
+const waitsOn = (hook: PausedHook) =>
+  `a ContinueServiceDeployment at ${hook.stage} (hook ${hook.hookId}, ${hook.timeoutAction ?? 'ROLLBACK'} at ${hook.expiresAt ?? 'its timeout'})`;
 
 /** The deployment whose counters a v1 watch follows: ours unless steady. */
 function countedDeployment(assessment: Assessment): Deployment | undefined {

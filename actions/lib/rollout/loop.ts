@@ -165,16 +165,26 @@ async function carryOut(gateway: EcsGateway, rollout: Rollout, call: Call): Prom
     case 'update-service':
       try {
         const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
-        return { kind: 'rollback-started', ...(deploymentId && { deploymentId }) };
+        return { kind: 'rollback-started', via: call.call, ...(deploymentId && { deploymentId }) };
       } catch (error) {
-        return { kind: 'rollback-refused', error: errorName(error), message: (error as Error).message ?? '' };
+        return {
+          kind: 'rollback-refused',
+          via: call.call,
+          error: errorName(error),
+          message: (error as Error).message ?? '',
+        };
       }
     case 'stop-service-deployment':
       try {
         await gateway.stopServiceDeployment(call.serviceDeploymentArn);
-        return { kind: 'rollback-started' };
+        return { kind: 'rollback-started', via: call.call };
       } catch (error) {
-        return { kind: 'rollback-refused', error: errorName(error), message: (error as Error).message ?? '' };
+        return {
+          kind: 'rollback-refused',
+          via: call.call,
+          error: errorName(error),
+          message: (error as Error).message ?? '',
+        };
       }
   }
 }
