@@ -2,16 +2,22 @@
  * CI check: no block of 6 or more lines repeats across the workflows and local actions
  * (`npm run check-yaml`). Each repeat found is printed with its places; exit 1 if any.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepeats, type YamlFile } from './yaml-repeats.ts';
 
 const root = join(import.meta.dirname, '..');
 const files: YamlFile[] = [
   ...readdirSync(join(root, '.github/workflows'))
-    .filter((name) => name.endsWith('.yml'))
+    .filter((name) => /\.ya?ml$/.test(name))
     .map((name) => join('.github/workflows', name)),
-  ...readdirSync(join(root, '.github/actions')).map((name) => join('.github/actions', name, 'action.yml')),
+  ...readdirSync(join(root, '.github/actions'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) =>
+      ['action.yml', 'action.yaml']
+        .map((file) => join('.github/actions', entry.name, file))
+        .filter((path) => existsSync(join(root, path))),
+    ),
 ].map((path) => ({ path, text: readFileSync(join(root, path), 'utf8') }));
 
 const repeats = findRepeats(files);

@@ -21,7 +21,7 @@ describe('findRepeats: blocks of steps repeated across workflow files', () => {
       { path: 'b.yml', text: steps(`      - run: echo first\n${block('init')}`) },
     ]);
     expect(repeats).toHaveLength(1);
-    expect(repeats[0]!.places).toEqual(['a.yml:5', 'b.yml:6']);
+    expect(repeats[0]!.places).toEqual(['a.yml jobs.x.steps[0]', 'b.yml jobs.x.steps[1]']);
     expect(repeats[0]!.lines).toHaveLength(7);
   });
 
@@ -58,6 +58,31 @@ describe('findRepeats: blocks of steps repeated across workflow files', () => {
         { path: 'b.yml', text: file },
       ]),
     ).toEqual([]);
+  });
+
+  // Review of 22.6: matching lines by indentation missed a `steps:` with a comment after it, and
+  // steps written at the key's own indentation; the parser reads what GitHub reads.
+  test('layout does not hide a repeat: a comment after steps:, dashes at the key indentation, a composite', () => {
+    const unindented = steps(block('init'))
+      .replace('    steps:\n', '    steps: # the init\n')
+      .replace(/^ {6}- /m, '    - ')
+      .replace(/^ {8}/gm, '      ')
+      .replace(/^ {10}/gm, '        ');
+    const composite = `runs:\n  using: composite\n  steps:\n${block('init')
+      .replace(/^ {6}/gm, '    ')
+      .replace('        run: |', '        shell: bash\n        run: |')}`;
+    expect(
+      findRepeats([
+        { path: 'a.yml', text: steps(block('init')) },
+        { path: 'b.yml', text: unindented },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      findRepeats([
+        { path: 'a.yml', text: steps(block('init')) },
+        { path: 'action.yml', text: composite },
+      ])[0]?.places,
+    ).toEqual(['a.yml jobs.x.steps[0]', 'action.yml runs.steps[0]']);
   });
 
   test('comments and blank lines do not hide a repeat', () => {

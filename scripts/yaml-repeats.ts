@@ -4,6 +4,7 @@
  * reusable workflows and local actions. A block repeated is logic that belongs in one composite action or one
  * TypeScript function. Pure: files in, repeats out (the CLI is check-yaml-repeats.ts).
  */
+import { parse, stringify } from 'yaml';
 
 export interface YamlFile {
   path: string;
@@ -12,16 +13,15 @@ export interface YamlFile {
 
 export interface Repeat {
   lines: string[];
-  /** `path:line` of each place the block starts. */
+  /** `path jobs.x.steps[i]` of each place the block starts. */
   places: string[];
 }
 
 interface Line {
   text: string;
-  number: number;
+  /** Where the step is: `jobs.deploy.steps[3]` or `runs.steps[1]`. */
+  where: string;
 }
-
-const indent = (raw: string) => raw.length - raw.trimStart().length;
 
 /**
  * A line that only hands a workflow input or secret on (`aws-region: ${{ inputs.aws-region }}`):
@@ -29,22 +29,32 @@ const indent = (raw: string) => raw.length - raw.trimStart().length;
  */
 const PASS_THROUGH = /^[\w-]+:\s*\$\{\{\s*(?:inputs|secrets)\.[\w-]+\s*\}\}$/;
 
+/** The step lists of a workflow (each job's steps) or a composite action (runs.steps). */
+function stepLists(document: unknown): { where: string; steps: unknown[] }[] {
+  const doc = (document ?? {}) as { jobs?: Record<string, { steps?: unknown }>; runs?: { steps?: unknown } };
+  const lists: { where: string; steps: unknown[] }[] = [];
+  for (const [job, body] of Object.entries(doc.jobs ?? {}))
+    if (Array.isArray(body?.steps)) lists.push({ where: `jobs.${job}.steps`, steps: body.steps });
+  if (Array.isArray(doc.runs?.steps)) lists.push({ where: 'runs.steps', steps: doc.runs.steps });
+  return lists;
+}
+
 /**
- * The lines of `steps:` lists (jobs' steps, a composite's runs.steps): where logic lives.
- * Input and secret declarations, a caller's `with:` and pass-through lines are interfaces,
- * repeated by design.
+ * The lines of every step, as the YAML parser reads them and prints them again (so layout,
+ * comments and quoting cannot hide a repeat): where logic lives. Input and secret declarations,
+ * a caller's `with:` and pass-through lines are interfaces, repeated by design.
  */
 function meaningful(text: string): Line[] {
   const lines: Line[] = [];
-  let stepsIndent: number | undefined;
-  text.split('\n').forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    if (stepsIndent !== undefined && indent(raw) <= stepsIndent) stepsIndent = undefined;
-    if (stepsIndent !== undefined) {
-      if (!PASS_THROUGH.test(trimmed)) lines.push({ text: trimmed, number: i + 1 });
-    } else if (trimmed === 'steps:') stepsIndent = indent(raw);
-  });
+  for (const { where, steps } of stepLists(parse(text))) {
+    steps.forEach((step, i) => {
+      for (const raw of stringify(step, { lineWidth: 0 }).split('\n')) {
+        const trimmed = raw.trim();
+        if (trimmed === '' || PASS_THROUGH.test(trimmed)) continue;
+        lines.push({ text: trimmed, where: `${where}[${i}]` });
+      }
+    });
+  }
   return lines;
 }
 
@@ -81,13 +91,10 @@ export function findRepeats(files: YamlFile[], minLines = 6): Repeat[] {
       .slice(first.at, first.at + length)
       .map((l) => l.text)
       .join('\n');
-    // A window inside a block already reported is the same repeat seen again.
-    if ([...covered].some((c) => c.includes(key))) continue;
+    // A window inside a block already reported (line for line) is the same repeat seen again.
+    if ([...covered].some((c) => `\n${c}\n`.includes(`\n${key}\n`))) continue;
     covered.add(key);
-    repeats.set(
-      key,
-      new Set(places.map((p) => `${read[p.file]!.path}:${read[p.file]!.lines[p.at]!.number}`)),
-    );
+    repeats.set(key, new Set(places.map((p) => `${read[p.file]!.path} ${read[p.file]!.lines[p.at]!.where}`)));
   }
   return [...repeats].map(([key, places]) => ({ lines: key.split('\n'), places: [...places] }));
 }

@@ -57,8 +57,8 @@ done <<< "${IMAGE_TAGS:-}"$'\n'"${IMAGE_TAG:-}"$'\n'"${FRONTEND_IMAGE_TAG:-}"
 reference() { if [[ "$2" == sha256:* ]]; then echo "$1@$2"; else echo "$1:$2"; fi; }
 {
   echo "images<<IMAGES_EOF"
-  if [[ -n "${IMAGE_TAG:-}" ]]; then reference "$BACKEND_REPOSITORY" "$IMAGE_TAG"; fi
-  if [[ -n "${FRONTEND_IMAGE_TAG:-}" ]]; then reference "$FRONTEND_REPOSITORY" "$FRONTEND_IMAGE_TAG"; fi
+  if [[ -n "${IMAGE_TAG:-}" ]]; then reference "${BACKEND_REPOSITORY:-}" "$IMAGE_TAG"; fi
+  if [[ -n "${FRONTEND_IMAGE_TAG:-}" ]]; then reference "${FRONTEND_REPOSITORY:-}" "$FRONTEND_IMAGE_TAG"; fi
   echo "IMAGES_EOF"
   # Protected environments are gated on CRITICAL findings unless the caller chose otherwise.
   echo "scan-threshold=${SCAN_THRESHOLD:-$([[ "$is_protected" == true ]] && echo CRITICAL || echo none)}"

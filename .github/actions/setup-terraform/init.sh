@@ -7,6 +7,10 @@ args=()
 while IFS= read -r line; do
   [[ -n "${line// }" ]] && args+=("-backend-config=$line")
 done <<<"$BACKEND_CONFIG"
+if [[ -z "$LOCK_FILE" && "$REQUIRE_LOCK_FILE" == true ]]; then
+  echo "::error::input lock-file is empty: the plan's providers are unknown, so nothing is initialised (run the plan job again)"
+  exit 1
+fi
 if [[ -n "$LOCK_FILE" ]]; then
   # The plan job's lock file pins the providers the plan was made with.
   base64 -d <<<"$LOCK_FILE" >.terraform.lock.hcl
