@@ -17,6 +17,7 @@ import {
 import { withReleaseTags, type ReleaseInfo } from '../lib/release-history.ts';
 import { diffDefinitions } from '../lib/task-definition-diff.ts';
 import { applyChanges, sameDefinition, toRegisterInput, type RegisterInput } from './render.ts';
+import { generateSecrets, referencedSecrets } from './generated-secrets.ts';
 import { getSettings, type Source } from './settings.ts';
 
 interface Base {
@@ -50,6 +51,9 @@ export async function main(): Promise<void> {
     bases.map((base) => base.input),
     settings,
   );
+  // Before the first registration: a revision whose secret is still empty would never start.
+  const generated = await generateSecrets(settings.region, referencedSecrets(rendered), settings.dryRun);
+  core.setOutput('generated-secrets', generated.join('\n'));
   const results = await Promise.all(
     bases.map((base, i) =>
       registerIfChanged(ecs, base, rendered[i]!, settings.skipUnchanged, settings.release, settings.dryRun),

@@ -316,8 +316,9 @@ export class Emulator {
   }
 
   /** A secret as Terraform's aws_secretsmanager_secret makes it (no value unless given). */
-  createSecret(name: string, value?: string): string {
-    return this.secrets.create(this.state, name, [], value).arn;
+  /** A secret as Terraform makes one (`value` null or absent: none yet), with its tags. */
+  createSecret(name: string, value?: string | null, tags: { Key: string; Value: string }[] = []): string {
+    return this.secrets.create(this.state, name, tags, value ?? undefined).arn;
   }
 
   /**

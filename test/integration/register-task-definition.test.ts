@@ -51,6 +51,13 @@ function backend(family: string, image = 'repo:v1') {
 
 const TAGS = [{ key: 'env', value: 'feature-abc' }];
 
+/** backend(family) whose first container reads these secrets. */
+function withSecrets(family: string, secrets: { name: string; valueFrom: string }[]) {
+  const definition = backend(family);
+  const [first, ...rest] = definition.containerDefinitions;
+  return { ...definition, containerDefinitions: [{ ...first!, secrets }, ...rest] };
+}
+
 /** A revision as DescribeTaskDefinition returns it, read over HTTP like any SDK user. */
 async function described(taskDefinition: string) {
   const ecs = new ECSClient({
@@ -102,6 +109,7 @@ describe('register-task-definition', () => {
       'task-definition-arns': JSON.stringify({ web: taskDefinitionArn }),
       changed: 'true',
       diff: expect.stringMatching(/^web: container web: image .* → repo:v2$/),
+      'generated-secrets': '',
     });
     expect(run.summary).toContain('<td>web</td>');
     expect(run.lines.join('\n')).toContain('web: registered revision 2 → 3');
@@ -426,6 +434,81 @@ describe('register-task-definition', () => {
     expect(container.environment).toContainEqual({ name: 'FEATURE_FLAG', value: 'on' });
     // The revision services ran (and may roll back to) is still ACTIVE.
     expect((await described(deployed)).status).toBe('ACTIVE');
+  });
+
+  // Issue 21.4: Terraform no longer writes the Redis password (a refresh read it back, so the
+  // unapproved plan role had to read it too); the secret is made empty and tagged, and the
+  // first deploy generates it, as the deploying role, before anything that reads it registers.
+  test('generates the Redis AUTH password into its empty, tagged secret once, before registering, and never prints it', async () => {
+    const name = 'adhoc/feature-abc/redis-auth';
+    const arn = emulator.createSecret(name, null, [
+      { Key: 'adhoc-actions:generate', Value: 'redis-auth' },
+      { Key: 'adhoc-actions:redis-address', Value: 'feature-abc-redis.adhoc.internal:6379' },
+    ]);
+    const untagged = emulator.createSecret('adhoc/feature-abc/api-key');
+    emulator.registerTaskDefinition(
+      withSecrets('feature-abc-gunicorn', [
+        { name: 'REDIS_URL', valueFrom: `${arn}:url::` },
+        { name: 'API_KEY', valueFrom: untagged },
+      ]),
+      TAGS,
+    );
+
+    const dry = await register({
+      'task-definitions': 'feature-abc-gunicorn',
+      'image-tag': 'v2',
+      'dry-run': 'true',
+    });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain(`Would generate the Redis AUTH password into ${name} (dry run).`);
+    expect(emulator.secrets.find(name)!.value).toBeUndefined();
+
+    const run = await register({ 'task-definitions': 'feature-abc-gunicorn', 'image-tag': 'v2' });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs['generated-secrets']).toBe(name);
+    const value = JSON.parse(emulator.secrets.find(name)!.value!) as { password: string; url: string };
+    expect(value.password).toMatch(/^[0-9a-f]{64}$/);
+    expect(value.url).toBe(`redis://:${value.password}@feature-abc-redis.adhoc.internal:6379/0`);
+    // The value was written before the revision that reads it was registered.
+    const order = emulator.calls().map((c) => c.operation);
+    expect(order.indexOf('PutSecretValue')).toBeLessThan(order.indexOf('RegisterTaskDefinition'));
+    // Masked before it was sent, and never printed otherwise.
+    const unmasked = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    expect(unmasked.join('\n')).not.toContain(value.password);
+    expect(run.stdout).toContain(`::add-mask::${value.password}`);
+    // A secret without the tag is not the deploy's to fill.
+    expect(emulator.secrets.find('adhoc/feature-abc/api-key')!.value).toBeUndefined();
+
+    // Again: it has a value, so nothing is generated and the password stays.
+    const again = await register({ 'task-definitions': 'feature-abc-gunicorn', 'image-tag': 'v3' });
+    expect(again.outputs['generated-secrets']).toBe('');
+    expect(JSON.parse(emulator.secrets.find(name)!.value!)).toEqual(value);
+  });
+
+  test('a secret asking for an unknown kind, or with a bad address, is left empty with a warning', async () => {
+    const unknown = emulator.createSecret('adhoc/feature-abc/other', null, [
+      { Key: 'adhoc-actions:generate', Value: 'ssh-key' },
+    ]);
+    const bad = emulator.createSecret('adhoc/feature-abc/redis-auth', null, [
+      { Key: 'adhoc-actions:generate', Value: 'redis-auth' },
+      { Key: 'adhoc-actions:redis-address', Value: 'x@evil.example/$(id)' },
+    ]);
+    emulator.registerTaskDefinition(
+      withSecrets('feature-abc-gunicorn', [
+        { name: 'OTHER', valueFrom: unknown },
+        { name: 'REDIS_URL', valueFrom: `${bad}:url::` },
+      ]),
+      TAGS,
+    );
+    const run = await register({ 'task-definitions': 'feature-abc-gunicorn', 'image-tag': 'v2' });
+    expect(run.exitCode).toBe(0);
+    expect(run.warnings.join('\n')).toContain(
+      'adhoc-actions:generate is "ssh-key"; only redis-auth is known',
+    );
+    expect(run.warnings.join('\n')).toContain(
+      'adhoc-actions:redis-address is "x@evil.example/$(id)", not host:port',
+    );
+    expect(emulator.calls('PutSecretValue')).toHaveLength(0);
   });
 
   test('succeeds with 30% of calls throttled', async () => {

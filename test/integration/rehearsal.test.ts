@@ -554,6 +554,25 @@ describe('ad-hoc-deploy.yml', () => {
     expect(createLog).not.toContain(password);
     expect(createLog).toContain('Started task');
     expect(createLog).toMatch(/adhoc-db-admin:1, container "psql"\) in cluster feature-abc/);
+    // Issue 21.4: Terraform made the Redis password's secret empty; the first deploy generated
+    // it (as the preview role, never printed) and restarted redis with it, before the migration.
+    const redisAuth = JSON.parse(services.emulator.secrets.find('adhoc/feature-abc/redis-auth')!.value!) as {
+      password: string;
+      url: string;
+    };
+    expect(redisAuth.url).toBe(`redis://:${redisAuth.password}@feature-abc-redis.adhoc.internal:6379/0`);
+    expect(createLog).not.toContain(redisAuth.password);
+    expect(createLog).toMatch(
+      /Restart redis with its new password\n[\s\S]*?feature-abc-redis: steady on feature-abc-redis:1/,
+    );
+    const restarts = () =>
+      services.emulator
+        .calls('UpdateService')
+        .filter((c) => c.input['service'] === 'feature-abc-redis' && c.input['forceNewDeployment'] === true);
+    expect(restarts()).toHaveLength(1);
+    expect(createLog.indexOf('Restart redis with its new password')).toBeLessThan(
+      createLog.indexOf(': Migrate\n'),
+    );
     const summary = await readFile(created.summaryFile, 'utf8');
     expect(summary).toContain('### Ad hoc environment feature-abc: success');
     expect(summary).toContain('| URL | https://feature-abc.example.com |');
@@ -587,6 +606,9 @@ describe('ad-hoc-deploy.yml', () => {
     const message = services.slack.messages.at(-1)!;
     expect(message.text).toContain('Deployed feature-abc');
     expect(services.slack.messages).toHaveLength(2);
+    // The password stays: nothing generated, redis left running.
+    expect(updateLog).toMatch(/Restart redis with its new password\n\s+skipped/);
+    expect(restarts()).toHaveLength(1);
   });
 
   test('a failing migration stops the rollout; the summary and Slack say it failed', async () => {

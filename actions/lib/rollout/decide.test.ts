@@ -312,7 +312,7 @@ const ROWS: Row[] = [
     calls: [
       'error: web: the deployment of web:3 failed: ROLLBACK_SUCCESSFUL: Circuit breaker: 3 tasks failed',
       'info: web: ECS is rolling back to web:2; following it.',
-      'info: web: ECS rolled back to web:2 after 30 s.',
+      'info: web: rolled back to web:2 after 30 s.',
     ],
   },
   {

@@ -462,7 +462,8 @@ class Decider<R extends Rollout> {
         }
         if (verdict.state === 'rolled-back') {
           this.finish('rolled-back');
-          this.say('info', `${name}: ECS rolled back${backTo(previous)} after ${this.state.seconds} s.`);
+          // The same line whether a poll saw ROLLBACK_IN_PROGRESS first or only the end (timing).
+          this.say('info', `${name}: rolled back${backTo(previous)} after ${this.state.seconds} s.`);
         } else if (verdict.state === 'failed') this.finish('failed');
       }
     }

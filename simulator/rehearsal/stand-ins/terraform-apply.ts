@@ -75,6 +75,12 @@ async function readComponents(): Promise<Components> {
   return declared as Components;
 }
 
+/** What the module's containers read from the redis-auth secret: redis its password, the backend the URL. */
+function redisSecrets(component: string, isBackend: boolean, arn: string) {
+  if (component === 'redis') return [{ name: 'REDIS_PASSWORD', valueFrom: `${arn}:password::` }];
+  return isBackend ? [{ name: 'REDIS_URL', valueFrom: `${arn}:url::` }] : [];
+}
+
 /** As the example roots write it: a digest pins repo@sha256:…, anything else is a tag. */
 export const imageReference = (registry: string, repository: string, tag: string) =>
   `${registry}/${repository}${tag.startsWith('sha256:') ? '@' : ':'}${tag}`;
@@ -141,7 +147,13 @@ async function main(): Promise<void> {
   const components = [...backend, ...module.others];
   const services = components.filter((c) => !module.one_off.includes(c));
   const families = Object.fromEntries(components.map((c) => [c, `${name}-${c}`]));
-  if (command === 'destroy') return destroy(name, services, families, outputsFile);
+  // A root with a shared stack of its own (the prod example) keeps its secrets under that
+  // stack's name; the ad hoc roots under the shared root's.
+  const platform = /modules\/shared[^"]*"\s*\n\s*\n?\s*name\s*=\s*"([a-z0-9-]+)"/.exec(
+    sources.join('\n'),
+  )?.[1];
+  const secretsPrefix = platform ?? SHARED_SECRETS_PREFIX;
+  if (command === 'destroy') return destroy(name, services, families, outputsFile, secretsPrefix);
   const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';
   const region = variables['region'] ?? 'us-east-1';
   const network = {
@@ -154,6 +166,25 @@ async function main(): Promise<void> {
   // existing services keep their task definition (the module ignores task_definition changes).
   const ecs = new ECSClient({});
   const changes: { line: string; sign?: '~'; make: () => Promise<unknown> }[] = [];
+  // The Redis AUTH secret, as the module makes it: no value, tagged for the first deploy to
+  // generate (register-task-definition), read by the redis and backend containers.
+  const redisSecretName = `${secretsPrefix}/${name}/redis-auth`;
+  let redisAuthArn = await describeSecret(redisSecretName);
+  if (!redisAuthArn) {
+    changes.push({
+      line: `aws_secretsmanager_secret.redis_auth  ${redisSecretName}`,
+      make: async () => {
+        redisAuthArn = (await control('createSecret', redisSecretName, null, [
+          { Key: 'adhoc-actions:environment', Value: name },
+          { Key: 'adhoc-actions:generate', Value: 'redis-auth' },
+          {
+            Key: 'adhoc-actions:redis-address',
+            Value: `${name}-redis.${platform ?? SHARED_STACK}.internal:6379`,
+          },
+        ])) as string;
+      },
+    });
+  }
   // var.paused: every service at 0 and the cluster tagged; var.keep_until: the cluster tagged.
   const paused = variables['paused'] === 'true';
   const desired = paused ? 0 : 1;
@@ -236,6 +267,10 @@ async function main(): Promise<void> {
         ecs.send(
           new RegisterTaskDefinitionCommand({
             ...definition,
+            containerDefinitions: definition.containerDefinitions!.map((container) => ({
+              ...container,
+              secrets: redisSecrets(c, isBackend, redisAuthArn!),
+            })),
             tags: [{ key: 'adhoc-actions:environment', value: name }],
           }),
         ),
@@ -306,7 +341,7 @@ async function main(): Promise<void> {
   );
   for (const line of created) console.log(`  ${line}`);
   // The environment's owner-password secret, made without a value as the module makes it.
-  const secretName = `${SHARED_SECRETS_PREFIX}/${name}/db-owner-password`;
+  const secretName = `${secretsPrefix}/${name}/db-owner-password`;
   const secretArn = await describeSecret(secretName).then(
     (arn) => arn ?? (control('createSecret', secretName) as Promise<string>),
   );
@@ -347,6 +382,7 @@ async function destroy(
   services: string[],
   families: Record<string, string>,
   outputsFile: string,
+  secretsPrefix: string,
 ): Promise<void> {
   const ecs = new ECSClient({});
   const destroyed: string[] = [];
@@ -375,11 +411,14 @@ async function destroy(
     destroyed.push(`aws_ecs_cluster.this  ${name}`);
   }
   // recovery_window_in_days = 0: deleted at once, so the name can be used again.
-  const secretName = `${SHARED_SECRETS_PREFIX}/${name}/db-owner-password`;
-  if (await describeSecret(secretName)) {
+  for (const [resource, secretName] of [
+    ['db_owner_password', `${secretsPrefix}/${name}/db-owner-password`],
+    ['redis_auth', `${secretsPrefix}/${name}/redis-auth`],
+  ] as const) {
+    if (!(await describeSecret(secretName))) continue;
     const secrets = new SecretsManagerClient({});
     await secrets.send(new DeleteSecretCommand({ SecretId: secretName, ForceDeleteWithoutRecovery: true }));
-    destroyed.push(`aws_secretsmanager_secret.db_owner_password  ${secretName}`);
+    destroyed.push(`aws_secretsmanager_secret.${resource}  ${secretName}`);
   }
   await rm(outputsFile, { force: true });
   console.log(

@@ -135,7 +135,6 @@ module "production_plan_role" {
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
     # Prod's Redis password: a write-only secret version, which the refresh reads back.
-    write_only_secret_arns = ["arn:aws:secretsmanager:${var.region}:${local.production_account}:secret:${var.prod_secrets_prefix}/${var.prod_cluster_name}/redis-auth-*"]
   }
   tags = var.tags
 }

@@ -16,7 +16,6 @@ module "main_branch_roles" {
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
     # Prod's Redis password: a write-only secret version, which the refresh reads back.
-    write_only_secret_arns = ["arn:aws:secretsmanager:${var.region}:${local.account}:secret:${var.prod_secrets_prefix}/${var.prod_cluster_name}/redis-auth-*"]
   }
   build = { push_repository_arns = values(module.bootstrap.ecr_repository_arns) }
   tags  = var.tags

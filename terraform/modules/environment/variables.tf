@@ -167,12 +167,6 @@ variable "frontend_image" {
   }
 }
 
-variable "redis_password_version" {
-  description = "Version of the Redis AUTH password (the redis-auth secret): raise it to write a new random password, then redeploy redis and the backend."
-  type        = number
-  default     = 1
-}
-
 variable "redis_image" {
   description = "Redis image (ECR Public avoids Docker Hub rate limits)."
   type        = string

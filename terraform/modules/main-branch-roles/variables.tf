@@ -32,9 +32,6 @@ variable "plan" {
     state_key             = string
     bucket_names          = optional(list(string), [])
     read_only_policy_arns = optional(list(string), [])
-    # Secrets whose value Terraform writes write-only and reads back on refresh (the prod
-    # environment's redis-auth): the one exception to the plan's deny on secret values.
-    write_only_secret_arns = optional(list(string), [])
   })
   default = null
 }
