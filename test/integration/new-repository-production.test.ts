@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -243,6 +244,93 @@ describe('day two', () => {
     expect(result.conclusion).toBe('success');
     expect(backend.map(revision)).toEqual(backend.map(() => revision('prod-gunicorn')));
     expect(repo.services.emulator.calls('RunTask').length).toBe(runTasks);
+  });
+
+  // Issue 21.5: concurrency groups are repository-wide, so any workflow can declare production's
+  // group with cancel-in-progress and cancel a running production deploy (GitHub sends the job's
+  // steps SIGINT, as this rehearsal's cancel does). Its migration must be left to finish, not
+  // stopped halfway, and the next deploy must wait for it instead of migrating beside it.
+  test('a foreign workflow cancels production mid-migration: the migration finishes, the next deploy waits for it before its own', async () => {
+    const emulator = repo.services.emulator;
+    // The blue/green hook of the canary test off again: a plain rolling update.
+    Object.assign(gunicorn().deploymentConfiguration, { strategy: 'ROLLING', lifecycleHooks: [] });
+    oneOffTasksSucceed(emulator, 'staging');
+    oneOffTasksSucceed(emulator, 'prod');
+    // The revision this push registers runs a migration that lasts until the test ends it.
+    const next = (emulator.state.taskDefinitions.get('prod-migrate')?.length ?? 0) + 1;
+    emulator.setTaskBehavior(`prod-migrate:${next}`, {
+      startMs: 100,
+      logs: [{ afterMs: 50, message: 'Applying blog.0042_backfill... (long)' }],
+    });
+    const migrations = () =>
+      emulator
+        .calls('RunTask')
+        .filter(
+          (c) =>
+            String(c.input['cluster']).endsWith('prod') &&
+            JSON.stringify(c.input['overrides'] ?? {}).includes('migrate'),
+        );
+    const before = migrations().length;
+    const cancel = new AbortController();
+    const children = new Set<ChildProcess>();
+    const first = run(
+      repo,
+      'push-cancelled',
+      { name: 'push', payload: { ref: 'refs/heads/main', after: 'd'.repeat(40) } },
+      { approveEnvironments: true, signal: cancel.signal, children },
+    );
+    const print = first.print!;
+    first.print = (line) => {
+      print(line);
+      // The foreign workflow's cancel arrives while prod's migration runs: GitHub cancels the
+      // run and the runner sends the running step SIGINT.
+      if (!cancel.signal.aborted && /Started task \w+ \(prod-migrate:\d+/.test(line)) {
+        cancel.abort();
+        for (const child of children) child.kill('SIGINT');
+      }
+    };
+    const cancelled = await rehearse(join(CALLERS, 'production.yml'), first);
+    expect(cancelled.conclusion).toBe('cancelled');
+    expect(migrations()).toHaveLength(before + 1);
+    const task = emulator
+      .tasks()
+      .find((t) => t.taskDefinitionArn.endsWith(`:task-definition/prod-migrate:${next}`));
+    expect(task?.desiredStatus).toBe('RUNNING');
+    expect(emulator.calls('StopTask').filter((c) => c.input['task'] === task?.taskArn)).toEqual([]);
+    expect(first.lines.join('\n')).toContain('the task was left running to finish (stop-on-cancel: false)');
+
+    // The next deploy finds the same migration still running and waits for it to stop.
+    const second = run(
+      repo,
+      'push-after-cancel',
+      { name: 'push', payload: { ref: 'refs/heads/main', after: 'e'.repeat(40) } },
+      { approveEnvironments: true },
+    );
+    const printSecond = second.print!;
+    const id = task!.taskArn.split('/').pop()!;
+    let finishedAt = 0;
+    second.print = (line) => {
+      printSecond(line);
+      // The cancelled deploy's migration ends now: the waiting deploy may start its own.
+      if (
+        !finishedAt &&
+        line.includes(`Task ${id} (prod-migrate:${next}, RUNNING`) &&
+        line.includes('waiting for it to stop')
+      ) {
+        finishedAt = Date.now();
+        emulator.exitTask(task!.taskArn, 0);
+      }
+    };
+    const after = await rehearse(join(CALLERS, 'production.yml'), second);
+    showLogOnFailure(after, second.lines);
+    expect(errors(after)).toEqual([]);
+    expect(after.conclusion).toBe('success');
+    expect(finishedAt).toBeGreaterThan(0);
+    // Two migrations, one after the other: the second started only once the first had ended.
+    const runs = migrations();
+    expect(runs).toHaveLength(before + 2);
+    expect(runs.at(-1)!.at).toBeGreaterThanOrEqual(finishedAt);
+    expect(emulator.calls('StopTask').filter((c) => c.input['task'] === task!.taskArn)).toEqual([]);
   });
 });
 
