@@ -3,8 +3,8 @@
 #   terraform init -backend-config=... && terraform workspace select -or-create feature-abc
 #   terraform apply -var-file=envs/feature-abc.tfvars
 terraform {
-  # The workflows init the s3 backend with use_lockfile=true (1.10); the environment module
-  # writes the Redis password as a write-only argument (1.11).
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the examples
+  # are tested at 1.11.
   required_version = ">= 1.11"
 
   required_providers {

@@ -134,7 +134,6 @@ module "production_plan_role" {
     state_key             = var.prod_state_key
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
-    # Prod's Redis password: a write-only secret version, which the refresh reads back.
   }
   tags = var.tags
 }

@@ -15,7 +15,6 @@ module "main_branch_roles" {
     state_key             = var.prod_state_key
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
-    # Prod's Redis password: a write-only secret version, which the refresh reads back.
   }
   build = { push_repository_arns = values(module.bootstrap.ecr_repository_arns) }
   tags  = var.tags

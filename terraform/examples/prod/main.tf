@@ -1,8 +1,8 @@
 # Production: its own network, ALB and Multi-AZ database (the shared module with
 # production settings) and one environment with on-demand Fargate, autoscaling and alarms.
 terraform {
-  # The workflows init the s3 backend with use_lockfile=true (1.10); the environment module
-  # writes the Redis password as a write-only argument (1.11).
+  # The workflows init the s3 backend with use_lockfile=true (1.10); the examples
+  # are tested at 1.11.
   required_version = ">= 1.11"
 
   required_providers {

@@ -1,11 +1,11 @@
 terraform {
-  # Write-only arguments (the Redis password, never in state) need 1.11.
+  # The floor the module is tested at (scripts/test-terraform.sh).
   required_version = ">= 1.11"
 
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # secret_string_wo (the write-only secret version): tested on 5.100.
+      # Tested on 5.100 (the offline mirror's version).
       version = ">= 5.100, < 7.0"
     }
   }

@@ -217,7 +217,7 @@ variable "infrastructure_apply" {
   type = object({
     iam_role_path            = string
     permissions_boundary_arn = string
-    # Secret values (the environment's write-only Redis password, read back on every refresh)
+    # Secret values (the environments' passwords the deploy generates into their empty secrets)
     # only under <secrets_prefix>/; null: none.
     secrets_prefix = optional(string)
   })
