@@ -46,6 +46,11 @@ describe('generationFor: what a described secret asks the deploy for', () => {
       { kind: 'none' },
     ],
     [
+      'old versions but none current (AWSCURRENT taken away): empty',
+      { Tags: tags(), VersionIdsToStages: { v0: ['AWSPREVIOUS'] } },
+      { kind: 'redis-auth', address: 'feature-abc-redis.adhoc.internal:6379' },
+    ],
+    [
       'empty and tagged: a Redis AUTH password',
       { Tags: tags(), VersionIdsToStages: {} },
       { kind: 'redis-auth', address: 'feature-abc-redis.adhoc.internal:6379' },

@@ -50,7 +50,9 @@ export function generationFor(
   const tag = (key: string) => secret.Tags?.find((t) => t.Key === key)?.Value;
   const kind = tag(GENERATE_TAG);
   if (kind === undefined) return { kind: 'none' };
-  if (Object.keys(secret.VersionIdsToStages ?? {}).length > 0) return { kind: 'none' };
+  // A current value (AWSCURRENT) is kept; a secret with none, even with old versions, is empty.
+  if (Object.values(secret.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSCURRENT')))
+    return { kind: 'none' };
   if (kind !== 'redis-auth')
     return { kind: 'refused', reason: `${GENERATE_TAG} is "${kind}"; only redis-auth is known` };
   const address = tag(REDIS_ADDRESS_TAG) ?? '';

@@ -63317,7 +63317,8 @@ function generationFor(secret) {
     const kind = tag(GENERATE_TAG);
     if (kind === undefined)
         return { kind: 'none' };
-    if (Object.keys(secret.VersionIdsToStages ?? {}).length > 0)
+    // A current value (AWSCURRENT) is kept; a secret with none, even with old versions, is empty.
+    if (Object.values(secret.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSCURRENT')))
         return { kind: 'none' };
     if (kind !== 'redis-auth')
         return { kind: 'refused', reason: `${GENERATE_TAG} is "${kind}"; only redis-auth is known` };

@@ -116,6 +116,17 @@ resource "aws_secretsmanager_secret" "redis_auth" {
   })
 }
 
+# Environments made before the deploy generated the password have a version Terraform wrote:
+# forget it without destroying it (destroying a version takes its AWSCURRENT label away, and
+# redis and the backend could no longer start). Nothing is lost on the upgrade.
+removed {
+  from = aws_secretsmanager_secret_version.redis_auth
+
+  lifecycle {
+    destroy = false
+  }
+}
+
 ################################################################################
 # Route 53
 ################################################################################
