@@ -194,19 +194,21 @@ locals {
     ] : s if var.state_lock_table_arn != null],
     [for s in [
       {
-        # Another stage's clusters: nothing on them, their services or tasks, and no task
-        # started in them.
+        # Another stage's clusters: nothing on them, their services, their service deployments
+        # (stopped or continued, a rollout of theirs would end) or tasks, and no task started or
+        # listed in them.
         Sid    = "DenyProtectedClusters"
         Effect = "Deny"
         Action = ["ecs:*"]
         Resource = flatten([for c in var.deny.ecs_cluster_names : [
-          "${local.ecs}:cluster/${c}", "${local.ecs}:service/${c}/*", "${local.ecs}:task/${c}/*", "${local.ecs}:container-instance/${c}/*",
+          "${local.ecs}:cluster/${c}", "${local.ecs}:service/${c}/*", "${local.ecs}:service-deployment/${c}/*",
+          "${local.ecs}:task/${c}/*", "${local.ecs}:container-instance/${c}/*",
         ]])
       },
       {
         Sid       = "DenyRunInProtectedClusters"
         Effect    = "Deny"
-        Action    = ["ecs:RunTask", "ecs:StartTask"]
+        Action    = ["ecs:RunTask", "ecs:StartTask", "ecs:ListTasks"]
         Resource  = "*"
         Condition = { ArnLike = { "ecs:cluster" = [for c in var.deny.ecs_cluster_names : "${local.ecs}:cluster/${c}"] } }
       },

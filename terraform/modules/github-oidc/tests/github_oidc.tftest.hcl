@@ -318,6 +318,7 @@ run "denies_another_stage" {
     condition = { for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Sid => s.Resource if s.Effect == "Deny" } == {
       DenyProtectedClusters = [
         "arn:aws:ecs:eu-west-1:123456789012:cluster/prod", "arn:aws:ecs:eu-west-1:123456789012:service/prod/*",
+        "arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/*",
         "arn:aws:ecs:eu-west-1:123456789012:task/prod/*", "arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/*",
       ]
       DenyRunInProtectedClusters = "*"
