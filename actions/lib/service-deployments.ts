@@ -33,7 +33,8 @@ export type Verdict =
   | { state: 'rolled-back'; reason: string }
   | { state: 'failed'; reason: string };
 
-const withoutDot = (text: string) => text.replace(/\.$/, '');
+/** A reason as a clause: without its full stop. */
+export const withoutDot = (text: string) => text.replace(/\.$/, '');
 
 /** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
 export function judge(deployment: ServiceDeployment): Verdict {

@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { Ending, Rollout } from '../lib/rollout/decide.ts';
+import type { Rollout, Status } from '../lib/rollout/decide.ts';
 import type { EcsGateway } from '../lib/rollout/gateway.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import type { ServiceLine } from './plan.ts';
@@ -8,7 +8,7 @@ import type { Settings } from './settings.ts';
 
 /** What one rolling-update run knows, and the ECS calls its stages share. */
 
-export type Status = Ending | 'updated' | 'unchanged';
+export type { Status };
 
 /** Endings on the new version: any other fails the step (and the failure report covers it). */
 export const ENDED_WELL: ReadonlySet<Status | undefined> = new Set<Status>([

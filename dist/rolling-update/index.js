@@ -65296,6 +65296,7 @@ async function describeServices(ecs, cluster, names, signal) {
  */
 /** DescribeServiceDeployments takes at most this many ARNs a call. */
 const DESCRIBE_LIMIT = 20;
+/** A reason as a clause: without its full stop. */
 const withoutDot = (text) => text.replace(/\.$/, '');
 /** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
 function judge(deployment) {
@@ -66086,11 +66087,16 @@ function ecsRollsBack(service) {
  * within 3 – 200; UNBOUNDED_PERCENT without those bounds) or a COUNT as given.
  */
 function breakerThreshold(breaker, desired) {
-    const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+    const { type, value } = thresholdOf(breaker);
     if (type === 'COUNT')
         return value;
     const share = Math.ceil((desired * value) / 100);
     return type === 'UNBOUNDED_PERCENT' ? Math.max(1, share) : Math.min(Math.max(share, 3), 200);
+}
+/** The breaker's threshold configuration, ECS's defaults filled in. */
+function thresholdOf(breaker) {
+    const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+    return { type, value };
 }
 /** `circuit breaker (rollback): fails at 3 failed tasks (50 % of 4, bounded 3–200); …`, or '' when ECS has none. */
 function describePolicy(service) {
@@ -66099,7 +66105,7 @@ function describePolicy(service) {
     const breaker = config?.deploymentCircuitBreaker;
     if (breaker?.enable) {
         const desired = service.desiredCount ?? 0;
-        const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+        const { type, value } = thresholdOf(breaker);
         const how = type === 'COUNT'
             ? 'a count'
             : `${value} % of ${desired} desired${type === 'BOUNDED_PERCENT' ? ', bounded 3–200' : ''}`;
@@ -66200,7 +66206,6 @@ function watched(service, expected) {
     return (service.deployments?.find((d) => d.id === expected.deploymentId) ??
         service.deployments?.find((d) => d.status === 'PRIMARY'));
 }
-const decide_withoutDot = (text) => text.replace(/\.$/, '');
 /** ` to web:2`; nothing when the revision before is unknown (continue-deployment). */
 const backTo = (previous) => (previous ? ` to ${shortName(previous)}` : '');
 /** One decision: a copy of the rollout changed step by step, and the calls it asks for. */
@@ -66268,20 +66273,22 @@ class Decider {
         else if (o.stops)
             this.state.recheck = false;
         const stopped = o.stops === 'unavailable' ? undefined : o.stops?.stopped;
+        // One reading of the deployments list this round, for the counters, the wait and (v1) the verdict.
+        const assessment = o.service && assess(o.service, this.state.expected);
         if (o.service)
-            this.observeService(o.service, o.deployment);
+            this.observeService(o.service, o.deployment, assessment);
         if (o.deployment)
-            return this.followServiceDeployment(o.deployment, o.service, stopped);
+            return this.followServiceDeployment(o.deployment, o.service, assessment, stopped);
         if (!o.service) {
             // Only service deployments are read (continue-deployment) and ECS no longer knows this one.
             this.finish('failed', 'the service deployment was not found');
             this.say('error', `${name}: the service deployment was not found.`);
             return;
         }
-        this.followDeployments(o.service, stopped);
+        this.followDeployments(assessment, o.service, stopped);
     }
     /** What every described service adds: what it runs, its new events, the failure counters. */
-    observeService(service, deployment) {
+    observeService(service, deployment, assessment) {
         const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
         this.state.seen = {
             running: primary?.runningCount ?? service.runningCount ?? 0,
@@ -66297,7 +66304,7 @@ class Decider {
         const counted = deployment
             ? watched(service, this.state.expected)
             : this.state.phase === 'rolling'
-                ? countedDeployment(assess(service, this.state.expected))
+                ? countedDeployment(assessment)
                 : undefined;
         if (deployment || this.state.phase === 'rolling') {
             this.state.lastFailedTasks = counted?.failedTasks ?? 0;
@@ -66305,9 +66312,8 @@ class Decider {
         }
     }
     // ── v1: the service's deployments (rolloutState, counts) are the verdict ──────────────
-    followDeployments(service, stopped) {
+    followDeployments(assessment, service, stopped) {
         const { name } = this.state;
-        const assessment = assess(service, this.state.expected);
         if (assessment.state === 'waiting')
             this.wait(assessment.waitingOn);
         if (this.state.phase === 'rolling') {
@@ -66362,18 +66368,15 @@ class Decider {
         this.calls.push({ call: 'update-service', taskDefinition: previous });
     }
     // ── v2: the service deployment's status is the verdict ────────────────────────────────
-    followServiceDeployment(deployment, service, stopped) {
+    followServiceDeployment(deployment, service, progress, stopped) {
         const { name, previous, target } = this.state;
         if (deployment.startedAt)
             this.state.deploymentStartedAt = new Date(deployment.startedAt).getTime();
         this.stageSeen(deployment);
         const verdict = judge(deployment);
-        if (service && verdict.state !== 'paused') {
-            // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
-            const progress = assess(service, this.state.expected);
-            if (progress.state === 'waiting')
-                this.wait(progress.waitingOn);
-        }
+        // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+        if (progress?.state === 'waiting' && verdict.state !== 'paused')
+            this.wait(progress.waitingOn);
         if (this.state.phase === 'rolling-back') {
             if (verdict.state === 'rolled-back') {
                 this.finish('rolled-back');
@@ -66475,7 +66478,7 @@ class Decider {
     report(reason, stopped) {
         const why = [reason, stopped && describeStop(stopped)]
             .filter((r) => Boolean(r))
-            .map(decide_withoutDot)
+            .map(withoutDot)
             .join('; ');
         this.say('error', `${this.state.name}: the deployment of ${shortName(this.state.target)} failed: ${why}`, stopped);
         this.state.detail = why;
@@ -66487,7 +66490,7 @@ class Decider {
      */
     crashed(stopped, counted) {
         const count = counted ? ` (${counted})` : '';
-        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${decide_withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`, stopped);
+        this.say('warning', `${this.state.name}: a task of ${shortName(this.state.target)} stopped: ${withoutDot(describeStop(stopped))}. ECS's circuit breaker (or alarms) decides whether the rollout fails and rolls it back${count}; fail-fast: true rolls back at the first stop instead.`, stopped);
     }
     rollbackStarted(via, deploymentId) {
         const { name, previous } = this.state;
@@ -66713,31 +66716,30 @@ async function carryOut(gateway, rollout, call) {
             printUntrusted(call.lines);
             return undefined;
         case 'update-service':
-            try {
+            return rollingBack(call.call, async () => {
                 const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
-                return { kind: 'rollback-started', via: call.call, ...(deploymentId && { deploymentId }) };
-            }
-            catch (error) {
-                return {
-                    kind: 'rollback-refused',
-                    via: call.call,
-                    error: errorName(error),
-                    message: error.message ?? '',
-                };
-            }
+                return deploymentId;
+            });
         case 'stop-service-deployment':
-            try {
+            return rollingBack(call.call, async () => {
                 await gateway.stopServiceDeployment(call.serviceDeploymentArn);
-                return { kind: 'rollback-started', via: call.call };
-            }
-            catch (error) {
-                return {
-                    kind: 'rollback-refused',
-                    via: call.call,
-                    error: errorName(error),
-                    message: error.message ?? '',
-                };
-            }
+                return undefined;
+            });
+    }
+}
+/** A rollback call's answer, as decide takes it: started (with the deployment it made), or refused and why. */
+async function rollingBack(via, start) {
+    try {
+        const deploymentId = await start();
+        return { kind: 'rollback-started', via, ...(deploymentId && { deploymentId }) };
+    }
+    catch (error) {
+        return {
+            kind: 'rollback-refused',
+            via,
+            error: errorName(error),
+            message: error.message ?? '',
+        };
     }
 }
 function sayLine(level, text) {

@@ -65307,6 +65307,7 @@ async function ecs_lookups_describeServices(ecs, cluster, names, signal) {
  */
 /** DescribeServiceDeployments takes at most this many ARNs a call. */
 const DESCRIBE_LIMIT = 20;
+/** A reason as a clause: without its full stop. */
 const withoutDot = (text) => text.replace(/\.$/, '');
 /** What a service deployment's status, hooks and reasons mean for whoever waits on it. */
 function judge(deployment) {

@@ -1,27 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Deployment, Service, Task } from '@aws-sdk/client-ecs';
+import type { Task } from '@aws-sdk/client-ecs';
 import { assess, describeStop, isFailedStop, latestFailedStop, shortName } from './assess.ts';
-
-const ARN = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
-
-function deployment(revision: number, fields: Partial<Deployment> = {}): Deployment {
-  return {
-    id: `ecs-svc/${revision}`,
-    status: 'PRIMARY',
-    taskDefinition: ARN(revision),
-    desiredCount: 2,
-    runningCount: 0,
-    pendingCount: 0,
-    failedTasks: 0,
-    rolloutState: 'IN_PROGRESS',
-    ...fields,
-  };
-}
-
-function service(deployments: Deployment[], fields: Partial<Service> = {}): Service {
-  const runningCount = deployments.reduce((n, d) => n + (d.runningCount ?? 0), 0);
-  return { serviceName: 'web', status: 'ACTIVE', desiredCount: 2, runningCount, deployments, ...fields };
-}
+import { ARN, deployment, service } from './fixtures.ts';
 
 const expected = { taskDefinition: ARN(3), deploymentId: 'ecs-svc/3' };
 

@@ -11,8 +11,8 @@ import {
   type Observation,
   type Rollout,
 } from './decide.ts';
+import { ARN, deployment, service } from './fixtures.ts';
 
-const ARN = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 const SD_ARN = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/app/web/abc';
 const NOW = Date.UTC(2026, 11, 2, 12, 0, 30);
 const STARTED = NOW - 30_000;
@@ -30,27 +30,6 @@ function rollout(fields: Partial<Rollout> = {}): Rollout {
     lastRunning: 0,
     ...fields,
   };
-}
-
-function deployment(revision: number, fields: Partial<Deployment> = {}): Deployment {
-  return {
-    id: `ecs-svc/${revision}`,
-    status: 'PRIMARY',
-    taskDefinition: ARN(revision),
-    desiredCount: 2,
-    runningCount: 0,
-    pendingCount: 0,
-    failedTasks: 0,
-    rolloutState: 'IN_PROGRESS',
-    ...fields,
-  };
-}
-
-const BREAKER = { deploymentCircuitBreaker: { enable: true, rollback: true } };
-
-function service(deployments: Deployment[], fields: Partial<Service> = {}): Service {
-  const runningCount = deployments.reduce((n, d) => n + (d.runningCount ?? 0), 0);
-  return { serviceName: 'web', status: 'ACTIVE', desiredCount: 2, runningCount, deployments, ...fields };
 }
 
 const steadyOn = (revision: number) =>
@@ -83,6 +62,20 @@ const described = (
   s: Service | undefined,
   extra: Partial<Extract<Observation, { kind: 'described' }>> = {},
 ): Observation => ({ kind: 'described', serviceRead: true, ...(s && { service: s }), ...extra });
+
+/** A task of web:3 stopped: seen on the deployments list (v1), on a service deployment (v2), or while ECS's breaker decides. */
+const crashV1 = described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } });
+const crashV2 = described(rollingTo3({ failedTasks: 1 }), {
+  deployment: serviceDeployment({}),
+  stops: { stopped: crashed },
+});
+const crashUnderBreaker = described(
+  rollingTo3(
+    { failedTasks: 1 },
+    { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } },
+  ),
+  { stops: { stopped: crashed } },
+);
 
 const SETTINGS: DecideSettings = { rollback: true, failFast: false, waitUntil: 'steady' };
 
@@ -177,7 +170,7 @@ const ROWS: Row[] = [
   },
   {
     ending: 'a crash without ECS deciding: reported with its logs, then our rollback (UpdateService)',
-    see: [described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } })],
+    see: [crashV1],
     phase: 'rolling',
     calls: [
       'info: web: 1/2 running on web:3 (1 failed); web:2 still has 1 task to stop',
@@ -189,7 +182,7 @@ const ROWS: Row[] = [
   {
     ending: 'rolled back by us (v1): UpdateService answered, then steady on the previous revision',
     see: [
-      described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
+      crashV1,
       { kind: 'rollback-started', via: 'update-service', deploymentId: 'ecs-svc/2b' },
       described(steadyOn(2)),
     ],
@@ -206,7 +199,7 @@ const ROWS: Row[] = [
       'rolled back by UpdateService though the rollout has a service deployment (left out of one answer)',
     given: { serviceDeploymentArn: SD_ARN },
     see: [
-      described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
+      crashV1,
       { kind: 'rollback-started', via: 'update-service', deploymentId: 'ecs-svc/2b' },
       described(
         service([
@@ -223,7 +216,7 @@ const ROWS: Row[] = [
   {
     ending: 'failed: our rollback could not start',
     see: [
-      described(rollingTo3({ failedTasks: 1 }), { stops: { stopped: crashed } }),
+      crashV1,
       { kind: 'rollback-refused', via: 'update-service', error: 'AccessDeniedException: no', message: 'no' },
     ],
     phase: 'done',
@@ -251,11 +244,7 @@ const ROWS: Row[] = [
   },
   {
     ending: 'a crash while the circuit breaker decides: a warning with its logs, no rollback of ours',
-    see: [
-      described(rollingTo3({ failedTasks: 1 }, { deploymentConfiguration: BREAKER }), {
-        stops: { stopped: crashed },
-      }),
-    ],
+    see: [crashUnderBreaker],
     phase: 'rolling',
     calls: [
       'info: web: 1/2 running on web:3 (1 failed); web:2 still has 1 task to stop',
@@ -267,11 +256,7 @@ const ROWS: Row[] = [
   {
     ending: 'fail-fast preempts the circuit breaker: our rollback at the first crash',
     settings: { failFast: true },
-    see: [
-      described(rollingTo3({ failedTasks: 1 }, { deploymentConfiguration: BREAKER }), {
-        stops: { stopped: crashed },
-      }),
-    ],
+    see: [crashUnderBreaker],
     phase: 'rolling',
     calls: [
       'info: web: 1/2 running on web:3 (1 failed); web:2 still has 1 task to stop',
@@ -319,10 +304,7 @@ const ROWS: Row[] = [
     ending: 'rolled back by us (v2): StopServiceDeployment, then ROLLBACK_SUCCESSFUL',
     given: { serviceDeploymentArn: SD_ARN },
     see: [
-      described(rollingTo3({ failedTasks: 1 }), {
-        deployment: serviceDeployment({}),
-        stops: { stopped: crashed },
-      }),
+      crashV2,
       { kind: 'rollback-started', via: 'stop-service-deployment' },
       described(steadyOn(2), { deployment: serviceDeployment({ status: 'ROLLBACK_SUCCESSFUL' }) }),
     ],
@@ -334,10 +316,7 @@ const ROWS: Row[] = [
     ending: 'ECS already rolling back when ours is asked (v2): followed, never doubled',
     given: { serviceDeploymentArn: SD_ARN },
     see: [
-      described(rollingTo3({ failedTasks: 1 }), {
-        deployment: serviceDeployment({}),
-        stops: { stopped: crashed },
-      }),
+      crashV2,
       {
         kind: 'rollback-refused',
         via: 'stop-service-deployment',

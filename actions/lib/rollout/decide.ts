@@ -1,6 +1,12 @@
 import type { Deployment, Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import { breakerCount } from './policy.ts';
-import { hasTrafficStages, describeStage, judge, type PausedHook } from '../service-deployments.ts';
+import {
+  hasTrafficStages,
+  describeStage,
+  judge,
+  withoutDot,
+  type PausedHook,
+} from '../service-deployments.ts';
 import {
   assess,
   describeStop,
@@ -22,6 +28,9 @@ import {
  *   cancelled · unwatched
  */
 
+/** A rollout's status: an ending, or (not watched: `wait: false`) updated or left unchanged. */
+export type Status = Ending | 'updated' | 'unchanged';
+
 export type Ending = 'steady' | 'paused' | 'rolled-back' | 'failed' | 'timed-out' | 'cancelled' | 'unwatched';
 
 export interface Rollout {
@@ -32,7 +41,7 @@ export interface Rollout {
   /** The deployment being watched: ours, then the rollback's. */
   expected: Expectation;
   phase: 'rolling' | 'rolling-back' | 'done';
-  status?: Ending | 'updated' | 'unchanged';
+  status?: Status;
   detail?: string;
   /** The last "waiting on" text, printed when it changes and named on timeout or cancel. */
   waiting?: string;
@@ -209,7 +218,6 @@ function watched(service: Service, expected: Expectation): Deployment | undefine
   );
 }
 
-const withoutDot = (text: string) => text.replace(/\.$/, '');
 /** ` to web:2`; nothing when the revision before is unknown (continue-deployment). */
 const backTo = (previous: string) => (previous ? ` to ${shortName(previous)}` : '');
 
@@ -287,19 +295,25 @@ class Decider<R extends Rollout> {
     if (o.stops === 'unavailable') this.state.recheck = true;
     else if (o.stops) this.state.recheck = false;
     const stopped = o.stops === 'unavailable' ? undefined : o.stops?.stopped;
-    if (o.service) this.observeService(o.service, o.deployment);
-    if (o.deployment) return this.followServiceDeployment(o.deployment, o.service, stopped);
+    // One reading of the deployments list this round, for the counters, the wait and (v1) the verdict.
+    const assessment = o.service && assess(o.service, this.state.expected);
+    if (o.service) this.observeService(o.service, o.deployment, assessment!);
+    if (o.deployment) return this.followServiceDeployment(o.deployment, o.service, assessment, stopped);
     if (!o.service) {
       // Only service deployments are read (continue-deployment) and ECS no longer knows this one.
       this.finish('failed', 'the service deployment was not found');
       this.say('error', `${name}: the service deployment was not found.`);
       return;
     }
-    this.followDeployments(o.service, stopped);
+    this.followDeployments(assessment!, o.service, stopped);
   }
 
   /** What every described service adds: what it runs, its new events, the failure counters. */
-  private observeService(service: Service, deployment: ServiceDeployment | undefined): void {
+  private observeService(
+    service: Service,
+    deployment: ServiceDeployment | undefined,
+    assessment: Assessment,
+  ): void {
     const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
     this.state.seen = {
       running: primary?.runningCount ?? service.runningCount ?? 0,
@@ -315,7 +329,7 @@ class Decider<R extends Rollout> {
     const counted = deployment
       ? watched(service, this.state.expected)
       : this.state.phase === 'rolling'
-        ? countedDeployment(assess(service, this.state.expected))
+        ? countedDeployment(assessment)
         : undefined;
     if (deployment || this.state.phase === 'rolling') {
       this.state.lastFailedTasks = counted?.failedTasks ?? 0;
@@ -325,9 +339,8 @@ class Decider<R extends Rollout> {
 
   // ── v1: the service's deployments (rolloutState, counts) are the verdict ──────────────
 
-  private followDeployments(service: Service, stopped: Task | undefined): void {
+  private followDeployments(assessment: Assessment, service: Service, stopped: Task | undefined): void {
     const { name } = this.state;
-    const assessment = assess(service, this.state.expected);
     if (assessment.state === 'waiting') this.wait(assessment.waitingOn);
     if (this.state.phase === 'rolling') {
       if (assessment.state === 'failed' || (stopped && !this.ecsDecides(service))) {
@@ -395,17 +408,15 @@ class Decider<R extends Rollout> {
   private followServiceDeployment(
     deployment: ServiceDeployment,
     service: Service | undefined,
+    progress: Assessment | undefined,
     stopped: Task | undefined,
   ): void {
     const { name, previous, target } = this.state;
     if (deployment.startedAt) this.state.deploymentStartedAt = new Date(deployment.startedAt).getTime();
     this.stageSeen(deployment);
     const verdict = judge(deployment);
-    if (service && verdict.state !== 'paused') {
-      // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
-      const progress = assess(service, this.state.expected);
-      if (progress.state === 'waiting') this.wait(progress.waitingOn);
-    }
+    // Progress in words (and what a timeout or cancel names) still comes from DescribeServices.
+    if (progress?.state === 'waiting' && verdict.state !== 'paused') this.wait(progress.waitingOn);
 
     if (this.state.phase === 'rolling-back') {
       if (verdict.state === 'rolled-back') {

@@ -19,6 +19,7 @@ import {
   type DecideSettings,
   type Observation,
   type Rollout,
+  type RollbackCall,
 } from './decide.ts';
 import { culprit } from './assess.ts';
 import type { EcsGateway } from './gateway.ts';
@@ -163,29 +164,33 @@ async function carryOut(gateway: EcsGateway, rollout: Rollout, call: Call): Prom
       printUntrusted(call.lines);
       return undefined;
     case 'update-service':
-      try {
+      return rollingBack(call.call, async () => {
         const { deploymentId } = await gateway.updateService(rollout.name, call.taskDefinition, false);
-        return { kind: 'rollback-started', via: call.call, ...(deploymentId && { deploymentId }) };
-      } catch (error) {
-        return {
-          kind: 'rollback-refused',
-          via: call.call,
-          error: errorName(error),
-          message: (error as Error).message ?? '',
-        };
-      }
+        return deploymentId;
+      });
     case 'stop-service-deployment':
-      try {
+      return rollingBack(call.call, async () => {
         await gateway.stopServiceDeployment(call.serviceDeploymentArn);
-        return { kind: 'rollback-started', via: call.call };
-      } catch (error) {
-        return {
-          kind: 'rollback-refused',
-          via: call.call,
-          error: errorName(error),
-          message: (error as Error).message ?? '',
-        };
-      }
+        return undefined;
+      });
+  }
+}
+
+/** A rollback call's answer, as decide takes it: started (with the deployment it made), or refused and why. */
+async function rollingBack(
+  via: RollbackCall,
+  start: () => Promise<string | undefined>,
+): Promise<Observation> {
+  try {
+    const deploymentId = await start();
+    return { kind: 'rollback-started', via, ...(deploymentId && { deploymentId }) };
+  } catch (error) {
+    return {
+      kind: 'rollback-refused',
+      via,
+      error: errorName(error),
+      message: (error as Error).message ?? '',
+    };
   }
 }
 

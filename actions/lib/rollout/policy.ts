@@ -13,10 +13,16 @@ import type { DeploymentCircuitBreaker, Service } from '@aws-sdk/client-ecs';
  * within 3 – 200; UNBOUNDED_PERCENT without those bounds) or a COUNT as given.
  */
 export function breakerThreshold(breaker: DeploymentCircuitBreaker, desired: number): number {
-  const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+  const { type, value } = thresholdOf(breaker);
   if (type === 'COUNT') return value;
   const share = Math.ceil((desired * value) / 100);
   return type === 'UNBOUNDED_PERCENT' ? Math.max(1, share) : Math.min(Math.max(share, 3), 200);
+}
+
+/** The breaker's threshold configuration, ECS's defaults filled in. */
+function thresholdOf(breaker: DeploymentCircuitBreaker) {
+  const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+  return { type, value };
 }
 
 /** `circuit breaker (rollback): fails at 3 failed tasks (50 % of 4, bounded 3–200); …`, or '' when ECS has none. */
@@ -26,7 +32,7 @@ export function describePolicy(service: Service): string {
   const breaker = config?.deploymentCircuitBreaker;
   if (breaker?.enable) {
     const desired = service.desiredCount ?? 0;
-    const { type = 'BOUNDED_PERCENT', value = 50 } = breaker.thresholdConfiguration ?? {};
+    const { type, value } = thresholdOf(breaker);
     const how =
       type === 'COUNT'
         ? 'a count'

@@ -675,3 +675,39 @@ run "an_execution_role_given_replaces_the_environments_own" {
     error_message = "execution_role_arn, when given, is the role of every revision and none is made."
   }
 }
+
+# components.json is what the rehearsal's apply stand-in seeds the emulator from (instead of
+# reading main.tf): the module's outputs must be what it declares, name for name.
+run "the_outputs_are_what_components_json_declares" {
+  command = apply
+
+  assert {
+    condition     = output.task_families == { for c in concat(jsondecode(file("components.json")).backend, jsondecode(file("components.json")).others) : c => replace(replace(jsondecode(file("components.json")).names.family, "<name>", var.name), "<component>", c) }
+    error_message = "One family per declared component, named as components.json says."
+  }
+
+  assert {
+    condition     = output.service_names == { for c in concat(jsondecode(file("components.json")).backend, jsondecode(file("components.json")).others) : c => replace(replace(jsondecode(file("components.json")).names.service, "<name>", var.name), "<component>", c) if !contains(jsondecode(file("components.json")).one_off, c) }
+    error_message = "A service for every declared component but the one-off ones."
+  }
+
+  assert {
+    condition     = output.backend_task_families == [for c in jsondecode(file("components.json")).backend : "${var.name}-${c}"]
+    error_message = "The backend families, in the declared order."
+  }
+
+  assert {
+    condition     = output.log_groups == { for c in concat(jsondecode(file("components.json")).backend, jsondecode(file("components.json")).others) : c => replace(replace(jsondecode(file("components.json")).names.log_group, "<name>", var.name), "<component>", c) }
+    error_message = "A log group per declared component, named as declared."
+  }
+
+  assert {
+    condition = (
+      output.cluster_name == replace(jsondecode(file("components.json")).names.cluster, "<name>", var.name) &&
+      output.database_name == replace(var.name, "-", "_") &&
+      aws_secretsmanager_secret.db_owner_password.name == replace(replace(jsondecode(file("components.json")).names.owner_password_secret, "<secrets_prefix>", var.secrets_prefix), "<name>", var.name) &&
+      aws_secretsmanager_secret.redis_auth.name == replace(replace(jsondecode(file("components.json")).names.redis_auth_secret, "<secrets_prefix>", var.secrets_prefix), "<name>", var.name)
+    )
+    error_message = "Cluster, database and secrets are named as components.json declares."
+  }
+}
