@@ -1,4 +1,5 @@
-/** Small helpers every benchmark shares: percentiles and a table printed with ratios. */
+/** Small helpers every benchmark shares: percentiles, a table printed with ratios, rollout marks. */
+import type { Emulator } from '../simulator/aws/index.ts';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -34,4 +35,13 @@ export function printTable(title: string, rows: Row[]): void {
 
 function format(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(2);
+}
+
+/** Epoch ms of the first "steady state" event of a service after `since`. */
+export function steadyAt(emulator: Emulator, name: string, since: number): number {
+  const service = emulator.services().find((s) => s.serviceName === name)!;
+  const times = service.events
+    .filter((e) => e.message.endsWith('has reached a steady state.') && e.createdAt * 1000 >= since)
+    .map((e) => e.createdAt * 1000);
+  return Math.min(...times);
 }

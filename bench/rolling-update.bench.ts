@@ -15,7 +15,7 @@ import type { CreateServiceOptions } from '../simulator/aws/ecs/services.ts';
 import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from '../simulator/aws/index.ts';
 import { seedRollout } from '../simulator/fixtures/rollout.ts';
 import { runAction } from '../simulator/runner/run-action.ts';
-import { median, printTable, type Row } from './harness.ts';
+import { median, printTable, steadyAt, type Row } from './harness.ts';
 
 /** How long new tasks take to start: the rollout's length. */
 const ROLLOUT_MS = 2500;
@@ -36,15 +36,6 @@ async function world(
   // Rollouts here last seconds and a waiter up to minutes: a generous limit to settle.
   const arns = await seedRollout(emulator, families, options, 120_000);
   return { emulator, arns };
-}
-
-/** Epoch ms of the first "steady state" event of a service after `since`. */
-function steadyAt(emulator: Emulator, name: string, since: number): number {
-  const service = emulator.services().find((s) => s.serviceName === name)!;
-  const times = service.events
-    .filter((e) => e.message.endsWith('has reached a steady state.') && e.createdAt * 1000 >= since)
-    .map((e) => e.createdAt * 1000);
-  return Math.min(...times);
 }
 
 /** Epoch ms the first task of `taskDefinition` began stopping. */
@@ -252,8 +243,11 @@ function callsPerMinute(emulator: Emulator): number {
   return (watching.length / Math.max(1, end - start)) * 60_000;
 }
 
-/** (d): our calls a minute watching 12 services, against 12 waiters (one official step per service, in parallel). */
-async function callRates(): Promise<{ ours: number; theirs: number }> {
+/**
+ * (d): our calls a minute watching 12 services, against 12 waiters (one official step per
+ * service, in parallel); and our lag after WATCH_MS without a change, when rounds have slowed.
+ */
+async function callRates(): Promise<{ ours: number; theirs: number; quietLag: number }> {
   const families = Array.from({ length: 12 }, (_, i) => `svc${i}`);
   const slow = (emulator: Emulator) =>
     families.forEach((f) => emulator.setTaskBehavior(`${f}:2`, { startMs: WATCH_MS }));
@@ -262,11 +256,16 @@ async function callRates(): Promise<{ ours: number; theirs: number }> {
   slow(mine.emulator);
   slow(other.emulator);
   try {
-    await Promise.all([
+    const [run] = await Promise.all([
       ours(mine.emulator, { services: families.join('\n'), 'task-definitions': JSON.stringify(mine.arns) }),
       Promise.all(families.map((f) => theirs(other.emulator, f, other.arns[f]!))),
     ]);
-    return { ours: callsPerMinute(mine.emulator), theirs: callsPerMinute(other.emulator) };
+    const lastSteady = Math.max(...families.map((f) => steadyAt(mine.emulator, f, run.started)));
+    return {
+      ours: callsPerMinute(mine.emulator),
+      theirs: callsPerMinute(other.emulator),
+      quietLag: run.exited - lastSteady,
+    };
   } finally {
     await Promise.all([mine.emulator.stop(), other.emulator.stop()]);
   }
@@ -319,6 +318,13 @@ export default async function (): Promise<void> {
       ours: rates.ours,
       theirs: rates.theirs,
       unit: 'calls/min',
+      target: "≤ 1.2× the waiter's (ratio ≥ 0.83×)",
+    },
+    {
+      measure: `(d) steady state → step ends after ${WATCH_MS / 1000} s without a change (rounds slowed to 2 s)`,
+      ours: rates.quietLag / 1000,
+      unit: 's',
+      target: '≤ 2 s',
     },
   ];
   printTable(

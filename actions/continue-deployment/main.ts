@@ -36,7 +36,7 @@ export async function main(): Promise<void> {
   const settings = getSettings();
   // A bake time can outlast the one-hour OIDC session: renew it before it ends.
   const session = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
-  const ecs = ecsClient(settings.region, session);
+  const ecs = ecsClient(settings.region, session, 'standard');
   const logs = logsClient(settings.region, session);
   const action = settings.action === 'rollback' ? 'ROLLBACK' : 'CONTINUE';
   const hooks = Object.entries(settings.paused);

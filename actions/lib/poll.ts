@@ -19,12 +19,16 @@ export function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-/** AWS error names that mean "try again later", not "you asked for something wrong". */
-const TRANSIENT_NAMES = new Set([
+/** AWS error names of a rate limit reached. */
+const THROTTLE_NAMES = new Set([
   'ThrottlingException',
   'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+]);
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+  ...THROTTLE_NAMES,
   'ServiceUnavailableException',
   'ServiceUnavailable',
   'ServerException',
@@ -43,6 +47,12 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'EAI_AGAIN',
 ]);
+
+/** ECS (or any AWS API) refused the call for the account's rate limit. */
+export function isThrottle(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return THROTTLE_NAMES.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
+}
 
 /** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
 export function isTransient(error: unknown): boolean {

@@ -23,7 +23,7 @@ export async function main(): Promise<void> {
   const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort());
-  const ecs = ecsClient(settings.region, credentials);
+  const ecs = ecsClient(settings.region, credentials, 'standard');
   const logs = logsClient(settings.region, credentials);
   const taskDefinitions: Context['taskDefinitions'] = new Map();
   const context: Context = {

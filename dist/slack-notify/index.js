@@ -28887,12 +28887,16 @@ function chunks(items, size) {
         result.push(items.slice(i, i + size));
     return result;
 }
-/** AWS error names that mean "try again later", not "you asked for something wrong". */
-const TRANSIENT_NAMES = new Set([
+/** AWS error names of a rate limit reached. */
+const THROTTLE_NAMES = new Set([
     'ThrottlingException',
     'ThrottledException',
     'TooManyRequestsException',
     'RequestLimitExceeded',
+]);
+/** AWS error names that mean "try again later", not "you asked for something wrong". */
+const TRANSIENT_NAMES = new Set([
+    ...THROTTLE_NAMES,
     'ServiceUnavailableException',
     'ServiceUnavailable',
     'ServerException',
@@ -28911,6 +28915,11 @@ const NETWORK_CODES = new Set([
     'EPIPE',
     'EAI_AGAIN',
 ]);
+/** ECS (or any AWS API) refused the call for the account's rate limit. */
+function isThrottle(error) {
+    const e = error;
+    return THROTTLE_NAMES.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
+}
 /** Throttling, a 5xx, a timeout or a dropped connection: worth waiting out. */
 function isTransient(error) {
     if (!(error instanceof Error))

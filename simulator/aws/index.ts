@@ -25,6 +25,7 @@ import { SecretsRegistry } from './secretsmanager.ts';
 import { AttestationStore, type Attestation } from './attestations.ts';
 import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
+import { ECS_RATE_LIMITS, RateLimiter } from './rate-limits.ts';
 import { handleSts, issueIdToken, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
 import { assumedRoleArn, Iam, OPERATOR_KEY } from './iam/index.ts';
 import { jobClaims, type Claims } from './iam/trust.ts';
@@ -263,6 +264,19 @@ export class Emulator {
 
   tasks(): TaskRecord[] {
     return [...this.state.tasks.values()];
+  }
+
+  /**
+   * ECS's rate limits: a token bucket per group of actions for the account, refusing with
+   * ThrottlingException as AWS does (default: the documented figures; null: unlimited).
+   */
+  setRateLimits(groups: ConstructorParameters<typeof RateLimiter>[0] | null = ECS_RATE_LIMITS): void {
+    this.dispatcher.ecsLimits = groups ? new RateLimiter(groups) : undefined;
+  }
+
+  /** ECS calls refused by the rate limits, by action. */
+  throttledCalls(): Record<string, number> {
+    return Object.fromEntries(this.dispatcher.ecsLimits?.throttled ?? []);
   }
 
   setFaults(faults: FaultSettings, seed?: number): void {

@@ -4,6 +4,7 @@ import type { EmulatorState, Json } from './state.ts';
 import { Iam } from './iam/index.ts';
 import { authorizationsFor } from './iam/requests.ts';
 import type { SecretsRegistry } from './secretsmanager.ts';
+import type { RateLimiter } from './rate-limits.ts';
 
 /**
  * The AWS JSON 1.1 protocol: POST /, `X-Amz-Target: <prefix>.<Operation>`, a JSON body, and
@@ -92,6 +93,8 @@ export class Dispatcher {
   /** What tests do at an event of the run (say, right after UpdateService), not at a time. */
   readonly listeners: { operation: string; listener: CallListener }[] = [];
   faults: FaultSettings = {};
+  /** ECS's token buckets for this account (undefined: unlimited; Emulator.setRateLimits). */
+  ecsLimits: RateLimiter | undefined;
   /** Time-windowed outages, on top of the probabilistic faults. */
   readonly windows: FaultWindow[] = [];
   private random = seededRandom(42);
@@ -163,6 +166,7 @@ export class Dispatcher {
       }
       const fault = this.injectedFault(operation);
       if (fault) throw fault;
+      if (service === 'ecs') this.ecsLimits?.take(operation, call.at);
       const handler = this.operations[service][operation];
       if (!handler)
         throw new AwsError('UnknownOperationException', `The emulator does not implement ${operation}.`);

@@ -491,6 +491,47 @@ describe('rolling-update', () => {
     expect(Object.values(results(run.outputs)).map((r) => r.status)).toEqual(families.map(() => 'steady'));
   });
 
+  test("at a busy account's rate limit (DescribeServiceDeployments 1 every 2 s), the watch slows down and ends green", async () => {
+    const families = ['web', 'worker'];
+    const arns = await seedRollout(emulator, families);
+    families.forEach((f) => emulator.setTaskBehavior(`${f}:2`, { startMs: 3000 }));
+    emulator.setRateLimits({
+      'service deployment': { burst: 2, refill: 0.5, actions: ['DescribeServiceDeployments'] },
+    });
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: families.join('\n'),
+      'task-definitions': JSON.stringify(arns),
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(emulator.throttledCalls()['DescribeServiceDeployments']).toBeGreaterThan(0);
+    expect(Object.values(results(run.outputs)).map((r) => r.status)).toEqual(['steady', 'steady']);
+  });
+
+  test('quiet rounds read only the service deployments: DescribeServices when they change', async () => {
+    const arns = await seedRollout(emulator, ['web']);
+    // Six seconds of pending tasks: nothing changes after the first round or two.
+    emulator.setTaskBehavior('web:2', { startMs: 6000 });
+    emulator.resetCalls();
+
+    const run = await rollingUpdate({
+      cluster: 'app',
+      services: 'web',
+      'task-definitions': JSON.stringify(arns),
+    });
+
+    expect(run.exitCode).toBe(0);
+    const rounds = emulator.calls('DescribeServiceDeployments').length;
+    const described = emulator.calls('DescribeServices').length;
+    expect(rounds).toBeGreaterThanOrEqual(4);
+    expect(described).toBeLessThan(rounds);
+    // The events still reach the log, and the step still ends on the steady state.
+    expect(run.lines.join('\n')).toContain('(service web) has reached a steady state.');
+  });
+
   test('wait false updates and returns; a service already on its definition is left alone', async () => {
     const arns = await seedRollout(emulator, ['web', 'worker']);
     emulator.resetCalls();

@@ -5,7 +5,6 @@ import {
   decide,
   failedStopOf,
   needsStops,
-  SAFETY_POLLS,
   type Call,
   type DecideSettings,
   type Observation,
@@ -479,19 +478,26 @@ describe('decide: every ending of a rollout', () => {
 describe('needsStops: ListTasks only when a stopped task is likely or explains a failure', () => {
   const d3 = (fields: Partial<Deployment>) => rollingTo3(fields);
   test.each([
-    ['nothing suggests one', rollout(), d3({}), undefined, 0, false],
-    ['failed tasks went up', rollout(), d3({ failedTasks: 1 }), undefined, 0, true],
-    ['fewer running than last round', rollout({ lastRunning: 2 }), d3({}), undefined, 0, true],
-    ['a look failed and is pending', rollout({ recheck: true }), d3({}), undefined, 0, true],
-    ["the service's safety turn", rollout(), d3({}), undefined, SAFETY_POLLS - 1, true],
-    ['steady: never', rollout(), steadyOn(3), undefined, SAFETY_POLLS - 1, false],
-    ['rolling back: never', rollout({ phase: 'rolling-back' }), d3({ failedTasks: 5 }), undefined, 0, false],
+    ['nothing suggests one', rollout(), d3({}), undefined, false, false],
+    ['failed tasks went up', rollout(), d3({ failedTasks: 1 }), undefined, false, true],
+    ['fewer running than last round', rollout({ lastRunning: 2 }), d3({}), undefined, false, true],
+    ['a look failed and is pending', rollout({ recheck: true }), d3({}), undefined, false, true],
+    ["the service's safety look is due", rollout(), d3({}), undefined, true, true],
+    ['steady: never', rollout(), steadyOn(3), undefined, true, false],
+    [
+      'rolling back: never',
+      rollout({ phase: 'rolling-back' }),
+      d3({ failedTasks: 5 }),
+      undefined,
+      false,
+      false,
+    ],
     [
       'v2 failed verdict: always, for the report',
       rollout({ serviceDeploymentArn: SD_ARN }),
       d3({}),
       serviceDeployment({ status: 'ROLLBACK_IN_PROGRESS' }),
-      0,
+      false,
       true,
     ],
     [
@@ -499,11 +505,11 @@ describe('needsStops: ListTasks only when a stopped task is likely or explains a
       rollout({ serviceDeploymentArn: SD_ARN }),
       d3({}),
       serviceDeployment({}),
-      0,
+      false,
       false,
     ],
-  ] as const)('%s', (_why, given, s, deployment, turn, expected) => {
-    expect(needsStops(given, s, deployment, turn)).toBe(expected);
+  ] as const)('%s', (_why, given, s, deployment, safetyDue, expected) => {
+    expect(needsStops(given, s, deployment, safetyDue)).toBe(expected);
   });
 });
 

@@ -121,12 +121,6 @@ export interface Decision<R extends Rollout> {
   calls: Call[];
 }
 
-/**
- * Every this many polls, look for stopped tasks of a service even without a sign of one (ECS
- * stops counting failedTasks once a task of the deployment ran); services take turns.
- */
-export const SAFETY_POLLS = 60;
-
 export function decide<R extends Rollout>(
   rollout: R,
   observation: Observation,
@@ -141,24 +135,24 @@ export function decide<R extends Rollout>(
 /**
  * Whether the loop should look for a stopped task of ours before deciding this round:
  * something suggests one (failed tasks up, fewer running), a transient error left a look
- * pending, it is this service's turn for the safety check, or the verdict is a failure that
+ * pending, its safety look is due (`safetyDue`, cadence.ts), or the verdict is a failure that
  * the stopped task explains. ListTasks stays out of the rounds that need none.
  */
 export function needsStops(
   rollout: Rollout,
   service: Service | undefined,
   deployment: ServiceDeployment | undefined,
-  turn: number,
+  safetyDue: boolean,
 ): boolean {
   if (rollout.phase !== 'rolling' || !service || service.status !== 'ACTIVE') return false;
   if (deployment) {
     const verdict = judge(deployment).state;
     if (verdict === 'failed' || verdict === 'rolling-back' || verdict === 'rolled-back') return true;
-    return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), turn);
+    return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), safetyDue);
   }
   const assessment = assess(service, rollout.expected);
   if (assessment.state === 'steady') return false;
-  return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, turn);
+  return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, safetyDue);
 }
 
 /** The latest failed stop among freshly described stopped tasks that belongs to this rollout. */
@@ -201,12 +195,12 @@ export function closingLine(
   }
 }
 
-function stopsLikely(rollout: Rollout, deployment: Deployment | undefined, turn: number): boolean {
+function stopsLikely(rollout: Rollout, deployment: Deployment | undefined, safetyDue: boolean): boolean {
   return (
     rollout.recheck === true ||
     (deployment?.failedTasks ?? 0) > rollout.lastFailedTasks ||
     (deployment?.runningCount ?? 0) < rollout.lastRunning ||
-    turn % SAFETY_POLLS === SAFETY_POLLS - 1
+    safetyDue
   );
 }
 

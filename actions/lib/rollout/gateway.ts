@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { lastLogLines, logDestination } from '../awslogs.ts';
 import { describeServices } from '../ecs-lookups.ts';
-import { chunks } from '../poll.ts';
+import { chunks, isThrottle } from '../poll.ts';
 import { describeServiceDeployments } from '../service-deployments.ts';
 import { culprit } from './assess.ts';
 
@@ -22,12 +22,10 @@ import { culprit } from './assess.ts';
  * emulator through the SDK, and could be against any other implementation.
  */
 export interface EcsGateway {
-  /** DescribeServices (10 a call) and DescribeServiceDeployments (20 a call), in parallel. */
-  describe(
-    services: string[],
-    serviceDeploymentArns: string[],
-    abortSignal: AbortSignal,
-  ): Promise<{ services: Map<string, Service>; deployments: Map<string, ServiceDeployment> }>;
+  /** DescribeServices, 10 a call. */
+  services(names: string[], abortSignal: AbortSignal): Promise<Map<string, Service>>;
+  /** DescribeServiceDeployments, 20 a call. */
+  serviceDeployments(arns: string[], abortSignal: AbortSignal): Promise<Map<string, ServiceDeployment>>;
   /** Stopped tasks of a service not described before (`seen` grows with each one described). */
   stoppedTasks(service: string, seen: Set<string>): Promise<Task[]>;
   /** UpdateService: the PRIMARY deployment it created and the service deployment it started. */
@@ -39,6 +37,8 @@ export interface EcsGateway {
   stopServiceDeployment(serviceDeploymentArn: string): Promise<void>;
   /** The last lines of the container that explains a stop; empty when it logs nowhere we can read. */
   lastLines(task: Task, count: number): Promise<{ container: string; lines: string[] }>;
+  /** ECS calls answered ThrottlingException so far, retries included: the account is busy. */
+  throttles(): number;
 }
 
 export interface SdkGatewayOptions {
@@ -50,18 +50,15 @@ export interface SdkGatewayOptions {
 }
 
 export function sdkGateway({ ecs, logs, cluster, taskDefinition }: SdkGatewayOptions): EcsGateway {
+  const throttled = throttleCounter(ecs);
   return {
-    async describe(services, serviceDeploymentArns, abortSignal) {
-      const [described, deployments] = await Promise.all([
-        services.length > 0
-          ? describeServices(ecs, cluster, services, abortSignal)
-          : new Map<string, Service>(),
-        serviceDeploymentArns.length > 0
-          ? describeServiceDeployments(ecs, serviceDeploymentArns, abortSignal)
-          : new Map<string, ServiceDeployment>(),
-      ]);
-      return { services: described, deployments };
-    },
+    throttles: () => throttled.count,
+
+    services: (names, abortSignal) =>
+      names.length > 0 ? describeServices(ecs, cluster, names, abortSignal) : Promise.resolve(new Map()),
+
+    serviceDeployments: (arns, abortSignal) =>
+      arns.length > 0 ? describeServiceDeployments(ecs, arns, abortSignal) : Promise.resolve(new Map()),
 
     async stoppedTasks(service, seen) {
       const { taskArns = [] } = await ecs.send(
@@ -98,4 +95,30 @@ export function sdkGateway({ ecs, logs, cluster, taskDefinition }: SdkGatewayOpt
       return { container, lines: await lastLogLines(logs, destination, count) };
     },
   };
+}
+
+const counters = new WeakMap<ECSClient, { count: number }>();
+
+/**
+ * Counts every attempt ECS throttles, below the SDK's retries (which hide them from the caller):
+ * the loop slows down while the account's rate limits are reached.
+ */
+function throttleCounter(ecs: ECSClient): { count: number } {
+  const counter = counters.get(ecs);
+  if (counter) return counter;
+  const created = { count: 0 };
+  counters.set(ecs, created);
+  ecs.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isThrottle(error)) created.count++;
+        throw error;
+      }
+    },
+    // Inside the retry middleware (finalizeRequest, high), outside the deserializer: each attempt's error.
+    { step: 'finalizeRequest', priority: 'low', name: 'adhocActionsThrottleCounter' },
+  );
+  return created;
 }

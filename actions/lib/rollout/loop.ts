@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Task } from '@aws-sdk/client-ecs';
+import type { ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import { printUntrusted } from '../output.ts';
 import {
   CALL_TIMEOUT_MS,
@@ -22,18 +22,18 @@ import {
   type RollbackCall,
 } from './decide.ts';
 import { culprit } from './assess.ts';
+import { Cadence } from './cadence.ts';
 import type { EcsGateway } from './gateway.ts';
 
 /**
  * The one watch loop of every rollout (rolling-update's services, continue-deployment's
- * service deployments): a read round a second, each rollout's observation handed to
+ * service deployments): read rounds at the pace `Cadence` sets (a second while anything
+ * moves, reading only what can change a decision), each rollout's observation handed to
  * `decide`, its calls carried out. It owns only what is I/O: the reads (outages waited out
  * with backoff until the deadline), the stopped-task lookups `needsStops` asks for, the calls,
  * the deadline and the job's cancel. Never throws: every rollout ends with a status.
  */
 
-/** One read round a second: a steady state or a failure is seen within about a second. */
-const POLL_MS = 1000;
 const LOG_LINES = 10;
 
 export interface LoopOptions {
@@ -86,37 +86,56 @@ export async function watchRollouts<R extends Rollout>(
     );
   };
 
+  const cadence = new Cadence(watched, Date.now());
+  /** One round's reads: the service deployments, then only the services the cadence asks for. */
+  const readRound = async (active: number[], abortSignal: AbortSignal) => {
+    const deployments = await gateway.serviceDeployments(
+      active.flatMap((i) => watched[i]!.serviceDeploymentArn ?? []),
+      abortSignal,
+    );
+    const now = Date.now();
+    const described = new Set(
+      options.describeServices
+        ? active.filter((i) =>
+            cadence.describesService(watched[i]!, deploymentOf(watched[i]!, deployments), now),
+          )
+        : [],
+    );
+    const services = await gateway.services(
+      [...described].map((i) => watched[i]!.name),
+      abortSignal,
+    );
+    return { deployments, services, described };
+  };
+
   try {
-    for (let poll = 0; ; poll++) {
+    for (;;) {
       const began = Date.now();
+      const throttlesBefore = gateway.throttles();
       const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
       if (active.length === 0) break;
       if (options.signal?.aborted) {
         await giveUp({ kind: 'cancelled' });
         break;
       }
-      const described = await reads.read(
-        () =>
-          withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
-            gateway.describe(
-              options.describeServices ? active.map((i) => watched[i]!.name) : [],
-              active.flatMap((i) => watched[i]!.serviceDeploymentArn ?? []),
-              abortSignal,
-            ),
-          ),
+      const round = await reads.read(
+        () => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => readRound(active, abortSignal)),
         () => signal.aborted,
       );
-      if (described) {
-        const { services, deployments } = described.value;
+      let moved = false;
+      if (round) {
+        const { services, deployments, described } = round.value;
+        const now = Date.now();
         await Promise.all(
           active.map(async (i) => {
             const rollout = watched[i]!;
-            const service = services.get(rollout.name);
-            const deployment = rollout.serviceDeploymentArn
-              ? deployments.get(rollout.serviceDeploymentArn)
-              : undefined;
+            const serviceRead = described.has(i);
+            const service = serviceRead ? services.get(rollout.name) : undefined;
+            const deployment = deploymentOf(rollout, deployments);
+            if (cadence.read(rollout, { service, serviceRead, deployment }, now)) moved = true;
             let stops: Extract<Observation, { kind: 'described' }>['stops'];
-            if (needsStops(rollout, service, deployment, poll + i)) {
+            if (needsStops(rollout, service, deployment, cadence.safetyDue(rollout, now))) {
+              cadence.lookedForStops(rollout, now);
               const seen = seenStops.get(rollout.name) ?? new Set<string>();
               seenStops.set(rollout.name, seen);
               try {
@@ -131,11 +150,12 @@ export async function watchRollouts<R extends Rollout>(
             }
             await observe(i, {
               kind: 'described',
-              serviceRead: options.describeServices,
+              serviceRead,
               ...(service && { service }),
               ...(deployment && { deployment }),
               ...(stops && { stops }),
             });
+            if (watched[i]!.phase === 'done' || watched[i]!.phase !== rollout.phase) moved = true;
           }),
         );
       }
@@ -143,8 +163,9 @@ export async function watchRollouts<R extends Rollout>(
         if (watched.some((r) => r.phase !== 'done')) await giveUp({ kind: 'timed-out' });
         break;
       }
+      const pace = cadence.endRound(moved, gateway.throttles() > throttlesBefore);
       if (watched.some((r) => r.phase !== 'done')) {
-        const wait = Math.max(POLL_MS - (Date.now() - began), reads.waitMs());
+        const wait = Math.max(pace - (Date.now() - began), reads.waitMs());
         await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
       }
     }
@@ -153,6 +174,9 @@ export async function watchRollouts<R extends Rollout>(
   }
   return watched;
 }
+
+const deploymentOf = (rollout: Rollout, deployments: Map<string, ServiceDeployment>) =>
+  rollout.serviceDeploymentArn ? deployments.get(rollout.serviceDeploymentArn) : undefined;
 
 /** Carries out one call; a rollback call answers with what came of it. */
 async function carryOut(gateway: EcsGateway, rollout: Rollout, call: Call): Promise<Observation | undefined> {

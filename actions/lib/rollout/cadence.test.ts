@@ -1,0 +1,172 @@
+import { describe, expect, test } from '@jest/globals';
+import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import {
+  BUSY_MAX_MS,
+  Cadence,
+  deploymentMark,
+  FAST_MS,
+  QUIET_ROUNDS,
+  roundDelay,
+  SAFETY_MS,
+  SERVICE_EVERY_MS,
+  SLOW_MS,
+} from './cadence.ts';
+import type { Rollout } from './decide.ts';
+
+const NOW = 1_000_000;
+const SD = 'arn:aws:ecs:us-east-1:1:service-deployment/app/web/abc';
+
+function rollout(fields: Partial<Rollout> = {}): Rollout {
+  return {
+    name: 'web',
+    target: 'web:3',
+    previous: 'web:2',
+    expected: { taskDefinition: 'web:3' },
+    phase: 'rolling',
+    startedAt: NOW,
+    seenEvents: new Set(),
+    lastFailedTasks: 0,
+    lastRunning: 0,
+    serviceDeploymentArn: SD,
+    ...fields,
+  };
+}
+
+const scalingUp = (running: number): ServiceDeployment => ({
+  serviceDeploymentArn: SD,
+  status: 'IN_PROGRESS',
+  lifecycleStage: 'SCALE_UP',
+  targetServiceRevision: {
+    arn: 'r',
+    requestedTaskCount: 2,
+    runningTaskCount: running,
+    pendingTaskCount: 2 - running,
+  },
+});
+
+/** A cadence that has described `web` once, at NOW, with the service deployment at `running`. */
+function describedOnce(r: Rollout, running = 0): Cadence {
+  const cadence = new Cadence([r], NOW);
+  cadence.read(
+    r,
+    { serviceRead: true, service: { serviceName: 'web', status: 'ACTIVE' }, deployment: scalingUp(running) },
+    NOW,
+  );
+  return cadence;
+}
+
+describe('roundDelay: a second while things move, slower when quiet, never past SLOW_MS', () => {
+  test.each([
+    [0, FAST_MS],
+    [QUIET_ROUNDS - 1, FAST_MS],
+    [QUIET_ROUNDS, 1500],
+    [QUIET_ROUNDS + 1, SLOW_MS],
+    [100, SLOW_MS],
+  ])('after %i quiet rounds: %i ms', (quiet, expected) => {
+    expect(roundDelay(quiet)).toBe(expected);
+  });
+
+  test('a change brings the second back', () => {
+    const cadence = new Cadence([], NOW, () => 0.5);
+    for (let i = 0; i < 10; i++) cadence.endRound(false);
+    expect(cadence.endRound(false)).toBe(SLOW_MS);
+    expect(cadence.endRound(true)).toBe(FAST_MS);
+  });
+});
+
+describe('endRound: throttled rounds lengthen the wait, clean rounds ease it back', () => {
+  test('1.5× a throttled round up to BUSY_MAX_MS, then a quarter second a clean round down to the wanted pace', () => {
+    const cadence = new Cadence([], NOW, () => 0.5);
+    expect(cadence.endRound(true, true)).toBe(1500);
+    expect(cadence.endRound(true, true)).toBe(2250);
+    expect(cadence.endRound(true, true)).toBe(BUSY_MAX_MS);
+    expect(cadence.endRound(true, true)).toBe(BUSY_MAX_MS);
+    expect(cadence.endRound(true, false)).toBe(BUSY_MAX_MS - 250);
+    for (let i = 0; i < 40; i++) cadence.endRound(true, false);
+    expect(cadence.endRound(true, false)).toBe(FAST_MS);
+  });
+
+  test('jittered ±10 % so watchers started together drift apart', () => {
+    expect(new Cadence([], NOW, () => 0).endRound(true)).toBe(900);
+    expect(new Cadence([], NOW, () => 0.999).endRound(true)).toBe(1100);
+  });
+});
+
+describe('describesService: DescribeServices only when its data can change a decision', () => {
+  const later = NOW + 1000;
+  test.each([
+    ['the service deployment did not change', rollout(), scalingUp(0), later, false],
+    ['its counts moved', rollout(), scalingUp(1), later, true],
+    ['its status moved', rollout(), { ...scalingUp(0), status: 'ROLLBACK_IN_PROGRESS' }, later, true],
+    [
+      'the breaker counted a failure',
+      rollout(),
+      { ...scalingUp(0), deploymentCircuitBreaker: { failureCount: 1 } },
+      later,
+      true,
+    ],
+    [
+      'no service deployment (v1): always',
+      rollout({ serviceDeploymentArn: undefined }),
+      undefined,
+      later,
+      true,
+    ],
+    ['the service deployment is not found (yet)', rollout(), undefined, later, true],
+    ['rolling back: always', rollout({ phase: 'rolling-back' }), scalingUp(0), later, true],
+    ['a stop lookup is pending', rollout({ recheck: true }), scalingUp(0), later, true],
+    ['not described for SERVICE_EVERY_MS: its events', rollout(), scalingUp(0), NOW + SERVICE_EVERY_MS, true],
+  ] as const)('%s', (_why, r, deployment, now, expected) => {
+    expect(describedOnce(rollout()).describesService(r, deployment, now)).toBe(expected);
+  });
+
+  test('never described: yes', () => {
+    expect(new Cadence([rollout()], NOW).describesService(rollout(), scalingUp(0), NOW)).toBe(true);
+  });
+});
+
+describe('safety looks for stopped tasks: every SAFETY_MS, rollouts a second apart', () => {
+  test('the first comes SAFETY_MS into the watch, the next rollout a second before', () => {
+    const web = rollout();
+    const worker = rollout({ name: 'worker' });
+    const cadence = new Cadence([web, worker], NOW);
+    expect(cadence.safetyDue(web, NOW + SAFETY_MS - 1)).toBe(false);
+    expect(cadence.safetyDue(web, NOW + SAFETY_MS)).toBe(true);
+    expect(cadence.safetyDue(worker, NOW + SAFETY_MS - 1000)).toBe(true);
+    expect(cadence.safetyDue(worker, NOW + SAFETY_MS - 1001)).toBe(false);
+  });
+
+  test('any look resets it, and a due look asks for DescribeServices', () => {
+    const web = rollout();
+    const cadence = describedOnce(web);
+    cadence.read(
+      web,
+      { serviceRead: true, deployment: scalingUp(0), service: { status: 'ACTIVE' } },
+      NOW + SAFETY_MS - 1,
+    );
+    expect(cadence.describesService(web, scalingUp(0), NOW + SAFETY_MS)).toBe(true);
+    cadence.lookedForStops(web, NOW + SAFETY_MS);
+    expect(cadence.safetyDue(web, NOW + SAFETY_MS + 1)).toBe(false);
+  });
+});
+
+test('read: a change of either mark is a change; the same reads again are not', () => {
+  const web = rollout();
+  const cadence = new Cadence([web], NOW);
+  const service = { status: 'ACTIVE', events: [{ id: 'e1' }] };
+  expect(cadence.read(web, { serviceRead: true, service, deployment: scalingUp(0) }, NOW)).toBe(true);
+  expect(cadence.read(web, { serviceRead: false, deployment: scalingUp(0) }, NOW + 1000)).toBe(false);
+  expect(cadence.read(web, { serviceRead: true, service, deployment: scalingUp(0) }, NOW + 2000)).toBe(false);
+  const news = { ...service, events: [{ id: 'e2' }, { id: 'e1' }] };
+  expect(cadence.read(web, { serviceRead: true, service: news, deployment: scalingUp(0) }, NOW + 3000)).toBe(
+    true,
+  );
+  expect(cadence.read(web, { serviceRead: false, deployment: scalingUp(1) }, NOW + 4000)).toBe(true);
+});
+
+test('deploymentMark ignores what cannot change a decision (timestamps)', () => {
+  const a = { ...scalingUp(1), updatedAt: new Date(1) };
+  const b = { ...scalingUp(1), updatedAt: new Date(2) };
+  expect(deploymentMark(a)).toBe(deploymentMark(b));
+  expect(deploymentMark(a)).not.toBe(deploymentMark(scalingUp(2)));
+});
