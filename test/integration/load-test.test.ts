@@ -60,11 +60,11 @@ test('a fast server passes, with the results table in the summary', async () => 
   expect(run.errors).toEqual([]);
   expect(run.result.conclusion).toBe('success');
   expect(run.log).toContain('[rehearsal] k6 stand-in:');
-  expect(run.summary).toContain(`### Load test of ${base}`);
-  expect(run.summary).toMatch(/\| Requests \| \d+ \([\d.]+\/s\) \|/);
-  expect(run.summary).toContain('| Error rate | 0.00 % |');
-  expect(run.summary).toContain('| Threshold p95 < 100 ms | passed |');
-  expect(run.summary).toContain('| Threshold error rate ≤ 0.01 | passed |');
+  expect(run.summary).toContain(`<h3>Load test of ${base}</h3>`);
+  expect(run.summary).toMatch(/<td>Requests<\/td><td>\d+ \([\d.]+\/s\)<\/td>/);
+  expect(run.summary).toContain('<td>Error rate</td><td>0.00 %</td>');
+  expect(run.summary).toContain('<td>Threshold p95 &lt; 100 ms</td><td>passed</td>');
+  expect(run.summary).toContain('<td>Threshold error rate ≤ 0.01</td><td>passed</td>');
 });
 
 test('a slow server crosses the p95 threshold and the job says so', async () => {
@@ -74,8 +74,8 @@ test('a slow server crosses the p95 threshold and the job says so', async () => 
   const p95 = /^threshold p95-ms crossed: p95 (\d+\.\d) ms ≥ 100 ms$/.exec(run.errors[0] ?? '');
   expect(p95).not.toBeNull();
   expect(Number(p95![1])).toBeGreaterThanOrEqual(150);
-  expect(run.summary).toContain('| Threshold p95 < 100 ms | crossed |');
-  expect(run.summary).toContain('| Threshold error rate ≤ 0.01 | passed |');
+  expect(run.summary).toContain('<td>Threshold p95 &lt; 100 ms</td><td>crossed</td>');
+  expect(run.summary).toContain('<td>Threshold error rate ≤ 0.01</td><td>passed</td>');
 });
 
 test.each([
@@ -87,7 +87,7 @@ test.each([
   expect(run.errors[0]).toMatch(
     /^threshold error-rate crossed: 1\.0000 > 0\.01 \(bad status or paused page\)$/,
   );
-  expect(run.summary).toContain('| Threshold error rate ≤ 0.01 | crossed |');
+  expect(run.summary).toContain('<td>Threshold error rate ≤ 0.01</td><td>crossed</td>');
 });
 
 test.each([
