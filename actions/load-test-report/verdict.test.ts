@@ -54,14 +54,14 @@ describe('judge: each threshold passed or crossed, and why', () => {
 });
 
 test.each([
-  ['no metrics at all', {}, 'requests'],
-  ['no checks ran', { metrics: { ...summary().metrics, checks: undefined } }, 'checksPassed'],
+  ['no metrics at all', {}, 'metrics.http_reqs.count'],
+  ['no checks ran', { metrics: { ...summary().metrics, checks: undefined } }, 'metrics.checks.value'],
   [
     'not JSON numbers',
     { metrics: { ...summary().metrics, http_reqs: { count: '120', rate: 1 } } },
-    'requests',
+    'metrics.http_reqs.count',
   ],
-  ['null', null, 'requests'],
+  ['null', null, 'metrics.http_reqs.count'],
 ])('readK6Summary names what is missing: %s', (_why, json, missing) => {
   expect(readK6Summary(json)).toEqual({ missing });
 });

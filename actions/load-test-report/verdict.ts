@@ -39,20 +39,29 @@ export function readK6Summary(summary: unknown): K6Numbers | { missing: string }
   const checks = metrics?.['checks'];
   const number = (value: unknown) =>
     typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  // Each number by the k6 path a user can look for in the export.
   const read = {
-    requests: number(reqs?.['count']),
-    perSecond: number(reqs?.['rate']),
-    p95: number(duration?.['p(95)']),
-    p90: number(duration?.['p(90)']),
-    avg: number(duration?.['avg']),
-    max: number(duration?.['max']),
-    checksPassed: number(checks?.['value']),
+    'metrics.http_reqs.count': number(reqs?.['count']),
+    'metrics.http_reqs.rate': number(reqs?.['rate']),
+    'metrics.http_req_duration["p(95)"]': number(duration?.['p(95)']),
+    'metrics.http_req_duration["p(90)"]': number(duration?.['p(90)']),
+    'metrics.http_req_duration.avg': number(duration?.['avg']),
+    'metrics.http_req_duration.max': number(duration?.['max']),
+    'metrics.checks.value': number(checks?.['value']),
   };
   const missing = Object.entries(read).find(([, value]) => value === undefined)?.[0];
   if (missing) return { missing };
-  const { checksPassed, ...rest } = read as Record<keyof typeof read, number>;
-  // Rounded: 1 - 0.99 is 0.010000000000000009 in floating point, which would cross 0.01.
-  return { ...rest, errorRate: Number((1 - checksPassed).toFixed(9)) };
+  const n = read as Record<keyof typeof read, number>;
+  return {
+    requests: n['metrics.http_reqs.count'],
+    perSecond: n['metrics.http_reqs.rate'],
+    p95: n['metrics.http_req_duration["p(95)"]'],
+    p90: n['metrics.http_req_duration["p(90)"]'],
+    avg: n['metrics.http_req_duration.avg'],
+    max: n['metrics.http_req_duration.max'],
+    // Rounded: 1 - 0.99 is 0.010000000000000009 in floating point, which would cross 0.01.
+    errorRate: Number((1 - n['metrics.checks.value']).toFixed(9)),
+  };
 }
 
 const ms = (value: number) => `${round(value, 1)} ms`;
