@@ -177,7 +177,10 @@ const READS = new Set(['DescribeServices', 'DescribeServiceDeployments', 'ListTa
 /** ECS reads a minute while 12 services take `ms` to roll out, with or without service deployments. */
 async function callRate(serviceDeployments: boolean, ms: number): Promise<number> {
   const families = Array.from({ length: 12 }, (_, i) => `svc${i}`);
-  const { emulator, arns } = await world(families);
+  // The circuit breaker on, as modules/environment sets it.
+  const { emulator, arns } = await world(families, {
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+  });
   emulator.enableServiceDeployments(serviceDeployments);
   families.forEach((f) => emulator.setTaskBehavior(`${f}:2`, { startMs: ms }));
   try {

@@ -22,7 +22,13 @@ async function world(): Promise<{ emulator: Emulator; arns: Record<string, strin
   const emulator = await startEmulator();
   emulator.setTiming({ provisionMs: 10, startMs: 100, stopMs: 50 });
   emulator.createCluster('app');
-  const arns = await seedRollout(emulator, families, {}, 180_000);
+  // The circuit breaker on, as modules/environment sets it: ECS decides, quiet rounds skip DescribeServices.
+  const arns = await seedRollout(
+    emulator,
+    families,
+    { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } },
+    180_000,
+  );
   families.forEach((f) => emulator.setTaskBehavior(`${f}:2`, { startMs: ROLLOUT_MS }));
   // The limits start with full buckets once the world is seeded, as an account at rest.
   emulator.setRateLimits();

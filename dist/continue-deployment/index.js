@@ -65831,6 +65831,7 @@ function printUntrusted(lines, prefix = '') {
 }
 
 ;// CONCATENATED MODULE: ./actions/lib/rollout/cadence.ts
+
 /**
  * How often the watch loop reads, and which services it describes: the cost of watching.
  * Many rollouts in one account share ECS's rate limits (a token bucket per action group,
@@ -65839,9 +65840,13 @@ function printUntrusted(lines, prefix = '') {
  * - A round a second while anything moves; after QUIET_ROUNDS rounds without a change, slower,
  *   up to SLOW_MS: a crash or a steady state is still seen within SLOW_MS.
  * - With service deployments (v2), DescribeServiceDeployments is the verdict and runs every
- *   round; DescribeServices only for a rollout whose service deployment changed, that is rolling
- *   back, that has no service deployment (v1), or that was not described for SERVICE_EVERY_MS
- *   (its events) or is due its safety look for stopped tasks (SAFETY_MS).
+ *   round; DescribeServices only where ECS decides the ending (a circuit breaker or alarms that
+ *   roll back, and no `fail-fast`) and nothing asks for it: the service deployment changed (and,
+ *   when a task of the new revision went away, FOLLOW_UPS rounds after: the two APIs may lag each
+ *   other, and a replacement could hide the stop by the next read), rolling back, no service
+ *   deployment (v1), not described for SERVICE_EVERY_MS (its events), or its safety look for
+ *   stopped tasks is due (SAFETY_MS). Where the step itself must catch the first failed task,
+ *   the service's failedTasks counter is read every round, as before.
  * - When ECS throttles a round's calls (other rollouts share the account's buckets), the wait
  *   grows 1.5×, up to BUSY_MAX_MS, and comes back a quarter second a clean round: many watchers
  *   settle at the rate the account sustains instead of retrying into it. Waits are jittered
@@ -65857,6 +65862,8 @@ const BUSY_EASE_MS = 250;
 const BUSY_GROWTH = 1.5;
 /** Rounds without a change before the loop slows down. */
 const QUIET_ROUNDS = 3;
+/** Rounds a service is still described after a task of the new revision went away. */
+const FOLLOW_UPS = 1;
 /** A v2 rollout's service is described at least this often: its events reach the log. */
 const SERVICE_EVERY_MS = 30_000;
 /**
@@ -65903,15 +65910,23 @@ class Cadence {
     /** The wait throttling has imposed (0: none). */
     busyMs = 0;
     random;
-    /** `startedAt`: when the watch began; each rollout's first safety look comes a second before the last's. */
-    constructor(rollouts, startedAt, random = Math.random) {
+    failFast;
+    /**
+     * `startedAt`: when the watch began; each rollout's first safety look comes a second before
+     * the last's (60 apart at most: they keep taking turns). `failFast`: the step, not ECS, ends
+     * a failing rollout at its first stopped task.
+     */
+    constructor(rollouts, startedAt, { failFast = false, random = Math.random } = {}) {
         this.random = random;
-        rollouts.forEach((r, i) => this.paces.set(r.name, { safetyAt: startedAt - i * 1000 }));
+        this.failFast = failFast;
+        rollouts.forEach((r, i) => this.paces.set(r.name, fresh(startedAt - (i % 60) * 1000)));
     }
     /** Whether this round describes the service of `rollout`, given the service deployment just read. */
     describesService(rollout, deployment, now) {
         const pace = this.pace(rollout);
         return (!rollout.serviceDeploymentArn ||
+            !pace.ecsDecides ||
+            pace.followUps > 0 ||
             // Not found (yet): the service says what ECS does.
             !deployment ||
             rollout.phase === 'rolling-back' ||
@@ -65932,16 +65947,28 @@ class Cadence {
     read(rollout, reads, now) {
         const pace = this.pace(rollout);
         let changed = false;
-        if (rollout.serviceDeploymentArn) {
-            const mark = deploymentMark(reads.deployment);
-            changed ||= mark !== pace.deployment;
-            pace.deployment = mark;
-        }
         if (reads.serviceRead) {
             const mark = serviceMark(reads.service);
             changed ||= mark !== pace.service;
             pace.service = mark;
             pace.describedAt = now;
+            pace.followUps = Math.max(0, pace.followUps - 1);
+            pace.ecsDecides = !this.failFast && reads.service !== undefined && ecsRollsBack(reads.service);
+        }
+        if (rollout.serviceDeploymentArn) {
+            const mark = deploymentMark(reads.deployment);
+            changed ||= mark !== pace.deployment;
+            pace.deployment = mark;
+            const revision = reads.deployment?.targetServiceRevision;
+            const target = { running: revision?.runningTaskCount ?? 0, pending: revision?.pendingTaskCount ?? 0 };
+            // Fewer running, or fewer started at all (pending → running keeps the sum): a task went away.
+            const lost = pace.target !== undefined &&
+                (target.running < pace.target.running ||
+                    target.running + target.pending < pace.target.running + pace.target.pending);
+            // This round's describe already counts as one: FOLLOW_UPS more after it.
+            if (lost)
+                pace.followUps = FOLLOW_UPS;
+            pace.target = target;
         }
         return changed;
     }
@@ -65960,12 +65987,13 @@ class Cadence {
     pace(rollout) {
         let pace = this.paces.get(rollout.name);
         if (!pace) {
-            pace = { safetyAt: Number.NEGATIVE_INFINITY };
+            pace = fresh(Number.NEGATIVE_INFINITY);
             this.paces.set(rollout.name, pace);
         }
         return pace;
     }
 }
+const fresh = (safetyAt) => ({ safetyAt, followUps: 0, ecsDecides: false });
 /** A second between rounds, then 1.5× longer each quiet round, never more than SLOW_MS. */
 function roundDelay(quietRounds) {
     if (quietRounds < QUIET_ROUNDS)
@@ -66017,7 +66045,7 @@ async function watchRollouts(gateway, rollouts, options) {
         const outage = reads.failures > 0 ? `${what} failing: ${errorName(reads.lastError)}` : undefined;
         lib_core/* error */.z3(closingLine(observation, left.map((i) => watched[i]), { timeoutMs: options.timeoutMs, ...(outage && { outage }) }));
     };
-    const cadence = new Cadence(watched, Date.now());
+    const cadence = new Cadence(watched, Date.now(), { failFast: options.settings.failFast });
     /** One round's reads: the service deployments, then only the services the cadence asks for. */
     const readRound = async (active, abortSignal) => {
         const deployments = await gateway.serviceDeployments(active.flatMap((i) => watched[i].serviceDeploymentArn ?? []), abortSignal);
@@ -66052,7 +66080,11 @@ async function watchRollouts(gateway, rollouts, options) {
                     if (cadence.read(rollout, { service, serviceRead, deployment }, now))
                         moved = true;
                     let stops;
-                    if (needsStops(rollout, service, deployment, cadence.safetyDue(rollout, now))) {
+                    const safetyDue = cadence.safetyDue(rollout, now);
+                    // A due look is taken in a described round, whether or not this round needs ListTasks.
+                    if (serviceRead && safetyDue)
+                        cadence.lookedForStops(rollout, now);
+                    if (needsStops(rollout, service, deployment, safetyDue)) {
                         cadence.lookedForStops(rollout, now);
                         const seen = seenStops.get(rollout.name) ?? new Set();
                         seenStops.set(rollout.name, seen);

@@ -511,8 +511,10 @@ describe('rolling-update', () => {
     expect(Object.values(results(run.outputs)).map((r) => r.status)).toEqual(['steady', 'steady']);
   });
 
-  test('quiet rounds read only the service deployments: DescribeServices when they change', async () => {
-    const arns = await seedRollout(emulator, ['web']);
+  test('with the circuit breaker on, quiet rounds read only the service deployments; without it, every round reads the service', async () => {
+    const arns = await seedRollout(emulator, ['web'], {
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
     // Six seconds of pending tasks: nothing changes after the first round or two.
     emulator.setTaskBehavior('web:2', { startMs: 6000 });
     emulator.resetCalls();
@@ -524,12 +526,33 @@ describe('rolling-update', () => {
     });
 
     expect(run.exitCode).toBe(0);
-    const rounds = emulator.calls('DescribeServiceDeployments').length;
-    const described = emulator.calls('DescribeServices').length;
+    // The watch's reads: from its first round (prepare's DescribeServices come before the update).
+    const watching = () => {
+      const reads = emulator.calls('DescribeServiceDeployments');
+      const from = reads[0]!.at;
+      return {
+        rounds: reads.length,
+        described: emulator.calls('DescribeServices').filter((c) => c.at >= from).length,
+      };
+    };
+    const { rounds, described } = watching();
     expect(rounds).toBeGreaterThanOrEqual(4);
     expect(described).toBeLessThan(rounds);
     // The events still reach the log, and the step still ends on the steady state.
     expect(run.lines.join('\n')).toContain('(service web) has reached a steady state.');
+
+    // Without the breaker the step must see the first failed task itself: failedTasks each round.
+    const plain = await seedRollout(emulator, ['api']);
+    emulator.setTaskBehavior('api:2', { startMs: 6000 });
+    emulator.resetCalls();
+    const again = await rollingUpdate({
+      cluster: 'app',
+      services: 'api',
+      'task-definitions': JSON.stringify(plain),
+    });
+    expect(again.exitCode).toBe(0);
+    const plainReads = watching();
+    expect(plainReads.described).toBe(plainReads.rounds);
   });
 
   test('wait false updates and returns; a service already on its definition is left alone', async () => {

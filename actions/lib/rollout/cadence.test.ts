@@ -1,8 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import {
   BUSY_MAX_MS,
   Cadence,
+  FOLLOW_UPS,
   deploymentMark,
   FAST_MS,
   QUIET_ROUNDS,
@@ -44,14 +45,19 @@ const scalingUp = (running: number): ServiceDeployment => ({
   },
 });
 
-/** A cadence that has described `web` once, at NOW, with the service deployment at `running`. */
-function describedOnce(r: Rollout, running = 0): Cadence {
-  const cadence = new Cadence([r], NOW);
-  cadence.read(
-    r,
-    { serviceRead: true, service: { serviceName: 'web', status: 'ACTIVE' }, deployment: scalingUp(running) },
-    NOW,
-  );
+/** A service whose failures ECS rolls back itself (what modules/environment sets). */
+const BREAKER: Service = {
+  serviceName: 'web',
+  status: 'ACTIVE',
+  deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+};
+
+/** A cadence that has described `web` until settled (its follow-ups done), last at NOW. */
+function describedOnce(r: Rollout, options: { service?: Service; failFast?: boolean } = {}): Cadence {
+  const cadence = new Cadence([r], NOW, { failFast: options.failFast ?? false });
+  for (const at of [NOW - 2000, NOW - 1000, NOW]) {
+    cadence.read(r, { serviceRead: true, service: options.service ?? BREAKER, deployment: scalingUp(0) }, at);
+  }
   return cadence;
 }
 
@@ -67,7 +73,7 @@ describe('roundDelay: a second while things move, slower when quiet, never past 
   });
 
   test('a change brings the second back', () => {
-    const cadence = new Cadence([], NOW, () => 0.5);
+    const cadence = new Cadence([], NOW, { random: () => 0.5 });
     for (let i = 0; i < 10; i++) cadence.endRound(false);
     expect(cadence.endRound(false)).toBe(SLOW_MS);
     expect(cadence.endRound(true)).toBe(FAST_MS);
@@ -76,7 +82,7 @@ describe('roundDelay: a second while things move, slower when quiet, never past 
 
 describe('endRound: throttled rounds lengthen the wait, clean rounds ease it back', () => {
   test('1.5× a throttled round up to BUSY_MAX_MS, then a quarter second a clean round down to the wanted pace', () => {
-    const cadence = new Cadence([], NOW, () => 0.5);
+    const cadence = new Cadence([], NOW, { random: () => 0.5 });
     expect(cadence.endRound(true, true)).toBe(1500);
     expect(cadence.endRound(true, true)).toBe(2250);
     expect(cadence.endRound(true, true)).toBe(BUSY_MAX_MS);
@@ -87,8 +93,8 @@ describe('endRound: throttled rounds lengthen the wait, clean rounds ease it bac
   });
 
   test('jittered ±10 % so watchers started together drift apart', () => {
-    expect(new Cadence([], NOW, () => 0).endRound(true)).toBe(900);
-    expect(new Cadence([], NOW, () => 0.999).endRound(true)).toBe(1100);
+    expect(new Cadence([], NOW, { random: () => 0 }).endRound(true)).toBe(900);
+    expect(new Cadence([], NOW, { random: () => 0.999 }).endRound(true)).toBe(1100);
   });
 });
 
@@ -120,6 +126,48 @@ describe('describesService: DescribeServices only when its data can change a dec
     expect(describedOnce(rollout()).describesService(r, deployment, now)).toBe(expected);
   });
 
+  test('where the step, not ECS, must catch the first failed task: every round', () => {
+    const noBreaker = { serviceName: 'web', status: 'ACTIVE' };
+    expect(
+      describedOnce(rollout(), { service: noBreaker }).describesService(rollout(), scalingUp(0), NOW + 1000),
+    ).toBe(true);
+    expect(
+      describedOnce(rollout(), { failFast: true }).describesService(rollout(), scalingUp(0), NOW + 1000),
+    ).toBe(true);
+  });
+
+  test.each([
+    ['a task of the new revision stopped (1 running → 0)', 1, 0, 0, FOLLOW_UPS],
+    ['a pending task went away (2 started → 1)', 0, 0, 1, FOLLOW_UPS],
+    ['progress only (pending → running)', 0, 1, 1, 0],
+  ])(
+    '%s: the change is described, then FOLLOW_UPS or none',
+    (_why, runningBefore, running, pending, followUps) => {
+      const web = rollout();
+      const revision = (r: number, p: number): ServiceDeployment => ({
+        ...scalingUp(0),
+        targetServiceRevision: { arn: 'r', requestedTaskCount: 2, runningTaskCount: r, pendingTaskCount: p },
+      });
+      const before = revision(runningBefore, 2 - runningBefore);
+      const cadence = new Cadence([web], NOW);
+      for (const at of [NOW - 1000, NOW])
+        cadence.read(web, { serviceRead: true, service: BREAKER, deployment: before }, at);
+      const after = revision(running, pending);
+      const described: boolean[] = [];
+      for (let round = 1; round <= 4; round++) {
+        const at = NOW + round * 1000;
+        const yes = cadence.describesService(web, after, at);
+        described.push(yes);
+        cadence.read(web, { serviceRead: yes, ...(yes && { service: BREAKER }), deployment: after }, at);
+      }
+      expect(described).toEqual([
+        true,
+        ...Array<boolean>(followUps).fill(true),
+        ...Array<boolean>(3 - followUps).fill(false),
+      ]);
+    },
+  );
+
   test('never described: yes', () => {
     expect(new Cadence([rollout()], NOW).describesService(rollout(), scalingUp(0), NOW)).toBe(true);
   });
@@ -136,14 +184,19 @@ describe('safety looks for stopped tasks: every SAFETY_MS, rollouts a second apa
     expect(cadence.safetyDue(worker, NOW + SAFETY_MS - 1001)).toBe(false);
   });
 
+  test('the turns wrap every 60 rollouts: of 120, two are due each second, not all at once', () => {
+    const many = Array.from({ length: 120 }, (_, i) => rollout({ name: `svc${i}` }));
+    const cadence = new Cadence(many, NOW);
+    const dueAt = (r: Rollout) =>
+      [...Array(SAFETY_MS / 1000).keys()].find((s) => cadence.safetyDue(r, NOW + s * 1000));
+    const firstSecond = many.filter((r) => dueAt(r) === 1).length;
+    expect(firstSecond).toBe(2);
+  });
+
   test('any look resets it, and a due look asks for DescribeServices', () => {
     const web = rollout();
     const cadence = describedOnce(web);
-    cadence.read(
-      web,
-      { serviceRead: true, deployment: scalingUp(0), service: { status: 'ACTIVE' } },
-      NOW + SAFETY_MS - 1,
-    );
+    cadence.read(web, { serviceRead: true, deployment: scalingUp(0), service: BREAKER }, NOW + SAFETY_MS - 1);
     expect(cadence.describesService(web, scalingUp(0), NOW + SAFETY_MS)).toBe(true);
     cadence.lookedForStops(web, NOW + SAFETY_MS);
     expect(cadence.safetyDue(web, NOW + SAFETY_MS + 1)).toBe(false);

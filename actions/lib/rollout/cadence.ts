@@ -1,4 +1,5 @@
 import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
+import { ecsRollsBack } from './assess.ts';
 import type { Rollout } from './decide.ts';
 
 /**
@@ -9,9 +10,13 @@ import type { Rollout } from './decide.ts';
  * - A round a second while anything moves; after QUIET_ROUNDS rounds without a change, slower,
  *   up to SLOW_MS: a crash or a steady state is still seen within SLOW_MS.
  * - With service deployments (v2), DescribeServiceDeployments is the verdict and runs every
- *   round; DescribeServices only for a rollout whose service deployment changed, that is rolling
- *   back, that has no service deployment (v1), or that was not described for SERVICE_EVERY_MS
- *   (its events) or is due its safety look for stopped tasks (SAFETY_MS).
+ *   round; DescribeServices only where ECS decides the ending (a circuit breaker or alarms that
+ *   roll back, and no `fail-fast`) and nothing asks for it: the service deployment changed (and,
+ *   when a task of the new revision went away, FOLLOW_UPS rounds after: the two APIs may lag each
+ *   other, and a replacement could hide the stop by the next read), rolling back, no service
+ *   deployment (v1), not described for SERVICE_EVERY_MS (its events), or its safety look for
+ *   stopped tasks is due (SAFETY_MS). Where the step itself must catch the first failed task,
+ *   the service's failedTasks counter is read every round, as before.
  * - When ECS throttles a round's calls (other rollouts share the account's buckets), the wait
  *   grows 1.5×, up to BUSY_MAX_MS, and comes back a quarter second a clean round: many watchers
  *   settle at the rate the account sustains instead of retrying into it. Waits are jittered
@@ -28,6 +33,8 @@ const BUSY_EASE_MS = 250;
 const BUSY_GROWTH = 1.5;
 /** Rounds without a change before the loop slows down. */
 export const QUIET_ROUNDS = 3;
+/** Rounds a service is still described after a task of the new revision went away. */
+export const FOLLOW_UPS = 1;
 /** A v2 rollout's service is described at least this often: its events reach the log. */
 export const SERVICE_EVERY_MS = 30_000;
 /**
@@ -78,6 +85,12 @@ interface Pace {
   service?: string;
   describedAt?: number;
   safetyAt: number;
+  /** Described rounds still owed after a task of the new revision went away. */
+  followUps: number;
+  /** The new revision's running and pending tasks when last read. */
+  target?: { running: number; pending: number };
+  /** From the last DescribeServices: ECS rolls a failure back itself (breaker or alarms). */
+  ecsDecides: boolean;
 }
 
 export class Cadence {
@@ -87,10 +100,21 @@ export class Cadence {
   private busyMs = 0;
   private readonly random: () => number;
 
-  /** `startedAt`: when the watch began; each rollout's first safety look comes a second before the last's. */
-  constructor(rollouts: Rollout[], startedAt: number, random: () => number = Math.random) {
+  private readonly failFast: boolean;
+
+  /**
+   * `startedAt`: when the watch began; each rollout's first safety look comes a second before
+   * the last's (60 apart at most: they keep taking turns). `failFast`: the step, not ECS, ends
+   * a failing rollout at its first stopped task.
+   */
+  constructor(
+    rollouts: Rollout[],
+    startedAt: number,
+    { failFast = false, random = Math.random }: { failFast?: boolean; random?: () => number } = {},
+  ) {
     this.random = random;
-    rollouts.forEach((r, i) => this.paces.set(r.name, { safetyAt: startedAt - i * 1000 }));
+    this.failFast = failFast;
+    rollouts.forEach((r, i) => this.paces.set(r.name, fresh(startedAt - (i % 60) * 1000)));
   }
 
   /** Whether this round describes the service of `rollout`, given the service deployment just read. */
@@ -98,6 +122,8 @@ export class Cadence {
     const pace = this.pace(rollout);
     return (
       !rollout.serviceDeploymentArn ||
+      !pace.ecsDecides ||
+      pace.followUps > 0 ||
       // Not found (yet): the service says what ECS does.
       !deployment ||
       rollout.phase === 'rolling-back' ||
@@ -126,16 +152,28 @@ export class Cadence {
   ): boolean {
     const pace = this.pace(rollout);
     let changed = false;
-    if (rollout.serviceDeploymentArn) {
-      const mark = deploymentMark(reads.deployment);
-      changed ||= mark !== pace.deployment;
-      pace.deployment = mark;
-    }
     if (reads.serviceRead) {
       const mark = serviceMark(reads.service);
       changed ||= mark !== pace.service;
       pace.service = mark;
       pace.describedAt = now;
+      pace.followUps = Math.max(0, pace.followUps - 1);
+      pace.ecsDecides = !this.failFast && reads.service !== undefined && ecsRollsBack(reads.service);
+    }
+    if (rollout.serviceDeploymentArn) {
+      const mark = deploymentMark(reads.deployment);
+      changed ||= mark !== pace.deployment;
+      pace.deployment = mark;
+      const revision = reads.deployment?.targetServiceRevision;
+      const target = { running: revision?.runningTaskCount ?? 0, pending: revision?.pendingTaskCount ?? 0 };
+      // Fewer running, or fewer started at all (pending → running keeps the sum): a task went away.
+      const lost =
+        pace.target !== undefined &&
+        (target.running < pace.target.running ||
+          target.running + target.pending < pace.target.running + pace.target.pending);
+      // This round's describe already counts as one: FOLLOW_UPS more after it.
+      if (lost) pace.followUps = FOLLOW_UPS;
+      pace.target = target;
     }
     return changed;
   }
@@ -156,12 +194,14 @@ export class Cadence {
   private pace(rollout: Rollout): Pace {
     let pace = this.paces.get(rollout.name);
     if (!pace) {
-      pace = { safetyAt: Number.NEGATIVE_INFINITY };
+      pace = fresh(Number.NEGATIVE_INFINITY);
       this.paces.set(rollout.name, pace);
     }
     return pace;
   }
 }
+
+const fresh = (safetyAt: number): Pace => ({ safetyAt, followUps: 0, ecsDecides: false });
 
 /** A second between rounds, then 1.5× longer each quiet round, never more than SLOW_MS. */
 export function roundDelay(quietRounds: number): number {

@@ -86,7 +86,7 @@ export async function watchRollouts<R extends Rollout>(
     );
   };
 
-  const cadence = new Cadence(watched, Date.now());
+  const cadence = new Cadence(watched, Date.now(), { failFast: options.settings.failFast });
   /** One round's reads: the service deployments, then only the services the cadence asks for. */
   const readRound = async (active: number[], abortSignal: AbortSignal) => {
     const deployments = await gateway.serviceDeployments(
@@ -134,7 +134,10 @@ export async function watchRollouts<R extends Rollout>(
             const deployment = deploymentOf(rollout, deployments);
             if (cadence.read(rollout, { service, serviceRead, deployment }, now)) moved = true;
             let stops: Extract<Observation, { kind: 'described' }>['stops'];
-            if (needsStops(rollout, service, deployment, cadence.safetyDue(rollout, now))) {
+            const safetyDue = cadence.safetyDue(rollout, now);
+            // A due look is taken in a described round, whether or not this round needs ListTasks.
+            if (serviceRead && safetyDue) cadence.lookedForStops(rollout, now);
+            if (needsStops(rollout, service, deployment, safetyDue)) {
               cadence.lookedForStops(rollout, now);
               const seen = seenStops.get(rollout.name) ?? new Set<string>();
               seenStops.set(rollout.name, seen);
