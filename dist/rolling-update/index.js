@@ -66157,22 +66157,23 @@ function decide(rollout, observation, settings, now) {
 /**
  * Whether the loop should look for a stopped task of ours before deciding this round:
  * something suggests one (failed tasks up, fewer running), a transient error left a look
- * pending, its safety look is due (`safetyDue`, cadence.ts), or the verdict is a failure that
+ * pending, the cadence asks (`lookDue`: its safety turn, or a task the service deployment lost,
+ * cadence.ts), or the verdict is a failure that
  * the stopped task explains. ListTasks stays out of the rounds that need none.
  */
-function needsStops(rollout, service, deployment, safetyDue) {
+function needsStops(rollout, service, deployment, lookDue) {
     if (rollout.phase !== 'rolling' || !service || service.status !== 'ACTIVE')
         return false;
     if (deployment) {
         const verdict = judge(deployment).state;
         if (verdict === 'failed' || verdict === 'rolling-back' || verdict === 'rolled-back')
             return true;
-        return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), safetyDue);
+        return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), lookDue);
     }
     const assessment = assess(service, rollout.expected);
     if (assessment.state === 'steady')
         return false;
-    return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, safetyDue);
+    return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, lookDue);
 }
 /** The latest failed stop among freshly described stopped tasks that belongs to this rollout. */
 function failedStopOf(rollout, tasks, now) {
@@ -66202,11 +66203,11 @@ function closingLine(observation, ended, context) {
             return `Stopped watching: ${observation.error}. ${ended.map((r) => stillDeploying(r)).join('; ')}.`;
     }
 }
-function stopsLikely(rollout, deployment, safetyDue) {
+function stopsLikely(rollout, deployment, lookDue) {
     return (rollout.recheck === true ||
         (deployment?.failedTasks ?? 0) > rollout.lastFailedTasks ||
         (deployment?.runningCount ?? 0) < rollout.lastRunning ||
-        safetyDue);
+        lookDue);
 }
 /** The deployment a v2 rollout's counters come from: ours by id, else the PRIMARY. */
 function watched(service, expected) {
@@ -66737,8 +66738,14 @@ class Cadence {
     safetyDue(rollout, now) {
         return now - this.pace(rollout).safetyAt >= SAFETY_MS;
     }
+    /** Whether a task of the new revision went away and was not looked for yet (a sign needsStops cannot see). */
+    taskLost(rollout) {
+        return this.pace(rollout).lostLooks > 0;
+    }
     lookedForStops(rollout, now) {
-        this.pace(rollout).safetyAt = now;
+        const pace = this.pace(rollout);
+        pace.safetyAt = now;
+        pace.lostLooks = Math.max(0, pace.lostLooks - 1);
     }
     /** Records a round's reads of `rollout` (service undefined: not described this round); true when something changed. */
     read(rollout, reads, now) {
@@ -66763,8 +66770,11 @@ class Cadence {
                 (target.running < pace.target.running ||
                     target.running + target.pending < pace.target.running + pace.target.pending);
             // This round's describe already counts as one: FOLLOW_UPS more after it.
-            if (lost)
+            if (lost) {
                 pace.followUps = FOLLOW_UPS;
+                // ECS may list the stopped task a little after the counts drop: look each described round.
+                pace.lostLooks = FOLLOW_UPS + 1;
+            }
             pace.target = target;
         }
         return changed;
@@ -66790,7 +66800,7 @@ class Cadence {
         return pace;
     }
 }
-const fresh = (safetyAt) => ({ safetyAt, followUps: 0, ecsDecides: false });
+const fresh = (safetyAt) => ({ safetyAt, followUps: 0, lostLooks: 0, ecsDecides: false });
 /** A second between rounds, then 1.5× longer each quiet round, never more than SLOW_MS. */
 function roundDelay(quietRounds) {
     if (quietRounds < QUIET_ROUNDS)
@@ -66881,7 +66891,7 @@ async function watchRollouts(gateway, rollouts, options) {
                     // A due look is taken in a described round, whether or not this round needs ListTasks.
                     if (serviceRead && safetyDue)
                         cadence.lookedForStops(rollout, now);
-                    if (needsStops(rollout, service, deployment, safetyDue)) {
+                    if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
                         cadence.lookedForStops(rollout, now);
                         const seen = seenStops.get(rollout.name) ?? new Set();
                         seenStops.set(rollout.name, seen);

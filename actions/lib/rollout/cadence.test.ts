@@ -173,6 +173,33 @@ describe('describesService: DescribeServices only when its data can change a dec
   });
 });
 
+test('a task the new revision lost asks for a stop look in its round and the next: ECS may list it late', () => {
+  const web = rollout();
+  const revision = (running: number, pending: number): ServiceDeployment => ({
+    ...scalingUp(0),
+    targetServiceRevision: {
+      arn: 'r',
+      requestedTaskCount: 2,
+      runningTaskCount: running,
+      pendingTaskCount: pending,
+    },
+  });
+  const cadence = new Cadence([web], NOW);
+  cadence.read(web, { serviceRead: true, service: BREAKER, deployment: revision(1, 1) }, NOW);
+  expect(cadence.taskLost(web)).toBe(false);
+  // The pending one died: 1 + 1 started → 1 + 0.
+  cadence.read(web, { serviceRead: true, service: BREAKER, deployment: revision(1, 0) }, NOW + 1000);
+  const looks: boolean[] = [];
+  for (let round = 0; round < 4; round++) {
+    looks.push(cadence.taskLost(web));
+    if (cadence.taskLost(web)) cadence.lookedForStops(web, NOW + 1000 * (round + 2));
+  }
+  expect(looks).toEqual([true, ...Array<boolean>(FOLLOW_UPS).fill(true), false, false].slice(0, 4));
+  // Progress (pending → running) is no loss.
+  cadence.read(web, { serviceRead: true, service: BREAKER, deployment: revision(2, 0) }, NOW + 9000);
+  expect(cadence.taskLost(web)).toBe(false);
+});
+
 describe('safety looks for stopped tasks: every SAFETY_MS, rollouts a second apart', () => {
   test('the first comes SAFETY_MS into the watch, the next rollout a second before', () => {
     const web = rollout();

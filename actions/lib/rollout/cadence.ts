@@ -89,6 +89,8 @@ interface Pace {
   followUps: number;
   /** The new revision's running and pending tasks when last read. */
   target?: { running: number; pending: number };
+  /** Looks for stopped tasks still owed after a task of the new revision went away. */
+  lostLooks: number;
   /** From the last DescribeServices: ECS rolls a failure back itself (breaker or alarms). */
   ecsDecides: boolean;
 }
@@ -140,8 +142,15 @@ export class Cadence {
     return now - this.pace(rollout).safetyAt >= SAFETY_MS;
   }
 
+  /** Whether a task of the new revision went away and was not looked for yet (a sign needsStops cannot see). */
+  taskLost(rollout: Rollout): boolean {
+    return this.pace(rollout).lostLooks > 0;
+  }
+
   lookedForStops(rollout: Rollout, now: number): void {
-    this.pace(rollout).safetyAt = now;
+    const pace = this.pace(rollout);
+    pace.safetyAt = now;
+    pace.lostLooks = Math.max(0, pace.lostLooks - 1);
   }
 
   /** Records a round's reads of `rollout` (service undefined: not described this round); true when something changed. */
@@ -172,7 +181,11 @@ export class Cadence {
         (target.running < pace.target.running ||
           target.running + target.pending < pace.target.running + pace.target.pending);
       // This round's describe already counts as one: FOLLOW_UPS more after it.
-      if (lost) pace.followUps = FOLLOW_UPS;
+      if (lost) {
+        pace.followUps = FOLLOW_UPS;
+        // ECS may list the stopped task a little after the counts drop: look each described round.
+        pace.lostLooks = FOLLOW_UPS + 1;
+      }
       pace.target = target;
     }
     return changed;
@@ -201,7 +214,7 @@ export class Cadence {
   }
 }
 
-const fresh = (safetyAt: number): Pace => ({ safetyAt, followUps: 0, ecsDecides: false });
+const fresh = (safetyAt: number): Pace => ({ safetyAt, followUps: 0, lostLooks: 0, ecsDecides: false });
 
 /** A second between rounds, then 1.5× longer each quiet round, never more than SLOW_MS. */
 export function roundDelay(quietRounds: number): number {

@@ -135,24 +135,25 @@ export function decide<R extends Rollout>(
 /**
  * Whether the loop should look for a stopped task of ours before deciding this round:
  * something suggests one (failed tasks up, fewer running), a transient error left a look
- * pending, its safety look is due (`safetyDue`, cadence.ts), or the verdict is a failure that
+ * pending, the cadence asks (`lookDue`: its safety turn, or a task the service deployment lost,
+ * cadence.ts), or the verdict is a failure that
  * the stopped task explains. ListTasks stays out of the rounds that need none.
  */
 export function needsStops(
   rollout: Rollout,
   service: Service | undefined,
   deployment: ServiceDeployment | undefined,
-  safetyDue: boolean,
+  lookDue: boolean,
 ): boolean {
   if (rollout.phase !== 'rolling' || !service || service.status !== 'ACTIVE') return false;
   if (deployment) {
     const verdict = judge(deployment).state;
     if (verdict === 'failed' || verdict === 'rolling-back' || verdict === 'rolled-back') return true;
-    return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), safetyDue);
+    return verdict === 'waiting' && stopsLikely(rollout, watched(service, rollout.expected), lookDue);
   }
   const assessment = assess(service, rollout.expected);
   if (assessment.state === 'steady') return false;
-  return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, safetyDue);
+  return assessment.state === 'failed' || stopsLikely(rollout, assessment.deployment, lookDue);
 }
 
 /** The latest failed stop among freshly described stopped tasks that belongs to this rollout. */
@@ -195,12 +196,12 @@ export function closingLine(
   }
 }
 
-function stopsLikely(rollout: Rollout, deployment: Deployment | undefined, safetyDue: boolean): boolean {
+function stopsLikely(rollout: Rollout, deployment: Deployment | undefined, lookDue: boolean): boolean {
   return (
     rollout.recheck === true ||
     (deployment?.failedTasks ?? 0) > rollout.lastFailedTasks ||
     (deployment?.runningCount ?? 0) < rollout.lastRunning ||
-    safetyDue
+    lookDue
   );
 }
 

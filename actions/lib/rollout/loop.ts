@@ -137,7 +137,7 @@ export async function watchRollouts<R extends Rollout>(
             const safetyDue = cadence.safetyDue(rollout, now);
             // A due look is taken in a described round, whether or not this round needs ListTasks.
             if (serviceRead && safetyDue) cadence.lookedForStops(rollout, now);
-            if (needsStops(rollout, service, deployment, safetyDue)) {
+            if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
               cadence.lookedForStops(rollout, now);
               const seen = seenStops.get(rollout.name) ?? new Set<string>();
               seenStops.set(rollout.name, seen);
