@@ -66,6 +66,9 @@ describe('rolling-update', () => {
   test('12 services roll out in one step, watched two DescribeServices batches at a time', async () => {
     const families = Array.from({ length: 12 }, (_, i) => `svc${String(i + 1).padStart(2, '0')}`);
     const arns = await seedRollout(emulator, families);
+    // svc12's new tasks take 3 s to start, so the first round surely sees them pending (the
+    // others start in 150 ms: a round may see them anywhere between).
+    emulator.setTaskBehavior('svc12:2', { startMs: 3000 });
     emulator.resetCalls();
 
     const run = await rollingUpdate({
