@@ -5,6 +5,7 @@ import { loadRegistrars, trustsRegistrar, untrustedWarning, type Registrars } fr
 import { loadRevisions } from '../lib/release-history.ts';
 import { computeHistory, selectRelease, type Release, type Revision } from '../lib/releases.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
+import { serviceFamilies } from './services.ts';
 import { getSettings } from './settings.ts';
 
 /** Releases shown in the summary. */
@@ -24,6 +25,7 @@ export async function main(): Promise<void> {
   core.info(`Release ${target.id} (released ${target.releasedAt}; newest is ${current.id}):`);
   for (const [family, r] of Object.entries(target.families)) core.info(`  ${family}: revision ${r.revision}`);
   core.setOutput('task-definitions', JSON.stringify(arns));
+  core.setOutput('services', serviceFamilies(Object.keys(arns)).join('\n'));
   core.setOutput('release', target.id);
   core.setOutput('current', current.id);
   core.setOutput('releases', JSON.stringify(history.releases.map(describe)));

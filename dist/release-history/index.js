@@ -60956,7 +60956,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6461);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4265);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -60966,7 +60966,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6461:
+/***/ 4265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61522,6 +61522,17 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/release-history/services.ts
+/**
+ * The components that only run one-off tasks, never a service: modules/environment's
+ * components.json `one_off` (services.test.ts holds the two together).
+ */
+const ONE_OFF_COMPONENTS = ['migrate'];
+/** The families of a release that run as services (`<env>-<component>` and not one-off), sorted. */
+function serviceFamilies(families) {
+    return families.filter((family) => !ONE_OFF_COMPONENTS.some((c) => family.endsWith(`-${c}`))).sort();
+}
+
 ;// CONCATENATED MODULE: ./actions/release-history/settings.ts
 
 
@@ -61554,6 +61565,7 @@ function getSettings() {
 
 
 
+
 /** Releases shown in the summary. */
 const SHOWN = 10;
 async function main() {
@@ -61570,6 +61582,7 @@ async function main() {
     for (const [family, r] of Object.entries(target.families))
         lib_core/* info */.pq(`  ${family}: revision ${r.revision}`);
     lib_core/* setOutput */.uH('task-definitions', JSON.stringify(arns));
+    lib_core/* setOutput */.uH('services', serviceFamilies(Object.keys(arns)).join('\n'));
     lib_core/* setOutput */.uH('release', target.id);
     lib_core/* setOutput */.uH('current', current.id);
     lib_core/* setOutput */.uH('releases', JSON.stringify(history.releases.map(main_describe)));
