@@ -12,6 +12,7 @@ import {
   type Linter,
   type Workflow,
   type Step,
+  OWNER_REPO,
   RELEASE,
   SETUP_TERRAFORM,
   THIRD_PARTY_ACTIONS,
@@ -36,6 +37,7 @@ import {
   stepsWithWhere,
   withoutStaleDiagnostics,
 } from '../helpers/workflows.ts';
+import { parseMappings } from '../../actions/terraform-outputs/mapping.ts';
 
 const root = process.cwd();
 const WORKFLOWS_DIR = '.github/workflows';
@@ -1051,21 +1053,11 @@ describe('supply chain', () => {
 });
 
 describe('the Terraform outputs the workflows read', () => {
-  // `jq` paths like .service_names.value.gunicorn in the workflows that run `terraform output`,
-  // against the outputs the example roots declare and the components modules/environment has.
+  // Each terraform-outputs step's mappings, parsed by the action's own parser, against the
+  // outputs the example root declares and the components modules/environment has.
   const read = (path: string) => readFileSync(join(ROOT_DIR, path), 'utf8');
   const ROOT_DIR = new URL('../..', import.meta.url).pathname;
-  function paths(text: string): { output: string; keys: string[] }[] {
-    const found: { output: string; keys: string[] }[] = [];
-    for (const match of text.matchAll(
-      /\.([a-z_]+)\.value((?:\.[a-z_]+|\s*\|\s*\.[a-z_]+(?:,\s*\.[a-z_]+)*)?)/g,
-    ))
-      found.push({
-        output: match[1]!,
-        keys: [...(match[2] ?? '').matchAll(/\.([a-z_]+)/g)].map((m) => m[1]!),
-      });
-    return found;
-  }
+  const TERRAFORM_OUTPUTS = `${OWNER_REPO}/terraform-outputs@${RELEASE}`;
   const declared = (root: string) =>
     [...read(`terraform/examples/${root}/outputs.tf`).matchAll(/output\s+"([^"]+)"/g)].map((m) => m[1]!);
   // The module's declared components (main.tf builds from this file).
@@ -1075,23 +1067,20 @@ describe('the Terraform outputs the workflows read', () => {
   };
   const components = [...declaredComponents.backend, ...declaredComponents.others];
 
-  it('finds the paths of a sample, so an empty result means something', () => {
-    expect(paths(`out .cluster_name.value; out '.service_names.value | .gunicorn, .celery'`)).toEqual([
-      { output: 'cluster_name', keys: [] },
-      { output: 'service_names', keys: ['gunicorn', 'celery'] },
-    ]);
-  });
-
   it.each(['ad-hoc-deploy.yml', 'ad-hoc-destroy.yml'])(
     '%s reads only outputs the ad-hoc root declares',
     (file) => {
-      const text = read(`.github/workflows/${file}`);
-      const used = paths(text);
-      expect(used.length).toBeGreaterThan(2);
+      const wf = readYaml<Workflow>(join(WORKFLOWS_DIR, file));
+      const steps = stepsWithWhere(wf).filter(({ step }) => step.uses === TERRAFORM_OUTPUTS);
+      expect(steps).toHaveLength(1);
+      const mappings = parseMappings('outputs', String(steps[0]!.step.with?.outputs));
       const outputs = declared('ad-hoc');
-      for (const { output, keys } of used) {
-        expect(outputs).toContain(output);
-        for (const key of keys) expect(components).toContain(key);
+      for (const { paths } of mappings) {
+        for (const { keys } of paths) {
+          expect(outputs).toContain(keys[0]);
+          // A key below an output names a component; `*` takes them all.
+          for (const key of keys.slice(1)) if (key !== '*') expect(components).toContain(key);
+        }
       }
     },
   );
