@@ -29,6 +29,7 @@ async function countSharing(ecs: ECSClient, protectedNames: string[]): Promise<n
 
 export async function main(): Promise<void> {
   const settings = getSettings();
+  if (settings.environments.length === 0) return noEnvironments();
   const ecs = ecsClient(settings.region);
   const now = new Date();
   const prices = loadPrices();
@@ -93,4 +94,14 @@ export async function main(): Promise<void> {
   if (firstMarkdown && settings.environments.length === 1 && process.env['GITHUB_STEP_SUMMARY']) {
     await core.summary.addRaw(firstMarkdown).write();
   }
+}
+
+/** A workspace list with no ad hoc environment in it: nothing to read, nothing to do. */
+async function noEnvironments(): Promise<void> {
+  const line =
+    'No ad hoc environments among the workspaces (protected, kept and other-prefix ones are left out).';
+  core.info(line);
+  for (const output of ['environments', 'to-pause', 'to-destroy']) core.setOutput(output, '[]');
+  core.setOutput('cost', '');
+  await writeSummaryTable('Environments', ['Environment'], [], [line]);
 }

@@ -59424,7 +59424,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3828);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6456);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -59434,7 +59434,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3828:
+/***/ 6456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60444,18 +60444,38 @@ function costLine(e, sharedBy) {
  */
 const BUILT_IN_PROTECTED = ['prod', 'production', 'staging', 'default'];
 
+;// CONCATENATED MODULE: ./actions/environment-status/workspaces.ts
+
+/**
+ * The ad hoc environments among a root's workspaces, from `terraform workspace list` (the
+ * current one starred): never a protected name (default among them), a kept one, or one
+ * outside the prefix. The janitor pauses and destroys only what this returns.
+ */
+function adHocWorkspaces(list, filter) {
+    const names = list
+        .split(/\r?\n/)
+        .map((line) => line.replace(/^\s*\*?\s*/, '').trim())
+        .filter((name) => name !== '');
+    const chosen = names.filter((name) => !filter.protectedNames.includes(name) && !filter.keep.includes(name) && name.startsWith(filter.prefix));
+    for (const name of chosen)
+        (0,inputs/* checkEcsName */.ni)('workspaces', name, 'a workspace (ECS cluster)');
+    return [...new Set(chosen)].sort();
+}
+
 ;// CONCATENATED MODULE: ./actions/environment-status/settings.ts
+
 
 
 
 
 const words = (text) => (0,inputs/* splitLines */.uz)((text ?? '').replace(/\s+/g, '\n'));
 function getSettings() {
-    const environments = (0,inputs/* multilineInput */.yw)('environments');
-    if (environments.length === 0)
-        throw new errors/* ConfigurationError */.j1('Input "environments" names no environment.');
-    for (const name of environments)
-        (0,inputs/* checkEcsName */.ni)('environments', name, 'an environment (ECS cluster) name');
+    // The built-in names always count; the input only adds (as check-environment does).
+    const protectedNames = [
+        ...new Set([...BUILT_IN_PROTECTED, ...words((0,inputs/* optionalInput */.$m)('protected-environments') ?? '')]),
+    ];
+    const keep = words((0,inputs/* optionalInput */.$m)('keep'));
+    const environments = environmentsInput({ keep, protectedNames });
     const pauseAfterHours = (0,inputs/* numberInput */.QR)('pause-after-hours', 0, { max: 24 * 365 });
     const destroyAfterHours = (0,inputs/* numberInput */.QR)('destroy-after-hours', 0, { max: 24 * 365 });
     if (pauseAfterHours > 0 && destroyAfterHours > 0 && destroyAfterHours <= pauseAfterHours) {
@@ -60466,14 +60486,33 @@ function getSettings() {
         environments,
         pauseAfterHours,
         destroyAfterHours,
-        keep: words((0,inputs/* optionalInput */.$m)('keep')),
-        // The built-in names always count; the input only adds (as check-environment does).
-        protectedNames: [
-            ...new Set([...BUILT_IN_PROTECTED, ...words((0,inputs/* optionalInput */.$m)('protected-environments') ?? '')]),
-        ],
+        keep,
+        protectedNames,
         sharedBy: (0,inputs/* numberInput */.QR)('shared-by', 0, { max: 1000 }),
         recordActivity: (0,inputs/* booleanInput */.tE)('record-activity', false),
     };
+}
+/**
+ * The environments named, or the ad hoc ones among a root's workspaces (the janitor): those
+ * may be none, a name given by hand may not.
+ */
+function environmentsInput(filter) {
+    const environments = (0,inputs/* multilineInput */.yw)('environments');
+    const workspaces = (0,inputs/* optionalInput */.$m)('workspaces');
+    const prefix = (0,inputs/* optionalInput */.$m)('prefix') ?? '';
+    if (workspaces !== undefined) {
+        if (environments.length > 0) {
+            throw new errors/* ConfigurationError */.j1('Inputs "environments" and "workspaces": give one, the environments by name or a workspace list to choose from.');
+        }
+        return adHocWorkspaces(workspaces, { ...filter, prefix });
+    }
+    if (prefix !== '')
+        throw new errors/* ConfigurationError */.j1('Input "prefix" chooses among "workspaces", which is empty.');
+    if (environments.length === 0)
+        throw new errors/* ConfigurationError */.j1('Input "environments" names no environment.');
+    for (const name of environments)
+        (0,inputs/* checkEcsName */.ni)('environments', name, 'an environment (ECS cluster)');
+    return environments;
 }
 
 ;// CONCATENATED MODULE: ./actions/environment-status/main.ts
@@ -60504,6 +60543,8 @@ async function countSharing(ecs, protectedNames) {
 }
 async function main() {
     const settings = getSettings();
+    if (settings.environments.length === 0)
+        return noEnvironments();
     const ecs = ecsClient(settings.region);
     const now = new Date();
     const prices = loadPrices();
@@ -60554,6 +60595,15 @@ async function main() {
     if (firstMarkdown && settings.environments.length === 1 && process.env['GITHUB_STEP_SUMMARY']) {
         await lib_core/* summary */.z.addRaw(firstMarkdown).write();
     }
+}
+/** A workspace list with no ad hoc environment in it: nothing to read, nothing to do. */
+async function noEnvironments() {
+    const line = 'No ad hoc environments among the workspaces (protected, kept and other-prefix ones are left out).';
+    lib_core/* info */.pq(line);
+    for (const output of ['environments', 'to-pause', 'to-destroy'])
+        lib_core/* setOutput */.uH(output, '[]');
+    lib_core/* setOutput */.uH('cost', '');
+    await writeSummaryTable('Environments', ['Environment'], [], [line]);
 }
 
 

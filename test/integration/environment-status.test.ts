@@ -135,8 +135,45 @@ test('a paused environment costs only its share; record-activity marks what it r
   expect(emulator.calls('TagResource').length).toBe(3);
 });
 
+test('the janitor gives a workspace list: only the ad hoc environments in it are read and judged', async () => {
+  environment('pr-1', 100);
+  environment('prod', 100);
+  const run = await status({
+    workspaces: '  default\n* pr-1\n  prod\n  feature-x\n  pr-2\n',
+    prefix: 'pr-',
+    keep: 'pr-2',
+    'destroy-after-hours': '72',
+    'shared-by': '2',
+  });
+  expect(run.errors).toEqual([]);
+  const envs = JSON.parse(run.outputs['environments']!) as EnvironmentStatus[];
+  expect(envs.map((e) => e.name)).toEqual(['pr-1']);
+  expect(run.outputs['to-destroy']).toBe('["pr-1"]');
+  // prod was never looked at: no call names its cluster.
+  expect(JSON.stringify(emulator.calls())).not.toContain('prod');
+});
+
+test('a workspace list with no ad hoc environment: empty outputs, no error, no AWS call', async () => {
+  const run = await status({ workspaces: '* default\n  staging\n', 'destroy-after-hours': '72' });
+  expect(run.exitCode).toBe(0);
+  expect(run.errors).toEqual([]);
+  expect(run.outputs['to-pause']).toBe('[]');
+  expect(run.outputs['to-destroy']).toBe('[]');
+  expect(run.stdout).toContain('No ad hoc environments among the workspaces');
+  expect(emulator.calls()).toEqual([]);
+});
+
 test.each([
   [{ environments: '' }, 'Input "environments" names no environment.'],
+  [
+    { environments: 'pr-1', workspaces: '* default\n  pr-1\n' },
+    'Inputs "environments" and "workspaces": give one, the environments by name or a workspace list to choose from.',
+  ],
+  [{ environments: 'pr-1', prefix: 'pr-' }, 'Input "prefix" chooses among "workspaces", which is empty.'],
+  [
+    { workspaces: '* default\n  bad.name\n' },
+    'Input "workspaces": "bad.name" is not a workspace (ECS cluster) name (1-255 letters, digits, hyphens and underscores).',
+  ],
   [
     { environments: 'pr-1', 'pause-after-hours': 'soon' },
     'Input "pause-after-hours" must be a number from 0 to 8760, got "soon".',
