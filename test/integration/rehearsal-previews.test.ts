@@ -178,7 +178,7 @@ describe('previews', () => {
     expect(pr8().length).toBe(5);
     expect(pr8().map((x) => x.desiredCount)).toEqual([0, 0, 0, 0, 0]);
     expect(await clusterTags()).toContainEqual({ key: 'adhoc-actions:paused', value: 'true' });
-    expect(await readFile(paused.summaryFile, 'utf8')).toContain('### pr-8 pause: success');
+    expect(await readFile(paused.summaryFile, 'utf8')).toContain('<h3>pr-8 pause: success</h3>');
     expect(services.slack.messages.at(-1)!.text).toContain('Paused (database, files and URL kept)');
     const database = new pg.Client({ connectionString: services.secrets['DATABASE_ADMIN_URL'] });
     await database.connect();
@@ -197,7 +197,9 @@ describe('previews', () => {
     expect(resumed.conclusion).toBe('success');
     expect(pr8().map((x) => x.desiredCount)).toEqual([1, 1, 1, 1, 1]);
     expect((await clusterTags()).map((t) => t.key)).not.toContain('adhoc-actions:paused');
-    expect(await readFile(resumed.summaryFile, 'utf8')).toContain(`same URL ${url}`);
+    const resumedSummary = await readFile(resumed.summaryFile, 'utf8');
+    expect(resumedSummary).toContain(`<tr><td>URL</td><td><a href="${url}">${url}</a></td></tr>`);
+    expect(resumedSummary).toContain('back at their configured counts on the same URL');
     // The resume is activity: the revisions it runs are marked active-at now.
     const marks = services.emulator.calls('TagResource').slice(tagsBefore);
     expect(marks.length).toBe(5);

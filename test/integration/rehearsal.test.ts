@@ -574,8 +574,10 @@ describe('ad-hoc-deploy.yml', () => {
       createLog.indexOf(': Migrate\n'),
     );
     const summary = await readFile(created.summaryFile, 'utf8');
-    expect(summary).toContain('### Ad hoc environment feature-abc: success');
-    expect(summary).toContain('| URL | https://feature-abc.example.com |');
+    expect(summary).toContain('<h3>Ad hoc environment feature-abc: success</h3>');
+    expect(summary).toContain(
+      '<tr><td>URL</td><td><a href="https://feature-abc.example.com">https://feature-abc.example.com</a></td></tr>',
+    );
     expect(services.slack.messages.at(-1)!.text).toContain('Deployed feature-abc');
 
     // The same file with a step added: the rehearsal shows it, so the demo cannot drift.
@@ -627,7 +629,7 @@ describe('ad-hoc-deploy.yml', () => {
     expect(log).toContain('django.db.utils.ProgrammingError: relation "blog_post" does not exist');
     expect(log).toMatch(/Rolling update\n\s+skipped/);
     expect(await readFile(result.summaryFile, 'utf8')).toContain(
-      '### Ad hoc environment feature-abc: failure',
+      '<h3>Ad hoc environment feature-abc: failure</h3>',
     );
     expect(services.slack.messages.at(-1)!.text).toContain('Deploy failed: feature-abc');
     // The report is kept as an artifact, linked from the summary and from Slack.
@@ -639,7 +641,7 @@ describe('ad-hoc-deploy.yml', () => {
     ) as { task: { containers: { exitCode: number; logLines: string[] }[] } };
     expect(report.task.containers[0]!.exitCode).toBe(1);
     expect(report.task.containers[0]!.logLines.join('\n')).toContain('relation "blog_post" does not exist');
-    const reportUrl = /\| Failure report \| (https:\/\/\S+\/artifacts\/\d+) \|/.exec(
+    const reportUrl = /<tr><td>Failure report<\/td><td><a href="(https:\/\/[^"]+\/artifacts\/\d+)">/.exec(
       await readFile(result.summaryFile, 'utf8'),
     )?.[1];
     expect(reportUrl).toBeDefined();
@@ -755,8 +757,8 @@ describe('ad-hoc-deploy.yml', () => {
     expect(services.emulator.calls('RunTask').length).toBe(runTasksBefore); // no migration, no collectstatic
     expect(services.emulator.calls('RegisterTaskDefinition').length).toBe(registersBefore);
     const summary = await readFile(back.summaryFile, 'utf8');
-    expect(summary).toContain('### feature-abc rollback: success');
-    expect(summary).toContain('| Migrations | `none run` |');
+    expect(summary).toContain('<h3>feature-abc rollback: success</h3>');
+    expect(summary).toContain('<tr><td>Migrations</td><td><code>none run</code></td></tr>');
     expect(services.slack.messages.at(-1)!.text).toMatch(/Rollback from \S+ to \S+, no migrations\./);
 
     // A named release: the id register-task-definition recorded on r1's revisions.
@@ -991,7 +993,7 @@ describe('ad-hoc-deploy.yml', () => {
     expect(log).toContain('- aws_ecs_cluster.this  feature-abc');
     expect(log).toContain('Dropped database "feature_abc".');
     expect(await readFile(result.summaryFile, 'utf8')).toContain(
-      '### Ad hoc environment feature-abc destroyed: success',
+      '<h3>Ad hoc environment feature-abc destroyed: success</h3>',
     );
     expect(services.slack.messages.at(-1)!.text).toContain('Environment destroyed');
     // Nothing of feature-abc is left running or active, its revisions and secret included.
