@@ -24,7 +24,8 @@ import { startOrFollow, type IfRunning } from './running-tasks.ts';
 import { stopOnExit } from './stop-task.ts';
 import { buildRunTaskInput, mainContainer, type OneOffTaskRequest } from './run-task-input.ts';
 import { describeTaskDefinition } from './task-definitions.ts';
-import { taskId, taskOutcome } from './task-outcome.ts';
+import { decideTask, type TaskDecision, type TaskObservation, type TaskWatchState } from './task-decide.ts';
+import { taskId } from './task-outcome.ts';
 
 /**
  * One-off tasks (migrate, collectstatic, psql): RunTask, the container's log lines live in the
@@ -128,20 +129,28 @@ export async function runOneOffTask(
   core.info(
     `${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`,
   );
+  const state: TaskWatchState = { id, container: task.container, lastStatus: '' };
   try {
-    return await watchTask(ecs, logs, task, taskArn, options, deadline);
+    return await watchTask(ecs, logs, task, taskArn, options, deadline, state);
   } catch (error) {
     if (error instanceof DeploymentFailure) throw error;
     // A read that will not succeed by waiting (access denied, a bug): never leave the task unwatched.
-    const note = await stopOnExit(
-      ecs,
-      cluster,
-      taskArn,
-      options.stopOnCancel,
-      `Abandoned: the step could not watch it (${errorName(error)})`,
-    );
-    throw new DeploymentFailure(`Could not watch task ${id}: ${errorMessage(error)}; ${note}.`);
+    const unreadable = { kind: 'unreadable', name: errorName(error), message: errorMessage(error) } as const;
+    return await act(ecs, task, taskArn, options, decideTask(state, unreadable).decision);
   }
+}
+
+/** Carries out a decision that ends the watch: StopTask (when stop-on-cancel), then the failure. */
+async function act(
+  ecs: ECSClient,
+  task: PreparedTask,
+  taskArn: string,
+  options: WatchOptions,
+  decision: Extract<TaskDecision, { kind: 'give-up' | 'fail' }>,
+): Promise<never> {
+  if (decision.kind === 'fail') throw new DeploymentFailure(decision.failure);
+  const note = await stopOnExit(ecs, task.input.cluster!, taskArn, options.stopOnCancel, decision.stopReason);
+  throw new DeploymentFailure(`${decision.failure}; ${note}.`);
 }
 
 async function watchTask(
@@ -151,6 +160,7 @@ async function watchTask(
   taskArn: string,
   options: WatchOptions,
   deadline: number,
+  state: TaskWatchState,
 ): Promise<OneOffResult> {
   const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
   const id = taskId(taskArn);
@@ -179,35 +189,16 @@ async function watchTask(
     AbortSignal.timeout(Math.max(1, deadline - Date.now())),
   ]);
   const abandon = () => signal.aborted;
-  let lastStatus = '';
   let describedAt = 0;
   for (;;) {
-    if (options.signal?.aborted) {
-      const note = await stopOnExit(
-        ecs,
-        cluster,
-        taskArn,
-        options.stopOnCancel,
-        'Cancelled: the GitHub Actions job was cancelled',
-      );
-      throw new DeploymentFailure(`Cancelled while task ${id} was running; ${note}.`);
-    }
-    if (Date.now() >= deadline) {
-      const note = await stopOnExit(
-        ecs,
-        cluster,
-        taskArn,
-        options.stopOnCancel,
-        'Timed out: timeout-minutes of the step passed',
-      );
-      const outage = [taskReads, logReads]
+    let observation: TaskObservation | undefined;
+    if (options.signal?.aborted) observation = { kind: 'cancelled' };
+    else if (Date.now() >= deadline) {
+      const outages = [taskReads, logReads]
         .filter((r) => r.failures > 0)
         .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
-      throw new DeploymentFailure(
-        `Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`,
-      );
-    }
-    if (Date.now() - describedAt >= pollMs) {
+      observation = { kind: 'timed-out', timeoutMs: options.timeoutMs, outages };
+    } else if (Date.now() - describedAt >= pollMs) {
       const described = await taskReads.read(
         () =>
           withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
@@ -217,25 +208,31 @@ async function watchTask(
       );
       if (described) {
         describedAt = Date.now();
-        const current = described.value.tasks?.[0];
-        if (!current)
-          throw new DeploymentFailure(
-            `Task ${id} disappeared: DescribeTasks says ${described.value.failures?.[0]?.reason}.`,
-          );
-        const outcome = taskOutcome(current, task.container);
-        // The last lines were written before the stop: print them first.
-        if (outcome.stopped && tailer) await drain(tailer, logReads, drainGraceMs, deadline, destination!);
-        if (current.lastStatus !== lastStatus) {
-          lastStatus = current.lastStatus ?? '';
-          core.info(`Task ${id}: ${lastStatus}`);
-        }
-        if (outcome.stopped) {
-          const lastLines =
-            tailer || !destination || outcome.succeeded
-              ? recent
-              : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
-          return { taskArn, container: task.container, ...outcome, lastLines };
-        }
+        observation = {
+          kind: 'described',
+          task: described.value.tasks?.[0],
+          ...(described.value.failures?.[0]?.reason && { missingReason: described.value.failures[0].reason }),
+        };
+      }
+    }
+    if (observation) {
+      const before = state.lastStatus;
+      const decided = decideTask(state, observation);
+      Object.assign(state, decided.state);
+      const { decision } = decided;
+      if (decision.kind === 'give-up' || decision.kind === 'fail')
+        return act(ecs, task, taskArn, options, decision);
+      // The last lines were written before the stop: print them first.
+      if (decision.kind === 'stopped' && tailer)
+        await drain(tailer, logReads, drainGraceMs, deadline, destination!);
+      if (state.lastStatus !== before) core.info(`Task ${id}: ${state.lastStatus}`);
+      if (decision.kind === 'stopped') {
+        const { outcome } = decision;
+        const lastLines =
+          tailer || !destination || outcome.succeeded
+            ? recent
+            : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
+        return { taskArn, container: task.container, ...outcome, lastLines };
       }
     }
     if (tailer) {

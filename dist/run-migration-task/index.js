@@ -65009,7 +65009,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2787);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -65019,7 +65019,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 422:
+/***/ 2787:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66090,7 +66090,60 @@ async function newestTrustedRevision(ecs, family, registrars, input) {
     throw new ConfigurationError(`Input "${input}": no ACTIVE revision of ${family} was registered by this deploy's role (${registrarKey(registrars.self)}); name a revision (${family}:N) or add its registrar to trusted-registrars.`);
 }
 
+;// CONCATENATED MODULE: ./actions/lib/task-decide.ts
+
+function decideTask(state, observation) {
+    const { id } = state;
+    switch (observation.kind) {
+        case 'cancelled':
+            return {
+                state,
+                decision: {
+                    kind: 'give-up',
+                    stopReason: 'Cancelled: the GitHub Actions job was cancelled',
+                    failure: `Cancelled while task ${id} was running`,
+                },
+            };
+        case 'timed-out': {
+            const minutes = Math.round(observation.timeoutMs / 6000) / 10;
+            const outages = observation.outages.map((o) => `; ${o}`).join('');
+            return {
+                state,
+                decision: {
+                    kind: 'give-up',
+                    stopReason: 'Timed out: timeout-minutes of the step passed',
+                    failure: `Task ${id} did not finish within ${minutes} minute${minutes === 1 ? '' : 's'} (last status ${state.lastStatus || 'unknown'}${outages})`,
+                },
+            };
+        }
+        case 'unreadable':
+            return {
+                state,
+                decision: {
+                    kind: 'give-up',
+                    stopReason: `Abandoned: the step could not watch it (${observation.name})`,
+                    failure: `Could not watch task ${id}: ${observation.message}`,
+                },
+            };
+        case 'described': {
+            if (!observation.task) {
+                return {
+                    state,
+                    decision: {
+                        kind: 'fail',
+                        failure: `Task ${id} disappeared: DescribeTasks says ${observation.missingReason ?? 'nothing'}.`,
+                    },
+                };
+            }
+            const outcome = taskOutcome(observation.task, state.container);
+            const next = { ...state, lastStatus: observation.task.lastStatus ?? '' };
+            return { state: next, decision: outcome.stopped ? { kind: 'stopped', outcome } : { kind: 'wait' } };
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/one-off-task.ts
+
 
 
 
@@ -66144,18 +66197,26 @@ async function runOneOffTask(ecs, logs, task, options) {
     options.onStarted?.(taskArn);
     const id = taskId(taskArn);
     lib_core/* info */.pq(`${followed ? 'Following' : 'Started'} task ${id} (${task.definition.family}:${task.definition.revision}, container "${task.container}") in cluster ${cluster}.`);
+    const state = { id, container: task.container, lastStatus: '' };
     try {
-        return await watchTask(ecs, logs, task, taskArn, options, deadline);
+        return await watchTask(ecs, logs, task, taskArn, options, deadline, state);
     }
     catch (error) {
         if (error instanceof lib_errors/* DeploymentFailure */.S)
             throw error;
         // A read that will not succeed by waiting (access denied, a bug): never leave the task unwatched.
-        const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, `Abandoned: the step could not watch it (${errorName(error)})`);
-        throw new lib_errors/* DeploymentFailure */.S(`Could not watch task ${id}: ${(0,lib_errors/* errorMessage */.gJ)(error)}; ${note}.`);
+        const unreadable = { kind: 'unreadable', name: errorName(error), message: (0,lib_errors/* errorMessage */.gJ)(error) };
+        return await act(ecs, task, taskArn, options, decideTask(state, unreadable).decision);
     }
 }
-async function watchTask(ecs, logs, task, taskArn, options, deadline) {
+/** Carries out a decision that ends the watch: StopTask (when stop-on-cancel), then the failure. */
+async function act(ecs, task, taskArn, options, decision) {
+    if (decision.kind === 'fail')
+        throw new lib_errors/* DeploymentFailure */.S(decision.failure);
+    const note = await stopOnExit(ecs, task.input.cluster, taskArn, options.stopOnCancel, decision.stopReason);
+    throw new lib_errors/* DeploymentFailure */.S(`${decision.failure}; ${note}.`);
+}
+async function watchTask(ecs, logs, task, taskArn, options, deadline, state) {
     const { pollMs = 500, logPollMs = 500, drainGraceMs = 500 } = options;
     const id = taskId(taskArn);
     const cluster = task.input.cluster;
@@ -66182,41 +66243,46 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline) {
         AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     ]);
     const abandon = () => signal.aborted;
-    let lastStatus = '';
     let describedAt = 0;
     for (;;) {
-        if (options.signal?.aborted) {
-            const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Cancelled: the GitHub Actions job was cancelled');
-            throw new lib_errors/* DeploymentFailure */.S(`Cancelled while task ${id} was running; ${note}.`);
-        }
-        if (Date.now() >= deadline) {
-            const note = await stopOnExit(ecs, cluster, taskArn, options.stopOnCancel, 'Timed out: timeout-minutes of the step passed');
-            const outage = [taskReads, logReads]
+        let observation;
+        if (options.signal?.aborted)
+            observation = { kind: 'cancelled' };
+        else if (Date.now() >= deadline) {
+            const outages = [taskReads, logReads]
                 .filter((r) => r.failures > 0)
                 .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
-            throw new lib_errors/* DeploymentFailure */.S(`Task ${id} did not finish within ${Math.round(options.timeoutMs / 6000) / 10} minutes (last status ${lastStatus || 'unknown'}${outage.map((o) => `; ${o}`).join('')}); ${note}.`);
+            observation = { kind: 'timed-out', timeoutMs: options.timeoutMs, outages };
         }
-        if (Date.now() - describedAt >= pollMs) {
+        else if (Date.now() - describedAt >= pollMs) {
             const described = await taskReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal })), abandon);
             if (described) {
                 describedAt = Date.now();
-                const current = described.value.tasks?.[0];
-                if (!current)
-                    throw new lib_errors/* DeploymentFailure */.S(`Task ${id} disappeared: DescribeTasks says ${described.value.failures?.[0]?.reason}.`);
-                const outcome = taskOutcome(current, task.container);
-                // The last lines were written before the stop: print them first.
-                if (outcome.stopped && tailer)
-                    await drain(tailer, logReads, drainGraceMs, deadline, destination);
-                if (current.lastStatus !== lastStatus) {
-                    lastStatus = current.lastStatus ?? '';
-                    lib_core/* info */.pq(`Task ${id}: ${lastStatus}`);
-                }
-                if (outcome.stopped) {
-                    const lastLines = tailer || !destination || outcome.succeeded
-                        ? recent
-                        : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
-                    return { taskArn, container: task.container, ...outcome, lastLines };
-                }
+                observation = {
+                    kind: 'described',
+                    task: described.value.tasks?.[0],
+                    ...(described.value.failures?.[0]?.reason && { missingReason: described.value.failures[0].reason }),
+                };
+            }
+        }
+        if (observation) {
+            const before = state.lastStatus;
+            const decided = decideTask(state, observation);
+            Object.assign(state, decided.state);
+            const { decision } = decided;
+            if (decision.kind === 'give-up' || decision.kind === 'fail')
+                return act(ecs, task, taskArn, options, decision);
+            // The last lines were written before the stop: print them first.
+            if (decision.kind === 'stopped' && tailer)
+                await drain(tailer, logReads, drainGraceMs, deadline, destination);
+            if (state.lastStatus !== before)
+                lib_core/* info */.pq(`Task ${id}: ${state.lastStatus}`);
+            if (decision.kind === 'stopped') {
+                const { outcome } = decision;
+                const lastLines = tailer || !destination || outcome.succeeded
+                    ? recent
+                    : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
+                return { taskArn, container: task.container, ...outcome, lastLines };
             }
         }
         if (tailer) {
