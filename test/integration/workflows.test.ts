@@ -508,7 +508,7 @@ describe('Terraform version: one rule for every workflow that runs Terraform', (
 
 describe('terraform.yml: the approved plan, passed by digest', () => {
   const wf = wfFile('terraform.yml');
-  const DIGEST = String((wf as { env?: Record<string, string> }).env?.['PLAN_DIGEST']);
+  const TERRAFORM_PLAN = `${OWNER_REPO}/terraform-plan@${RELEASE}`;
 
   // Issue 21.6: the plan file (state and every planned value) was an artifact any reader of the
   // repository's runs could download for 5 days.
@@ -516,77 +516,41 @@ describe('terraform.yml: the approved plan, passed by digest', () => {
     const steps = [...(wf.jobs?.plan?.steps ?? []), ...(wf.jobs?.apply?.steps ?? [])];
     expect(steps.filter((s) => /^actions\/(upload|download)-artifact@/.test(s.uses ?? ''))).toEqual([]);
     expect((wf.jobs?.plan as { outputs?: Record<string, string> }).outputs).toMatchObject({
-      'plan-hash': '${{ steps.plan.outputs.plan-hash }}',
+      'plan-hash': '${{ steps.digest.outputs.digest }}',
       'lock-file': '${{ steps.plan.outputs.lock-file }}',
     });
+    expect(stepOf(wf, 'plan', 'digest').uses).toBe(TERRAFORM_PLAN);
   });
 
-  it('the apply job applies only a plan with the approved digest, and says so when it moved', () => {
-    const planJson = (value: string) =>
-      JSON.stringify({
-        resource_changes: [
-          { address: 'aws_ssm_parameter.db', change: { actions: ['update'], after: { value } } },
-        ],
-      });
-    const dir = mkdtempSync(join(tmpdir(), 'tf-digest-'));
+  it('the apply job plans again and checks the approved digest between that plan and the apply', () => {
+    const steps = wf.jobs?.apply?.steps ?? [];
+    const plan = steps.findIndex((s) => /terraform plan .*-out=tfplan/.test(s.run ?? ''));
+    const check = steps.findIndex((s) => s.uses === TERRAFORM_PLAN);
+    const apply = steps.findIndex((s) => /terraform apply .*tfplan/.test(s.run ?? ''));
+    expect(plan).toBeGreaterThan(-1);
+    expect([plan < check, check < apply]).toEqual([true, true]);
+    expect(steps[check]!.with?.['approved-digest']).toBe('${{ needs.plan.outputs.plan-hash }}');
+  });
+
+  it('the plan step tells whether anything changes and passes the lock file, never showing the plan', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-plan-'));
     writeFileSync(join(dir, '.terraform.lock.hcl'), '# lock\n');
-    const planned = runScript(
-      scriptOf(stepOf(wf, 'plan', 'plan')),
-      { VAR_FILE: '', WORKSPACE: '', LOCK_TIMEOUT: '10m', PLAN_DIGEST: DIGEST },
-      { terraform: `case "$1" in plan) exit 2 ;; show) echo '${planJson('a')}' ;; esac` },
-      dir,
-    );
-    expect(planned.code).toBe(0);
-    expect(planned.outputs['plan-hash']).toMatch(/^[0-9a-f]{64}$/);
-    expect(Buffer.from(planned.outputs['lock-file']!, 'base64').toString()).toBe('# lock\n');
-    const apply = (now: string) =>
+    const plan = (code: number) =>
       runScript(
-        scriptOf(stepOf(wf, 'apply', 'terraform apply (the approved plan)')),
-        {
-          VAR_FILE: '',
-          LOCK_TIMEOUT: '10m',
-          APPROVED: planned.outputs['plan-hash']!,
-          PLAN_DIGEST: DIGEST,
-        },
-        {
-          terraform: `case "$1" in plan) exit 0 ;; show) echo '${planJson(now)}' ;; apply) echo applied ;; esac`,
-        },
+        scriptOf(stepOf(wf, 'plan', 'plan')),
+        { VAR_FILE: 'envs/x.tfvars', LOCK_TIMEOUT: '10m' },
+        { terraform: `case "$1" in plan) exit ${code} ;; *) echo "unexpected $1"; exit 9 ;; esac` },
         dir,
       );
-    const same = apply('a');
-    expect(same.code).toBe(0);
-    expect(same.calls).toContain('terraform apply -lock-timeout=10m tfplan');
-    const moved = apply('b');
-    expect(moved.code).toBe(1);
-    expect(moved.stdout).toContain('::error::the plan changed since it was approved');
-    expect(moved.calls.filter((c) => c.startsWith('terraform apply'))).toEqual([]);
-  });
-
-  it('the job summary lists the resource changes, never the plan values', () => {
-    const planJson = JSON.stringify({
-      resource_changes: [
-        {
-          address: 'aws_ssm_parameter.db',
-          change: { actions: ['update'], after: { value: 'hunter2-secret' } },
-        },
-        { address: 'aws_ecs_service.web["<b>"]', change: { actions: ['delete', 'create'] } },
-        { address: 'aws_s3_bucket.logs', change: { actions: ['no-op'] } },
-      ],
-    });
-    const run = runScript(
-      scriptOf(stepOf(wf, 'plan', 'plan')),
-      { VAR_FILE: '', WORKSPACE: '', LOCK_TIMEOUT: '10m' },
-      {
-        terraform: `case "$1" in plan) exit 2 ;; show) echo '${planJson}' ;; esac`,
-      },
-    );
-    expect(run.code).toBe(0);
-    expect(run.outputs['has-changes']).toBe('true');
-    expect(run.calls[0]).toBe('terraform plan -lock-timeout=10m -out=tfplan -detailed-exitcode');
-    expect(run.summary).toContain('| update | `aws_ssm_parameter.db` |');
-    expect(run.summary).toContain('| delete + create | `aws_ecs_service.web["&lt;b&gt;"]` |');
-    expect(run.summary).not.toContain('hunter2');
-    expect(run.summary).not.toContain('aws_s3_bucket.logs');
+    const changed = plan(2);
+    expect(changed.code).toBe(0);
+    expect(changed.calls).toEqual([
+      'terraform plan -lock-timeout=10m -var-file=envs/x.tfvars -out=tfplan -detailed-exitcode',
+    ]);
+    expect(changed.outputs['has-changes']).toBe('true');
+    expect(Buffer.from(changed.outputs['lock-file']!, 'base64').toString()).toBe('# lock\n');
+    expect(plan(0).outputs['has-changes']).toBe('false');
+    expect(plan(1).code).toBe(1);
   });
 });
 

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as core from '@actions/core';
+import { ConfigurationError, DeploymentFailure } from '../lib/errors.ts';
+import { oneLine, optionalInput, quote } from '../lib/inputs.ts';
+import { writeSummaryTable } from '../lib/summary.ts';
+import { planDigest, plannedChanges } from './plan.ts';
+
+const run = promisify(execFile);
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/** `terraform show -json` of a saved plan, never printed: it holds state and every planned value. */
+async function showPlan(dir: string, file: string): Promise<unknown> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run('terraform', ['show', '-json', file], {
+      cwd: dir,
+      maxBuffer: 256 * 1024 * 1024,
+    }));
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new ConfigurationError(
+      `terraform show -json ${file} failed in ${quote(dir)}: ${oneLine(stderr?.trim() || message)}`,
+    );
+  }
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new ConfigurationError(`terraform show -json ${file} in ${quote(dir)} printed no JSON.`);
+  }
+}
+
+export async function main(): Promise<void> {
+  const dir = optionalInput('working-directory') ?? '.';
+  const file = optionalInput('plan-file') ?? 'tfplan';
+  const approved = optionalInput('approved-digest');
+  if (approved !== undefined && !DIGEST.test(approved)) {
+    throw new ConfigurationError(`Input "approved-digest" must be 64 hex digits, got ${quote(approved)}.`);
+  }
+  const title = optionalInput('summary-title');
+  const plan = await showPlan(dir, file);
+  const digest = planDigest(plan);
+  const changes = plannedChanges(plan);
+  core.setOutput('digest', digest);
+  core.setOutput('changes', String(changes.length));
+  core.info(`Plan ${file}: ${changes.length} resource change(s), digest ${digest}.`);
+  if (approved !== undefined) {
+    if (digest !== approved) {
+      throw new DeploymentFailure(
+        'The plan changed since it was approved (state, code or providers moved): nothing was applied; run the workflow again to review the new plan.',
+      );
+    }
+    core.info('The plan is the one that was approved.');
+  }
+  if (title !== undefined) {
+    await writeSummaryTable(
+      title,
+      ['change', 'resource'],
+      changes.map((c) => [c.actions, c.address]),
+      changes.length === 0 ? ['No changes.'] : [],
+    );
+  }
+}
