@@ -69,7 +69,8 @@ function environmentsInput(filter: { keep: string[]; protectedNames: string[] })
   }
   if (prefix !== '')
     throw new ConfigurationError('Input "prefix" chooses among "workspaces", which is empty.');
-  if (environments.length === 0) throw new ConfigurationError('Input "environments" names no environment.');
+  if (environments.length === 0)
+    throw new ConfigurationError('Input "environments" names no environment (or give "workspaces").');
   for (const name of environments) checkEcsName('environments', name, 'an environment (ECS cluster)');
   return environments;
 }

@@ -23,6 +23,10 @@ describe("adHocWorkspaces: the janitor's candidates from terraform workspace lis
     expect(adHocWorkspaces(LIST, filter)).toEqual(expected);
   });
 
+  test('a protected name in another case is still protected', () => {
+    expect(adHocWorkspaces('* default\n  Staging\n  PROD\n  pr-1\n', FILTER)).toEqual(['pr-1']);
+  });
+
   test('only default: nothing to do', () => {
     expect(adHocWorkspaces('* default\n', FILTER)).toEqual([]);
   });

@@ -17,9 +17,13 @@ export function adHocWorkspaces(list: string, filter: WorkspaceFilter): string[]
     .split(/\r?\n/)
     .map((line) => line.replace(/^\s*\*?\s*/, '').trim())
     .filter((name) => name !== '');
+  // Protected in any case: `Staging` is staging's, never a janitor's candidate.
+  const protectedNames = new Set(filter.protectedNames.map((n) => n.toLowerCase()));
   const chosen = names.filter(
     (name) =>
-      !filter.protectedNames.includes(name) && !filter.keep.includes(name) && name.startsWith(filter.prefix),
+      !protectedNames.has(name.toLowerCase()) &&
+      !filter.keep.includes(name) &&
+      name.startsWith(filter.prefix),
   );
   for (const name of chosen) checkEcsName('workspaces', name, 'a workspace (ECS cluster)');
   return [...new Set(chosen)].sort();

@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
-import { optionalInput, requiredInput, splitLines } from '../lib/inputs.ts';
+import { optionalInput, requiredInput } from '../lib/inputs.ts';
 import { parseKeyValueLines } from '../lib/key-value.ts';
 import { renderSummary } from './render.ts';
 
 export async function main(): Promise<void> {
   const html = renderSummary({
     title: requiredInput('title'),
-    rows: parseKeyValueLines('rows', splitLines(core.getInput('rows')), 'Label=value').map(toRow),
-    links: parseKeyValueLines('links', splitLines(core.getInput('links')), 'Label=URL').map(toRow),
+    rows: parseKeyValueLines('rows', lines('rows'), 'Label=value').map(toRow),
+    links: parseKeyValueLines('links', lines('links'), 'Label=URL').map(toRow),
     text: optionalInput('text') ?? '',
   });
   if (!process.env['GITHUB_STEP_SUMMARY']) {
@@ -23,3 +23,11 @@ export async function main(): Promise<void> {
 }
 
 const toRow = ({ key, value }: { key: string; value: string }) => ({ label: key, value });
+
+/** Every non-empty line: a label may start with `#` (`# of services=3`). */
+const lines = (input: string) =>
+  core
+    .getInput(input)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');

@@ -35,6 +35,11 @@ describe('renderSummary: a workflow summary, every value escaped', () => {
       { links: [{ label: 'URL', value: 'https://x.example/"onmouseover="alert(1)' }] },
       '<h3>feature-abc: success</h3>\n<table><tr><td>URL</td><td><a href="https://x.example/&quot;onmouseover=&quot;alert(1)">https://x.example/&quot;onmouseover=&quot;alert(1)</a></td></tr></table>\n',
     ],
+    [
+      'a blank line cannot end the HTML block: the title is one line, the text one paragraph each',
+      { title: 'x\n\n[a](https://evil.example) ![i](https://evil.example/i.png)', text: 'one\ntwo\n\n# big' },
+      '<h3>x [a](https://evil.example) ![i](https://evil.example/i.png)</h3>\n<p>one two</p>\n<p># big</p>\n',
+    ],
   ])('%s', (_why, content, html) => {
     expect(renderSummary({ ...EMPTY, ...content })).toBe(html);
   });

@@ -17,6 +17,13 @@ const HTTP_URL = /^https?:\/\/[^\s]+$/;
  * Terraform output, and must show as text, never as markup or a `javascript:` link.
  */
 export function renderSummary(content: SummaryContent): string {
+  // A blank line would end GitHub's HTML block and let the rest render as Markdown (links,
+  // images): no rendered value keeps a line break.
+  const oneLine = (text: string) => escapeHtml(text.replace(/\s+/g, ' ').trim());
+  const paragraphs = content.text
+    .split(/\n\s*\n/)
+    .map(oneLine)
+    .filter((p) => p !== '');
   const cell = (html: string) => `<td>${html}</td>`;
   const rows = [
     ...content.rows.map(({ label, value }) => [escapeHtml(label), `<code>${escapeHtml(value)}</code>`]),
@@ -28,11 +35,11 @@ export function renderSummary(content: SummaryContent): string {
       ]),
   ];
   return [
-    `<h3>${escapeHtml(content.title)}</h3>`,
+    `<h3>${oneLine(content.title)}</h3>`,
     ...(rows.length > 0
       ? [`<table>${rows.map(([label, value]) => `<tr>${cell(label!)}${cell(value!)}</tr>`).join('')}</table>`]
       : []),
-    ...(content.text !== '' ? [`<p>${escapeHtml(content.text)}</p>`] : []),
+    ...paragraphs.map((p) => `<p>${p}</p>`),
     '',
   ].join('\n');
 }

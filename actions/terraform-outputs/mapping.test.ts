@@ -42,6 +42,11 @@ describe('mapOutputs: each path shape gives the step output a workflow reads', (
       'two=task_families.web task_families.celery',
       { two: 'feature-a-web\nfeature-a-celery' },
     ],
+    [
+      'every element of a list with .*',
+      'families=backend_task_families.*',
+      { families: 'feature-a-web\nfeature-a-celery' },
+    ],
     ['an optional null value is empty', 'db-admin=db_admin_task_definition?', { 'db-admin': '' }],
     ['an optional missing output is empty', 'x=nope?', { x: '' }],
     ['an optional missing key is empty', 'x=task_families.frontend?', { x: '' }],
@@ -81,6 +86,12 @@ describe('mapOutputs: one error naming every path the root cannot answer, with i
       'a sensitive output, never a step output',
       'x=redis_password',
       'x=redis_password: output redis_password is sensitive',
+    ],
+    ['an inherited property is no output', 'x=constructor', 'x=constructor: no output constructor'],
+    [
+      'an inherited property is no key',
+      'x=task_families.toString',
+      'x=task_families.toString: no key toString in task_families',
     ],
     ['a sensitive output even when optional', 'x=redis_password?', 'output redis_password is sensitive'],
   ] as const)('%s', (_why, lines, message) => {

@@ -4,7 +4,7 @@ import { quote, splitLines } from '../lib/inputs.ts';
 /**
  * One step output and where its value comes from: `name=path [path ...]`. A path is an output
  * name with map keys after dots (`task_families.migrate`); `.*` takes every value of a map in
- * key order; a trailing `?` makes it optional (empty when the output, the key or the value is
+ * key order (or every element of a list); a trailing `?` makes it optional (empty when the output, the key or the value is
  * missing). A list, a `.*` or several paths give one line per value.
  */
 export interface Mapping {
@@ -97,7 +97,8 @@ export function mapOutputs(json: unknown, mappings: Mapping[]): Record<string, s
  */
 function resolve(outputs: Record<string, TerraformOutput>, path: Path): { values: string[] } | string {
   const [name, ...keys] = path.keys as [string, ...string[]];
-  const output = outputs[name];
+  // Own properties only: `constructor` or `toString` is no output.
+  const output = Object.hasOwn(outputs, name) ? outputs[name] : undefined;
   if (output === undefined) return path.optional ? { values: [] } : `no output ${name}`;
   if (output.sensitive) return `output ${name} is sensitive, and a step output is not secret`;
   let values: unknown[] = [output.value];
@@ -107,6 +108,8 @@ function resolve(outputs: Record<string, TerraformOutput>, path: Path): { values
     for (const value of values) {
       if (value === null || value === undefined) {
         absent ??= `${name} is null`;
+      } else if (key === '*' && Array.isArray(value)) {
+        next.push(...(value as unknown[]));
       } else if (typeof value !== 'object' || Array.isArray(value)) {
         return `${name} is not a map at .${key}`;
       } else {
@@ -117,7 +120,7 @@ function resolve(outputs: Record<string, TerraformOutput>, path: Path): { values
               .sort()
               .map((k) => map[k]),
           );
-        else if (key in map) next.push(map[key]);
+        else if (Object.hasOwn(map, key)) next.push(map[key]);
         else absent ??= `no key ${key} in ${name}`;
       }
     }

@@ -60456,7 +60456,11 @@ function adHocWorkspaces(list, filter) {
         .split(/\r?\n/)
         .map((line) => line.replace(/^\s*\*?\s*/, '').trim())
         .filter((name) => name !== '');
-    const chosen = names.filter((name) => !filter.protectedNames.includes(name) && !filter.keep.includes(name) && name.startsWith(filter.prefix));
+    // Protected in any case: `Staging` is staging's, never a janitor's candidate.
+    const protectedNames = new Set(filter.protectedNames.map((n) => n.toLowerCase()));
+    const chosen = names.filter((name) => !protectedNames.has(name.toLowerCase()) &&
+        !filter.keep.includes(name) &&
+        name.startsWith(filter.prefix));
     for (const name of chosen)
         (0,inputs/* checkEcsName */.ni)('workspaces', name, 'a workspace (ECS cluster)');
     return [...new Set(chosen)].sort();
@@ -60509,7 +60513,7 @@ function environmentsInput(filter) {
     if (prefix !== '')
         throw new errors/* ConfigurationError */.j1('Input "prefix" chooses among "workspaces", which is empty.');
     if (environments.length === 0)
-        throw new errors/* ConfigurationError */.j1('Input "environments" names no environment.');
+        throw new errors/* ConfigurationError */.j1('Input "environments" names no environment (or give "workspaces").');
     for (const name of environments)
         (0,inputs/* checkEcsName */.ni)('environments', name, 'an environment (ECS cluster)');
     return environments;

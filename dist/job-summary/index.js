@@ -28477,6 +28477,13 @@ const HTTP_URL = /^https?:\/\/[^\s]+$/;
  * Terraform output, and must show as text, never as markup or a `javascript:` link.
  */
 function renderSummary(content) {
+    // A blank line would end GitHub's HTML block and let the rest render as Markdown (links,
+    // images): no rendered value keeps a line break.
+    const oneLine = (text) => escapeHtml(text.replace(/\s+/g, ' ').trim());
+    const paragraphs = content.text
+        .split(/\n\s*\n/)
+        .map(oneLine)
+        .filter((p) => p !== '');
     const cell = (html) => `<td>${html}</td>`;
     const rows = [
         ...content.rows.map(({ label, value }) => [escapeHtml(label), `<code>${escapeHtml(value)}</code>`]),
@@ -28488,11 +28495,11 @@ function renderSummary(content) {
         ]),
     ];
     return [
-        `<h3>${escapeHtml(content.title)}</h3>`,
+        `<h3>${oneLine(content.title)}</h3>`,
         ...(rows.length > 0
             ? [`<table>${rows.map(([label, value]) => `<tr>${cell(label)}${cell(value)}</tr>`).join('')}</table>`]
             : []),
-        ...(content.text !== '' ? [`<p>${escapeHtml(content.text)}</p>`] : []),
+        ...paragraphs.map((p) => `<p>${p}</p>`),
         '',
     ].join('\n');
 }
@@ -28505,8 +28512,8 @@ function renderSummary(content) {
 async function main() {
     const html = renderSummary({
         title: (0,inputs/* requiredInput */.YF)('title'),
-        rows: parseKeyValueLines('rows', (0,inputs/* splitLines */.uz)(lib_core/* getInput */.V4('rows')), 'Label=value').map(toRow),
-        links: parseKeyValueLines('links', (0,inputs/* splitLines */.uz)(lib_core/* getInput */.V4('links')), 'Label=URL').map(toRow),
+        rows: parseKeyValueLines('rows', lines('rows'), 'Label=value').map(toRow),
+        links: parseKeyValueLines('links', lines('links'), 'Label=URL').map(toRow),
         text: (0,inputs/* optionalInput */.$m)('text') ?? '',
     });
     if (!process.env['GITHUB_STEP_SUMMARY']) {
@@ -28522,6 +28529,11 @@ async function main() {
     }
 }
 const toRow = ({ key, value }) => ({ label: key, value });
+/** Every non-empty line: a label may start with `#` (`# of services=3`). */
+const lines = (input) => lib_core/* getInput */.V4(input)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 
 
 /***/ }),
@@ -28586,10 +28598,9 @@ function errorMessage(error) {
 /* harmony export */   $m: () => (/* binding */ optionalInput),
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   YF: () => (/* binding */ requiredInput),
-/* harmony export */   hD: () => (/* binding */ quote),
-/* harmony export */   uz: () => (/* binding */ splitLines)
+/* harmony export */   hD: () => (/* binding */ quote)
 /* harmony export */ });
-/* unused harmony exports multilineInput, booleanInput, numberInput, choiceInput, jsonInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* unused harmony exports multilineInput, splitLines, booleanInput, numberInput, choiceInput, jsonInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
 

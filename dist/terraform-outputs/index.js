@@ -28746,7 +28746,8 @@ function mapOutputs(json, mappings) {
  */
 function resolve(outputs, path) {
     const [name, ...keys] = path.keys;
-    const output = outputs[name];
+    // Own properties only: `constructor` or `toString` is no output.
+    const output = Object.hasOwn(outputs, name) ? outputs[name] : undefined;
     if (output === undefined)
         return path.optional ? { values: [] } : `no output ${name}`;
     if (output.sensitive)
@@ -28759,6 +28760,9 @@ function resolve(outputs, path) {
             if (value === null || value === undefined) {
                 absent ??= `${name} is null`;
             }
+            else if (key === '*' && Array.isArray(value)) {
+                next.push(...value);
+            }
             else if (typeof value !== 'object' || Array.isArray(value)) {
                 return `${name} is not a map at .${key}`;
             }
@@ -28768,7 +28772,7 @@ function resolve(outputs, path) {
                     next.push(...Object.keys(map)
                         .sort()
                         .map((k) => map[k]));
-                else if (key in map)
+                else if (Object.hasOwn(map, key))
                     next.push(map[key]);
                 else
                     absent ??= `no key ${key} in ${name}`;

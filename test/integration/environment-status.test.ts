@@ -164,7 +164,7 @@ test('a workspace list with no ad hoc environment: empty outputs, no error, no A
 });
 
 test.each([
-  [{ environments: '' }, 'Input "environments" names no environment.'],
+  [{ environments: '' }, 'Input "environments" names no environment (or give "workspaces").'],
   [
     { environments: 'pr-1', workspaces: '* default\n  pr-1\n' },
     'Inputs "environments" and "workspaces": give one, the environments by name or a workspace list to choose from.',
