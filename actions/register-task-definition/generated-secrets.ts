@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import {
   DescribeSecretCommand,
-  PutSecretValueCommand,
   SecretsManagerClient,
   type DescribeSecretCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
 import { clientConfig } from '../lib/aws.ts';
+import { putFirstValue } from '../lib/first-secret-value.ts';
 import type { RegisterInput } from './render.ts';
 
 /**
@@ -19,8 +19,6 @@ import type { RegisterInput } from './render.ts';
 
 export const GENERATE_TAG = 'adhoc-actions:generate';
 export const REDIS_ADDRESS_TAG = 'adhoc-actions:redis-address';
-/** The same token for every generation: a second writer racing the first gets ResourceExistsException. */
-const CLIENT_REQUEST_TOKEN = 'adhoc-actions-generated-secret-0000000001';
 
 export type Generation =
   { kind: 'none' } | { kind: 'redis-auth'; address: string } | { kind: 'refused'; reason: string };
@@ -97,19 +95,8 @@ export async function generateSecrets(region: string, arns: string[], dryRun: bo
       const value = redisAuthValue(password, generation.address);
       core.setSecret(password);
       core.setSecret(value);
-      try {
-        await client.send(
-          new PutSecretValueCommand({
-            SecretId: arn,
-            SecretString: value,
-            ClientRequestToken: CLIENT_REQUEST_TOKEN,
-          }),
-        );
-      } catch (error) {
-        // Another deploy generated it first (same token, another value): that one stands.
-        if ((error as Error).name === 'ResourceExistsException') continue;
-        throw error;
-      }
+      // Another deploy generated it first: that one stands.
+      if (!(await putFirstValue(client, arn, value))) continue;
       core.info(`Generated the Redis AUTH password into ${name} (redis restarts with it).`);
       generated.push(name);
     }

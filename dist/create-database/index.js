@@ -72732,7 +72732,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(122);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4955);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -72742,7 +72742,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 122:
+/***/ 4955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74236,7 +74236,34 @@ async function runInTask(mode, request) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
 var client_secrets_manager_dist_cjs = __nccwpck_require__(2994);
+;// CONCATENATED MODULE: ./actions/lib/first-secret-value.ts
+
+/**
+ * The one token of every first value a deploy generates into an empty secret. Secrets Manager
+ * keeps a version per token and refuses another value under it, so of two runs racing to fill
+ * the same secret the first wins and the second learns it lost, instead of overwriting a
+ * password the first already handed out.
+ */
+const FIRST_VALUE_TOKEN = 'adhoc-actions-generated-secret-0000000001';
+/** Puts `value` as the secret's first value: true when it was written, false when another run's came first. */
+async function putFirstValue(client, secretId, value) {
+    try {
+        await client.send(new client_secrets_manager_dist_cjs/* PutSecretValueCommand */.cp({
+            SecretId: secretId,
+            SecretString: value,
+            ClientRequestToken: FIRST_VALUE_TOKEN,
+        }));
+        return true;
+    }
+    catch (error) {
+        if (error.name === 'ResourceExistsException')
+            return false;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/create-database/owner-password.ts
+
 
 
 
@@ -74249,29 +74276,43 @@ async function ownerPassword(source) {
     // Only create-database talks to Secrets Manager: its client stays out of the other bundles.
     const client = new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(aws_clientConfig(source.region));
     try {
-        try {
-            const { SecretString } = await client.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: source.secretId }));
-            if (SecretString) {
-                lib_core/* setSecret */.Pq(SecretString);
-                return SecretString;
-            }
-        }
-        catch (error) {
-            // A secret without a value yet: "can't find the specified secret value for staging label".
-            if (!(error instanceof client_secrets_manager_dist_cjs/* ResourceNotFoundException */.lB && /secret value/.test(error.message)))
-                throw error;
-        }
+        const current = await currentValue(client, source.secretId);
+        if (current !== undefined)
+            return current;
         // ASCII letters and digits only: it travels in a connection URL and a SCRAM verifier.
         const { RandomPassword } = await client.send(new client_secrets_manager_dist_cjs/* GetRandomPasswordCommand */.EY({ PasswordLength: 40, ExcludePunctuation: true }));
         if (!RandomPassword)
             throw new Error('Secrets Manager GetRandomPassword returned no password.');
         lib_core/* setSecret */.Pq(RandomPassword);
-        await client.send(new client_secrets_manager_dist_cjs/* PutSecretValueCommand */.cp({ SecretId: source.secretId, SecretString: RandomPassword }));
+        if (!(await putFirstValue(client, source.secretId, RandomPassword))) {
+            // Another run filled it between our read and our write: its password is the owner's.
+            const winner = await currentValue(client, source.secretId);
+            if (winner === undefined)
+                throw new Error(`Secret ${source.secretId} has no value after another run filled it.`);
+            lib_core/* info */.pq(`Another run generated the owner's password into ${source.secretId} first; using it.`);
+            return winner;
+        }
         lib_core/* info */.pq(`Generated the owner's password into ${source.secretId}.`);
         return RandomPassword;
     }
     finally {
         client.destroy();
+    }
+}
+/** The secret's current value, masked; undefined while it has none. */
+async function currentValue(client, secretId) {
+    try {
+        const { SecretString } = await client.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: secretId }));
+        if (!SecretString)
+            return undefined;
+        lib_core/* setSecret */.Pq(SecretString);
+        return SecretString;
+    }
+    catch (error) {
+        // A secret without a value yet: "can't find the specified secret value for staging label".
+        if (error instanceof client_secrets_manager_dist_cjs/* ResourceNotFoundException */.lB && /secret value/.test(error.message))
+            return undefined;
+        throw error;
     }
 }
 

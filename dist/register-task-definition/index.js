@@ -62372,7 +62372,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4478);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1586);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62382,7 +62382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4478:
+/***/ 1586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63295,7 +63295,34 @@ function byJson(a, b) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
 var client_secrets_manager_dist_cjs = __nccwpck_require__(2994);
+;// CONCATENATED MODULE: ./actions/lib/first-secret-value.ts
+
+/**
+ * The one token of every first value a deploy generates into an empty secret. Secrets Manager
+ * keeps a version per token and refuses another value under it, so of two runs racing to fill
+ * the same secret the first wins and the second learns it lost, instead of overwriting a
+ * password the first already handed out.
+ */
+const FIRST_VALUE_TOKEN = 'adhoc-actions-generated-secret-0000000001';
+/** Puts `value` as the secret's first value: true when it was written, false when another run's came first. */
+async function putFirstValue(client, secretId, value) {
+    try {
+        await client.send(new client_secrets_manager_dist_cjs/* PutSecretValueCommand */.cp({
+            SecretId: secretId,
+            SecretString: value,
+            ClientRequestToken: FIRST_VALUE_TOKEN,
+        }));
+        return true;
+    }
+    catch (error) {
+        if (error.name === 'ResourceExistsException')
+            return false;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/register-task-definition/generated-secrets.ts
+
 
 
 
@@ -63309,8 +63336,6 @@ var client_secrets_manager_dist_cjs = __nccwpck_require__(2994);
  */
 const GENERATE_TAG = 'adhoc-actions:generate';
 const REDIS_ADDRESS_TAG = 'adhoc-actions:redis-address';
-/** The same token for every generation: a second writer racing the first gets ResourceExistsException. */
-const CLIENT_REQUEST_TOKEN = 'adhoc-actions-generated-secret-0000000001';
 /** The Secrets Manager secret an ECS `valueFrom` names (a JSON key, stage or version may follow); undefined for SSM. */
 function secretArnOf(valueFrom) {
     const parts = valueFrom.split(':');
@@ -63376,19 +63401,9 @@ async function generateSecrets(region, arns, dryRun) {
             const value = redisAuthValue(password, generation.address);
             lib_core/* setSecret */.Pq(password);
             lib_core/* setSecret */.Pq(value);
-            try {
-                await client.send(new client_secrets_manager_dist_cjs/* PutSecretValueCommand */.cp({
-                    SecretId: arn,
-                    SecretString: value,
-                    ClientRequestToken: CLIENT_REQUEST_TOKEN,
-                }));
-            }
-            catch (error) {
-                // Another deploy generated it first (same token, another value): that one stands.
-                if (error.name === 'ResourceExistsException')
-                    continue;
-                throw error;
-            }
+            // Another deploy generated it first: that one stands.
+            if (!(await putFirstValue(client, arn, value)))
+                continue;
             lib_core/* info */.pq(`Generated the Redis AUTH password into ${name} (redis restarts with it).`);
             generated.push(name);
         }

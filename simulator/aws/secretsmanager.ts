@@ -15,6 +15,8 @@ interface SecretRecord {
   /** The AWSCURRENT value; undefined until one is put. */
   value?: string;
   versionId?: string;
+  /** Every version's value by id (the ClientRequestToken that made it): a version never changes. */
+  versions?: Record<string, string>;
   deletedAt?: number;
   tags: { Key: string; Value: string }[];
 }
@@ -50,11 +52,13 @@ export class SecretsRegistry {
       );
     }
     const suffix = randomBytes(4).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6);
+    const versionId = randomUUID();
     const secret: SecretRecord = {
       name,
       arn: state.arn('secretsmanager', `secret:${name}-${suffix}`),
       tags,
-      ...(value !== undefined && { value, versionId: randomUUID() }),
+      versions: value === undefined ? {} : { [versionId]: value },
+      ...(value !== undefined && { value, versionId }),
     };
     this.secrets.set(name, secret);
     return secret;
@@ -100,15 +104,36 @@ export class SecretsRegistry {
           VersionStages: ['AWSCURRENT'],
         };
       },
+      // As AWS: a ClientRequestToken names a version; the same token with the same value is
+      // ignored, with another value refused (two writers racing with one token: the first wins).
       PutSecretValue: (_state, input) => {
         const secret = this.get(input['SecretId']);
-        secret.value = String(input['SecretString'] ?? '');
-        secret.versionId = String(input['ClientRequestToken'] ?? randomUUID());
+        const value = String(input['SecretString'] ?? '');
+        const token =
+          input['ClientRequestToken'] === undefined ? randomUUID() : String(input['ClientRequestToken']);
+        if (token.length < 32 || token.length > 64) {
+          throw new AwsError('ValidationException', 'ClientRequestToken must be 32 to 64 characters.');
+        }
+        // A demo snapshot of an earlier release has no versions: its current one stands.
+        secret.versions ??=
+          secret.value === undefined ? {} : { [secret.versionId ?? randomUUID()]: secret.value };
+        const existing = Object.hasOwn(secret.versions, token) ? secret.versions[token] : undefined;
+        if (existing !== undefined && existing !== value) {
+          throw new AwsError(
+            'ResourceExistsException',
+            "You can't modify an existing version, you can only create a new version.",
+          );
+        }
+        if (existing === undefined) {
+          secret.versions[token] = value;
+          secret.value = value;
+          secret.versionId = token;
+        }
         return {
           ARN: secret.arn,
           Name: secret.name,
-          VersionId: secret.versionId,
-          VersionStages: ['AWSCURRENT'],
+          VersionId: token,
+          VersionStages: secret.versionId === token ? ['AWSCURRENT'] : [],
         };
       },
       GetRandomPassword: (_state, input) => {
