@@ -95,8 +95,10 @@ export async function generateSecrets(region: string, arns: string[], dryRun: bo
       const value = redisAuthValue(password, generation.address);
       core.setSecret(password);
       core.setSecret(value);
-      // Another deploy generated it first: that one stands.
-      if (!(await putFirstValue(client, arn, value))) continue;
+      if (!(await putFirstValue(client, arn, value))) {
+        core.info(`Another deploy generated the Redis AUTH password into ${name} first; it stands.`);
+        continue;
+      }
       core.info(`Generated the Redis AUTH password into ${name} (redis restarts with it).`);
       generated.push(name);
     }

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { ConfigurationError, DeploymentFailure } from '../lib/errors.ts';
-import { oneLine, optionalInput, quote } from '../lib/inputs.ts';
+import { booleanInput, oneLine, optionalInput, quote } from '../lib/inputs.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
-import { planDigest, plannedChanges } from './plan.ts';
+import { parsePlan, planDigest, plannedChanges } from './plan.ts';
 
 const run = promisify(execFile);
 const DIGEST = /^[0-9a-f]{64}$/;
@@ -24,7 +24,7 @@ async function showPlan(dir: string, file: string): Promise<unknown> {
     );
   }
   try {
-    return JSON.parse(stdout);
+    return parsePlan(stdout);
   } catch {
     throw new ConfigurationError(`terraform show -json ${file} in ${quote(dir)} printed no JSON.`);
   }
@@ -34,6 +34,13 @@ export async function main(): Promise<void> {
   const dir = optionalInput('working-directory') ?? '.';
   const file = optionalInput('plan-file') ?? 'tfplan';
   const approved = optionalInput('approved-digest');
+  // The apply job says it checks: an approved digest lost on the way (an output GitHub dropped,
+  // an edited workflow) must refuse, never pass unchecked.
+  if (booleanInput('expect-approval', false) && approved === undefined) {
+    throw new ConfigurationError(
+      'Input "approved-digest" is empty: no approved plan reached this job, so nothing was applied.',
+    );
+  }
   if (approved !== undefined && !DIGEST.test(approved)) {
     throw new ConfigurationError(`Input "approved-digest" must be 64 hex digits, got ${quote(approved)}.`);
   }
@@ -43,7 +50,8 @@ export async function main(): Promise<void> {
   const changes = plannedChanges(plan);
   core.setOutput('digest', digest);
   core.setOutput('changes', String(changes.length));
-  core.info(`Plan ${file}: ${changes.length} resource change(s), digest ${digest}.`);
+  // Not the digest: a hash of every planned value is not for the log.
+  core.info(`Plan ${file}: ${changes.length} resource change(s).`);
   if (approved !== undefined) {
     if (digest !== approved) {
       throw new DeploymentFailure(

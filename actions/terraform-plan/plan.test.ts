@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { planDigest, plannedChanges } from './plan.ts';
+import { parsePlan, planDigest, plannedChanges } from './plan.ts';
 
 const change = (address: string, actions: string[], after: unknown = {}) => ({
   address,
@@ -46,6 +46,15 @@ describe('planDigest: one digest for what a plan would do', () => {
     ['no changes at all', plan(), false],
   ])('%s → same digest: %s', (_why, other, same) => {
     expect(planDigest(other) === planDigest(base)).toBe(same);
+  });
+
+  test('numbers count as the plan wrote them: two integers a double cannot tell apart differ', () => {
+    const text = (n: string) =>
+      `{"resource_changes":[{"address":"a","change":{"actions":["update"],"after":{"n":${n}}}}]}`;
+    expect(planDigest(parsePlan(text('9007199254740993')))).not.toBe(
+      planDigest(parsePlan(text('9007199254740992'))),
+    );
+    expect(planDigest(parsePlan(text('1.5')))).toBe(planDigest(parsePlan(text('1.5'))));
   });
 
   test('a digest is 64 hex digits; a plan without resource_changes has one too', () => {

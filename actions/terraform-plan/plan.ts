@@ -21,8 +21,27 @@ function resourceChanges(plan: unknown): ResourceChange[] {
   return changes as ResourceChange[];
 }
 
+/** A number as the plan wrote it: a double would make 9007199254740993 and …992 one value. */
+class NumberText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/**
+ * `terraform show -json` output, each number kept as its text (JSON.parse's source access,
+ * node 24) for the digest.
+ */
+export function parsePlan(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && context?.source !== undefined ? new NumberText(context.source) : value,
+  );
+}
+
 /** JSON with every object's keys sorted: the same plan always gives the same text. */
 function canonical(value: unknown): string {
+  if (value instanceof NumberText) return value.text;
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

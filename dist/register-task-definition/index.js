@@ -63401,9 +63401,10 @@ async function generateSecrets(region, arns, dryRun) {
             const value = redisAuthValue(password, generation.address);
             lib_core/* setSecret */.Pq(password);
             lib_core/* setSecret */.Pq(value);
-            // Another deploy generated it first: that one stands.
-            if (!(await putFirstValue(client, arn, value)))
+            if (!(await putFirstValue(client, arn, value))) {
+                lib_core/* info */.pq(`Another deploy generated the Redis AUTH password into ${name} first; it stands.`);
                 continue;
+            }
             lib_core/* info */.pq(`Generated the Redis AUTH password into ${name} (redis restarts with it).`);
             generated.push(name);
         }

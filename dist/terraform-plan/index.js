@@ -28429,9 +28429,10 @@ function errorMessage(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $m: () => (/* binding */ optionalInput),
 /* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   hD: () => (/* binding */ quote)
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   tE: () => (/* binding */ booleanInput)
 /* harmony export */ });
-/* unused harmony exports requiredInput, multilineInput, splitLines, booleanInput, numberInput, choiceInput, jsonInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
+/* unused harmony exports requiredInput, multilineInput, splitLines, numberInput, choiceInput, jsonInput, exclusiveInputs, secretInput, ECS_NAME, checkEcsName, clusterInput, checkServiceRef, containerInput, startedByInput, MAX_OVERRIDES_CHARACTERS, checkOverridesSize, taskDefinitionInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2863);
 
@@ -28484,7 +28485,7 @@ function booleanInput(name, defaultValue) {
         return true;
     if (FALSE.has(lower))
         return false;
-    throw new ConfigurationError(`Input "${name}" must be true or false, got ${quote(value)}.`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigurationError */ .j1(`Input "${name}" must be true or false, got ${quote(value)}.`);
 }
 function numberInput(name, defaultValue, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
     const value = optionalInput(name);
@@ -28724,8 +28725,24 @@ function resourceChanges(plan) {
         throw new errors/* ConfigurationError */.j1("The plan's resource_changes is not a list.");
     return changes;
 }
+/** A number as the plan wrote it: a double would make 9007199254740993 and …992 one value. */
+class NumberText {
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+}
+/**
+ * `terraform show -json` output, each number kept as its text (JSON.parse's source access,
+ * node 24) for the digest.
+ */
+function parsePlan(text) {
+    return JSON.parse(text, (_key, value, context) => typeof value === 'number' && context?.source !== undefined ? new NumberText(context.source) : value);
+}
 /** JSON with every object's keys sorted: the same plan always gives the same text. */
 function canonical(value) {
+    if (value instanceof NumberText)
+        return value.text;
     if (Array.isArray(value))
         return `[${value.map(canonical).join(',')}]`;
     if (value !== null && typeof value === 'object') {
@@ -28785,7 +28802,7 @@ async function showPlan(dir, file) {
         throw new errors/* ConfigurationError */.j1(`terraform show -json ${file} failed in ${(0,inputs/* quote */.hD)(dir)}: ${(0,inputs/* oneLine */.TN)(stderr?.trim() || message)}`);
     }
     try {
-        return JSON.parse(stdout);
+        return parsePlan(stdout);
     }
     catch {
         throw new errors/* ConfigurationError */.j1(`terraform show -json ${file} in ${(0,inputs/* quote */.hD)(dir)} printed no JSON.`);
@@ -28795,6 +28812,11 @@ async function main() {
     const dir = (0,inputs/* optionalInput */.$m)('working-directory') ?? '.';
     const file = (0,inputs/* optionalInput */.$m)('plan-file') ?? 'tfplan';
     const approved = (0,inputs/* optionalInput */.$m)('approved-digest');
+    // The apply job says it checks: an approved digest lost on the way (an output GitHub dropped,
+    // an edited workflow) must refuse, never pass unchecked.
+    if ((0,inputs/* booleanInput */.tE)('expect-approval', false) && approved === undefined) {
+        throw new errors/* ConfigurationError */.j1('Input "approved-digest" is empty: no approved plan reached this job, so nothing was applied.');
+    }
     if (approved !== undefined && !DIGEST.test(approved)) {
         throw new errors/* ConfigurationError */.j1(`Input "approved-digest" must be 64 hex digits, got ${(0,inputs/* quote */.hD)(approved)}.`);
     }
@@ -28804,7 +28826,8 @@ async function main() {
     const changes = plannedChanges(plan);
     core/* setOutput */.uH('digest', digest);
     core/* setOutput */.uH('changes', String(changes.length));
-    core/* info */.pq(`Plan ${file}: ${changes.length} resource change(s), digest ${digest}.`);
+    // Not the digest: a hash of every planned value is not for the log.
+    core/* info */.pq(`Plan ${file}: ${changes.length} resource change(s).`);
     if (approved !== undefined) {
         if (digest !== approved) {
             throw new errors/* DeploymentFailure */.S('The plan changed since it was approved (state, code or providers moved): nothing was applied; run the workflow again to review the new plan.');

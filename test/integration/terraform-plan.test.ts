@@ -78,6 +78,10 @@ test('the apply job: the approved plan passes; a plan whose value moved is refus
 
 test.each([
   [{ 'approved-digest': 'abc' }, 'Input "approved-digest" must be 64 hex digits, got "abc".'],
+  [
+    { 'approved-digest': '', 'expect-approval': 'true' },
+    'Input "approved-digest" is empty: no approved plan reached this job, so nothing was applied.',
+  ],
   [{ 'plan-file': 'other' }, 'terraform show -json other failed in'],
 ])('%o is refused with one error', async (inputs, error) => {
   const { dir, env } = withPlan('a');

@@ -529,7 +529,10 @@ describe('terraform.yml: the approved plan, passed by digest', () => {
     const apply = steps.findIndex((s) => /terraform apply .*tfplan/.test(s.run ?? ''));
     expect(plan).toBeGreaterThan(-1);
     expect([plan < check, check < apply]).toEqual([true, true]);
-    expect(steps[check]!.with?.['approved-digest']).toBe('${{ needs.plan.outputs.plan-hash }}');
+    expect(steps[check]!.with).toMatchObject({
+      'approved-digest': '${{ needs.plan.outputs.plan-hash }}',
+      'expect-approval': true,
+    });
   });
 
   it('the plan step tells whether anything changes and passes the lock file, never showing the plan', () => {
