@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { optionalInput, requiredInput } from '../lib/inputs.ts';
 import { parseKeyValueLines } from '../lib/key-value.ts';
+import { writeSummary } from '../lib/summary.ts';
 import { renderSummary } from './render.ts';
 
 export async function main(): Promise<void> {
@@ -14,12 +15,7 @@ export async function main(): Promise<void> {
     core.info('No job summary here (GITHUB_STEP_SUMMARY is not set).');
     return;
   }
-  // A summary that cannot be written never fails the job it reports on.
-  try {
-    await core.summary.addRaw(html).write();
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`);
-  }
+  await writeSummary(() => core.summary.addRaw(html));
 }
 
 const toRow = ({ key, value }: { key: string; value: string }) => ({ label: key, value });

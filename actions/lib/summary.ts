@@ -25,9 +25,8 @@ export async function writeSummaryTable(
   rows: Cell[][],
   notes: string[] = [],
 ): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) return;
   const text = (cell: Cell) => escapeHtml(cell === undefined ? '' : String(cell));
-  try {
+  await writeSummary(() => {
     const summary = core.summary
       .addHeading(text(heading), 3)
       .addTable([
@@ -35,7 +34,18 @@ export async function writeSummaryTable(
         ...rows.map((row) => row.map(text)),
       ]);
     for (const note of notes) summary.addRaw(`<p>${text(note)}</p>`, true);
-    await summary.write();
+  });
+}
+
+/**
+ * Writes what `add` puts in core.summary, when the runner gives a summary file; a summary that
+ * cannot be written is a warning, never the step's failure.
+ */
+export async function writeSummary(add: () => void): Promise<void> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) return;
+  try {
+    add();
+    await core.summary.write();
   } catch (error) {
     core.warning(`Could not write the job summary: ${(error as Error).message}`);
   }

@@ -1,34 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { ConfigurationError, DeploymentFailure } from '../lib/errors.ts';
-import { booleanInput, oneLine, optionalInput, quote } from '../lib/inputs.ts';
+import { booleanInput, optionalInput, quote } from '../lib/inputs.ts';
+import { terraformJson } from '../lib/terraform-json.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { parsePlan, planDigest, plannedChanges } from './plan.ts';
 
-const run = promisify(execFile);
 const DIGEST = /^[0-9a-f]{64}$/;
-
-/** `terraform show -json` of a saved plan, never printed: it holds state and every planned value. */
-async function showPlan(dir: string, file: string): Promise<unknown> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run('terraform', ['show', '-json', file], {
-      cwd: dir,
-      maxBuffer: 256 * 1024 * 1024,
-    }));
-  } catch (error) {
-    const { stderr, message } = error as { stderr?: string; message: string };
-    throw new ConfigurationError(
-      `terraform show -json ${file} failed in ${quote(dir)}: ${oneLine(stderr?.trim() || message)}`,
-    );
-  }
-  try {
-    return parsePlan(stdout);
-  } catch {
-    throw new ConfigurationError(`terraform show -json ${file} in ${quote(dir)} printed no JSON.`);
-  }
-}
 
 export async function main(): Promise<void> {
   const dir = optionalInput('working-directory') ?? '.';
@@ -45,7 +22,8 @@ export async function main(): Promise<void> {
     throw new ConfigurationError(`Input "approved-digest" must be 64 hex digits, got ${quote(approved)}.`);
   }
   const title = optionalInput('summary-title');
-  const plan = await showPlan(dir, file);
+  // Never printed: a plan holds state and every planned value.
+  const plan = await terraformJson(dir, ['show', '-json', file], parsePlan);
   const digest = planDigest(plan);
   const changes = plannedChanges(plan);
   core.setOutput('digest', digest);

@@ -28450,10 +28450,8 @@ function escapeHtml(text) {
  * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
  */
 async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
-    try {
+    await writeSummary(() => {
         const summary = core.summary
             .addHeading(text(heading), 3)
             .addTable([
@@ -28462,10 +28460,21 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         ]);
         for (const note of notes)
             summary.addRaw(`<p>${text(note)}</p>`, true);
-        await summary.write();
+    });
+}
+/**
+ * Writes what `add` puts in core.summary, when the runner gives a summary file; a summary that
+ * cannot be written is a warning, never the step's failure.
+ */
+async function writeSummary(add) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    try {
+        add();
+        await lib_core/* summary */.z.write();
     }
     catch (error) {
-        core.warning(`Could not write the job summary: ${error.message}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
     }
 }
 
@@ -28509,6 +28518,7 @@ function renderSummary(content) {
 
 
 
+
 async function main() {
     const html = renderSummary({
         title: (0,inputs/* requiredInput */.YF)('title'),
@@ -28520,13 +28530,7 @@ async function main() {
         lib_core/* info */.pq('No job summary here (GITHUB_STEP_SUMMARY is not set).');
         return;
     }
-    // A summary that cannot be written never fails the job it reports on.
-    try {
-        await lib_core/* summary */.z.addRaw(html).write();
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);
-    }
+    await writeSummary(() => lib_core/* summary */.z.addRaw(html));
 }
 const toRow = ({ key, value }) => ({ label: key, value });
 /** Every non-empty line: a label may start with `#` (`# of services=3`). */

@@ -65406,10 +65406,8 @@ function escapeHtml(text) {
  * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
  */
 async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
-    try {
+    await writeSummary(() => {
         const summary = lib_core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
@@ -65418,7 +65416,18 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         ]);
         for (const note of notes)
             summary.addRaw(`<p>${text(note)}</p>`, true);
-        await summary.write();
+    });
+}
+/**
+ * Writes what `add` puts in core.summary, when the runner gives a summary file; a summary that
+ * cannot be written is a warning, never the step's failure.
+ */
+async function writeSummary(add) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    try {
+        add();
+        await lib_core/* summary */.z.write();
     }
     catch (error) {
         lib_core/* warning */.$e(`Could not write the job summary: ${error.message}`);

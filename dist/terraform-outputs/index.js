@@ -28645,7 +28645,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5854);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2234);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28655,7 +28655,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5854:
+/***/ 2234:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28664,16 +28664,45 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./actions/lib/inputs.ts
+var inputs = __nccwpck_require__(7721);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
-// EXTERNAL MODULE: ./actions/lib/inputs.ts
-var inputs = __nccwpck_require__(7721);
+;// CONCATENATED MODULE: ./actions/lib/terraform-json.ts
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * What a `terraform … -json` command prints in `dir`, parsed, and never printed: outputs and
+ * plans may hold values users keep out of logs. A failing command or output that is not JSON is
+ * one ConfigurationError naming the command.
+ */
+async function terraformJson(dir, args, parse = JSON.parse) {
+    const command = `terraform ${args.join(' ')}`;
+    let stdout;
+    try {
+        ({ stdout } = await run('terraform', args, { cwd: dir, maxBuffer: 256 * 1024 * 1024 }));
+    }
+    catch (error) {
+        const { stderr, message } = error;
+        throw new errors/* ConfigurationError */.j1(`${command} failed in ${(0,inputs/* quote */.hD)(dir)}: ${(0,inputs/* oneLine */.TN)(stderr?.trim() || message)}`);
+    }
+    try {
+        return parse(stdout);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`${command} in ${(0,inputs/* quote */.hD)(dir)} printed no JSON.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/terraform-outputs/mapping.ts
 
 
@@ -28799,30 +28828,10 @@ function resolve(outputs, path) {
 
 
 
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/** `terraform output -json` of the root, never printed: a root's outputs may hold values users keep out of logs. */
-async function terraformOutputs(dir) {
-    let stdout;
-    try {
-        ({ stdout } = await run('terraform', ['output', '-json'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }));
-    }
-    catch (error) {
-        const { stderr, message } = error;
-        throw new errors/* ConfigurationError */.j1(`terraform output -json failed in ${(0,inputs/* quote */.hD)(dir)}: ${(0,inputs/* oneLine */.TN)(stderr?.trim() || message)}`);
-    }
-    try {
-        return JSON.parse(stdout);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(`terraform output -json in ${(0,inputs/* quote */.hD)(dir)} printed no JSON.`);
-    }
-}
 async function main() {
     const mappings = parseMappings('outputs', (0,inputs/* requiredInput */.YF)('outputs'));
     const dir = (0,inputs/* optionalInput */.$m)('working-directory') ?? '.';
-    const values = mapOutputs(await terraformOutputs(dir), mappings);
+    const values = mapOutputs(await terraformJson(dir, ['output', '-json']), mappings);
     for (const [name, value] of Object.entries(values))
         core/* setOutput */.uH(name, value);
     core/* info */.pq(`Step outputs from terraform output: ${Object.keys(values).join(', ')}.`);

@@ -28644,7 +28644,7 @@ async function runAction(main) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5179);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4421);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28654,7 +28654,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5179:
+/***/ 4421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28663,16 +28663,45 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./actions/lib/errors.ts
 var errors = __nccwpck_require__(2863);
 // EXTERNAL MODULE: ./actions/lib/inputs.ts
 var inputs = __nccwpck_require__(7721);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./actions/lib/terraform-json.ts
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * What a `terraform … -json` command prints in `dir`, parsed, and never printed: outputs and
+ * plans may hold values users keep out of logs. A failing command or output that is not JSON is
+ * one ConfigurationError naming the command.
+ */
+async function terraformJson(dir, args, parse = JSON.parse) {
+    const command = `terraform ${args.join(' ')}`;
+    let stdout;
+    try {
+        ({ stdout } = await run('terraform', args, { cwd: dir, maxBuffer: 256 * 1024 * 1024 }));
+    }
+    catch (error) {
+        const { stderr, message } = error;
+        throw new errors/* ConfigurationError */.j1(`${command} failed in ${(0,inputs/* quote */.hD)(dir)}: ${(0,inputs/* oneLine */.TN)(stderr?.trim() || message)}`);
+    }
+    try {
+        return parse(stdout);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1(`${command} in ${(0,inputs/* quote */.hD)(dir)} printed no JSON.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/summary.ts
 
 /**
@@ -28692,10 +28721,8 @@ function escapeHtml(text) {
  * step. Every string is escaped here, so no caller can write raw HTML by forgetting to.
  */
 async function writeSummaryTable(heading, header, rows, notes = []) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
     const text = (cell) => escapeHtml(cell === undefined ? '' : String(cell));
-    try {
+    await writeSummary(() => {
         const summary = core/* summary */.z
             .addHeading(text(heading), 3)
             .addTable([
@@ -28704,7 +28731,18 @@ async function writeSummaryTable(heading, header, rows, notes = []) {
         ]);
         for (const note of notes)
             summary.addRaw(`<p>${text(note)}</p>`, true);
-        await summary.write();
+    });
+}
+/**
+ * Writes what `add` puts in core.summary, when the runner gives a summary file; a summary that
+ * cannot be written is a warning, never the step's failure.
+ */
+async function writeSummary(add) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    try {
+        add();
+        await core/* summary */.z.write();
     }
     catch (error) {
         core/* warning */.$e(`Could not write the job summary: ${error.message}`);
@@ -28746,9 +28784,7 @@ function canonical(value) {
     if (Array.isArray(value))
         return `[${value.map(canonical).join(',')}]`;
     if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
         return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
     }
     return JSON.stringify(value ?? null);
@@ -28785,29 +28821,7 @@ function plannedChanges(plan) {
 
 
 
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 const DIGEST = /^[0-9a-f]{64}$/;
-/** `terraform show -json` of a saved plan, never printed: it holds state and every planned value. */
-async function showPlan(dir, file) {
-    let stdout;
-    try {
-        ({ stdout } = await run('terraform', ['show', '-json', file], {
-            cwd: dir,
-            maxBuffer: 256 * 1024 * 1024,
-        }));
-    }
-    catch (error) {
-        const { stderr, message } = error;
-        throw new errors/* ConfigurationError */.j1(`terraform show -json ${file} failed in ${(0,inputs/* quote */.hD)(dir)}: ${(0,inputs/* oneLine */.TN)(stderr?.trim() || message)}`);
-    }
-    try {
-        return parsePlan(stdout);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j1(`terraform show -json ${file} in ${(0,inputs/* quote */.hD)(dir)} printed no JSON.`);
-    }
-}
 async function main() {
     const dir = (0,inputs/* optionalInput */.$m)('working-directory') ?? '.';
     const file = (0,inputs/* optionalInput */.$m)('plan-file') ?? 'tfplan';
@@ -28821,7 +28835,8 @@ async function main() {
         throw new errors/* ConfigurationError */.j1(`Input "approved-digest" must be 64 hex digits, got ${(0,inputs/* quote */.hD)(approved)}.`);
     }
     const title = (0,inputs/* optionalInput */.$m)('summary-title');
-    const plan = await showPlan(dir, file);
+    // Never printed: a plan holds state and every planned value.
+    const plan = await terraformJson(dir, ['show', '-json', file], parsePlan);
     const digest = planDigest(plan);
     const changes = plannedChanges(plan);
     core/* setOutput */.uH('digest', digest);
