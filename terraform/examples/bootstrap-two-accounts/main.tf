@@ -104,6 +104,8 @@ module "github_oidc_production" {
   state_bucket_arn     = module.production_state.state_bucket_arn
   state_object_keys    = concat(local.prod_state_keys, local.staging_state_keys)
   state_read_only_keys = [var.shared_state_key]
+  # Prod's and staging's failure reports stay in this account (never a workflow artifact).
+  report_object_keys = [for e in [var.prod_cluster_name, var.staging_name] : "failure-reports/${e}/*"]
   infrastructure_apply = {
     iam_role_path            = var.prod_iam_role_path
     permissions_boundary_arn = module.production_boundaries.workload_boundary_arn

@@ -22,6 +22,8 @@ module "bootstrap" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/bootstrap?ref=v1.0.0"
 
   state_bucket_name = var.state_bucket_name
+  # The task roles an ad hoc apply (a pull request's job) may write never reach state or reports.
+  state_denied_principal_arns = ["${local.role_arn}${var.adhoc_iam_role_path}*"]
   # Whatever an identity policy grants, only main's build pushes where production deploys from.
   ecr_release_pusher_arns = ["${local.role_arn}/github-actions/github-actions-build"]
   tags                    = var.tags
@@ -71,6 +73,8 @@ module "github_oidc_production" {
   state_bucket_arn     = module.bootstrap.state_bucket_arn
   state_object_keys    = concat(local.prod_state_keys, local.staging_state_keys)
   state_read_only_keys = [var.shared_state_key]
+  # Prod's and staging's failure reports stay in this tier (never a workflow artifact).
+  report_object_keys = [for e in local.protected : "failure-reports/${e}/*"]
   # The prod root (terraform.yml's apply job, after its plan is approved).
   infrastructure_apply = {
     iam_role_path            = var.prod_iam_role_path
@@ -127,8 +131,9 @@ module "github_oidc" {
     environment_names = local.protected
     ecs_cluster_names = local.protected
     # Built from name and path (the module's defaults) so the policy is known at plan time.
-    role_arns         = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
-    state_object_keys = concat(local.prod_state_keys, local.staging_state_keys)
+    role_arns = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
+    # Protected environments' failure reports too: a preview's own are workflow artifacts.
+    state_object_keys = concat(local.prod_state_keys, local.staging_state_keys, ["failure-reports/*"])
   }
   tags = var.tags
 }

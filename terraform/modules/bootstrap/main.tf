@@ -80,14 +80,23 @@ resource "aws_s3_bucket_policy" "state" {
   bucket = aws_s3_bucket.state.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Sid       = "DenyInsecureTransport"
       Effect    = "Deny"
       Principal = "*"
       Action    = "s3:*"
       Resource  = [local.state_bucket_arn, "${local.state_bucket_arn}/*"]
       Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
+      }], length(var.state_denied_principal_arns) > 0 ? [{
+      # A role the preview tier may create (its boundary allows S3 on *) never reads state or a
+      # protected environment's failure report: the bucket itself refuses it.
+      Sid       = "DenyCreatedRoles"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [local.state_bucket_arn, "${local.state_bucket_arn}/*"]
+      Condition = { ArnLike = { "aws:PrincipalArn" = var.state_denied_principal_arns } }
+    }] : [])
   })
 
   depends_on = [aws_s3_bucket_public_access_block.state]

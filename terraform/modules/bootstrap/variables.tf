@@ -69,6 +69,12 @@ variable "ecr_preview_repository_suffix" {
   }
 }
 
+variable "state_denied_principal_arns" {
+  description = "Principals (role ARNs, wildcards allowed) the state bucket's own policy refuses every object call, whatever their identity policy says: the roles the preview tier creates (the ad hoc IAM path), so a task role a pull request writes cannot read production's state or failure reports. Empty: none."
+  type        = list(string)
+  default     = []
+}
+
 variable "ecr_release_pusher_arns" {
   description = "Principals (role ARNs, wildcards allowed) that alone may push to the release repositories: the repository policy denies it to every other one, an account admin included. Empty: no such policy (identity policies decide)."
   type        = list(string)

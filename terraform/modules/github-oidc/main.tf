@@ -186,6 +186,15 @@ locals {
     ] : s if var.state_bucket_arn != null && length(var.state_read_only_keys) > 0],
     [for s in [
       {
+        # Written, never read back nor deleted: whoever reads them signs in to this account.
+        Sid      = "FailureReports"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = [for k in var.report_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
+      },
+    ] : s if var.state_bucket_arn != null && length(var.report_object_keys) > 0],
+    [for s in [
+      {
         Sid      = "StateLock"
         Effect   = "Allow"
         Action   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]

@@ -136,6 +136,12 @@ variable "state_read_only_keys" {
   default     = []
 }
 
+variable "report_object_keys" {
+  description = "Objects (keys, IAM wildcards allowed) of the state bucket the role may write, and only write, failure reports to: a protected environment's, kept in its own tier instead of a workflow artifact, e.g. [\"failure-reports/prod/*\"]."
+  type        = list(string)
+  default     = []
+}
+
 variable "deny" {
   description = "Explicit denies that win over any allow (here or in additional_policy_arns): ECS clusters (and their services and tasks), IAM roles (PassRole and AssumeRole) and state object keys of another stage, e.g. production's from a preview role."
   type = object({

@@ -87,6 +87,15 @@ run "the_production_role_reaches_its_own_account_and_the_release_images_only" {
     error_message = "The production role pushes no image."
   }
 
+  # Issue 21.6: prod's and staging's failure reports go to the production account's own state
+  # bucket, which no principal of the preview account is granted.
+  assert {
+    condition = [for s in jsondecode(module.github_oidc_production.policy_json).Statement : s.Resource if s.Sid == "FailureReports"] == [[
+      "arn:aws:s3:::${var.production_state_bucket_name}/failure-reports/prod/*", "arn:aws:s3:::${var.production_state_bucket_name}/failure-reports/staging/*",
+    ]]
+    error_message = "The production role writes prod's and staging's failure reports into the production account's state bucket."
+  }
+
   assert {
     condition     = length(module.production_state.ecr_repository_arns) == 0 && length(module.production_state.ecr_preview_repository_arns) == 0
     error_message = "The production account holds its own state and no registry: the release images are the build account's."

@@ -90,6 +90,8 @@ run "preview_role_cannot_touch_production" {
         { action = "s3:GetObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", cluster = null },
         { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate", cluster = null },
         { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate", cluster = null },
+        { action = "s3:GetObject", arn = "arn:aws:s3:::acme-terraform-state/failure-reports/prod/1234-1/adhoc-actions-failure-run-migration-task.json", cluster = null },
+        { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/failure-reports/staging/1234-1/adhoc-actions-failure-rolling-update.json", cluster = null },
         ] : !(
         anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), req.action) &&
           anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(replace(r, ".", "\\."), "*", ".*"), "?", ".")}$", req.arn))]) &&
@@ -116,6 +118,36 @@ run "preview_role_cannot_touch_production" {
       ] : anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([s.Resource]), want[1])])
     ])
     error_message = "The preview role keeps what previews need: services, ad hoc roles, ad hoc workspace states, the shared state (read)."
+  }
+}
+
+# Issue 21.6: a protected environment's failure report (production's log lines, stopped tasks)
+# is kept in the state bucket under failure-reports/<environment>/, not as a workflow artifact
+# every reader of the repository may download. The production role writes it and reads none
+# back; the preview role is denied the whole prefix explicitly, whatever a later grant says.
+run "failure_reports_of_protected_environments_stay_in_their_tier" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(module.github_oidc_production.policy_json).Statement : { a = s.Action, r = s.Resource } if s.Sid == "FailureReports"] == [{
+      a = ["s3:PutObject"]
+      r = ["arn:aws:s3:::acme-terraform-state/failure-reports/prod/*", "arn:aws:s3:::acme-terraform-state/failure-reports/staging/*"]
+    }]
+    error_message = "The production role writes prod's and staging's failure reports, and only those."
+  }
+
+  assert {
+    condition = !anytrue([for s in jsondecode(module.github_oidc_production.policy_json).Statement :
+      s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : contains(["s3:GetObject", "s3:DeleteObject"], a)]) &&
+    anytrue([for r in flatten([s.Resource]) : strcontains(r, "failure-reports")])])
+    error_message = "The production role never reads back or deletes a failure report."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement :
+      s.Effect == "Deny" && contains(flatten([s.Action]), "s3:GetObject") && contains(flatten([s.Action]), "s3:PutObject") &&
+    contains(flatten([s.Resource]), "arn:aws:s3:::acme-terraform-state/failure-reports/*")])
+    error_message = "The preview role is denied every failure report of the state bucket, read or write."
   }
 }
 

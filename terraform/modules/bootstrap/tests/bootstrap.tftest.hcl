@@ -231,3 +231,26 @@ run "no_repository_policy_unless_asked" {
     error_message = "Without pushers or readers, identity policies alone decide (as before)."
   }
 }
+
+# Issue 21.6 (one account): the preview tier's ad hoc apply may create task roles under its IAM
+# path, whose workload boundary allows S3 on *. The bucket's own policy refuses them every call,
+# so such a role cannot read production's state or a protected environment's failure report.
+run "the_state_bucket_refuses_the_roles_the_preview_tier_creates" {
+  command = plan
+
+  variables {
+    state_denied_principal_arns = ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_s3_bucket_policy.state.policy).Statement : s if s.Sid == "DenyCreatedRoles"] == [{
+      Sid       = "DenyCreatedRoles"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-terraform-state", "arn:aws:s3:::acme-terraform-state/*"]
+      Condition = { ArnLike = { "aws:PrincipalArn" = ["arn:aws:iam::123456789012:role/adhoc-actions/*"] } }
+    }]
+    error_message = "The state bucket denies every call of the roles under the ad hoc IAM path."
+  }
+}
