@@ -2,6 +2,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { describeServices } from '../lib/ecs-lookups.ts';
 import { captureServices, newReport, writeFailureReport } from '../lib/failure-report.ts';
+import type { ReportKeeper } from '../lib/report-store.ts';
 import { recordReleased } from '../lib/release-history.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 
@@ -55,6 +56,7 @@ export async function recordOutcomes(
   ecs: ECSClient,
   logs: CloudWatchLogsClient,
   outcomes: Outcome[],
+  keep?: ReportKeeper,
 ): Promise<void> {
   await recordReleased(
     ecs,
@@ -88,5 +90,5 @@ export async function recordOutcomes(
       ),
     )
   ).flat();
-  await writeFailureReport(report);
+  await writeFailureReport(report, keep);
 }

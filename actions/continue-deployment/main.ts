@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ContinueServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { ecsClient, logsClient } from '../lib/aws.ts';
+import { s3Keeper } from '../lib/report-store.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { DeploymentFailure, errorMessage } from '../lib/errors.ts';
 import { decide, type DecideSettings, type Ending, type Rollout } from '../lib/rollout/decide.ts';
@@ -107,6 +108,7 @@ export async function main(): Promise<void> {
       released: f.status === 'steady',
       stagesSeen: f.stages ?? [],
     })),
+    settings.reportStore && s3Keeper(settings.reportStore, settings.region, session),
   ).catch((error: unknown) => core.warning(`Could not record the outcome: ${errorMessage(error)}`));
   await report(follows, settings.action);
 }

@@ -2,6 +2,7 @@ import { checkRoleArn } from '../lib/role-session.ts';
 import { regionInput } from '../lib/aws.ts';
 import { ConfigurationError } from '../lib/errors.ts';
 import { choiceInput, jsonInput, numberInput, optionalInput } from '../lib/inputs.ts';
+import { reportStoreInput, type ReportStore } from '../lib/report-store.ts';
 import type { PausedHook } from '../lib/service-deployments.ts';
 
 export interface Settings {
@@ -12,6 +13,8 @@ export interface Settings {
   timeoutMs: number;
   /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
   roleToAssume?: string;
+  /** Where a failure report is kept besides the runner (a protected environment's tier). */
+  reportStore?: ReportStore;
 }
 
 const DEPLOYMENT_ARN = /^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/[\w-]+\/[\w-]+\/[\w-]+$/;
@@ -40,11 +43,13 @@ export function parsePaused(value: unknown): Record<string, PausedHook> {
 
 export function getSettings(): Settings {
   const roleToAssume = optionalInput('role-to-assume');
+  const reportStore = reportStoreInput();
   return {
     region: regionInput(),
     paused: parsePaused(jsonInput('paused') ?? {}),
     action: choiceInput('action', ['continue', 'rollback'] as const, 'continue'),
     timeoutMs: numberInput('timeout-minutes', 30, { min: 0.05, max: 360 }) * 60_000,
     ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
+    ...(reportStore && { reportStore }),
   };
 }

@@ -23,6 +23,8 @@ export interface Names {
   /** The environment a role's calls are simulated for: a preview's for preview, prod for production. */
   environment: string;
   zone: string;
+  /** The state bucket (doctor's state-bucket input): protected environments' failure reports. */
+  stateBucket?: string;
 }
 
 /** A recorded call's ARN and context for this account, region and environment. */
@@ -38,7 +40,10 @@ export function fill(call: ProductCall, names: Names): ProductCall {
       .replace(/\{deployment\}/g, '1234567890')
       .replace(/\{suffix\}/g, 'AbCdEf')
       .replace(/\{digest\}/g, '0'.repeat(64))
-      .replace(/\{revision\}/g, '1');
+      .replace(/\{revision\}/g, '1')
+      .replace(/\{state-bucket\}/g, names.stateBucket ?? '{state-bucket}')
+      .replace(/\{run\}/g, '1-1')
+      .replace(/\{report\}/g, 'adhoc-actions-failure-rolling-update.json');
   return {
     ...call,
     resource: text(call.resource),

@@ -77,7 +77,10 @@ async function roleRows(
   }
   const rows = trustRows(kind, name, settings.repository, trust);
   const { calls, environment } = callsOf(kind);
-  const filled = calls.map((c) => fill(c, { ...names, environment }));
+  // Calls on the state bucket are simulated only when it is named (input state-bucket).
+  const filled = calls
+    .filter((c) => names.stateBucket !== undefined || !c.resource.includes('{state-bucket}'))
+    .map((c) => fill(c, { ...names, environment }));
   const missing: string[] = [];
   for (const batch of simulationBatches(filled)) {
     const answer = await iam.send(
@@ -203,7 +206,12 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
       fix: 'apply terraform/examples/bootstrap (it creates it)',
     });
   }
-  const names = { account, region: settings.region, zone: settings.hostedZoneId ?? 'Z0000000000000000000' };
+  const names = {
+    account,
+    region: settings.region,
+    zone: settings.hostedZoneId ?? 'Z0000000000000000000',
+    ...(settings.stateBucket && { stateBucket: settings.stateBucket }),
+  };
   for (const kind of ['preview', 'production', 'plan', 'build'] as const) {
     const arn = settings.roles[kind];
     if (arn) rows.push(...(await roleRows(iam, kind, arn, settings, names)));

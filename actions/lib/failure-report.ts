@@ -15,6 +15,7 @@ import { lastLogLines, logDestination } from './awslogs.ts';
 import { describeServices } from './ecs-lookups.ts';
 import { errorMessage } from './errors.ts';
 import { describeServiceDeployments } from './service-deployments.ts';
+import { STORE_INPUT, type ReportKeeper } from './report-store.ts';
 import { writeSummaryTable } from './summary.ts';
 import { taskId } from './task-outcome.ts';
 
@@ -305,20 +306,39 @@ export function summaryNotes(report: FailureReport, path: string): string[] {
 }
 
 /**
- * Writes the report file, the `failure-report` output and a summary section. Never throws:
- * the step must fail with its own error, not with the report's.
+ * Writes the report file, the `failure-report` output and a summary section; with `keep` (a
+ * protected environment's tier store, report-store.ts) the report is also kept there and
+ * `failure-report-url` links it. Never throws: the step must fail with its own error, not with
+ * the report's.
  */
-export async function writeFailureReport(report: FailureReport): Promise<string | undefined> {
+export async function writeFailureReport(
+  report: FailureReport,
+  keep?: ReportKeeper,
+): Promise<string | undefined> {
   const path = reportPath(report.action);
+  const body = `${JSON.stringify(report, null, 2)}\n`;
   try {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path, body);
   } catch (error) {
     core.warning(`Could not write the failure report ${path}: ${errorMessage(error)}`);
     return undefined;
   }
   core.setOutput('failure-report', path);
-  core.info(`Failure report: ${path}`);
+  let where = path;
+  if (keep) {
+    try {
+      const stored = await keep(path, body);
+      core.setOutput('failure-report-url', stored.url);
+      where = `${stored.uri} (readable in its own account only)`;
+    } catch (error) {
+      // Never an artifact instead: the store is there because the repository's readers may not see it.
+      core.warning(
+        `Could not keep the failure report in ${STORE_INPUT}: ${errorMessage(error)}. It is only on this runner: ${path}`,
+      );
+    }
+  }
+  core.info(`Failure report: ${where}`);
   await writeSummaryTable(
     'Failure report',
     [
@@ -331,7 +351,7 @@ export async function writeFailureReport(report: FailureReport): Promise<string 
       `Last ${SUMMARY_LINES} log lines`,
     ],
     summaryRows(report),
-    summaryNotes(report, path),
+    summaryNotes(report, where),
   );
   return path;
 }

@@ -4,6 +4,7 @@ import type { Rollout, Status } from '../lib/rollout/decide.ts';
 import type { EcsGateway } from '../lib/rollout/gateway.ts';
 import { describeTaskDefinition } from '../lib/task-definitions.ts';
 import type { ServiceLine } from './plan.ts';
+import type { ReportKeeper } from '../lib/report-store.ts';
 import type { Settings } from './settings.ts';
 
 /** What one rolling-update run knows, and the ECS calls its stages share. */
@@ -35,6 +36,8 @@ export interface Context {
   taskDefinitions: Map<string, Promise<TaskDefinition | undefined>>;
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop watching, say what was left. */
   signal?: AbortSignal;
+  /** Keeps a failure report in its tier's store (input failure-report-location). */
+  keepReport?: ReportKeeper;
 }
 
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */

@@ -3,6 +3,7 @@ import { nameFromArn } from '../lib/arn.ts';
 import { ecsClient, logsClient } from '../lib/aws.ts';
 import { captureServices, newReport, writeFailureReport } from '../lib/failure-report.ts';
 import { recordReleased } from '../lib/release-history.ts';
+import { s3Keeper } from '../lib/report-store.ts';
 import { roleSession } from '../lib/role-session.ts';
 import { shortName } from '../lib/rollout/assess.ts';
 import { decide } from '../lib/rollout/decide.ts';
@@ -18,6 +19,7 @@ import { writeSummaryTable } from '../lib/summary.ts';
 
 export async function main(): Promise<void> {
   core.setOutput('failure-report', '');
+  core.setOutput('failure-report-url', '');
   const settings = getSettings();
   // A bake time or a pause can outlast the one-hour OIDC session: renew it before it ends.
   const credentials = settings.roleToAssume ? roleSession(settings.region, settings.roleToAssume) : undefined;
@@ -38,6 +40,7 @@ export async function main(): Promise<void> {
     }),
     taskDefinitions,
     signal: cancel.signal,
+    ...(settings.reportStore && { keepReport: s3Keeper(settings.reportStore, settings.region, credentials) }),
   };
   // Every read and check happens before the first UpdateService, so a mistake changes nothing.
   let watches = await prepareWatches(context);
@@ -183,5 +186,5 @@ async function captureFailure(context: Context, failed: Watch[]): Promise<void> 
     })),
     failure.errors,
   );
-  await writeFailureReport(failure);
+  await writeFailureReport(failure, context.keepReport);
 }

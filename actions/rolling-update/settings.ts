@@ -10,6 +10,7 @@ import {
   numberInput,
   optionalInput,
 } from '../lib/inputs.ts';
+import { reportStoreInput, type ReportStore } from '../lib/report-store.ts';
 import { parseServiceLines, parseTaskDefinitionsJson, type ServiceLine } from './plan.ts';
 
 export interface Settings {
@@ -35,6 +36,8 @@ export interface Settings {
   waitUntil: 'steady' | 'paused';
   /** Re-assumed with a fresh GitHub OIDC token before each session ends (long bakes and pauses). */
   roleToAssume?: string;
+  /** Where a failure report is kept besides the runner (a protected environment's tier). */
+  reportStore?: ReportStore;
 }
 
 export function getSettings(): Settings {
@@ -42,6 +45,7 @@ export function getSettings(): Settings {
   const lines = multilineInput('services');
   if (lines.length === 0) throw new ConfigurationError('Input "services" is required.');
   const taskDefinitions = parseTaskDefinitionsJson(jsonInput('task-definitions'));
+  const reportStore = reportStoreInput();
   return {
     region: regionInput(),
     cluster: clusterInput(),
@@ -56,5 +60,6 @@ export function getSettings(): Settings {
     dryRun: booleanInput('dry-run', false),
     waitUntil: choiceInput('wait-until', ['steady', 'paused'] as const, 'steady'),
     ...(roleToAssume && { roleToAssume: checkRoleArn('role-to-assume', roleToAssume) }),
+    ...(reportStore && { reportStore }),
   };
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ecsClient, logsClient } from '../lib/aws.ts';
 import { DeploymentFailure } from '../lib/errors.ts';
 import { captureTask, newReport, writeFailureReport } from '../lib/failure-report.ts';
+import { s3Keeper, type ReportKeeper } from '../lib/report-store.ts';
 import { prepareOneOffTask, runOneOffTask, type PreparedTask } from '../lib/one-off-task.ts';
 import { writeSummaryTable } from '../lib/summary.ts';
 import { taskId } from '../lib/task-outcome.ts';
@@ -13,7 +14,9 @@ export async function main(): Promise<void> {
   core.setOutput('task-arn', '');
   core.setOutput('exit-code', '');
   core.setOutput('failure-report', '');
+  core.setOutput('failure-report-url', '');
   const settings = getSettings();
+  const keep = settings.reportStore && s3Keeper(settings.reportStore, settings.region);
   const ifRunning = ifRunningInput();
   const ecs = ecsClient(settings.region);
   const logs = logsClient(settings.region);
@@ -37,7 +40,7 @@ export async function main(): Promise<void> {
       core.setOutput('task-arn', arn);
     },
   }).catch(async (error: unknown) => {
-    if (taskArn) await captureFailure(ecs, logs, prepared, taskArn);
+    if (taskArn) await captureFailure(ecs, logs, prepared, taskArn, keep);
     throw error;
   });
   core.setOutput('exit-code', result.exitCode === undefined ? '' : String(result.exitCode));
@@ -58,7 +61,7 @@ export async function main(): Promise<void> {
     ],
   );
   if (!result.succeeded) {
-    await captureFailure(ecs, logs, prepared, result.taskArn);
+    await captureFailure(ecs, logs, prepared, result.taskArn, keep);
     const tail =
       result.lastLines.length > 0
         ? `\nLast log lines:\n${result.lastLines.map((l) => `  ${l}`).join('\n')}`
@@ -74,6 +77,7 @@ async function capture(
   logs: ReturnType<typeof logsClient>,
   prepared: PreparedTask,
   taskArn: string,
+  keep: ReportKeeper | undefined,
 ): Promise<void> {
   const cluster = prepared.input.cluster!;
   const failure = newReport('run-migration-task', cluster);
@@ -89,7 +93,7 @@ async function capture(
     taskArn,
     failure.errors,
   );
-  await writeFailureReport(failure);
+  await writeFailureReport(failure, keep);
 }
 
 /** The report never replaces the step's own error. */

@@ -13,6 +13,7 @@ import {
 } from '../lib/inputs.ts';
 import { parseEnvironmentLines } from '../lib/key-value.ts';
 import { networkInputs } from '../lib/network.ts';
+import { reportStoreInput, type ReportStore } from '../lib/report-store.ts';
 import type { OneOffTaskRequest } from '../lib/run-task-input.ts';
 
 export interface Settings {
@@ -22,6 +23,8 @@ export interface Settings {
   streamLogs: boolean;
   timeoutMinutes: number;
   stopOnCancel: boolean;
+  /** Where a failure report is kept besides the runner (a protected environment's tier). */
+  reportStore?: ReportStore;
 }
 
 export function getSettings(): Settings {
@@ -33,6 +36,7 @@ export function getSettings(): Settings {
   checkOverridesSize(commandText !== undefined ? 'command' : 'environment', [
     { name: container ?? '', ...(command && { command }), environment },
   ]);
+  const reportStore = reportStoreInput();
   return {
     region: regionInput(),
     taskDefinition: taskDefinitionInput(),
@@ -47,5 +51,6 @@ export function getSettings(): Settings {
     streamLogs: booleanInput('stream-logs', true),
     timeoutMinutes: numberInput('timeout-minutes', 30, { min: 0.05, max: 24 * 60 }),
     stopOnCancel: booleanInput('stop-on-cancel', true),
+    ...(reportStore && { reportStore }),
   };
 }

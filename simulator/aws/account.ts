@@ -9,11 +9,14 @@ import type { EmulatorState, Json } from './state.ts';
 /**
  * What an account holds once bootstrap and shared are applied, as far as a preflight reads it:
  * IAM (roles, the OIDC provider, SimulatePrincipalPolicy answered by the emulator's own
- * evaluator), S3 buckets (HeadBucket, GetBucketVersioning), Route 53 hosted zones
+ * evaluator), S3 buckets (HeadBucket, GetBucketVersioning) and their objects (PutObject,
+ * GetObject: the failure reports a protected deploy keeps), Route 53 hosted zones
  * (GetHostedZone) and ACM certificates (ListCertificates). Each call is authorized like the rest.
  */
 export class AccountRecords {
   readonly buckets = new Map<string, { versioning: 'Enabled' | 'Suspended' | '' }>();
+  /** `<bucket>/<key>` → the object's body and content type. */
+  readonly objects = new Map<string, { body: string; contentType?: string }>();
   readonly zones = new Map<string, { name: string }>();
   readonly certificates: { arn: string; domain: string; status: string; names: string[] }[] = [];
 
@@ -164,7 +167,7 @@ export function handleIam(
   );
 }
 
-/** S3 (path style) HeadBucket / GetBucketVersioning and Route 53 GetHostedZone, REST + XML. */
+/** S3 (path style) HeadBucket, GetBucketVersioning, PutObject, GetObject and Route 53 GetHostedZone, REST + XML. */
 export function isRestRequest(request: IncomingMessage): boolean {
   const path = new URL(request.url ?? '/', 'http://x').pathname;
   return path.startsWith('/2013-04-01/') || /\bs3\//.test(String(request.headers.authorization ?? ''));
@@ -176,6 +179,7 @@ export function handleRest(
   records: AccountRecords,
   request: IncomingMessage,
   response: ServerResponse,
+  body = '',
 ): void {
   const url = new URL(request.url ?? '/', 'http://x');
   const zone = /^\/2013-04-01\/hostedzone\/([^/]+)$/.exec(url.pathname)?.[1];
@@ -195,7 +199,17 @@ export function handleRest(
       `<GetHostedZoneResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HostedZone><Id>/hostedzone/${zone}</Id><Name>${found.name}.</Name><CallerReference>x</CallerReference><Config><PrivateZone>false</PrivateZone></Config><ResourceRecordSetCount>2</ResourceRecordSetCount></HostedZone></GetHostedZoneResponse>`,
     );
   }
-  const bucket = url.pathname.split('/')[1] ?? '';
+  const [, bucket = '', ...keyParts] = url.pathname.split('/');
+  if (keyParts.length > 0 && keyParts.join('/') !== '')
+    return handleObject(
+      iam,
+      records,
+      request,
+      response,
+      bucket,
+      decodeURIComponent(keyParts.join('/')),
+      body,
+    );
   const versioning = url.searchParams.has('versioning');
   const action = versioning ? 's3:GetBucketVersioning' : 's3:ListBucket';
   if (denied(iam, request, response, [{ action, resource: `arn:aws:s3:::${bucket}` }])) return;
@@ -211,4 +225,38 @@ export function handleRest(
     200,
     `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${found.versioning ? `<Status>${found.versioning}</Status>` : ''}</VersioningConfiguration>`,
   );
+}
+
+/** PutObject (with If-None-Match: *, as AWS: 412 over an existing key) and GetObject. */
+function handleObject(
+  iam: Iam,
+  records: AccountRecords,
+  request: IncomingMessage,
+  response: ServerResponse,
+  bucket: string,
+  key: string,
+  body: string,
+): void {
+  const put = request.method === 'PUT';
+  const action = put ? 's3:PutObject' : 's3:GetObject';
+  if (denied(iam, request, response, [{ action, resource: `arn:aws:s3:::${bucket}/${key}` }])) return;
+  if (!records.buckets.has(bucket))
+    return xmlError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist', 's3');
+  const path = `${bucket}/${key}`;
+  const found = records.objects.get(path);
+  if (put) {
+    if (found && request.headers['if-none-match'] === '*')
+      return xmlError(
+        response,
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        's3',
+      );
+    const contentType = request.headers['content-type'];
+    records.objects.set(path, { body, ...(contentType && { contentType }) });
+    return void response.writeHead(200, { etag: `"${randomUUID()}"` }).end();
+  }
+  if (!found) return xmlError(response, 404, 'NoSuchKey', 'The specified key does not exist.', 's3');
+  response.writeHead(200, { 'content-type': found.contentType ?? 'binary/octet-stream' }).end(found.body);
 }

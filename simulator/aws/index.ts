@@ -90,7 +90,7 @@ export class Emulator {
                 : rejectExpired(this.state, this.iam, request, response)
                   ? Promise.resolve()
                   : isRestRequest(request)
-                    ? Promise.resolve(handleRest(this.state, this.iam, this.account, request, response))
+                    ? Promise.resolve(handleRest(this.state, this.iam, this.account, request, response, body))
                     : this.dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
           response.writeHead(500).end(String(error));

@@ -29,6 +29,8 @@ export const CALLERS = join(ROOT, 'examples/django-repo/.github/workflows');
 export async function newRepository() {
   const dir = await mkdtemp(join(tmpdir(), 'new-repository-'));
   const services: Services = await startServices();
+  // The state bucket bootstrap made: protected environments keep their failure reports in it.
+  services.emulator.account.buckets.set(VARS.STATE_BUCKET, { versioning: 'Enabled' });
   return {
     dir,
     services,
@@ -113,7 +115,9 @@ function template(text: string): string {
     .replace(/\bpr_\d+\b/g, '{database}')
     .replace(/\b[0-9a-f]{32}\b/g, '{task}')
     .replace(/(service-deployment\/[^/]+\/[^/]+\/)\d+/g, '$1{deployment}')
-    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}');
+    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}')
+    .replace(/(failure-reports\/[^/]+\/)\d+-\d+\/[^/]+$/, '$1{run}/{report}')
+    .replace(new RegExp(`:::${VARS.STATE_BUCKET}/`), ':::{state-bucket}/');
 }
 
 /** The condition keys the roles' policies test; the rest (dates, request tags) vary per run. */

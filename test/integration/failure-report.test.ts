@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { seedRollout } from '../../simulator/fixtures/rollout.ts';
 import { runAction } from '../../simulator/runner/run-action.ts';
 import type { FailureReport } from '../../actions/lib/failure-report.ts';
@@ -28,6 +29,23 @@ afterEach(async () => {
 
 const run = (action: string, inputs: Record<string, string>) =>
   runAction(action, inputs, { env: { ...emulator.env(), RUNNER_TEMP: runnerTemp } });
+
+/** A one-off task's definition: one backend container logging to `group`. */
+const migrateDefinition = (family: string, group: string) => ({
+  family,
+  requiresCompatibilities: ['FARGATE'],
+  containerDefinitions: [
+    {
+      name: 'backend',
+      image: 'backend:v1',
+      essential: true,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': group, 'awslogs-stream-prefix': 'migrate' },
+      },
+    },
+  ],
+});
 
 async function readReport(path: string | undefined): Promise<FailureReport> {
   expect(path).toMatch(new RegExp(`^${runnerTemp}/adhoc-actions-failure-[a-z-]+-[0-9T-]+Z\\.json$`));
@@ -114,21 +132,7 @@ describe('failure report', () => {
 
   describe('run-migration-task', () => {
     beforeEach(() => {
-      emulator.registerTaskDefinition({
-        family: 'app-migrate',
-        requiresCompatibilities: ['FARGATE'],
-        containerDefinitions: [
-          {
-            name: 'backend',
-            image: 'backend:v1',
-            essential: true,
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': 'migrate' },
-            },
-          },
-        ],
-      });
+      emulator.registerTaskDefinition(migrateDefinition('app-migrate', '/ecs/app'));
     });
     const migrate = () => run('run-migration-task', { cluster: 'app', 'task-definition': 'app-migrate' });
 
@@ -167,5 +171,92 @@ describe('failure report', () => {
       expect(result.outputs['failure-report']).toBe('');
       expect(await readdir(runnerTemp)).toEqual([]);
     });
+  });
+});
+
+// Issue 21.6: a protected environment's report holds production's log lines and stopped tasks.
+// A workflow artifact would let every reader of the repository download it; it is kept in the
+// state bucket of its own tier instead, which only that account's principals read.
+describe('failure-report-location: a protected environment keeps its report in its own tier', () => {
+  const BUCKET = 'acme-terraform-state';
+  const LOCATION = `s3://${BUCKET}/failure-reports/prod/`;
+  const RUN = { GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '2' };
+  const signedAs = (role: string) => ({ ...emulator.env({ role }), RUNNER_TEMP: runnerTemp, ...RUN });
+  const migrate = (cluster: string, role: string, location = LOCATION) =>
+    runAction(
+      'run-migration-task',
+      { cluster, 'task-definition': `${cluster}-migrate`, 'failure-report-location': location },
+      { env: signedAs(role) },
+    );
+
+  beforeEach(() => {
+    emulator.account.buckets.set(BUCKET, { versioning: 'Enabled' });
+    for (const cluster of ['prod', 'app']) {
+      if (cluster === 'prod') emulator.createCluster('prod');
+      emulator.registerTaskDefinition(migrateDefinition(`${cluster}-migrate`, `/ecs/${cluster}/migrate`));
+      emulator.setTaskBehavior(`${cluster}-migrate`, {
+        logs: [{ afterMs: 5, message: 'psycopg.OperationalError: password authentication failed' }],
+        exitAfterMs: 40,
+        exitCode: 1,
+      });
+    }
+  });
+
+  test('the production role keeps it under failure-reports/prod/<run>-<attempt>/; the summary and output point there', async () => {
+    const result = await migrate('prod', 'github-actions-production');
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toMatch(/exited with exit code 1/);
+    expect(result.warnings).toEqual([]);
+    const path = result.outputs['failure-report']!;
+    const key = `failure-reports/prod/4242-2/${path.split('/').pop()}`;
+    const kept = emulator.account.objects.get(`${BUCKET}/${key}`);
+    expect(kept?.body).toBe(await readFile(path, 'utf8'));
+    expect(kept?.contentType).toBe('application/json');
+    expect((JSON.parse(kept!.body) as FailureReport).task!.containers[0]!.logLines).toEqual([
+      'psycopg.OperationalError: password authentication failed',
+    ]);
+    expect(result.outputs['failure-report-url']).toBe(
+      `https://us-east-1.console.aws.amazon.com/s3/object/${BUCKET}?region=us-east-1&prefix=${encodeURIComponent(key)}`,
+    );
+    expect(result.summary).toContain(`s3://${BUCKET}/${key} (readable in its own account only)`);
+    expect(result.summary).not.toContain(runnerTemp);
+  });
+
+  test('a preview role can neither read a kept report nor write one there (attack)', async () => {
+    await migrate('prod', 'github-actions-production');
+    const [path] = [...emulator.account.objects.keys()];
+    const key = path!.slice(BUCKET.length + 1);
+    const preview = emulator.env({ role: 'github-actions-preview' });
+    const asPreview = new S3Client({
+      region: 'us-east-1',
+      endpoint: preview['AWS_ENDPOINT_URL_S3'],
+      forcePathStyle: true,
+      credentials: { accessKeyId: preview['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
+    });
+    await expect(asPreview.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringMatching(/github-actions-preview.*s3:GetObject.*explicit deny/),
+    });
+    asPreview.destroy();
+
+    // A pull request's job failing on purpose, to plant a report where production's are kept:
+    // refused, the step's own error unchanged, the report left on its runner only.
+    const planted = await migrate('app', 'github-actions-preview');
+    expect(planted.exitCode).toBe(1);
+    expect(planted.errors[0]).toMatch(/exited with exit code 1/);
+    expect(planted.warnings[0]).toMatch(
+      /^Could not keep the failure report in failure-report-location: .*s3:PutObject.*explicit deny.*It is only on this runner: /,
+    );
+    expect(planted.outputs['failure-report-url']).toBe('');
+    expect(emulator.account.objects.size).toBe(1);
+  });
+
+  test('a location that is not s3://<bucket>/<prefix> is one error naming the input, before any task runs', async () => {
+    const result = await migrate('prod', 'github-actions-production', 's3://Acme_State/reports');
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      'Input "failure-report-location": "s3://Acme_State/reports" names the bucket "Acme_State", which is not an S3 bucket name.',
+    ]);
+    expect(emulator.calls('RunTask')).toEqual([]);
   });
 });
