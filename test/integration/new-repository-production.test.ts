@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { evaluate } from '../../simulator/aws/iam/evaluate.ts';
 import { jobClaims } from '../../simulator/aws/iam/trust.ts';
 import { rehearse } from '../../simulator/rehearsal/engine.ts';
 import { oneOffTasksSucceed } from '../../simulator/rehearsal/services.ts';
@@ -331,6 +332,64 @@ describe('day two', () => {
     expect(runs).toHaveLength(before + 2);
     expect(runs.at(-1)!.at).toBeGreaterThanOrEqual(finishedAt);
     expect(emulator.calls('StopTask').filter((c) => c.input['task'] === task!.taskArn)).toEqual([]);
+  });
+
+  // Issue 21.6: a failure report carries production's log lines and stopped tasks. As a workflow
+  // artifact (as before) every reader of the repository could download it for 30 days; it is
+  // kept in the production tier's state bucket instead, linked from the summary and Slack.
+  test("a failed production migration keeps its report in production's own bucket, never as an artifact", async () => {
+    const emulator = repo.services.emulator;
+    oneOffTasksSucceed(emulator, 'staging');
+    oneOffTasksSucceed(emulator, 'prod');
+    const next = (emulator.state.taskDefinitions.get('prod-migrate')?.length ?? 0) + 1;
+    emulator.setTaskBehavior(`prod-migrate:${next}`, {
+      startMs: 50,
+      logs: [{ afterMs: 20, message: 'django.db.utils.IntegrityError: duplicate key value (prod data)' }],
+      exitAfterMs: 100,
+      exitCode: 1,
+    });
+    const before = new Set(emulator.account.objects.keys());
+    const failing = run(
+      repo,
+      'push-failing-migration',
+      { name: 'push', payload: { ref: 'refs/heads/main', after: 'f'.repeat(40) } },
+      { approveEnvironments: true },
+    );
+    const result = await rehearse(join(CALLERS, 'production.yml'), failing);
+    expect(result.conclusion).toBe('failure');
+    expect(failing.lines.join('\n')).toContain('duplicate key value (prod data)');
+    const kept = [...emulator.account.objects.entries()].filter(([path]) => !before.has(path));
+    expect(kept.map(([path]) => path)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${VARS.STATE_BUCKET}/failure-reports/prod/\\d+-1/adhoc-actions-failure-run-migration-task-[\\dTZ-]+\\.json$`,
+        ),
+      ),
+    ]);
+    const [[path, object]] = kept as [[string, { body: string }]];
+    expect(object.body).toContain('duplicate key value (prod data)');
+    // No artifact of any job of this run holds it.
+    const artifacts = await readdir(join(repo.dir, 'push-failing-migration', 'artifacts')).catch(() => []);
+    expect(artifacts.filter((a) => a.startsWith('failure-report'))).toEqual([]);
+    // The summary and Slack link the object, which opens only for production's account.
+    const link = `https://us-east-1.console.aws.amazon.com/s3/object/${VARS.STATE_BUCKET}?region=us-east-1&prefix=${encodeURIComponent(path.slice(VARS.STATE_BUCKET.length + 1))}`;
+    expect(await readFile(result.summaryFile, 'utf8')).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
+    // (Slack's mrkdwn escapes & as HTML does.)
+    expect(JSON.stringify(repo.services.slack.messages.at(-1))).toContain(
+      `*Failure report*\\n<${link.replace(/&/g, '&amp;')}|`,
+    );
+    // Written by the production role, which reads none back; the preview role may not read it.
+    const writes = emulator.iam.decisions.filter((d) => d.request.resource === `arn:aws:s3:::${path}`);
+    expect(writes.map((d) => `${d.roleArn.split('/').pop()} ${d.request.action} ${d.decision}`)).toEqual([
+      'github-actions-production s3:PutObject allowed',
+    ]);
+    const preview = emulator.iam.directory.principal(
+      emulator.iam.directory.roleArn('github-actions-preview'),
+      'pull-request',
+    )!;
+    expect(evaluate(preview, { action: 's3:GetObject', resource: `arn:aws:s3:::${path}` }).decision).toBe(
+      'explicitDeny',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reads ENV_NAME, CLUSTER (optional), GH_ENVIRONMENT, PROTECTED, OPERATION (deploy|destroy|pause), IMAGE_TAGS,
-# IMAGE_TAG, BACKEND_REPOSITORY, FRONTEND_IMAGE_TAG, FRONTEND_REPOSITORY, SCAN_THRESHOLD, MISSING_SECRETS from the
-# environment; on a problem prints one ::error:: line naming the input and exits 1.
+# IMAGE_TAG, BACKEND_REPOSITORY, FRONTEND_IMAGE_TAG, FRONTEND_REPOSITORY, SCAN_THRESHOLD, MISSING_SECRETS,
+# REPORT_BUCKET from the environment; on a problem prints one ::error:: line naming the input and exits 1.
 set -euo pipefail
 
 fail() {
@@ -18,6 +18,7 @@ fi
 # The one list of names every workflow protects; protected-environments only adds to it.
 BUILT_IN_PROTECTED="prod production staging default"
 is_protected=false
+report_name=""
 read -ra protected_names <<< "$BUILT_IN_PROTECTED ${PROTECTED//$'\n'/ }"
 echo "protected-names=${protected_names[*],,}" >> "$GITHUB_OUTPUT"
 # The cluster a workflow acts on, when given apart from the environment (app-update's
@@ -31,6 +32,8 @@ for checked in "$ENV_NAME" ${CLUSTER:+"$CLUSTER"}; do
   done
   [[ "$protected_here" == true ]] || continue
   is_protected=true
+  # The protected name reports are kept under (the cluster's, when it is the protected one).
+  report_name="${checked,,}"
   if [[ "$OPERATION" == destroy || "$OPERATION" == pause ]]; then
     fail "$what $checked is protected (protected-environments): it is never ${OPERATION%e}ed by this workflow"
   fi
@@ -42,6 +45,24 @@ for checked in "$ENV_NAME" ${CLUSTER:+"$CLUSTER"}; do
 done
 
 echo "protected=$is_protected" >> "$GITHUB_OUTPUT"
+
+# A failure report holds the environment's log lines and stopped tasks: a protected one's stays
+# in its own tier (the production account's bucket), never an artifact every reader of the
+# repository may download; a preview's is an artifact.
+if [[ "$is_protected" == true ]]; then
+  echo "failure-report-artifact=false" >> "$GITHUB_OUTPUT"
+  if [[ -n "${REPORT_BUCKET:-}" ]]; then
+    # S3's bucket naming rules, checked before anything is applied or registered.
+    if [[ ! "$REPORT_BUCKET" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]]; then
+      fail "failure-report-bucket $(shown "$REPORT_BUCKET") is not an S3 bucket name"
+    fi
+    echo "failure-report-location=s3://$REPORT_BUCKET/failure-reports/$report_name/" >> "$GITHUB_OUTPUT"
+  elif [[ "$OPERATION" == deploy ]]; then
+    echo "::notice::failure-report-bucket is empty: a failure report of $ENV_NAME would stay on the runner only (its summary and log keep the reason and last lines)"
+  fi
+else
+  echo "failure-report-artifact=true" >> "$GITHUB_OUTPUT"
+fi
 
 while IFS= read -r ref; do
   ref="${ref#"${ref%%[![:space:]]*}"}"
