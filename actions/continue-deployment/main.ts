@@ -108,7 +108,7 @@ export async function main(): Promise<void> {
       released: f.status === 'steady',
       stagesSeen: f.stages ?? [],
     })),
-    settings.reportStore && s3Keeper(settings.reportStore, settings.region, session),
+    s3Keeper(settings, session),
   ).catch((error: unknown) => core.warning(`Could not record the outcome: ${errorMessage(error)}`));
   await report(follows, settings.action);
 }

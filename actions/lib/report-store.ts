@@ -63,11 +63,12 @@ export interface StoredReport {
 /** Keeps a report file's body in the store; what failure-report.ts calls once it has one. */
 export type ReportKeeper = (path: string, body: string) => Promise<StoredReport>;
 
+/** The keeper of an action's `reportStore` setting; undefined without one (the report stays on the runner). */
 export function s3Keeper(
-  store: ReportStore,
-  region: string,
+  { reportStore: store, region }: { reportStore?: ReportStore; region: string },
   credentials?: CredentialsProvider,
-): ReportKeeper {
+): ReportKeeper | undefined {
+  if (!store) return undefined;
   return async (path, body) => {
     const key = reportKey(store, path);
     const s3 = new S3Client({

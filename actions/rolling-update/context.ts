@@ -37,7 +37,7 @@ export interface Context {
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop watching, say what was left. */
   signal?: AbortSignal;
   /** Keeps a failure report in its tier's store (input failure-report-location). */
-  keepReport?: ReportKeeper;
+  keepReport: ReportKeeper | undefined;
 }
 
 /** DescribeTaskDefinition once per ARN or name: the target's log configuration is needed again on failure. */

@@ -40,7 +40,7 @@ export async function main(): Promise<void> {
     }),
     taskDefinitions,
     signal: cancel.signal,
-    ...(settings.reportStore && { keepReport: s3Keeper(settings.reportStore, settings.region, credentials) }),
+    keepReport: s3Keeper(settings, credentials),
   };
   // Every read and check happens before the first UpdateService, so a mistake changes nothing.
   let watches = await prepareWatches(context);

@@ -16,7 +16,7 @@ export async function main(): Promise<void> {
   core.setOutput('failure-report', '');
   core.setOutput('failure-report-url', '');
   const settings = getSettings();
-  const keep = settings.reportStore && s3Keeper(settings.reportStore, settings.region);
+  const keep = s3Keeper(settings);
   const ifRunning = ifRunningInput();
   const ecs = ecsClient(settings.region);
   const logs = logsClient(settings.region);

@@ -74007,7 +74007,10 @@ function reportKey(store, path, env = process.env) {
 function consoleUrl(region, bucket, key) {
     return `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&prefix=${encodeURIComponent(key)}`;
 }
-function s3Keeper(store, region, credentials) {
+/** The keeper of an action's `reportStore` setting; undefined without one (the report stays on the runner). */
+function s3Keeper({ reportStore: store, region }, credentials) {
+    if (!store)
+        return undefined;
     return async (path, body) => {
         const key = reportKey(store, path);
         const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
@@ -76259,7 +76262,7 @@ async function main() {
         failed: !good.includes(f.status),
         released: f.status === 'steady',
         stagesSeen: f.stages ?? [],
-    })), settings.reportStore && s3Keeper(settings.reportStore, settings.region, session)).catch((error) => lib_core/* warning */.$e(`Could not record the outcome: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
+    })), s3Keeper(settings, session)).catch((error) => lib_core/* warning */.$e(`Could not record the outcome: ${(0,lib_errors/* errorMessage */.gJ)(error)}`));
     await report(follows, settings.action);
 }
 /** A paused deployment as a rollout to follow: a ROLLBACK is followed as a rollback already under way. */

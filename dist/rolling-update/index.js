@@ -74611,7 +74611,10 @@ function reportKey(store, path, env = process.env) {
 function consoleUrl(region, bucket, key) {
     return `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&prefix=${encodeURIComponent(key)}`;
 }
-function s3Keeper(store, region, credentials) {
+/** The keeper of an action's `reportStore` setting; undefined without one (the report stays on the runner). */
+function s3Keeper({ reportStore: store, region }, credentials) {
+    if (!store)
+        return undefined;
     return async (path, body) => {
         const key = reportKey(store, path);
         const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
@@ -76765,7 +76768,7 @@ async function main() {
         }),
         taskDefinitions,
         signal: cancel.signal,
-        ...(settings.reportStore && { keepReport: s3Keeper(settings.reportStore, settings.region, credentials) }),
+        keepReport: s3Keeper(settings, credentials),
     };
     // Every read and check happens before the first UpdateService, so a mistake changes nothing.
     let watches = await prepareWatches(context);

@@ -74622,7 +74622,10 @@ function reportKey(store, path, env = process.env) {
 function consoleUrl(region, bucket, key) {
     return `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&prefix=${encodeURIComponent(key)}`;
 }
-function s3Keeper(store, region, credentials) {
+/** The keeper of an action's `reportStore` setting; undefined without one (the report stays on the runner). */
+function s3Keeper({ reportStore: store, region }, credentials) {
+    if (!store)
+        return undefined;
     return async (path, body) => {
         const key = reportKey(store, path);
         const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
@@ -75819,7 +75822,7 @@ async function main() {
     lib_core/* setOutput */.uH('failure-report', '');
     lib_core/* setOutput */.uH('failure-report-url', '');
     const settings = getSettings();
-    const keep = settings.reportStore && s3Keeper(settings.reportStore, settings.region);
+    const keep = s3Keeper(settings);
     const ifRunning = ifRunningInput();
     const ecs = ecsClient(settings.region);
     const logs = logsClient(settings.region);
