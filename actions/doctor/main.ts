@@ -7,7 +7,7 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clientConfig } from '../lib/aws.ts';
 import productCalls from './product-calls.json' with { type: 'json' };
@@ -220,7 +220,7 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
   if (settings.stateBucket) {
     const s3 = new S3Client({ ...config, forcePathStyle: true });
     try {
-      await s3.send(new HeadBucketCommand({ Bucket: settings.stateBucket }));
+      // Not HeadBucket: that is an unprefixed s3:ListBucket, which the preview role is denied.
       const { Status } = await s3.send(new GetBucketVersioningCommand({ Bucket: settings.stateBucket }));
       rows.push(
         Status === 'Enabled'

@@ -91,12 +91,11 @@ function judge(call: Call, byAddress: Map<string, StateResource>, stateBucket: s
   const service = action.split(':')[0];
   switch (type) {
     case 'terraform_remote_state':
-      // The shared root's state, read from the state bucket.
-      return one(
-        action === 's3:ListBucket'
-          ? `arn:aws:s3:::${stateBucket}`
-          : `arn:aws:s3:::${stateBucket}/shared/terraform.tfstate`,
-      );
+      // The shared root's state, read from the state bucket. Terraform's S3 backend lists only
+      // "<workspace_key_prefix>/" (Workspaces(), internal/backend/remote-state/s3/backend_state.go).
+      return action === 's3:ListBucket'
+        ? one(`arn:aws:s3:::${stateBucket}`, { 's3:prefix': 'env:/' })
+        : one(`arn:aws:s3:::${stateBucket}/shared/terraform.tfstate`);
     case 'aws_ecs_cluster_capacity_providers':
       return one(`arn:aws:ecs:{region}:{account}:cluster/${str(v['cluster_name'])}`);
     case 'aws_ecs_service':

@@ -167,7 +167,7 @@ export function handleIam(
   );
 }
 
-/** S3 (path style) HeadBucket, GetBucketVersioning, PutObject, GetObject and Route 53 GetHostedZone, REST + XML. */
+/** S3 (path style: bucket and object calls below) and Route 53 GetHostedZone, REST + XML. */
 export function isRestRequest(request: IncomingMessage): boolean {
   const path = new URL(request.url ?? '/', 'http://x').pathname;
   return path.startsWith('/2013-04-01/') || /\bs3\//.test(String(request.headers.authorization ?? ''));
@@ -208,11 +208,42 @@ export function handleRest(
       response,
       bucket,
       decodeURIComponent(keyParts.join('/')),
+      url.searchParams,
       body,
     );
-  const versioning = url.searchParams.has('versioning');
-  const action = versioning ? 's3:GetBucketVersioning' : 's3:ListBucket';
-  if (denied(iam, request, response, [{ action, resource: `arn:aws:s3:::${bucket}` }])) return;
+  return handleBucket(state, iam, records, request, response, bucket, url.searchParams);
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** HeadBucket and ListObjectsV2 (s3:ListBucket, with s3:prefix when a prefix is given) and GetBucketVersioning. */
+function handleBucket(
+  state: EmulatorState,
+  iam: Iam,
+  records: AccountRecords,
+  request: IncomingMessage,
+  response: ServerResponse,
+  bucket: string,
+  params: URLSearchParams,
+): void {
+  const resource = `arn:aws:s3:::${bucket}`;
+  const versioning = params.has('versioning');
+  const listing = request.method === 'GET' && !versioning;
+  if (!listing && !versioning && request.method !== 'HEAD')
+    return xmlError(
+      response,
+      501,
+      'NotImplemented',
+      'The emulator does not implement this bucket call',
+      's3',
+    );
+  const prefix = listing ? params.get('prefix') : null;
+  const request_: AuthRequest = {
+    action: versioning ? 's3:GetBucketVersioning' : 's3:ListBucket',
+    resource,
+    ...(prefix !== null && { context: { 's3:prefix': prefix } }),
+  };
+  if (denied(iam, request, response, [request_])) return;
   const found = records.buckets.get(bucket);
   if (!found) {
     if (request.method === 'HEAD') return void response.writeHead(404).end();
@@ -220,14 +251,35 @@ export function handleRest(
   }
   if (request.method === 'HEAD')
     return void response.writeHead(200, { 'x-amz-bucket-region': state.region }).end();
+  if (versioning)
+    return xml(
+      response,
+      200,
+      `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${found.versioning ? `<Status>${found.versioning}</Status>` : ''}</VersioningConfiguration>`,
+    );
+  const keys = [...records.objects.keys()]
+    .filter((path) => path.startsWith(`${bucket}/${prefix ?? ''}`))
+    .map((path) => path.slice(bucket.length + 1))
+    .sort();
   return xml(
     response,
     200,
-    `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${found.versioning ? `<Status>${found.versioning}</Status>` : ''}</VersioningConfiguration>`,
+    `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix ?? '')}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${keys.map((key) => `<Contents><Key>${escapeXml(key)}</Key></Contents>`).join('')}</ListBucketResult>`,
   );
 }
 
-/** PutObject (with If-None-Match: *, as AWS: 412 over an existing key) and GetObject. */
+const OBJECT_ACTIONS: Record<string, string> = {
+  PUT: 's3:PutObject',
+  GET: 's3:GetObject',
+  HEAD: 's3:GetObject',
+  DELETE: 's3:DeleteObject',
+};
+
+/**
+ * PutObject (If-None-Match: *, as AWS: 412 over an existing key; the header is the request's
+ * s3:if-none-match), GetObject, HeadObject (s3:GetObject) and DeleteObject; with a versionId,
+ * s3:GetObjectVersion or s3:DeleteObjectVersion.
+ */
 function handleObject(
   iam: Iam,
   records: AccountRecords,
@@ -235,17 +287,31 @@ function handleObject(
   response: ServerResponse,
   bucket: string,
   key: string,
+  params: URLSearchParams,
   body: string,
 ): void {
-  const put = request.method === 'PUT';
-  const action = put ? 's3:PutObject' : 's3:GetObject';
-  if (denied(iam, request, response, [{ action, resource: `arn:aws:s3:::${bucket}/${key}` }])) return;
+  const method = request.method ?? 'GET';
+  const version = params.get('versionId');
+  const base = OBJECT_ACTIONS[method];
+  if (!base || (version !== null && method === 'PUT'))
+    return xmlError(response, 405, 'MethodNotAllowed', `${method} is not allowed on this object`, 's3');
+  const action = version === null ? base : `${base}Version`;
+  const ifNoneMatch = request.headers['if-none-match'];
+  const authRequest: AuthRequest = {
+    action,
+    resource: `arn:aws:s3:::${bucket}/${key}`,
+    ...(method === 'PUT' && ifNoneMatch !== undefined && { context: { 's3:if-none-match': ifNoneMatch } }),
+  };
+  if (denied(iam, request, response, [authRequest])) return;
   if (!records.buckets.has(bucket))
     return xmlError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist', 's3');
+  // No versions are kept here: a version asked for is never found.
+  if (version !== null)
+    return xmlError(response, 404, 'NoSuchVersion', 'The specified version does not exist.', 's3');
   const path = `${bucket}/${key}`;
   const found = records.objects.get(path);
-  if (put) {
-    if (found && request.headers['if-none-match'] === '*')
+  if (method === 'PUT') {
+    if (found && ifNoneMatch === '*')
       return xmlError(
         response,
         412,
@@ -257,6 +323,15 @@ function handleObject(
     records.objects.set(path, { body, ...(contentType && { contentType }) });
     return void response.writeHead(200, { etag: `"${randomUUID()}"` }).end();
   }
-  if (!found) return xmlError(response, 404, 'NoSuchKey', 'The specified key does not exist.', 's3');
-  response.writeHead(200, { 'content-type': found.contentType ?? 'binary/octet-stream' }).end(found.body);
+  if (method === 'DELETE') {
+    records.objects.delete(path);
+    return void response.writeHead(204).end();
+  }
+  if (!found) {
+    if (method === 'HEAD') return void response.writeHead(404).end();
+    return xmlError(response, 404, 'NoSuchKey', 'The specified key does not exist.', 's3');
+  }
+  const headers = { 'content-type': found.contentType ?? 'binary/octet-stream' };
+  if (method === 'HEAD') return void response.writeHead(200, headers).end();
+  response.writeHead(200, headers).end(found.body);
 }

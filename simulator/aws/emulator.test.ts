@@ -9,6 +9,14 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from './index.ts';
 
 /** The emulator answers the real SDK clients the way AWS does. */
@@ -57,6 +65,67 @@ async function waitForStop(taskArn: string) {
     await sleep(20);
   }
 }
+
+describe('S3 objects', () => {
+  test('each call is judged as the action IAM names for it, with its condition keys', async () => {
+    const Bucket = 'acme-terraform-state';
+    emulator.account.buckets.set(Bucket, { versioning: 'Enabled' });
+    const env = emulator.env({ role: 'github-actions-production' });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: env['AWS_ENDPOINT_URL_S3'],
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
+    });
+    const key = 'failure-reports/prod/1-1/r.json';
+    const calls = async () => {
+      await s3.send(new PutObjectCommand({ Bucket, Key: key, Body: '{}', IfNoneMatch: '*' })).catch(() => {});
+      await s3.send(new HeadObjectCommand({ Bucket, Key: key })).catch(() => {});
+      await s3.send(new GetObjectCommand({ Bucket, Key: key, VersionId: 'v1' })).catch(() => {});
+      await s3.send(new DeleteObjectCommand({ Bucket, Key: key })).catch(() => {});
+      await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'env:/' })).catch(() => {});
+    };
+    await calls();
+    s3.destroy();
+    expect(
+      emulator.iam.decisions.map(({ request: { action, context }, decision }) => [action, context, decision]),
+    ).toEqual([
+      ['s3:PutObject', { 's3:if-none-match': '*' }, 'allowed'],
+      ['s3:GetObject', undefined, 'implicitDeny'],
+      ['s3:GetObjectVersion', undefined, 'implicitDeny'],
+      ['s3:DeleteObject', undefined, 'implicitDeny'],
+      ['s3:ListBucket', { 's3:prefix': 'env:/' }, 'allowed'],
+    ]);
+    // The production role writes reports only: the object is still there.
+    expect(emulator.account.objects.has(`${Bucket}/${key}`)).toBe(true);
+  });
+
+  test('the operator reads, lists and deletes what it wrote; no version is kept', async () => {
+    emulator.account.buckets.set('state', { versioning: '' });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: OPERATOR_CREDENTIALS,
+    });
+    await s3.send(new PutObjectCommand({ Bucket: 'state', Key: 'a/b.json', Body: 'x' }));
+    expect(
+      (await s3.send(new HeadObjectCommand({ Bucket: 'state', Key: 'a/b.json' }))).$metadata.httpStatusCode,
+    ).toBe(200);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'state', Prefix: 'a/' }));
+    expect(listed.Contents?.map((c) => c.Key)).toEqual(['a/b.json']);
+    await expect(
+      s3.send(new GetObjectCommand({ Bucket: 'state', Key: 'a/b.json', VersionId: 'v1' })),
+    ).rejects.toMatchObject({ name: 'NoSuchVersion' });
+    await s3.send(new DeleteObjectCommand({ Bucket: 'state', Key: 'a/b.json' }));
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'state', Key: 'a/b.json' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
+    s3.destroy();
+  });
+});
 
 describe('task definition listings', () => {
   // Found with moto: on AWS, ListTaskDefinitions' familyPrefix is one whole family name, while

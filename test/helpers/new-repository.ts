@@ -127,6 +127,8 @@ const CONTEXT_KEYS = new Set([
   'ecs:CreateAction',
   'iam:PassedToService',
   'aws:ResourceTag/adhoc-actions:environment',
+  's3:if-none-match',
+  's3:prefix',
 ]);
 
 /** The calls a flow made, by role kind, in doctor's form (sorted, without repeats). */

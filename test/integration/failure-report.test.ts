@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { startEmulator, type Emulator } from '../../simulator/aws/index.ts';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { seedRollout } from '../../simulator/fixtures/rollout.ts';
 import { runAction } from '../../simulator/runner/run-action.ts';
 import type { FailureReport } from '../../actions/lib/failure-report.ts';
@@ -189,6 +195,17 @@ describe('failure-report-location: a protected environment keeps its report in i
       { env: signedAs(role) },
     );
 
+  /** An S3 client signed as `role` (one of the roles rendered from terraform/examples/bootstrap). */
+  const s3As = (role: string) => {
+    const env = emulator.env({ role });
+    return new S3Client({
+      region: 'us-east-1',
+      endpoint: env['AWS_ENDPOINT_URL_S3'],
+      forcePathStyle: true,
+      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
+    });
+  };
+
   beforeEach(() => {
     emulator.account.buckets.set(BUCKET, { versioning: 'Enabled' });
     for (const cluster of ['prod', 'app']) {
@@ -226,17 +243,32 @@ describe('failure-report-location: a protected environment keeps its report in i
     await migrate('prod', 'github-actions-production');
     const [path] = [...emulator.account.objects.keys()];
     const key = path!.slice(BUCKET.length + 1);
-    const preview = emulator.env({ role: 'github-actions-preview' });
-    const asPreview = new S3Client({
-      region: 'us-east-1',
-      endpoint: preview['AWS_ENDPOINT_URL_S3'],
-      forcePathStyle: true,
-      credentials: { accessKeyId: preview['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
-    });
+    const asPreview = s3As('github-actions-preview');
     await expect(asPreview.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({
       name: 'AccessDenied',
       message: expect.stringMatching(/github-actions-preview.*s3:GetObject.*explicit deny/),
     });
+    // A version of it (the state bucket is versioned): the same explicit deny.
+    await expect(
+      asPreview.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, VersionId: 'any' })),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringMatching(/github-actions-preview.*s3:GetObjectVersion.*explicit deny/),
+    });
+    // Nor may it list the keys, which tell which of production's runs failed, and when:
+    // neither under the prefix, nor the whole bucket.
+    for (const prefix of ['failure-reports/', 'f', undefined])
+      await expect(
+        asPreview.send(
+          new ListObjectsV2Command({ Bucket: BUCKET, ...(prefix !== undefined && { Prefix: prefix }) }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'AccessDenied',
+        message: expect.stringMatching(/github-actions-preview.*s3:ListBucket.*explicit deny/),
+      });
+    // What Terraform lists (the workspaces under env:/) stays allowed.
+    const workspaces = await asPreview.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'env:/' }));
+    expect(workspaces.KeyCount).toBe(0);
     asPreview.destroy();
 
     // A pull request's job failing on purpose, to plant a report where production's are kept:
@@ -249,6 +281,31 @@ describe('failure-report-location: a protected environment keeps its report in i
     );
     expect(planted.outputs['failure-report-url']).toBe('');
     expect(emulator.account.objects.size).toBe(1);
+  });
+
+  test('a kept report is never replaced: the production role may write there only with If-None-Match (attack)', async () => {
+    await migrate('prod', 'github-actions-production');
+    const [path] = [...emulator.account.objects.keys()];
+    const key = path!.slice(BUCKET.length + 1);
+    const original = emulator.account.objects.get(path!)!.body;
+    const asProduction = s3As('github-actions-production');
+    // Without the condition: no statement allows it (the FailureReports statement needs s3:if-none-match).
+    await expect(
+      asProduction.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"forged":true}' })),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringMatching(
+        /github-actions-production.*s3:PutObject.*no identity-based policy allows/,
+      ),
+    });
+    // With it: allowed, and S3 refuses to write over the existing key.
+    await expect(
+      asProduction.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{}', IfNoneMatch: '*' })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    // HeadBucket is an unprefixed s3:ListBucket: the production role (its tier's own bucket) keeps it.
+    await asProduction.send(new HeadBucketCommand({ Bucket: BUCKET }));
+    asProduction.destroy();
+    expect(emulator.account.objects.get(path!)!.body).toBe(original);
   });
 
   test('a location that is not s3://<bucket>/<prefix> is one error naming the input, before any task runs', async () => {

@@ -134,6 +134,10 @@ module "github_oidc" {
     role_arns = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
     # Protected environments' failure reports too: a preview's own are workflow artifacts.
     state_object_keys = concat(local.prod_state_keys, local.staging_state_keys, ["failure-reports/*"])
+    # Terraform lists only env:/ (the workspaces); the report keys (which run of prod failed)
+    # stay unlisted, and the bucket's policy is out of reach even where the apply's bucket
+    # prefix matches its name.
+    state_list_prefixes = ["env:/"]
   }
   tags = var.tags
 }

@@ -191,6 +191,8 @@ locals {
         Effect   = "Allow"
         Action   = ["s3:PutObject"]
         Resource = [for k in var.report_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
+        # Only with If-None-Match: a report never replaces another.
+        Condition = { Null = { "s3:if-none-match" = "false" } }
       },
     ] : s if var.state_bucket_arn != null && length(var.report_object_keys) > 0],
     [for s in [
@@ -232,12 +234,30 @@ locals {
     ] : s if length(var.deny.role_arns) > 0],
     [for s in [
       {
+        # Every version, ACL, tag and attribute of the object too.
         Sid      = "DenyProtectedState"
         Effect   = "Deny"
-        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Action   = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"]
         Resource = [for k in var.deny.state_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
       },
     ] : s if var.state_bucket_arn != null && length(var.deny.state_object_keys) > 0],
+    [for s in [
+      {
+        # A missing s3:prefix (HeadBucket, a listing of the whole bucket) is denied too.
+        Sid       = "DenyStateListing"
+        Effect    = "Deny"
+        Action    = ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"]
+        Resource  = var.state_bucket_arn
+        Condition = { StringNotLike = { "s3:prefix" = coalesce(var.deny.state_list_prefixes, ["unset"]) } }
+      },
+      {
+        # Its policy, versioning, lifecycle and deletion: whatever the apply's bucket grants match.
+        Sid       = "DenyStateBucketSettings"
+        Effect    = "Deny"
+        NotAction = ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:GetBucketVersioning", "s3:GetBucketLocation"]
+        Resource  = var.state_bucket_arn
+      },
+    ] : s if var.state_bucket_arn != null && var.deny.state_list_prefixes != null],
     [for s in local.infrastructure_apply_statements : s if var.infrastructure_apply != null],
     [for s in [
       {

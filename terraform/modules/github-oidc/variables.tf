@@ -148,6 +148,11 @@ variable "deny" {
     ecs_cluster_names = optional(list(string), [])
     role_arns         = optional(list(string), [])
     state_object_keys = optional(list(string), [])
+    # The only prefixes the role may list in the state bucket (Terraform lists
+    # "<workspace_key_prefix>/"), e.g. ["env:/"]: the keys of other tiers' objects, such as
+    # their failure reports' run ids, stay unlisted. The bucket's own settings (its policy
+    # included) are denied too, but its versioning status is not. null: no such deny.
+    state_list_prefixes = optional(list(string))
     # Environment names whose families, log groups, bucket, secrets and task role are denied
     # too (production's, staging's): task definitions are not inside a cluster.
     environment_names = optional(list(string), [])

@@ -93,12 +93,12 @@ run "preview_role_cannot_touch_production" {
         { action = "s3:GetObject", arn = "arn:aws:s3:::acme-terraform-state/failure-reports/prod/1234-1/adhoc-actions-failure-run-migration-task.json", cluster = null },
         { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/failure-reports/staging/1234-1/adhoc-actions-failure-rolling-update.json", cluster = null },
         ] : !(
-        anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), req.action) &&
+        anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), req.action) &&
           anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(replace(r, ".", "\\."), "*", ".*"), "?", ".")}$", req.arn))]) &&
           (try(s.Condition.ArnLike["ecs:cluster"], null) == null || (req.cluster != null && anytrue([for c in try(s.Condition.ArnLike["ecs:cluster"], []) : can(regex("^${replace(c, "*", ".*")}$", coalesce(req.cluster, "-")))])))
         ]) &&
         !anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Deny" &&
-          anytrue([for a in flatten([s.Action]) : can(regex("^${replace(a, "*", ".*")}$", req.action))]) &&
+          anytrue([for a in flatten([try(s.Action, [])]) : can(regex("^${replace(a, "*", ".*")}$", req.action))]) &&
           anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(replace(r, ".", "\\."), "*", ".*"), "?", ".")}$", req.arn))]) &&
           (try(s.Condition.ArnLike["ecs:cluster"], null) == null || (req.cluster != null && anytrue([for c in try(s.Condition.ArnLike["ecs:cluster"], []) : can(regex("^${replace(c, "*", ".*")}$", coalesce(req.cluster, "-")))])))
         ])
@@ -115,7 +115,7 @@ run "preview_role_cannot_touch_production" {
         ["iam:PassRole", "arn:aws:iam::123456789012:role/adhoc-actions/*"],
         ["s3:PutObject", "arn:aws:s3:::acme-terraform-state/env:/*/adhoc/terraform.tfstate"],
         ["s3:GetObject", "arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate"],
-      ] : anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([s.Resource]), want[1])])
+      ] : anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), want[0]) && contains(flatten([s.Resource]), want[1])])
     ])
     error_message = "The preview role keeps what previews need: services, ad hoc roles, ad hoc workspace states, the shared state (read)."
   }
@@ -129,25 +129,45 @@ run "failure_reports_of_protected_environments_stay_in_their_tier" {
   command = plan
 
   assert {
-    condition = [for s in jsondecode(module.github_oidc_production.policy_json).Statement : { a = s.Action, r = s.Resource } if s.Sid == "FailureReports"] == [{
+    condition = [for s in jsondecode(module.github_oidc_production.policy_json).Statement : { a = s.Action, r = s.Resource, c = s.Condition } if s.Sid == "FailureReports"] == [{
       a = ["s3:PutObject"]
       r = ["arn:aws:s3:::acme-terraform-state/failure-reports/prod/*", "arn:aws:s3:::acme-terraform-state/failure-reports/staging/*"]
+      c = { Null = { "s3:if-none-match" = "false" } }
     }]
-    error_message = "The production role writes prod's and staging's failure reports, and only those."
+    error_message = "The production role writes prod's and staging's failure reports, only those, and only with If-None-Match (never over another)."
+  }
+
+  # Each request against a concrete report, matched as IAM matches (wildcards in actions and resources).
+  assert {
+    condition = !anytrue(flatten([
+      for action in ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"] : [
+        for s in jsondecode(module.github_oidc_production.policy_json).Statement : s.Effect == "Allow" &&
+        anytrue([for a in flatten([try(s.Action, [])]) : can(regex("^${replace(a, "*", ".*")}$", action))]) &&
+        anytrue([for r in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", "arn:aws:s3:::acme-terraform-state/failure-reports/prod/4242-1/report.json"))])
+      ]
+    ]))
+    error_message = "The production role never reads back or deletes a failure report (nor a version of one)."
   }
 
   assert {
-    condition = !anytrue([for s in jsondecode(module.github_oidc_production.policy_json).Statement :
-      s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : contains(["s3:GetObject", "s3:DeleteObject"], a)]) &&
-    anytrue([for r in flatten([s.Resource]) : strcontains(r, "failure-reports")])])
-    error_message = "The production role never reads back or deletes a failure report."
+    condition = alltrue([
+      for action in ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"] : anytrue([
+        for s in jsondecode(module.github_oidc.policy_json).Statement : s.Effect == "Deny" &&
+        anytrue([for a in flatten([try(s.Action, [])]) : can(regex("^${replace(a, "*", ".*")}$", action))]) &&
+        anytrue([for r in flatten([s.Resource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", "arn:aws:s3:::acme-terraform-state/failure-reports/prod/4242-1/report.json"))])
+      ])
+    ])
+    error_message = "The preview role is denied every failure report of the state bucket and its versions, read or write."
   }
 
   assert {
-    condition = anytrue([for s in jsondecode(module.github_oidc.policy_json).Statement :
-      s.Effect == "Deny" && contains(flatten([s.Action]), "s3:GetObject") && contains(flatten([s.Action]), "s3:PutObject") &&
-    contains(flatten([s.Resource]), "arn:aws:s3:::acme-terraform-state/failure-reports/*")])
-    error_message = "The preview role is denied every failure report of the state bucket, read or write."
+    condition     = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Condition if s.Sid == "DenyStateListing"] == [{ StringNotLike = { "s3:prefix" = ["env:/"] } }]
+    error_message = "The preview role lists only env:/ of the state bucket (what Terraform lists): never the report keys, nor the whole bucket."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Resource if s.Sid == "DenyStateBucketSettings" && !contains(try(s.NotAction, ["s3:PutBucketPolicy"]), "s3:PutBucketPolicy")] == ["arn:aws:s3:::acme-terraform-state"]
+    error_message = "The preview role may not change the state bucket's policy or settings, whatever the apply's bucket grants match."
   }
 }
 
@@ -181,7 +201,7 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
         { action = "s3:PutObject", arn = "arn:aws:s3:::acme-terraform-state/env:/pr-1/adhoc/terraform.tfstate" },
         { action = "iam:PassRole", arn = "arn:aws:iam::123456789012:role/adhoc-actions-prod/prod-task" },
         { action = "sts:AssumeRole", arn = "arn:aws:iam::123456789012:role/github-actions/github-actions-production" },
-        ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), req.action) && (
+        ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([try(s.Action, [])]), req.action) && (
           try(s.NotResource, null) != null
           ? !anytrue([for r in flatten([s.NotResource]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
           : anytrue([for r in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(r, ".", "\\."), "*", ".*")}$", req.arn))])
@@ -196,8 +216,8 @@ run "plan_role_reads_prod_and_writes_only_the_lock" {
         ["s3:GetObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate"],
         ["s3:PutObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
         ["s3:DeleteObject", "arn:aws:s3:::acme-terraform-state/prod/terraform.tfstate.tflock"],
-      ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), want[0]) && contains(flatten([try(s.Resource, [])]), want[1])]) &&
-      !anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([s.Action]), want[0]) && !contains(flatten([try(s.NotResource, [])]), want[1])])
+      ] : anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Allow" && contains(flatten([try(s.Action, [])]), want[0]) && contains(flatten([try(s.Resource, [])]), want[1])]) &&
+      !anytrue([for s in jsondecode(module.main_branch_roles.plan_policy_json).Statement : s.Effect == "Deny" && contains(flatten([try(s.Action, [])]), want[0]) && !contains(flatten([try(s.NotResource, [])]), want[1])])
     ])
     error_message = "github-actions-plan must read prod's state and take and release its lockfile (use_lockfile)."
   }
@@ -234,7 +254,7 @@ run "only_mains_build_pushes_what_production_deploys" {
   assert {
     condition = alltrue([
       for s in jsondecode(module.github_oidc_production.policy_json).Statement :
-      !anytrue([for a in flatten([s.Action]) : contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"], a)])
+      !anytrue([for a in flatten([try(s.Action, [])]) : contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"], a)])
     ])
     error_message = "The production role must not push images (it only reads what it deploys)."
   }
