@@ -10,7 +10,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { seedRollout } from '../../simulator/fixtures/rollout.ts';
+import { backendTaskDefinition, isSteady, seedRollout, waitFor } from '../../simulator/fixtures/rollout.ts';
 import { runAction } from '../../simulator/runner/run-action.ts';
 import type { FailureReport } from '../../actions/lib/failure-report.ts';
 
@@ -281,6 +281,49 @@ describe('failure-report-location: a protected environment keeps its report in i
     );
     expect(planted.outputs['failure-report-url']).toBe('');
     expect(emulator.account.objects.size).toBe(1);
+  });
+
+  test("rolling-update keeps a failed production rollout's report there too, signed as the production role", async () => {
+    const definition = (image: string) => {
+      const d = backendTaskDefinition('prod-gunicorn', image);
+      d.containerDefinitions[0]!.logConfiguration.options['awslogs-group'] = '/ecs/prod/gunicorn';
+      return d;
+    };
+    emulator.registerTaskDefinition(definition('backend:v1'));
+    emulator.createService('prod', 'prod-gunicorn', 'prod-gunicorn:1', {
+      desiredCount: 2,
+      healthyAfterMs: 600,
+    });
+    await waitFor(() => emulator.services().every(isSteady));
+    const next = emulator.registerTaskDefinition(definition('backend:v2'))['taskDefinitionArn'] as string;
+    emulator.setTaskBehavior('prod-gunicorn:2', {
+      logs: [{ afterMs: 5, message: 'ImproperlyConfigured: SECRET_KEY' }],
+      exitAfterMs: 60,
+      exitCode: 1,
+    });
+    const result = await runAction(
+      'rolling-update',
+      {
+        cluster: 'prod',
+        services: 'prod-gunicorn',
+        'task-definitions': JSON.stringify({ 'prod-gunicorn': next }),
+        'failure-report-location': LOCATION,
+      },
+      { env: signedAs('github-actions-production') },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toMatch(/^prod-gunicorn: the deployment of prod-gunicorn:2 failed/);
+    expect(result.warnings.filter((w) => /failure report/.test(w))).toEqual([]);
+    const file = result.outputs['failure-report']!.split('/').pop()!;
+    expect(file).toMatch(/^adhoc-actions-failure-rolling-update-/);
+    const key = `failure-reports/prod/4242-2/${file}`;
+    const kept = JSON.parse(emulator.account.objects.get(`${BUCKET}/${key}`)!.body) as FailureReport;
+    expect(kept.cluster).toBe('prod');
+    expect(kept.services![0]!.stoppedTasks[0]!.containers[0]!.logLines).toContain(
+      'ImproperlyConfigured: SECRET_KEY',
+    );
+    expect(result.outputs['failure-report-url']).toContain(encodeURIComponent(key));
+    expect(result.summary).toContain(`s3://${BUCKET}/${key}`);
   });
 
   test('a kept report is never replaced: the production role may write there only with If-None-Match (attack)', async () => {

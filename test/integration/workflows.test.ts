@@ -863,6 +863,46 @@ describe('check-environment: names, protected environments, image references', (
   });
 });
 
+describe('check-environment: where a failure report is kept (issue 21.6)', () => {
+  const location = (inputs: Record<string, string>) =>
+    runComposite('check-environment', {
+      'github-environment': 'production',
+      'failure-report-bucket': 'acme-terraform-state',
+      ...inputs,
+    });
+
+  it.each([
+    // A protected environment's stays in its tier, under its own name: the key the production
+    // role may write (failure-reports/<name>/*, trust.tftest.hcl), custom names included.
+    [{ environment: 'prod' }, 's3://acme-terraform-state/failure-reports/prod/', 'false'],
+    [{ environment: 'staging' }, 's3://acme-terraform-state/failure-reports/staging/', 'false'],
+    [
+      { environment: 'live', 'protected-environments': 'live' },
+      's3://acme-terraform-state/failure-reports/live/',
+      'false',
+    ],
+    // app-update's cluster input: the protected cluster names the prefix.
+    [
+      { environment: 'feature-x', cluster: 'prod' },
+      's3://acme-terraform-state/failure-reports/prod/',
+      'false',
+    ],
+    // A preview's is a workflow artifact, and never gets a location in the bucket.
+    [{ environment: 'feature-a', 'github-environment': '' }, undefined, 'true'],
+  ])('%j: location %s, artifact %s', (inputs, where, artifact) => {
+    const run = location(inputs);
+    expect(run.code).toBe(0);
+    expect(run.outputs['failure-report-location']).toBe(where);
+    expect(run.outputs['failure-report-artifact']).toBe(artifact);
+  });
+
+  it('a bucket that is not an S3 bucket name is one error naming the input', () => {
+    const run = location({ environment: 'prod', 'failure-report-bucket': 'Acme_State' });
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toBe('::error::failure-report-bucket Acme_State is not an S3 bucket name');
+  });
+});
+
 describe('the end state of a failed rollout reaches Slack (issue 22.3)', () => {
   it.each([
     [

@@ -171,6 +171,21 @@ run "failure_reports_of_protected_environments_stay_in_their_tier" {
   }
 }
 
+# A name added to protected_environments keeps its reports in the production tier too, under
+# the prefix check-environment gives it (failure-reports/<name>/, workflows.test.ts).
+run "a_custom_protected_environment_keeps_its_reports_in_the_production_tier" {
+  command = plan
+
+  variables {
+    protected_environments = ["live"]
+  }
+
+  assert {
+    condition     = contains(flatten([for s in jsondecode(module.github_oidc_production.policy_json).Statement : s.Resource if s.Sid == "FailureReports"]), "arn:aws:s3:::acme-terraform-state/failure-reports/live/*")
+    error_message = "The production role writes the failure reports of every protected environment, custom names included."
+  }
+}
+
 # github-actions-plan: production.yml's infrastructure job plans prod with it before anyone
 # approves, so it must read but not change prod (the apply uses github-actions-production).
 run "plan_role_reads_prod_and_writes_only_the_lock" {
