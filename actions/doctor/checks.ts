@@ -11,7 +11,7 @@ export interface Row {
 }
 
 export interface ProductCall {
-  role: 'preview' | 'production' | 'plan' | 'build';
+  role: 'preview' | 'production' | 'plan' | 'build' | 'review';
   action: string;
   resource: string;
   context?: Record<string, string | string[]>;

@@ -46,7 +46,7 @@ function callsOf(kind: Kind): { calls: ProductCall[]; environment: string } {
   const own = (productCalls.calls as ProductCall[]).filter((c) => c.role === kind);
   if (kind === 'preview') return { calls: [...own, ...asCalls('ad-hoc', 'pr-1')], environment: 'pr-1' };
   if (kind === 'production') return { calls: [...own, ...asCalls('prod')], environment: 'prod' };
-  if (kind === 'build') return { calls: own, environment: 'prod' };
+  if (kind === 'build' || kind === 'review') return { calls: own, environment: 'prod' };
   return { calls: [...own, ...asCalls('prod', undefined, 'plan')], environment: 'prod' };
 }
 
@@ -212,7 +212,7 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
     zone: settings.hostedZoneId ?? 'Z0000000000000000000',
     ...(settings.stateBucket && { stateBucket: settings.stateBucket }),
   };
-  for (const kind of ['preview', 'production', 'plan', 'build'] as const) {
+  for (const kind of ['preview', 'production', 'plan', 'build', 'review'] as const) {
     const arn = settings.roles[kind];
     if (arn) rows.push(...(await roleRows(iam, kind, arn, settings, names)));
   }

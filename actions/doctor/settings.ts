@@ -6,7 +6,7 @@ import { checkRoleArn } from '../lib/role-session.ts';
 export interface Settings {
   region: string;
   repository: string;
-  roles: { preview?: string; production?: string; plan?: string; build?: string };
+  roles: { preview?: string; production?: string; plan?: string; build?: string; review?: string };
   github?: { token: string; apiUrl: string };
   stateBucket?: string;
   hostedZoneId?: string;
@@ -59,6 +59,7 @@ export function getSettings(): Settings {
       production: role('production-role'),
       plan: role('plan-role'),
       build: role('build-role'),
+      review: role('review-role'),
     },
     ...(token && {
       github: {
@@ -75,7 +76,7 @@ export function getSettings(): Settings {
     variables,
     requiredVariables: words(
       optionalInput('required-variables') ??
-        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN',
+        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN REVIEW_ROLE_ARN',
     ),
     failOnMissing: failOnMissing === 'true',
   };

@@ -233,7 +233,10 @@ function revision(arn: string | undefined): string {
 }
 
 function revisionChange(result: Result): string {
-  return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
+  if (!result.changed) return revision(result.arn);
+  // A dry run registers nothing: the new revision has no number yet.
+  const next = !result.reused && result.arn === (result.previousArn ?? '') ? 'new' : revision(result.arn);
+  return `${revision(result.previousArn)} → ${next}`;
 }
 
 function describe(result: Result, dryRun: boolean): string {

@@ -63700,7 +63700,11 @@ function revision(arn) {
     return arn?.slice(arn.lastIndexOf(':') + 1) ?? '—';
 }
 function revisionChange(result) {
-    return result.changed ? `${revision(result.previousArn)} → ${revision(result.arn)}` : revision(result.arn);
+    if (!result.changed)
+        return revision(result.arn);
+    // A dry run registers nothing: the new revision has no number yet.
+    const next = !result.reused && result.arn === (result.previousArn ?? '') ? 'new' : revision(result.arn);
+    return `${revision(result.previousArn)} → ${next}`;
 }
 function main_describe(result, dryRun) {
     if (!result.changed)

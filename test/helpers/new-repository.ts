@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../simulator/runner/run-action.ts';
 import type { RehearsalOptions, RehearsalResult } from '../../simulator/rehearsal/engine.ts';
 import { startServices, type Services } from '../../simulator/rehearsal/services.ts';
+import type { ProductCall } from '../../actions/doctor/checks.ts';
 
 /**
  * What test/integration/new-repository-*.test.ts share: a new application repository laid out as README "Getting started" step 5 says: the callers of
@@ -21,6 +22,7 @@ export const VARS = {
   PRODUCTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-production`,
   PLAN_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-plan`,
   BUILD_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-build`,
+  REVIEW_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-review`,
   SLACK_CHANNEL: 'deploys',
 };
 export const CALLERS = join(ROOT, 'examples/django-repo/.github/workflows');
@@ -97,12 +99,7 @@ export function pullRequest(action: string, labels: string[], number = 42) {
 /** Where doctor keeps every call the product makes, by the role that makes it. */
 export const PRODUCT_CALLS = join(ROOT, 'actions/doctor/product-calls.json');
 
-export interface ProductCall {
-  role: 'preview' | 'production' | 'plan' | 'build';
-  action: string;
-  resource: string;
-  context?: Record<string, string | string[]>;
-}
+export type { ProductCall };
 
 /** A recorded ARN made generic: account, region, environment names and ids as doctor fills them. */
 function template(text: string): string {
@@ -138,6 +135,7 @@ export function callsMade({ services }: NewRepository): ProductCall[] {
     'github-actions-production': 'production',
     'github-actions-plan': 'plan',
     'github-actions-build': 'build',
+    'github-actions-review': 'review',
   };
   const seen = new Map<string, ProductCall>();
   for (const { roleArn, request, decision } of services.emulator.iam.decisions) {

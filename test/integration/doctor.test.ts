@@ -65,6 +65,7 @@ const doctor = () =>
       'production-role': role('github-actions-production'),
       'plan-role': role('github-actions-plan'),
       'build-role': role('github-actions-build'),
+      'review-role': role('github-actions-review'),
       'state-bucket': 'acme-terraform-state',
       'hosted-zone-id': 'Z0123456789ABCDEFGHIJ',
       domain: 'dev.example.com',
@@ -75,6 +76,7 @@ const doctor = () =>
         PRODUCTION_ROLE_ARN: 'b',
         PLAN_ROLE_ARN: 'c',
         BUILD_ROLE_ARN: 'd',
+        REVIEW_ROLE_ARN: 'e',
       }),
       'github-token': 'ghs_doctor',
       'github-api-url': githubUrl,
@@ -94,6 +96,7 @@ test('all green for the account bootstrap and shared make and a repository set u
     'github-actions-production',
     'github-actions-plan',
     'github-actions-build',
+    'github-actions-review',
   ]) {
     expect(run.lines).toContainEqual(
       expect.stringMatching(new RegExp(`^✓ permissions of ${name}: all \\d+ calls allowed$`)),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,6 +35,8 @@ describe('a push to main', () => {
     oneOffTasksSucceed(repo.services.emulator, 'staging');
     oneOffTasksSucceed(repo.services.emulator, 'prod');
     const gates: string[] = [];
+    // What production's reviewers have in front of them when they are asked.
+    let beforeApproval = { log: '', summary: '' };
     const push = run(
       repo,
       'push-main',
@@ -44,6 +47,11 @@ describe('a push to main', () => {
       {
         approveEnvironments: ({ environment, job }) => {
           gates.push(`${job}@${environment}`);
+          if (environment === 'production' && job === 'deploy')
+            beforeApproval = {
+              log: push.lines.join('\n'),
+              summary: readFileSync(join(push.workDir, 'job-summary.md'), 'utf8'),
+            };
           return true;
         },
       },
@@ -68,6 +76,8 @@ describe('a push to main', () => {
           'github-actions-production repo:acme/webapp:environment:staging',
           'github-actions-plan repo:acme/webapp:ref:refs/heads/main',
           'github-actions-production repo:acme/webapp:environment:production',
+          // production-deploy's review job, before the approval: read-only, trusted for main.
+          'github-actions-review repo:acme/webapp:ref:refs/heads/main',
           ...[...subs].filter((s) => s.includes('pull_request')),
         ]),
     );
@@ -94,6 +104,24 @@ describe('a push to main', () => {
       }),
     ]);
     expect(log).toContain('✓ Verification succeeded!');
+
+    // Issue 22.1: before they approve, production's reviewers see what each new revision would
+    // change against what its service runs now, made with a role that cannot register it.
+    const promoted = image('prod-gunicorn');
+    expect(beforeApproval.log).toMatch(/prod-gunicorn: would register a revision after \d+ \(dry run\)/);
+    expect(beforeApproval.log).toContain(
+      `container backend: image ${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend:v1.0.0 → ${promoted}`,
+    );
+    expect(beforeApproval.summary).toContain('Task definitions (dry run: nothing registered)');
+    expect(beforeApproval.summary).toContain('<td>prod-gunicorn</td><td>1 → new</td><td>would be</td>');
+    const reviewCalls = repo.services.emulator.iam.decisions.filter((d) =>
+      d.roleArn.endsWith('/github-actions-review'),
+    );
+    expect(reviewCalls.length).toBeGreaterThan(0);
+    expect(reviewCalls.filter((d) => d.decision !== 'allowed')).toEqual([]);
+    expect(new Set(reviewCalls.map((d) => d.request.action))).toEqual(
+      new Set(['ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'secretsmanager:DescribeSecret']),
+    );
   });
 
   /**

@@ -137,7 +137,9 @@ module "production_plan_role" {
     bucket_names          = [var.prod_bucket_name]
     read_only_policy_arns = var.plan_read_only_policy_arns
   }
-  tags = var.tags
+  # What production-deploy's approval would deploy, shown before it (app-update's review job).
+  review = { cluster_names = [var.prod_cluster_name], secrets_prefixes = [var.prod_secrets_prefix] }
+  tags   = var.tags
 }
 
 ################################################################################

@@ -33,6 +33,11 @@ output "plan_role_arn" {
   value       = module.production_plan_role.plan_role_arn
 }
 
+output "review_role_arn" {
+  description = "Repository variable REVIEW_ROLE_ARN (production account): production-deploy's review-role-to-assume (github-actions-review, read-only)."
+  value       = module.production_plan_role.review_role_arn
+}
+
 output "preview_role_arn" {
   description = "Repository variable PREVIEW_ROLE_ARN (preview account)."
   value       = module.github_oidc.role_arn

@@ -131,7 +131,7 @@ module "github_oidc" {
     environment_names = local.protected
     ecs_cluster_names = local.protected
     # Built from name and path (the module's defaults) so the policy is known at plan time.
-    role_arns = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan"]
+    role_arns = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan", "${local.role_arn}/github-actions/github-actions-review"]
     # Protected environments' failure reports too: a preview's own are workflow artifacts.
     state_object_keys = concat(local.prod_state_keys, local.staging_state_keys, ["failure-reports/*"])
     # Terraform lists only env:/ (the workspaces); the report keys (which run of prod failed)

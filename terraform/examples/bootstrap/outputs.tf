@@ -33,6 +33,11 @@ output "plan_role_arn" {
   value       = module.main_branch_roles.plan_role_arn
 }
 
+output "review_role_arn" {
+  description = "Repository variable REVIEW_ROLE_ARN: review-role-to-assume of production-deploy, whose review job shows what the approval would deploy (github-actions-review, read-only)."
+  value       = module.main_branch_roles.review_role_arn
+}
+
 output "workload_boundary_arn" {
   description = "Permissions boundary of the task and execution roles (the shared root's permissions_boundary_arn defaults to it)."
   value       = module.boundaries.workload_boundary_arn

@@ -17,7 +17,9 @@ module "main_branch_roles" {
     read_only_policy_arns = var.plan_read_only_policy_arns
   }
   build = { push_repository_arns = values(module.bootstrap.ecr_repository_arns) }
-  tags  = var.tags
+  # What production-deploy's approval would deploy, shown before it (app-update's review job).
+  review = { cluster_names = [var.prod_cluster_name], secrets_prefixes = [var.prod_secrets_prefix] }
+  tags   = var.tags
 }
 
 # These roles were resources of this root before the module.

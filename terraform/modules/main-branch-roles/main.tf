@@ -1,18 +1,21 @@
-# The two roles trusted only for main: a reusable workflow of this product at a release, run on
+# The roles trusted only for main: a reusable workflow of this product at a release, run on
 # refs/heads/main (a merged commit: reviewed), and nothing else.
 # - plan: the read-only role of the prod plan job (terraform.yml's `plan`, before anyone
 #   approves): the descriptions terraform plan refreshes, never a secret, parameter, log or
 #   object value, and no write but prod's S3 lockfile.
 # - build: main's image builds (build.yml with `release: true`), the only principal that pushes
 #   to the repositories staging and production deploy from.
-# Each is made when its variable is set: a production account of its own has the plan role, the
-# build account the build role, one account both.
+# - review: app-update's review job (production-deploy, before anyone approves): the revisions
+#   production's services run and its secrets' metadata, so the reviewer sees what the approval
+#   would deploy; it writes nothing and reads no value or log.
+# Each is made when its variable is set: a production account of its own has the plan and
+# review roles, the build account the build role, one account all three.
 
 data "aws_partition" "current" {}
 
 locals {
   workflows = "${var.workflows_repository}/.github/workflows"
-  trust = { for workflow in ["terraform.yml", "build.yml"] : workflow => jsonencode({
+  trust = { for workflow in ["terraform.yml", "build.yml", "app-update.yml"] : workflow => jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
@@ -169,4 +172,68 @@ resource "aws_iam_role_policy" "build" {
   name   = "build"
   role   = aws_iam_role.build[0].id
   policy = local.build_policy_json
+}
+
+################################################################################
+# Review
+################################################################################
+
+locals {
+  ecs = "arn:${data.aws_partition.current.partition}:ecs:*:*"
+  review_policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      # register-task-definition's dry run: the revision each service runs, the family's newest.
+      {
+        Sid       = "Services"
+        Effect    = "Allow"
+        Action    = ["ecs:DescribeServices"]
+        Resource  = [for c in try(var.review.cluster_names, []) : "${local.ecs}:service/${c}/*"]
+        Condition = { ArnLike = { "ecs:cluster" = [for c in try(var.review.cluster_names, []) : "${local.ecs}:cluster/${c}"] } }
+      },
+      # No resource-level permission on these two (the Service Authorization Reference: "*").
+      { Sid = "TaskDefinitions", Effect = "Allow", Action = ["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"], Resource = "*" },
+      # Whether a secret asks to be generated: its tags, never its value.
+      {
+        Sid      = "SecretMetadata"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:DescribeSecret"]
+        Resource = [for p in try(var.review.secrets_prefixes, []) : "arn:${data.aws_partition.current.partition}:secretsmanager:*:*:secret:${p}/*"]
+      },
+      # It runs before anyone approves: whatever else is attached, no write, role, value or log.
+      {
+        Sid    = "DenyWrites"
+        Effect = "Deny"
+        Action = [
+          "ecs:Create*", "ecs:Delete*", "ecs:Deregister*", "ecs:Register*", "ecs:Update*", "ecs:Run*", "ecs:Start*",
+          "ecs:Stop*", "ecs:Continue*", "ecs:Put*", "ecs:TagResource", "ecs:UntagResource", "ecs:ExecuteCommand",
+          "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue", "secretsmanager:PutSecretValue",
+          "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:StartLiveTail",
+          "s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "iam:PassRole", "sts:AssumeRole",
+        ]
+        Resource = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "review" {
+  count = var.review == null ? 0 : 1
+
+  name                 = "github-actions-review"
+  path                 = "/github-actions/"
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+
+  assume_role_policy = local.trust["app-update.yml"]
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "review" {
+  count = var.review == null ? 0 : 1
+
+  name   = "review"
+  role   = aws_iam_role.review[0].id
+  policy = local.review_policy_json
 }

@@ -8,8 +8,18 @@ output "build_role_arn" {
   value       = one(aws_iam_role.build[*].arn)
 }
 
+output "review_role_arn" {
+  description = "github-actions-review (null without var.review)."
+  value       = one(aws_iam_role.review[*].arn)
+}
+
+output "review_policy_json" {
+  description = "The review role's inline policy."
+  value       = local.review_policy_json
+}
+
 output "trust_policy_json" {
-  description = "The trust of each role, by the workflow it trusts (terraform.yml: plan, build.yml: build)."
+  description = "The trust of each role, by the workflow it trusts (terraform.yml: plan, build.yml: build, app-update.yml: review)."
   value       = local.trust
 }
 

@@ -21,7 +21,7 @@ variable "workflows_ref" {
 }
 
 variable "permissions_boundary_arn" {
-  description = "Permissions boundary of both roles (the permissions-boundaries module's deploy_boundary_arn)."
+  description = "Permissions boundary of the roles (the permissions-boundaries module's deploy_boundary_arn)."
   type        = string
 }
 
@@ -40,6 +40,15 @@ variable "build" {
   description = "Makes github-actions-build, which pushes to push_repository_arns (the release repositories). null: no build role."
   type = object({
     push_repository_arns = list(string)
+  })
+  default = null
+}
+
+variable "review" {
+  description = "Makes github-actions-review, the read-only role of app-update's review job (production-deploy: what the approval would deploy, shown before it): DescribeServices in cluster_names, the task definitions, DescribeSecret under secrets_prefixes. null: no review role."
+  type = object({
+    cluster_names    = list(string)
+    secrets_prefixes = list(string)
   })
   default = null
 }

@@ -64,3 +64,41 @@ run "every_secret_value_is_denied_to_the_plan" {
     error_message = "The plan role reads no secret value, none excepted."
   }
 }
+
+# The review role runs before anyone approves (app-update's review job): main's runs of
+# app-update at a release only, reads of prod's services and task definitions only, and an
+# explicit deny of every write, value and log, whatever is attached later.
+run "review_role_reads_and_trusts_only_mains_app_update" {
+  command = plan
+
+  variables {
+    review = { cluster_names = ["prod"], secrets_prefixes = ["prod"] }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.plan) == 0 && aws_iam_role.review[0].name == "github-actions-review" && aws_iam_role.review[0].assume_role_policy == output.trust_policy_json["app-update.yml"] && aws_iam_role.review[0].permissions_boundary == var.permissions_boundary_arn
+    error_message = "The review role alone, with the boundary, trusted as app-update.yml's runs are."
+  }
+
+  assert {
+    condition = jsondecode(output.trust_policy_json["app-update.yml"]).Statement[0].Condition.StringLike == {
+      "token.actions.githubusercontent.com:sub"              = ["repo:acme/webapp:ref:refs/heads/main"]
+      "token.actions.githubusercontent.com:job_workflow_ref" = ["adhoc-actions/adhoc-actions/.github/workflows/app-update.yml@refs/tags/v1*"]
+    }
+    error_message = "github-actions-review trusts only main-branch jobs of app-update.yml at a release tag."
+  }
+
+  assert {
+    condition = sort(flatten([for s in jsondecode(output.review_policy_json).Statement : s.Action if s.Effect == "Allow"])) == sort([
+      "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "secretsmanager:DescribeSecret",
+    ])
+    error_message = "The review role allows only the dry run's reads."
+  }
+
+  assert {
+    condition = alltrue([for action in ["ecs:RegisterTaskDefinition", "ecs:UpdateService", "ecs:RunTask", "ecs:TagResource", "secretsmanager:GetSecretValue", "logs:GetLogEvents", "s3:GetObject", "iam:PassRole"] :
+      anytrue([for s in jsondecode(output.review_policy_json).Statement : s.Effect == "Deny" && s.Resource == "*" &&
+    anytrue([for a in s.Action : can(regex("^${replace(a, "*", ".*")}$", action))])])])
+    error_message = "Every write, secret value, log and object is denied to the review role explicitly."
+  }
+}
