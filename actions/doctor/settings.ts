@@ -76,7 +76,7 @@ export function getSettings(): Settings {
     variables,
     requiredVariables: words(
       optionalInput('required-variables') ??
-        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN REVIEW_ROLE_ARN',
+        'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN',
     ),
     failOnMissing: failOnMissing === 'true',
   };

@@ -69,6 +69,27 @@ export function redisAuthValue(password: string, address: string): string {
 }
 
 /**
+ * The secret's metadata. A dry run may run as a read-only role that describes only the
+ * environment's own secrets (github-actions-review): a secret it may not describe is a warning,
+ * since the deploy itself will find out, not the end of the review.
+ */
+async function describeSecret(
+  client: SecretsManagerClient,
+  arn: string,
+  dryRun: boolean,
+): Promise<DescribeSecretCommandOutput | undefined> {
+  try {
+    return await client.send(new DescribeSecretCommand({ SecretId: arn }));
+  } catch (error) {
+    if (!dryRun || !/AccessDenied/.test((error as Error).name)) throw error;
+    core.warning(
+      `Cannot tell whether secret ${arn} asks to be generated (dry run): ${(error as Error).message.split('\n')[0]}`,
+    );
+    return undefined;
+  }
+}
+
+/**
  * Generates each referenced secret that asks for it and is still empty; returns their names.
  * A dry run only says what it would generate. Values are masked before anything is sent.
  */
@@ -78,7 +99,8 @@ export async function generateSecrets(region: string, arns: string[], dryRun: bo
   try {
     const generated: string[] = [];
     for (const arn of arns) {
-      const described = await client.send(new DescribeSecretCommand({ SecretId: arn }));
+      const described = await describeSecret(client, arn, dryRun);
+      if (!described) continue;
       const generation = generationFor(described);
       if (generation.kind === 'none') continue;
       const name = described.Name ?? arn;

@@ -76910,7 +76910,7 @@ function getSettings() {
         labels: words((0,inputs/* optionalInput */.$m)('labels') ?? 'preview keep-preview'),
         variables,
         requiredVariables: words((0,inputs/* optionalInput */.$m)('required-variables') ??
-            'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN REVIEW_ROLE_ARN'),
+            'AWS_REGION STATE_BUCKET PREVIEW_ROLE_ARN PRODUCTION_ROLE_ARN PLAN_ROLE_ARN BUILD_ROLE_ARN'),
         failOnMissing: failOnMissing === 'true',
     };
 }

@@ -63382,6 +63382,22 @@ function redisAuthValue(password, address) {
     return JSON.stringify({ password, url: `redis://:${password}@${address}/0` });
 }
 /**
+ * The secret's metadata. A dry run may run as a read-only role that describes only the
+ * environment's own secrets (github-actions-review): a secret it may not describe is a warning,
+ * since the deploy itself will find out, not the end of the review.
+ */
+async function describeSecret(client, arn, dryRun) {
+    try {
+        return await client.send(new client_secrets_manager_dist_cjs/* DescribeSecretCommand */.X5({ SecretId: arn }));
+    }
+    catch (error) {
+        if (!dryRun || !/AccessDenied/.test(error.name))
+            throw error;
+        lib_core/* warning */.$e(`Cannot tell whether secret ${arn} asks to be generated (dry run): ${error.message.split('\n')[0]}`);
+        return undefined;
+    }
+}
+/**
  * Generates each referenced secret that asks for it and is still empty; returns their names.
  * A dry run only says what it would generate. Values are masked before anything is sent.
  */
@@ -63392,7 +63408,9 @@ async function generateSecrets(region, arns, dryRun) {
     try {
         const generated = [];
         for (const arn of arns) {
-            const described = await client.send(new client_secrets_manager_dist_cjs/* DescribeSecretCommand */.X5({ SecretId: arn }));
+            const described = await describeSecret(client, arn, dryRun);
+            if (!described)
+                continue;
             const generation = generationFor(described);
             if (generation.kind === 'none')
                 continue;

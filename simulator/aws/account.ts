@@ -216,7 +216,35 @@ export function handleRest(
 
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** HeadBucket and ListObjectsV2 (s3:ListBucket, with s3:prefix when a prefix is given) and GetBucketVersioning. */
+/** A bucket call's subresource (its query parameter) names its IAM action. */
+const BUCKET_SUBRESOURCES = [
+  'versioning',
+  'location',
+  'versions',
+  'uploads',
+  'policy',
+  'acl',
+  'tagging',
+] as const;
+const BUCKET_ACTIONS: Record<string, string> = {
+  'GET versioning': 's3:GetBucketVersioning',
+  'PUT versioning': 's3:PutBucketVersioning',
+  'GET location': 's3:GetBucketLocation',
+  'GET versions': 's3:ListBucketVersions',
+  'GET uploads': 's3:ListBucketMultipartUploads',
+  'GET policy': 's3:GetBucketPolicy',
+  'PUT policy': 's3:PutBucketPolicy',
+  'DELETE policy': 's3:DeleteBucketPolicy',
+  'GET acl': 's3:GetBucketAcl',
+  'PUT acl': 's3:PutBucketAcl',
+  'GET tagging': 's3:GetBucketTagging',
+  'PUT tagging': 's3:PutBucketTagging',
+};
+
+/**
+ * HeadBucket and ListObjectsV2 (s3:ListBucket, with s3:prefix when a prefix is given) and
+ * GetBucketVersioning; the other subresources are judged, then answered 501.
+ */
 function handleBucket(
   state: EmulatorState,
   iam: Iam,
@@ -227,9 +255,12 @@ function handleBucket(
   params: URLSearchParams,
 ): void {
   const resource = `arn:aws:s3:::${bucket}`;
-  const versioning = params.has('versioning');
-  const listing = request.method === 'GET' && !versioning;
-  if (!listing && !versioning && request.method !== 'HEAD')
+  const method = request.method ?? 'GET';
+  const subresource = BUCKET_SUBRESOURCES.find((name) => params.has(name));
+  const action = subresource
+    ? BUCKET_ACTIONS[`${method} ${subresource}`]
+    : { GET: 's3:ListBucket', HEAD: 's3:ListBucket' }[method];
+  if (!action)
     return xmlError(
       response,
       501,
@@ -237,9 +268,11 @@ function handleBucket(
       'The emulator does not implement this bucket call',
       's3',
     );
+  // The listings (ListObjectsV2, ListObjectVersions) carry their prefix as s3:prefix.
+  const listing = (action === 's3:ListBucket' && method === 'GET') || action === 's3:ListBucketVersions';
   const prefix = listing ? params.get('prefix') : null;
   const request_: AuthRequest = {
-    action: versioning ? 's3:GetBucketVersioning' : 's3:ListBucket',
+    action,
     resource,
     ...(prefix !== null && { context: { 's3:prefix': prefix } }),
   };
@@ -249,9 +282,11 @@ function handleBucket(
     if (request.method === 'HEAD') return void response.writeHead(404).end();
     return xmlError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist', 's3');
   }
-  if (request.method === 'HEAD')
-    return void response.writeHead(200, { 'x-amz-bucket-region': state.region }).end();
-  if (versioning)
+  if (method === 'HEAD') return void response.writeHead(200, { 'x-amz-bucket-region': state.region }).end();
+  // Judged as AWS judges them, answered only where the product needs the answer.
+  if (subresource !== undefined && subresource !== 'versioning')
+    return xmlError(response, 501, 'NotImplemented', `The emulator does not implement ?${subresource}`, 's3');
+  if (subresource === 'versioning')
     return xml(
       response,
       200,
@@ -274,11 +309,18 @@ const OBJECT_ACTIONS: Record<string, string> = {
   HEAD: 's3:GetObject',
   DELETE: 's3:DeleteObject',
 };
+/** An object call's subresource names its own action (GetObjectTagging, PutObjectAcl …). */
+const OBJECT_SUBRESOURCES: Record<string, string> = {
+  tagging: 'Tagging',
+  acl: 'Acl',
+  attributes: 'Attributes',
+};
 
 /**
  * PutObject (If-None-Match: *, as AWS: 412 over an existing key; the header is the request's
  * s3:if-none-match), GetObject, HeadObject (s3:GetObject) and DeleteObject; with a versionId,
- * s3:GetObjectVersion or s3:DeleteObjectVersion.
+ * s3:GetObjectVersion or s3:DeleteObjectVersion; a subresource (tagging, acl, attributes) is
+ * judged as its own action, then answered 501.
  */
 function handleObject(
   iam: Iam,
@@ -292,10 +334,15 @@ function handleObject(
 ): void {
   const method = request.method ?? 'GET';
   const version = params.get('versionId');
+  const subresource = Object.keys(OBJECT_SUBRESOURCES).find((name) => params.has(name));
   const base = OBJECT_ACTIONS[method];
   if (!base || (version !== null && method === 'PUT'))
     return xmlError(response, 405, 'MethodNotAllowed', `${method} is not allowed on this object`, 's3');
-  const action = version === null ? base : `${base}Version`;
+  const action = subresource
+    ? `${base.replace('Object', '')}Object${OBJECT_SUBRESOURCES[subresource]}`
+    : version === null
+      ? base
+      : `${base}Version`;
   const ifNoneMatch = request.headers['if-none-match'];
   const authRequest: AuthRequest = {
     action,
@@ -305,6 +352,17 @@ function handleObject(
   if (denied(iam, request, response, [authRequest])) return;
   if (!records.buckets.has(bucket))
     return xmlError(response, 404, 'NoSuchBucket', 'The specified bucket does not exist', 's3');
+  if (subresource)
+    return xmlError(response, 501, 'NotImplemented', `The emulator does not implement ?${subresource}`, 's3');
+  // S3 takes If-None-Match: * only (write only a key that does not exist).
+  if (method === 'PUT' && ifNoneMatch !== undefined && ifNoneMatch !== '*')
+    return xmlError(
+      response,
+      501,
+      'NotImplemented',
+      'A header you provided implies functionality that is not implemented',
+      's3',
+    );
   // No versions are kept here: a version asked for is never found.
   if (version !== null)
     return xmlError(response, 404, 'NoSuchVersion', 'The specified version does not exist.', 's3');

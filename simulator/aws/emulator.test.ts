@@ -11,10 +11,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   DeleteObjectCommand,
+  GetBucketLocationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { startEmulator, type Emulator, OPERATOR_CREDENTIALS } from './index.ts';
@@ -99,6 +102,63 @@ describe('S3 objects', () => {
     ]);
     // The production role writes reports only: the object is still there.
     expect(emulator.account.objects.has(`${Bucket}/${key}`)).toBe(true);
+  });
+
+  test('a subresource is judged as its own action and changes nothing it does not implement', async () => {
+    const Bucket = 'acme-terraform-state';
+    emulator.account.buckets.set(Bucket, { versioning: 'Enabled' });
+    const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      new S3Client({
+        region: 'us-east-1',
+        endpoint: emulator.url,
+        forcePathStyle: true,
+        maxAttempts: 1,
+        credentials,
+      });
+    const calls = (s3: S3Client) =>
+      Promise.all(
+        [
+          s3.send(
+            new PutObjectTaggingCommand({
+              Bucket,
+              Key: 'r.json',
+              Tagging: { TagSet: [{ Key: 'a', Value: 'b' }] },
+            }),
+          ),
+          s3.send(new GetBucketLocationCommand({ Bucket })),
+          s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'env:/' })),
+          // S3 takes If-None-Match: * only.
+          s3.send(new PutObjectCommand({ Bucket, Key: 'r.json', Body: 'x', IfNoneMatch: '"abc"' })),
+        ].map((p) =>
+          p.then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        ),
+      );
+    const operator = client(OPERATOR_CREDENTIALS);
+    await operator.send(new PutObjectCommand({ Bucket, Key: 'r.json', Body: '{}' }));
+    expect(await calls(operator)).toEqual([
+      'NotImplemented',
+      'NotImplemented',
+      'NotImplemented',
+      'NotImplemented',
+    ]);
+    expect(emulator.account.objects.get(`${Bucket}/r.json`)!.body).toBe('{}');
+    operator.destroy();
+
+    const env = emulator.env({ role: 'github-actions-preview' });
+    const preview = client({ accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' });
+    await calls(preview);
+    preview.destroy();
+    expect(emulator.iam.decisions.map(({ request: { action, context } }) => [action, context ?? {}])).toEqual(
+      expect.arrayContaining([
+        ['s3:PutObjectTagging', {}],
+        ['s3:GetBucketLocation', {}],
+        ['s3:ListBucketVersions', { 's3:prefix': 'env:/' }],
+        ['s3:PutObject', { 's3:if-none-match': '"abc"' }],
+      ]),
+    );
   });
 
   test('the operator reads, lists and deletes what it wrote; no version is kept', async () => {

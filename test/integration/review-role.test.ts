@@ -7,6 +7,8 @@ import { evaluate, type AuthRequest } from '../../simulator/aws/iam/evaluate.ts'
 import { rehearse } from '../../simulator/rehearsal/engine.ts';
 import { startServices, type Services } from '../../simulator/rehearsal/services.ts';
 import { errorAnnotations, servicesOptions } from '../helpers/rehearsal.ts';
+import { runAction } from '../../simulator/runner/run-action.ts';
+import { isSteady, waitFor } from '../../simulator/fixtures/rollout.ts';
 
 /**
  * github-actions-review (terraform/modules/main-branch-roles): app-update's review job shows
@@ -116,6 +118,56 @@ jobs:
     ]);
     expect(services.emulator.stsRecord().refused.at(-1)).toMatchObject({ roleArn: REVIEW });
     expect(services.emulator.calls().length).toBe(before);
+  });
+
+  test("a secret outside prod's prefix, which the review may not describe, is a warning, not a failed review", async () => {
+    const { emulator } = services;
+    emulator.createCluster('prod');
+    const production = `arn:aws:sts::${ACCOUNT}:assumed-role/github-actions-production/terraform`;
+    emulator.registerTaskDefinition(
+      {
+        family: 'prod-gunicorn',
+        containerDefinitions: [
+          {
+            name: 'backend',
+            image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/backend:v5`,
+            // A secret the prod root names by ARN (its `secrets` input), not under prod/.
+            secrets: [
+              {
+                name: 'SENTRY_DSN',
+                valueFrom: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:sentry-dsn-AbCdEf`,
+              },
+            ],
+          },
+        ],
+      },
+      [],
+      production,
+    );
+    emulator.createService('prod', 'prod-gunicorn', 'prod-gunicorn:1', { desiredCount: 1 });
+    await waitFor(() => emulator.services().every(isSteady));
+    const registered = emulator.calls('RegisterTaskDefinition').length;
+    const run = await runAction(
+      'register-task-definition',
+      {
+        'task-definitions': 'prod-gunicorn',
+        cluster: 'prod',
+        'image-tag': 'v6',
+        repository: 'backend',
+        'dry-run': 'true',
+        'trusted-registrars': `arn:aws:iam::${ACCOUNT}:role/github-actions/github-actions-production`,
+      },
+      { env: emulator.env({ role: 'github-actions-review' }) },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.warnings).toEqual([
+      expect.stringMatching(
+        /^Cannot tell whether secret arn:aws:secretsmanager:.*:secret:sentry-dsn-AbCdEf asks to be generated \(dry run\): .*not authorized to perform: secretsmanager:DescribeSecret/,
+      ),
+    ]);
+    expect(run.lines.join('\n')).toContain('prod-gunicorn: would register a revision after 1 (dry run)');
+    expect(emulator.calls('RegisterTaskDefinition').length).toBe(registered);
   });
 
   test('a review that fails stops the deploy before anyone is asked to approve it', async () => {

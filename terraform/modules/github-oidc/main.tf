@@ -191,8 +191,9 @@ locals {
         Effect   = "Allow"
         Action   = ["s3:PutObject"]
         Resource = [for k in var.report_object_keys : "${coalesce(var.state_bucket_arn, "unset")}/${k}"]
-        # Only with If-None-Match: a report never replaces another.
-        Condition = { Null = { "s3:if-none-match" = "false" } }
+        # Only with If-None-Match: * (S3 writes then only a key that does not exist): a report
+        # never replaces another.
+        Condition = { Null = { "s3:if-none-match" = "false" }, StringEquals = { "s3:if-none-match" = "*" } }
       },
     ] : s if var.state_bucket_arn != null && length(var.report_object_keys) > 0],
     [for s in [

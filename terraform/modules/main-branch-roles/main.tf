@@ -179,7 +179,8 @@ resource "aws_iam_role_policy" "build" {
 ################################################################################
 
 locals {
-  ecs = "arn:${data.aws_partition.current.partition}:ecs:*:*"
+  ecs          = "arn:${data.aws_partition.current.partition}:ecs:*:*"
+  review_reads = ["ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "secretsmanager:DescribeSecret"]
   review_policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -200,19 +201,9 @@ locals {
         Action   = ["secretsmanager:DescribeSecret"]
         Resource = [for p in try(var.review.secrets_prefixes, []) : "arn:${data.aws_partition.current.partition}:secretsmanager:*:*:secret:${p}/*"]
       },
-      # It runs before anyone approves: whatever else is attached, no write, role, value or log.
-      {
-        Sid    = "DenyWrites"
-        Effect = "Deny"
-        Action = [
-          "ecs:Create*", "ecs:Delete*", "ecs:Deregister*", "ecs:Register*", "ecs:Update*", "ecs:Run*", "ecs:Start*",
-          "ecs:Stop*", "ecs:Continue*", "ecs:Put*", "ecs:TagResource", "ecs:UntagResource", "ecs:ExecuteCommand",
-          "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue", "secretsmanager:PutSecretValue",
-          "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:StartLiveTail",
-          "s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "iam:PassRole", "sts:AssumeRole",
-        ]
-        Resource = "*"
-      },
+      # It runs before anyone approves: whatever else is attached, nothing but these reads (no
+      # write, role, secret or parameter value, log or object).
+      { Sid = "DenyAllElse", Effect = "Deny", NotAction = local.review_reads, Resource = "*" },
     ]
   })
 }

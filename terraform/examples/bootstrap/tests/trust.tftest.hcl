@@ -132,7 +132,7 @@ run "failure_reports_of_protected_environments_stay_in_their_tier" {
     condition = [for s in jsondecode(module.github_oidc_production.policy_json).Statement : { a = s.Action, r = s.Resource, c = s.Condition } if s.Sid == "FailureReports"] == [{
       a = ["s3:PutObject"]
       r = ["arn:aws:s3:::acme-terraform-state/failure-reports/prod/*", "arn:aws:s3:::acme-terraform-state/failure-reports/staging/*"]
-      c = { Null = { "s3:if-none-match" = "false" } }
+      c = { Null = { "s3:if-none-match" = "false" }, StringEquals = { "s3:if-none-match" = "*" } }
     }]
     error_message = "The production role writes prod's and staging's failure reports, only those, and only with If-None-Match (never over another)."
   }
@@ -166,7 +166,8 @@ run "failure_reports_of_protected_environments_stay_in_their_tier" {
   }
 
   assert {
-    condition     = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Resource if s.Sid == "DenyStateBucketSettings" && !contains(try(s.NotAction, ["s3:PutBucketPolicy"]), "s3:PutBucketPolicy")] == ["arn:aws:s3:::acme-terraform-state"]
+    condition = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Resource if s.Sid == "DenyStateBucketSettings" &&
+    !anytrue([for a in try(s.NotAction, ["s3:PutBucketPolicy"]) : can(regex("^${replace(a, "*", ".*")}$", "s3:PutBucketPolicy"))])] == ["arn:aws:s3:::acme-terraform-state"]
     error_message = "The preview role may not change the state bucket's policy or settings, whatever the apply's bucket grants match."
   }
 }
