@@ -26,6 +26,7 @@ import { buildRunTaskInput, mainContainer, type OneOffTaskRequest } from './run-
 import { describeTaskDefinition } from './task-definitions.ts';
 import { decideTask, type TaskDecision, type TaskObservation, type TaskWatchState } from './task-decide.ts';
 import { taskId } from './task-outcome.ts';
+import { watchUntil, type WatchRound } from './watch-until.ts';
 
 /**
  * One-off tasks (migrate, collectstatic, psql): RunTask, the container's log lines live in the
@@ -183,22 +184,34 @@ async function watchTask(
   const retry = { ...options.retry, warn: core.warning, info: core.info };
   const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
   const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
-  // Calls in flight end at the deadline or on cancel, so giving up is never late.
-  const signal = AbortSignal.any([
-    ...(options.signal ? [options.signal] : []),
-    AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-  ]);
-  const abandon = () => signal.aborted;
   let describedAt = 0;
-  for (;;) {
-    let observation: TaskObservation | undefined;
-    if (options.signal?.aborted) observation = { kind: 'cancelled' };
-    else if (Date.now() >= deadline) {
-      const outages = [taskReads, logReads]
-        .filter((r) => r.failures > 0)
-        .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
-      observation = { kind: 'timed-out', timeoutMs: options.timeoutMs, outages };
-    } else if (Date.now() - describedAt >= pollMs) {
+  let result: OneOffResult | undefined;
+
+  /** Hands one observation to decideTask; the task's ending, when it is one. */
+  const decided = async (observation: TaskObservation): Promise<OneOffResult | undefined> => {
+    const before = state.lastStatus;
+    const next = decideTask(state, observation);
+    Object.assign(state, next.state);
+    const { decision } = next;
+    if (decision.kind === 'give-up' || decision.kind === 'fail')
+      return act(ecs, task, taskArn, options, decision);
+    // The last lines were written before the stop: print them first.
+    if (decision.kind === 'stopped' && tailer)
+      await drain(tailer, logReads, drainGraceMs, deadline, destination!);
+    if (state.lastStatus !== before) core.info(`Task ${id}: ${state.lastStatus}`);
+    if (decision.kind !== 'stopped') return undefined;
+    const { outcome } = decision;
+    const lastLines =
+      tailer || !destination || outcome.succeeded
+        ? recent
+        : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
+    return { taskArn, container: task.container, ...outcome, lastLines };
+  };
+
+  /** One round: DescribeTasks when due, its observation decided, then the logs. */
+  const decideRound = async (signal: AbortSignal): Promise<WatchRound> => {
+    const abandon = () => signal.aborted;
+    if (Date.now() - describedAt >= pollMs) {
       const described = await taskReads.read(
         () =>
           withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) =>
@@ -208,31 +221,12 @@ async function watchTask(
       );
       if (described) {
         describedAt = Date.now();
-        observation = {
+        result = await decided({
           kind: 'described',
           task: described.value.tasks?.[0],
           ...(described.value.failures?.[0]?.reason && { missingReason: described.value.failures[0].reason }),
-        };
-      }
-    }
-    if (observation) {
-      const before = state.lastStatus;
-      const decided = decideTask(state, observation);
-      Object.assign(state, decided.state);
-      const { decision } = decided;
-      if (decision.kind === 'give-up' || decision.kind === 'fail')
-        return act(ecs, task, taskArn, options, decision);
-      // The last lines were written before the stop: print them first.
-      if (decision.kind === 'stopped' && tailer)
-        await drain(tailer, logReads, drainGraceMs, deadline, destination!);
-      if (state.lastStatus !== before) core.info(`Task ${id}: ${state.lastStatus}`);
-      if (decision.kind === 'stopped') {
-        const { outcome } = decision;
-        const lastLines =
-          tailer || !destination || outcome.succeeded
-            ? recent
-            : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
-        return { taskArn, container: task.container, ...outcome, lastLines };
+        });
+        if (result) return { done: true, waitMs: 0 };
       }
     }
     if (tailer) {
@@ -241,9 +235,21 @@ async function watchTask(
         abandon,
       );
     }
-    const wait = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
-    await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), options.signal);
-  }
+    const waitMs = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
+    return { done: false, waitMs };
+  };
+
+  const end = await watchUntil({ deadline, ...(options.signal && { signal: options.signal }) }, decideRound);
+  if (end === 'done') return result!;
+  const outages = [taskReads, logReads]
+    .filter((r) => r.failures > 0)
+    .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
+  // A cancel or the deadline always ends the watch with a give-up (decideTask).
+  return (await decided(
+    end === 'cancelled'
+      ? { kind: 'cancelled' }
+      : { kind: 'timed-out', timeoutMs: options.timeoutMs, outages },
+  ))!;
 }
 
 /**

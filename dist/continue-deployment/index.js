@@ -73889,7 +73889,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3241);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5324);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -73899,7 +73899,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3241:
+/***/ 5324:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75268,7 +75268,31 @@ function roundDelay(quietRounds) {
     return Math.min(SLOW_MS, Math.round(FAST_MS * 1.5 ** (quietRounds - QUIET_ROUNDS + 1)));
 }
 
+;// CONCATENATED MODULE: ./actions/lib/watch-until.ts
+
+/**
+ * Runs `round` until it is done. Each round gets a signal that aborts at the deadline or on the
+ * job's cancel, so a call in flight ends then and the watch is never late to give up.
+ */
+async function watchUntil(options, round) {
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.deadline - Date.now())),
+    ]);
+    for (;;) {
+        if (options.signal?.aborted)
+            return 'cancelled';
+        if (Date.now() >= options.deadline)
+            return 'timed-out';
+        const { done, waitMs } = await round(signal);
+        if (done)
+            return 'done';
+        await poll_sleep(Math.max(0, Math.min(waitMs, options.deadline - Date.now())), options.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/rollout/loop.ts
+
 
 
 
@@ -75289,11 +75313,6 @@ async function watchRollouts(gateway, rollouts, options) {
     const deadline = Date.now() + options.timeoutMs;
     const what = options.describeServices ? 'DescribeServices' : 'DescribeServiceDeployments';
     const reads = new TransientReads(what, { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq });
-    // Calls in flight end at the deadline or on cancel, so the loop never answers late.
-    const signal = AbortSignal.any([
-        ...(options.signal ? [options.signal] : []),
-        AbortSignal.timeout(Math.max(1, options.timeoutMs)),
-    ]);
     const seenStops = new Map();
     /** Hands one observation to decide, carries out its calls; a rollback's answer goes back in at once. */
     const observe = async (i, observation) => {
@@ -75323,72 +75342,65 @@ async function watchRollouts(gateway, rollouts, options) {
         const services = await gateway.services([...described].map((i) => watched[i].name), abortSignal);
         return { deployments, services, described };
     };
-    try {
-        for (;;) {
-            const began = Date.now();
-            const throttlesBefore = gateway.throttles();
-            const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
-            if (active.length === 0)
-                break;
-            if (options.signal?.aborted) {
-                await giveUp({ kind: 'cancelled' });
-                break;
-            }
-            const round = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => readRound(active, abortSignal)), () => signal.aborted);
-            let moved = false;
-            if (round) {
-                const { services, deployments, described } = round.value;
-                const now = Date.now();
-                await Promise.all(active.map(async (i) => {
-                    const rollout = watched[i];
-                    const serviceRead = described.has(i);
-                    const service = serviceRead ? services.get(rollout.name) : undefined;
-                    const deployment = deploymentOf(rollout, deployments);
-                    if (cadence.read(rollout, { service, serviceRead, deployment }, now))
-                        moved = true;
-                    let stops;
-                    const safetyDue = cadence.safetyDue(rollout, now);
-                    // A due look is taken in a described round, whether or not this round needs ListTasks.
-                    if (serviceRead && safetyDue)
-                        cadence.lookedForStops(rollout, now);
-                    if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
-                        cadence.lookedForStops(rollout, now);
-                        const seen = seenStops.get(rollout.name) ?? new Set();
-                        seenStops.set(rollout.name, seen);
-                        try {
-                            stops = {
-                                stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
-                            };
-                        }
-                        catch (error) {
-                            // ListTasks/DescribeTasks failing for a while: look again on the next poll.
-                            if (!poll_isTransient(error))
-                                throw error;
-                            stops = 'unavailable';
-                        }
+    /** One round: the reads, each rollout's observation decided, the pace of the next. */
+    const decideRound = async (signal) => {
+        const began = Date.now();
+        const throttlesBefore = gateway.throttles();
+        const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+        if (active.length === 0)
+            return { done: true, waitMs: 0 };
+        const round = await reads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => readRound(active, abortSignal)), () => signal.aborted);
+        let moved = false;
+        if (round) {
+            const { services, deployments, described } = round.value;
+            const now = Date.now();
+            await Promise.all(active.map(async (i) => {
+                const rollout = watched[i];
+                const serviceRead = described.has(i);
+                const service = serviceRead ? services.get(rollout.name) : undefined;
+                const deployment = deploymentOf(rollout, deployments);
+                if (cadence.read(rollout, { service, serviceRead, deployment }, now))
+                    moved = true;
+                let stops;
+                const safetyDue = cadence.safetyDue(rollout, now);
+                // A due look is taken in a described round, whether or not this round needs ListTasks.
+                if (serviceRead && safetyDue)
+                    cadence.lookedForStops(rollout, now);
+                if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
+                    cadence.lookedForStops(rollout, now);
+                    const seen = seenStops.get(rollout.name) ?? new Set();
+                    seenStops.set(rollout.name, seen);
+                    try {
+                        stops = {
+                            stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
+                        };
                     }
-                    await observe(i, {
-                        kind: 'described',
-                        serviceRead,
-                        ...(service && { service }),
-                        ...(deployment && { deployment }),
-                        ...(stops && { stops }),
-                    });
-                    if (watched[i].phase === 'done' || watched[i].phase !== rollout.phase)
-                        moved = true;
-                }));
-            }
-            if (Date.now() >= deadline) {
-                if (watched.some((r) => r.phase !== 'done'))
-                    await giveUp({ kind: 'timed-out' });
-                break;
-            }
-            const pace = cadence.endRound(moved, gateway.throttles() > throttlesBefore);
-            if (watched.some((r) => r.phase !== 'done')) {
-                const wait = Math.max(pace - (Date.now() - began), reads.waitMs());
-                await poll_sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
-            }
+                    catch (error) {
+                        // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+                        if (!poll_isTransient(error))
+                            throw error;
+                        stops = 'unavailable';
+                    }
+                }
+                await observe(i, {
+                    kind: 'described',
+                    serviceRead,
+                    ...(service && { service }),
+                    ...(deployment && { deployment }),
+                    ...(stops && { stops }),
+                });
+                if (watched[i].phase === 'done' || watched[i].phase !== rollout.phase)
+                    moved = true;
+            }));
         }
+        const pace = cadence.endRound(moved, gateway.throttles() > throttlesBefore);
+        const done = watched.every((r) => r.phase === 'done');
+        return { done, waitMs: Math.max(pace - (Date.now() - began), reads.waitMs()) };
+    };
+    try {
+        const end = await watchUntil({ deadline, ...(options.signal && { signal: options.signal }) }, decideRound);
+        if (end !== 'done' && watched.some((r) => r.phase !== 'done'))
+            await giveUp({ kind: end === 'cancelled' ? 'cancelled' : 'timed-out' });
     }
     catch (error) {
         await giveUp({ kind: 'unreadable', error: errorName(error) });

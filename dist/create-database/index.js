@@ -72732,7 +72732,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4955);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6587);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -72742,7 +72742,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4955:
+/***/ 6587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73990,7 +73990,31 @@ function decideTask(state, observation) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/lib/watch-until.ts
+
+/**
+ * Runs `round` until it is done. Each round gets a signal that aborts at the deadline or on the
+ * job's cancel, so a call in flight ends then and the watch is never late to give up.
+ */
+async function watchUntil(options, round) {
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.deadline - Date.now())),
+    ]);
+    for (;;) {
+        if (options.signal?.aborted)
+            return 'cancelled';
+        if (Date.now() >= options.deadline)
+            return 'timed-out';
+        const { done, waitMs } = await round(signal);
+        if (done)
+            return 'done';
+        await sleep(Math.max(0, Math.min(waitMs, options.deadline - Date.now())), options.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/one-off-task.ts
+
 
 
 
@@ -74085,60 +74109,61 @@ async function watchTask(ecs, logs, task, taskArn, options, deadline, state) {
     const retry = { ...options.retry, warn: lib_core/* warning */.$e, info: lib_core/* info */.pq };
     const taskReads = new TransientReads(`DescribeTasks for task ${id}`, retry);
     const logReads = new TransientReads(`CloudWatch Logs (GetLogEvents) for task ${id}`, retry);
-    // Calls in flight end at the deadline or on cancel, so giving up is never late.
-    const signal = AbortSignal.any([
-        ...(options.signal ? [options.signal] : []),
-        AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-    ]);
-    const abandon = () => signal.aborted;
     let describedAt = 0;
-    for (;;) {
-        let observation;
-        if (options.signal?.aborted)
-            observation = { kind: 'cancelled' };
-        else if (Date.now() >= deadline) {
-            const outages = [taskReads, logReads]
-                .filter((r) => r.failures > 0)
-                .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
-            observation = { kind: 'timed-out', timeoutMs: options.timeoutMs, outages };
-        }
-        else if (Date.now() - describedAt >= pollMs) {
+    let result;
+    /** Hands one observation to decideTask; the task's ending, when it is one. */
+    const decided = async (observation) => {
+        const before = state.lastStatus;
+        const next = decideTask(state, observation);
+        Object.assign(state, next.state);
+        const { decision } = next;
+        if (decision.kind === 'give-up' || decision.kind === 'fail')
+            return act(ecs, task, taskArn, options, decision);
+        // The last lines were written before the stop: print them first.
+        if (decision.kind === 'stopped' && tailer)
+            await drain(tailer, logReads, drainGraceMs, deadline, destination);
+        if (state.lastStatus !== before)
+            lib_core/* info */.pq(`Task ${id}: ${state.lastStatus}`);
+        if (decision.kind !== 'stopped')
+            return undefined;
+        const { outcome } = decision;
+        const lastLines = tailer || !destination || outcome.succeeded
+            ? recent
+            : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
+        return { taskArn, container: task.container, ...outcome, lastLines };
+    };
+    /** One round: DescribeTasks when due, its observation decided, then the logs. */
+    const decideRound = async (signal) => {
+        const abandon = () => signal.aborted;
+        if (Date.now() - describedAt >= pollMs) {
             const described = await taskReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }), { abortSignal })), abandon);
             if (described) {
                 describedAt = Date.now();
-                observation = {
+                result = await decided({
                     kind: 'described',
                     task: described.value.tasks?.[0],
                     ...(described.value.failures?.[0]?.reason && { missingReason: described.value.failures[0].reason }),
-                };
-            }
-        }
-        if (observation) {
-            const before = state.lastStatus;
-            const decided = decideTask(state, observation);
-            Object.assign(state, decided.state);
-            const { decision } = decided;
-            if (decision.kind === 'give-up' || decision.kind === 'fail')
-                return act(ecs, task, taskArn, options, decision);
-            // The last lines were written before the stop: print them first.
-            if (decision.kind === 'stopped' && tailer)
-                await drain(tailer, logReads, drainGraceMs, deadline, destination);
-            if (state.lastStatus !== before)
-                lib_core/* info */.pq(`Task ${id}: ${state.lastStatus}`);
-            if (decision.kind === 'stopped') {
-                const { outcome } = decision;
-                const lastLines = tailer || !destination || outcome.succeeded
-                    ? recent
-                    : await lastLogLines(logs, destination, LAST_LINES).catch(() => []);
-                return { taskArn, container: task.container, ...outcome, lastLines };
+                });
+                if (result)
+                    return { done: true, waitMs: 0 };
             }
         }
         if (tailer) {
             await logReads.read(() => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => tailer.poll(abortSignal)), abandon);
         }
-        const wait = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
-        await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), options.signal);
-    }
+        const waitMs = Math.max(Math.min(logPollMs, pollMs), Math.min(taskReads.waitMs(), logReads.waitMs()));
+        return { done: false, waitMs };
+    };
+    const end = await watchUntil({ deadline, ...(options.signal && { signal: options.signal }) }, decideRound);
+    if (end === 'done')
+        return result;
+    const outages = [taskReads, logReads]
+        .filter((r) => r.failures > 0)
+        .map((r) => `${r.what} failing: ${errorName(r.lastError)}`);
+    // A cancel or the deadline always ends the watch with a give-up (decideTask).
+    return (await decided(end === 'cancelled'
+        ? { kind: 'cancelled' }
+        : { kind: 'timed-out', timeoutMs: options.timeoutMs, outages }));
 }
 /**
  * After the task stopped: read to the end, then again after `graceMs` in case the last lines

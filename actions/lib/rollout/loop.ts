@@ -5,7 +5,6 @@ import {
   CALL_TIMEOUT_MS,
   errorName,
   isTransient,
-  sleep,
   TransientReads,
   withCallTimeout,
   type RetryOptions,
@@ -23,6 +22,7 @@ import {
 } from './decide.ts';
 import { culprit } from './assess.ts';
 import { Cadence } from './cadence.ts';
+import { watchUntil, type WatchRound } from '../watch-until.ts';
 import type { EcsGateway } from './gateway.ts';
 
 /**
@@ -55,11 +55,6 @@ export async function watchRollouts<R extends Rollout>(
   const deadline = Date.now() + options.timeoutMs;
   const what = options.describeServices ? 'DescribeServices' : 'DescribeServiceDeployments';
   const reads = new TransientReads(what, { ...options.retry, warn: core.warning, info: core.info });
-  // Calls in flight end at the deadline or on cancel, so the loop never answers late.
-  const signal = AbortSignal.any([
-    ...(options.signal ? [options.signal] : []),
-    AbortSignal.timeout(Math.max(1, options.timeoutMs)),
-  ]);
   const seenStops = new Map<string, Set<string>>();
 
   /** Hands one observation to decide, carries out its calls; a rollback's answer goes back in at once. */
@@ -108,70 +103,68 @@ export async function watchRollouts<R extends Rollout>(
     return { deployments, services, described };
   };
 
-  try {
-    for (;;) {
-      const began = Date.now();
-      const throttlesBefore = gateway.throttles();
-      const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
-      if (active.length === 0) break;
-      if (options.signal?.aborted) {
-        await giveUp({ kind: 'cancelled' });
-        break;
-      }
-      const round = await reads.read(
-        () => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => readRound(active, abortSignal)),
-        () => signal.aborted,
-      );
-      let moved = false;
-      if (round) {
-        const { services, deployments, described } = round.value;
-        const now = Date.now();
-        await Promise.all(
-          active.map(async (i) => {
-            const rollout = watched[i]!;
-            const serviceRead = described.has(i);
-            const service = serviceRead ? services.get(rollout.name) : undefined;
-            const deployment = deploymentOf(rollout, deployments);
-            if (cadence.read(rollout, { service, serviceRead, deployment }, now)) moved = true;
-            let stops: Extract<Observation, { kind: 'described' }>['stops'];
-            const safetyDue = cadence.safetyDue(rollout, now);
-            // A due look is taken in a described round, whether or not this round needs ListTasks.
-            if (serviceRead && safetyDue) cadence.lookedForStops(rollout, now);
-            if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
-              cadence.lookedForStops(rollout, now);
-              const seen = seenStops.get(rollout.name) ?? new Set<string>();
-              seenStops.set(rollout.name, seen);
-              try {
-                stops = {
-                  stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
-                };
-              } catch (error) {
-                // ListTasks/DescribeTasks failing for a while: look again on the next poll.
-                if (!isTransient(error)) throw error;
-                stops = 'unavailable';
-              }
+  /** One round: the reads, each rollout's observation decided, the pace of the next. */
+  const decideRound = async (signal: AbortSignal): Promise<WatchRound> => {
+    const began = Date.now();
+    const throttlesBefore = gateway.throttles();
+    const active = watched.flatMap((r, i) => (r.phase === 'done' ? [] : [i]));
+    if (active.length === 0) return { done: true, waitMs: 0 };
+    const round = await reads.read(
+      () => withCallTimeout(CALL_TIMEOUT_MS, signal, (abortSignal) => readRound(active, abortSignal)),
+      () => signal.aborted,
+    );
+    let moved = false;
+    if (round) {
+      const { services, deployments, described } = round.value;
+      const now = Date.now();
+      await Promise.all(
+        active.map(async (i) => {
+          const rollout = watched[i]!;
+          const serviceRead = described.has(i);
+          const service = serviceRead ? services.get(rollout.name) : undefined;
+          const deployment = deploymentOf(rollout, deployments);
+          if (cadence.read(rollout, { service, serviceRead, deployment }, now)) moved = true;
+          let stops: Extract<Observation, { kind: 'described' }>['stops'];
+          const safetyDue = cadence.safetyDue(rollout, now);
+          // A due look is taken in a described round, whether or not this round needs ListTasks.
+          if (serviceRead && safetyDue) cadence.lookedForStops(rollout, now);
+          if (needsStops(rollout, service, deployment, safetyDue || cadence.taskLost(rollout))) {
+            cadence.lookedForStops(rollout, now);
+            const seen = seenStops.get(rollout.name) ?? new Set<string>();
+            seenStops.set(rollout.name, seen);
+            try {
+              stops = {
+                stopped: failedStopOf(rollout, await gateway.stoppedTasks(rollout.name, seen), Date.now()),
+              };
+            } catch (error) {
+              // ListTasks/DescribeTasks failing for a while: look again on the next poll.
+              if (!isTransient(error)) throw error;
+              stops = 'unavailable';
             }
-            await observe(i, {
-              kind: 'described',
-              serviceRead,
-              ...(service && { service }),
-              ...(deployment && { deployment }),
-              ...(stops && { stops }),
-            });
-            if (watched[i]!.phase === 'done' || watched[i]!.phase !== rollout.phase) moved = true;
-          }),
-        );
-      }
-      if (Date.now() >= deadline) {
-        if (watched.some((r) => r.phase !== 'done')) await giveUp({ kind: 'timed-out' });
-        break;
-      }
-      const pace = cadence.endRound(moved, gateway.throttles() > throttlesBefore);
-      if (watched.some((r) => r.phase !== 'done')) {
-        const wait = Math.max(pace - (Date.now() - began), reads.waitMs());
-        await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), options.signal);
-      }
+          }
+          await observe(i, {
+            kind: 'described',
+            serviceRead,
+            ...(service && { service }),
+            ...(deployment && { deployment }),
+            ...(stops && { stops }),
+          });
+          if (watched[i]!.phase === 'done' || watched[i]!.phase !== rollout.phase) moved = true;
+        }),
+      );
     }
+    const pace = cadence.endRound(moved, gateway.throttles() > throttlesBefore);
+    const done = watched.every((r) => r.phase === 'done');
+    return { done, waitMs: Math.max(pace - (Date.now() - began), reads.waitMs()) };
+  };
+
+  try {
+    const end = await watchUntil(
+      { deadline, ...(options.signal && { signal: options.signal }) },
+      decideRound,
+    );
+    if (end !== 'done' && watched.some((r) => r.phase !== 'done'))
+      await giveUp({ kind: end === 'cancelled' ? 'cancelled' : 'timed-out' });
   } catch (error) {
     await giveUp({ kind: 'unreadable', error: errorName(error) });
   }
