@@ -10,9 +10,10 @@ import {
 import * as core from '@actions/core';
 import { DeploymentFailure } from './errors.ts';
 import type { PreparedTask, WatchOptions } from './one-off-task.ts';
-import { chunks, errorName, sleep, TransientReads } from './poll.ts';
+import { chunks, errorName, TransientReads } from './poll.ts';
 import { stopOnExit } from './stop-task.ts';
 import { taskId } from './task-outcome.ts';
+import { watchUntil, type WatchRound } from './watch-until.ts';
 
 /**
  * Never two migrations at once: before RunTask, find one-off tasks of the same cluster, family,
@@ -108,27 +109,15 @@ export async function startOrFollow(
     info: core.info,
   });
   let waitingFor = '';
-  for (;;) {
-    if (options.signal?.aborted) {
-      throw new DeploymentFailure(
-        waitingFor
-          ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
-          : 'Cancelled before the task started; started no task.',
-      );
-    }
-    if (Date.now() >= deadline) {
-      throw new DeploymentFailure(
-        waitingFor
-          ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
-          : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`,
-      );
-    }
+  let following: string | undefined;
+  /** One look at the tasks running the same command: none (start), ours (follow) or another's (wait). */
+  const look = async (): Promise<WatchRound> => {
     const found = await reads.read(() =>
       sameCommandTasks(ecs, task.input, task.definition.family!, task.container),
     );
     if (found) {
       const running = found.value;
-      if (running.length === 0) break;
+      if (running.length === 0) return { done: true, waitMs: 0 };
       const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
       const described = running
         .map(
@@ -146,7 +135,8 @@ export async function startOrFollow(
         core.info(
           `Task ${taskId(same.taskArn!)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`,
         );
-        return { taskArn: same.taskArn!, followed: true };
+        following = same.taskArn!;
+        return { done: true, waitMs: 0 };
       }
       if (names !== waitingFor) {
         waitingFor = names;
@@ -155,8 +145,24 @@ export async function startOrFollow(
         );
       }
     }
-    await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
+    return { done: false, waitMs: Math.max(options.pollMs ?? 1000, reads.waitMs()) };
+  };
+  const end = await watchUntil({ deadline, ...(options.signal && { signal: options.signal }) }, look);
+  if (end === 'cancelled') {
+    throw new DeploymentFailure(
+      waitingFor
+        ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+        : 'Cancelled before the task started; started no task.',
+    );
   }
+  if (end === 'timed-out') {
+    throw new DeploymentFailure(
+      waitingFor
+        ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
+        : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`,
+    );
+  }
+  if (following) return { taskArn: following, followed: true };
   if (waitingFor) core.info(`Task ${waitingFor} stopped: starting this run's task.`);
   const response = await ecs.send(new RunTaskCommand(task.input));
   const failures = response.failures ?? [];

@@ -73635,7 +73635,31 @@ async function stopOnExit(ecs, cluster, taskArn, stop, reason) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/lib/watch-until.ts
+
+/**
+ * Runs `round` until it is done. Each round gets a signal that aborts at the deadline or on the
+ * job's cancel, so a call in flight ends then and the watch is never late to give up.
+ */
+async function watchUntil(options, round) {
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.deadline - Date.now())),
+    ]);
+    for (;;) {
+        if (options.signal?.aborted)
+            return 'cancelled';
+        if (Date.now() >= options.deadline)
+            return 'timed-out';
+        const { done, waitMs } = await round(signal);
+        if (done)
+            return 'done';
+        await sleep(Math.max(0, Math.min(waitMs, options.deadline - Date.now())), options.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/lib/running-tasks.ts
+
 
 
 
@@ -73698,22 +73722,14 @@ async function startOrFollow(ecs, task, options, deadline) {
         info: lib_core/* info */.pq,
     });
     let waitingFor = '';
-    for (;;) {
-        if (options.signal?.aborted) {
-            throw new errors/* DeploymentFailure */.S(waitingFor
-                ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
-                : 'Cancelled before the task started; started no task.');
-        }
-        if (Date.now() >= deadline) {
-            throw new errors/* DeploymentFailure */.S(waitingFor
-                ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
-                : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
-        }
+    let following;
+    /** One look at the tasks running the same command: none (start), ours (follow) or another's (wait). */
+    const look = async () => {
         const found = await reads.read(() => sameCommandTasks(ecs, task.input, task.definition.family, task.container));
         if (found) {
             const running = found.value;
             if (running.length === 0)
-                break;
+                return { done: true, waitMs: 0 };
             const names = running.map((t) => taskId(t.taskArn ?? '')).join(', ');
             const described = running
                 .map((t) => `${taskId(t.taskArn ?? '')} (${shortDefinition(t.taskDefinitionArn)}, ${t.lastStatus}, started by ${t.startedBy ?? 'unknown'})`)
@@ -73724,15 +73740,29 @@ async function startOrFollow(ecs, task, options, deadline) {
             const same = running.find((t) => isSameRun(t, task.input));
             if (same) {
                 lib_core/* info */.pq(`Task ${taskId(same.taskArn)} already runs this same task (started by ${same.startedBy ?? 'unknown'}): following it instead of starting a second one.`);
-                return { taskArn: same.taskArn, followed: true };
+                following = same.taskArn;
+                return { done: true, waitMs: 0 };
             }
             if (names !== waitingFor) {
                 waitingFor = names;
                 lib_core/* info */.pq(`Task ${described} already runs the same command in cluster ${cluster}: waiting for it to stop before starting (if-running: wait).`);
             }
         }
-        await sleep(Math.max(options.pollMs ?? 1000, reads.waitMs()), options.signal);
+        return { done: false, waitMs: Math.max(options.pollMs ?? 1000, reads.waitMs()) };
+    };
+    const end = await watchUntil({ deadline, ...(options.signal && { signal: options.signal }) }, look);
+    if (end === 'cancelled') {
+        throw new errors/* DeploymentFailure */.S(waitingFor
+            ? `Cancelled while waiting for task ${waitingFor} to stop; started no task.`
+            : 'Cancelled before the task started; started no task.');
     }
+    if (end === 'timed-out') {
+        throw new errors/* DeploymentFailure */.S(waitingFor
+            ? `Task ${waitingFor} still runs the same command after ${Math.round(options.timeoutMs / 6000) / 10} minutes; started no task.`
+            : `Could not list the running tasks before the timeout (${errorName(reads.lastError)}); started no task.`);
+    }
+    if (following)
+        return { taskArn: following, followed: true };
     if (waitingFor)
         lib_core/* info */.pq(`Task ${waitingFor} stopped: starting this run's task.`);
     const response = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD(task.input));
@@ -73987,29 +74017,6 @@ function decideTask(state, observation) {
             const next = { ...state, lastStatus: observation.task.lastStatus ?? '' };
             return { state: next, decision: outcome.stopped ? { kind: 'stopped', outcome } : { kind: 'wait' } };
         }
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/lib/watch-until.ts
-
-/**
- * Runs `round` until it is done. Each round gets a signal that aborts at the deadline or on the
- * job's cancel, so a call in flight ends then and the watch is never late to give up.
- */
-async function watchUntil(options, round) {
-    const signal = AbortSignal.any([
-        ...(options.signal ? [options.signal] : []),
-        AbortSignal.timeout(Math.max(1, options.deadline - Date.now())),
-    ]);
-    for (;;) {
-        if (options.signal?.aborted)
-            return 'cancelled';
-        if (Date.now() >= options.deadline)
-            return 'timed-out';
-        const { done, waitMs } = await round(signal);
-        if (done)
-            return 'done';
-        await sleep(Math.max(0, Math.min(waitMs, options.deadline - Date.now())), options.signal);
     }
 }
 
