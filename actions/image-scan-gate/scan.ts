@@ -1,6 +1,6 @@
 import { DescribeImageScanFindingsCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ConfigurationError, DeploymentFailure } from '../lib/errors.ts';
-import { sleep } from '../lib/poll.ts';
+import { watchUntil, type WatchRound } from '../lib/watch-until.ts';
 import { findingsOf, SCANNED, WAITING } from './ecr-findings.ts';
 import { imageName, type Finding, type ImageRef } from './gate.ts';
 
@@ -32,8 +32,9 @@ export async function scanResult(
 ): Promise<ScanResult> {
   const image = imageName(ref);
   let last = 'no answer yet';
-  for (;;) {
-    signal?.throwIfAborted();
+  let result: ScanResult | undefined;
+  /** One read of every findings page; not done while the scan is pending or ECR answers 5xx. */
+  const look = async (): Promise<WatchRound> => {
     try {
       const findings: Finding[] = [];
       let nextToken: string | undefined;
@@ -55,11 +56,15 @@ export async function scanResult(
         }
         if (!SCANNED.has(status)) {
           const why = page.imageScanStatus?.description;
-          return { image, unusable: `scan ${status}${why ? ` (${why})` : ''}` };
+          result = { image, unusable: `scan ${status}${why ? ` (${why})` : ''}` };
+          return { done: true, waitMs: 0 };
         }
         findings.push(...findingsOf(page, image));
         nextToken = page.nextToken;
-        if (!nextToken) return { image, findings };
+        if (!nextToken) {
+          result = { image, findings };
+          return { done: true, waitMs: 0 };
+        }
       } while (nextToken);
     } catch (error) {
       const name = (error as Error).name;
@@ -70,10 +75,11 @@ export async function scanResult(
       else if (transient(error)) last = `${name}: ${(error as Error).message}`;
       else throw error;
     }
-    const wait = Math.min(POLL_MS, deadline - Date.now());
-    if (wait <= 0) {
-      throw new DeploymentFailure(`Timed out waiting for the image scan of ${image}: ${last}.`);
-    }
-    await sleep(wait, signal);
-  }
+    return { done: false, waitMs: POLL_MS };
+  };
+  const end = await watchUntil({ deadline, ...(signal && { signal }) }, look);
+  if (end === 'cancelled') signal!.throwIfAborted();
+  if (end !== 'done')
+    throw new DeploymentFailure(`Timed out waiting for the image scan of ${image}: ${last}.`);
+  return result!;
 }

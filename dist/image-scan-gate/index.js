@@ -56237,7 +56237,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _lib_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7667);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9357);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2488);
 
 
 await (0,_lib_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -56247,7 +56247,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9357:
+/***/ 2488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56617,6 +56617,29 @@ function errorName(error) {
     return `${error.name}: ${error.message.split('\n')[0]}`;
 }
 
+;// CONCATENATED MODULE: ./actions/lib/watch-until.ts
+
+/**
+ * Runs `round` until it is done. Each round gets a signal that aborts at the deadline or on the
+ * job's cancel, so a call in flight ends then and the watch is never late to give up.
+ */
+async function watchUntil(options, round) {
+    const signal = AbortSignal.any([
+        ...(options.signal ? [options.signal] : []),
+        AbortSignal.timeout(Math.max(1, options.deadline - Date.now())),
+    ]);
+    for (;;) {
+        if (options.signal?.aborted)
+            return 'cancelled';
+        if (Date.now() >= options.deadline)
+            return 'timed-out';
+        const { done, waitMs } = await round(signal);
+        if (done)
+            return 'done';
+        await sleep(Math.max(0, Math.min(waitMs, options.deadline - Date.now())), options.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/image-scan-gate/ecr-findings.ts
 /** Scan states that end the wait; ACTIVE is enhanced scanning's "scanned, watching for new CVEs". */
 const WAITING = new Set(['IN_PROGRESS', 'PENDING']);
@@ -56671,8 +56694,9 @@ function scan_transient(error) {
 async function scanResult(ecr, ref, deadline, signal) {
     const image = imageName(ref);
     let last = 'no answer yet';
-    for (;;) {
-        signal?.throwIfAborted();
+    let result;
+    /** One read of every findings page; not done while the scan is pending or ECR answers 5xx. */
+    const look = async () => {
         try {
             const findings = [];
             let nextToken;
@@ -56691,12 +56715,15 @@ async function scanResult(ecr, ref, deadline, signal) {
                 }
                 if (!SCANNED.has(status)) {
                     const why = page.imageScanStatus?.description;
-                    return { image, unusable: `scan ${status}${why ? ` (${why})` : ''}` };
+                    result = { image, unusable: `scan ${status}${why ? ` (${why})` : ''}` };
+                    return { done: true, waitMs: 0 };
                 }
                 findings.push(...findingsOf(page, image));
                 nextToken = page.nextToken;
-                if (!nextToken)
-                    return { image, findings };
+                if (!nextToken) {
+                    result = { image, findings };
+                    return { done: true, waitMs: 0 };
+                }
             } while (nextToken);
         }
         catch (error) {
@@ -56711,12 +56738,14 @@ async function scanResult(ecr, ref, deadline, signal) {
             else
                 throw error;
         }
-        const wait = Math.min(POLL_MS, deadline - Date.now());
-        if (wait <= 0) {
-            throw new errors/* DeploymentFailure */.S(`Timed out waiting for the image scan of ${image}: ${last}.`);
-        }
-        await sleep(wait, signal);
-    }
+        return { done: false, waitMs: POLL_MS };
+    };
+    const end = await watchUntil({ deadline, ...(signal && { signal }) }, look);
+    if (end === 'cancelled')
+        signal.throwIfAborted();
+    if (end !== 'done')
+        throw new errors/* DeploymentFailure */.S(`Timed out waiting for the image scan of ${image}: ${last}.`);
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./actions/image-scan-gate/settings.ts
