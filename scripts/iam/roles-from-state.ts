@@ -7,6 +7,7 @@
  * invented values.
  */
 import { readFileSync } from 'node:fs';
+import { limitsExceeded } from '../../simulator/aws/iam/limits.ts';
 
 interface StateResource {
   address: string;
@@ -93,6 +94,9 @@ export function rootFromTestOutput(lines: string[]): RenderedRoot {
   const oidcProviders = of('aws_iam_openid_connect_provider').map(
     (p) => `arn:aws:iam::${account}:oidc-provider/${String(p.values['url']).replace(/^https:\/\//, '')}`,
   );
+  // As AWS refuses the apply: a role that could not exist is never rendered.
+  const problems = limitsExceeded({ roles, policies });
+  if (problems.length > 0) throw new Error(`IAM would refuse this root:\n${problems.join('\n')}`);
   return { account, roles, policies, oidcProviders };
 }
 

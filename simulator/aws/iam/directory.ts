@@ -74,13 +74,15 @@ export class IamDirectory {
   }
 
   /**
-   * Takes `action` out of every Allow statement of the role's inline policies, as an
+   * Takes `action` out of every Allow statement of the role's own policies, as an
    * administrator editing the policy would (tests: "without DescribeServiceDeployments …").
    */
   removeAction(roleRef: string, action: string): void {
     const role = this.role(roleRef);
     if (!role) throw new Error(`no role ${roleRef}`);
-    for (const document of Object.values(role.inline)) {
+    // Its inline policies and the customer managed ones attached to it (AWS's own are shared).
+    const own = role.managed.filter((arn) => !(arn in AWS_MANAGED)).map((arn) => this.policies.get(arn)!);
+    for (const document of [...Object.values(role.inline), ...own]) {
       const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
       document.Statement = statements
         .map((s): Statement => {

@@ -524,6 +524,21 @@ locals {
   ]
 
   policy_json = jsonencode({ Version = "2012-10-17", Statement = local.statements })
+
+  # IAM takes at most 10,240 characters of inline policy per role and 6,144 per managed policy,
+  # and these roles need more: the statements go into managed policies by kind (the apply's
+  # rights in two halves), each within the limit (checked below, before anything is created).
+  apply_sids = [for s in local.statements : s.Sid if startswith(s.Sid, "Apply")]
+  policy_group = { for s in local.statements : s.Sid => (
+    s.Effect == "Deny" ? "denies" :
+    startswith(s.Sid, "Infrastructure") ? "infrastructure" :
+    startswith(s.Sid, "Apply") ? (index(local.apply_sids, s.Sid) < ceil(length(local.apply_sids) / 2) ? "apply-1" : "apply-2") :
+    "deploy"
+  ) }
+  policy_documents = { for group in distinct(values(local.policy_group)) : group => jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for s in local.statements : s if local.policy_group[s.Sid] == group]
+  }) }
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -587,10 +602,33 @@ resource "aws_iam_role" "this" {
   depends_on = [aws_iam_openid_connect_provider.github]
 }
 
-resource "aws_iam_role_policy" "deploy" {
-  name   = "deploy"
-  role   = aws_iam_role.this.id
-  policy = local.policy_json
+resource "aws_iam_policy" "deploy" {
+  for_each = local.policy_documents
+
+  name        = "${var.role_name}-${each.key}"
+  path        = var.role_path
+  description = "${var.role_name}: ${each.key} (terraform/modules/github-oidc)."
+  policy      = each.value
+  tags        = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value) <= 6144
+      error_message = "The ${each.key} policy of ${var.role_name} is ${length(each.value)} characters; IAM takes at most 6,144 in a managed policy. Give it fewer names (clusters, protected environments, keys)."
+    }
+    precondition {
+      condition     = length(local.policy_documents) + length(var.additional_policy_arns) <= 10
+      error_message = "${var.role_name} would have ${length(local.policy_documents) + length(var.additional_policy_arns)} managed policies; IAM attaches at most 10 to a role by default (additional_policy_arns counts)."
+    }
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  for_each = local.policy_documents
+
+  role = aws_iam_role.this.name
+  # Built from account, path and name (as IAM names it), so it is known at plan time.
+  policy_arn = "arn:${local.partition}:iam::${local.account}:policy${var.role_path}${aws_iam_policy.deploy[each.key].name}"
 }
 
 resource "aws_iam_role_policy_attachment" "additional" {

@@ -14,11 +14,16 @@ output "oidc_provider_arn" {
 }
 
 output "policy_json" {
-  description = "The deploy role's inline policy document."
+  description = "Every statement of the deploy role, in one document (attached as the managed policies of policy_documents)."
   value       = local.policy_json
 }
 
 output "trust_policy_json" {
   description = "The role's trust policy (who may assume it)."
   value       = aws_iam_role.this.assume_role_policy
+}
+
+output "policy_documents" {
+  description = "The managed policies attached to the role, by kind (deploy, denies, infrastructure, apply-1, apply-2): each within IAM's 6,144 characters."
+  value       = local.policy_documents
 }

@@ -28,15 +28,21 @@ run "no_wildcard_actions" {
   assert {
     # Action may be a string or a list; normalise with flatten.
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      for s in jsondecode(output.policy_json).Statement :
       alltrue([for a in flatten([s.Action]) : a != "*" && a != "*:*" && !strcontains(a, "*")]) if s.Effect == "Allow"
     ])
     error_message = "No statement may allow \"*\", \"*:*\" or any wildcard action."
   }
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : contains(["Allow", "Deny"], s.Effect) && !contains(keys(s), "NotAction") && !contains(keys(s), "NotResource")])
+    condition     = alltrue([for s in jsondecode(output.policy_json).Statement : contains(["Allow", "Deny"], s.Effect) && !contains(keys(s), "NotAction") && !contains(keys(s), "NotResource")])
     error_message = "Only explicit statements, no NotAction/NotResource."
+  }
+
+  # What IAM takes: a managed policy of at most 6,144 characters, 10 attached to a role.
+  assert {
+    condition     = sort(flatten([for p in values(aws_iam_policy.deploy) : [for s in jsondecode(p.policy).Statement : s.Sid]])) == sort([for s in jsondecode(output.policy_json).Statement : s.Sid]) && alltrue([for p in values(aws_iam_policy.deploy) : length(p.policy) <= 6144])
+    error_message = "Every statement is attached, once, in managed policies IAM takes."
   }
 
   assert {
@@ -57,14 +63,14 @@ run "policy_covers_what_the_actions_need" {
         "logs:GetLogEvents", "logs:FilterLogEvents", "iam:PassRole", "ecr:GetAuthorizationToken", "ecr:PutImage",
         "ecr:BatchGetImage", "s3:GetObject", "s3:PutObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:DeleteItem",
       ]),
-      toset(flatten([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Action])),
+      toset(flatten([for s in jsondecode(output.policy_json).Statement : s.Action])),
     )) == 0
     error_message = "The policy lacks an action the workflows need."
   }
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      for s in jsondecode(output.policy_json).Statement :
       s.Condition.StringEquals["iam:PassedToService"] == "ecs-tasks.amazonaws.com" && s.Resource == ["arn:aws:iam::123456789012:role/adhoc-actions/*"]
       if contains(flatten([s.Action]), "iam:PassRole")
     ])
@@ -73,7 +79,7 @@ run "policy_covers_what_the_actions_need" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      for s in jsondecode(output.policy_json).Statement :
       s.Resource == ["arn:aws:ecr:eu-west-1:123456789012:repository/backend", "arn:aws:ecr:eu-west-1:123456789012:repository/frontend"]
       if contains(flatten([s.Action]), "ecr:PutImage")
     ])
@@ -82,7 +88,7 @@ run "policy_covers_what_the_actions_need" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      for s in jsondecode(output.policy_json).Statement :
       alltrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/")])
       if contains(flatten([s.Action]), "logs:GetLogEvents")
     ])
@@ -91,7 +97,7 @@ run "policy_covers_what_the_actions_need" {
 
   assert {
     # 17 before service deployments (ServiceDeployments is one more); environment_apply is off here.
-    condition     = length(jsondecode(aws_iam_role_policy.deploy.policy).Statement) == 18
+    condition     = length(jsondecode(output.policy_json).Statement) == 18
     error_message = "Expected every optional statement group to be present."
   }
 
@@ -99,10 +105,10 @@ run "policy_covers_what_the_actions_need" {
   # environments' own task definition families.
   assert {
     condition = one([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s
+      for s in jsondecode(output.policy_json).Statement : s
       if s.Sid == "MarkReleased"
       ]).Condition == { "ForAllValues:StringEquals" = { "aws:TagKeys" = ["adhoc-actions:released-at", "adhoc-actions:active-at"] } } && alltrue([
-      for r in one([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s if s.Sid == "MarkReleased"]).Resource :
+      for r in one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "MarkReleased"]).Resource :
       can(regex(":task-definition/", r))
     ])
     error_message = "Marking a release may add only the released-at and active-at tags, on task definitions."
@@ -155,7 +161,7 @@ run "per_environment_subjects_and_existing_provider" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement :
+      for s in jsondecode(output.policy_json).Statement :
       s.Resource == ["arn:aws:ecs:eu-west-1:123456789012:service/prod/*"]
       if contains(flatten([s.Action]), "ecs:UpdateService")
     ])
@@ -174,7 +180,7 @@ run "optional_groups_left_out" {
   }
 
   assert {
-    condition     = !anytrue([for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : anytrue([for a in flatten([s.Action]) : startswith(a, "ecr:") || startswith(a, "s3:") || startswith(a, "dynamodb:") || startswith(a, "secretsmanager:")])])
+    condition     = !anytrue([for s in jsondecode(output.policy_json).Statement : anytrue([for a in flatten([s.Action]) : startswith(a, "ecr:") || startswith(a, "s3:") || startswith(a, "dynamodb:") || startswith(a, "secretsmanager:")])])
     error_message = "Groups without resources are left out."
   }
 }
@@ -287,8 +293,8 @@ run "state_access_only_to_the_given_keys" {
   }
 
   assert {
-    condition = [for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Resource if s.Sid == "StateObjects"] == [["arn:aws:s3:::acme-terraform-state/env:/*/adhoc/terraform.tfstate*"]] && [
-    for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : { a = s.Action, r = s.Resource } if s.Sid == "StateReadOnly"] == [{ a = ["s3:GetObject"], r = ["arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate"] }]
+    condition = [for s in jsondecode(output.policy_json).Statement : s.Resource if s.Sid == "StateObjects"] == [["arn:aws:s3:::acme-terraform-state/env:/*/adhoc/terraform.tfstate*"]] && [
+    for s in jsondecode(output.policy_json).Statement : { a = s.Action, r = s.Resource } if s.Sid == "StateReadOnly"] == [{ a = ["s3:GetObject"], r = ["arn:aws:s3:::acme-terraform-state/shared/terraform.tfstate"] }]
     error_message = "State objects: read-write only the given keys, read-only the shared state."
   }
 }
@@ -315,7 +321,7 @@ run "denies_another_stage" {
   }
 
   assert {
-    condition = { for s in jsondecode(aws_iam_role_policy.deploy.policy).Statement : s.Sid => s.Resource if s.Effect == "Deny" } == {
+    condition = { for s in jsondecode(output.policy_json).Statement : s.Sid => s.Resource if s.Effect == "Deny" } == {
       DenyProtectedClusters = [
         "arn:aws:ecs:eu-west-1:123456789012:cluster/prod", "arn:aws:ecs:eu-west-1:123456789012:service/prod/*",
         "arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/*",
@@ -327,4 +333,16 @@ run "denies_another_stage" {
     }
     error_message = "Explicit denies for the other stage's clusters, roles and state."
   }
+}
+
+# A role with more names than a managed policy holds is refused at plan, naming the policy and
+# the limit, not by IAM halfway through an apply.
+run "a_policy_over_iams_limit_is_refused_before_apply" {
+  command = plan
+
+  variables {
+    ecs_cluster_names = [for i in range(80) : "a-rather-long-environment-name-${i}"]
+  }
+
+  expect_failures = [aws_iam_policy.deploy]
 }
