@@ -47,7 +47,7 @@ locals {
   staging_state_keys = ["env:/${var.staging_name}/${var.adhoc_state_key}", "env:/${var.staging_name}/${var.adhoc_state_key}.tflock"]
 }
 
-# Three roles, three trust boundaries (the plan role is in plan.tf). Production's: only jobs
+# Five roles, each its own trust boundary (the plan, build and review roles are in roles.tf). Production's: only jobs
 # running in the GitHub environment `production` (its required reviewers approve first) AND
 # running one of this product's reusable workflows at a release tag (terraform.yml's apply job
 # of the prod infrastructure included); it reaches only the prod cluster, prod's state and the
@@ -64,7 +64,7 @@ module "github_oidc_production" {
   job_workflow_refs = [for w in ["production-deploy.yml", "app-update.yml", "terraform.yml", "rollback.yml", "ad-hoc-deploy.yml"] : "${local.workflows}/${w}@${var.workflows_ref}"]
 
   ecs_cluster_names = [var.prod_cluster_name, var.staging_name]
-  # Reads the images it deploys; only the build role (build.tf) pushes to these repositories.
+  # Reads the images it deploys; only the build role (roles.tf) pushes to these repositories.
   ecr_read_repository_arns = values(module.bootstrap.ecr_repository_arns)
   # Staging's database is made with the shared stack's db-admin task (create-database reads its log).
   readable_log_groups = ["/ecs/${var.adhoc_shared_name}/db-admin"]

@@ -1,7 +1,8 @@
-# The plan and build roles, trusted only for main: github-actions-plan (terraform.yml's plan of
-# prod, before anyone approves: descriptions, never values) and github-actions-build (main's
+# The plan, build and review roles, trusted only for main: github-actions-plan (terraform.yml's
+# plan of prod, before anyone approves: descriptions, never values), github-actions-build (main's
 # build.yml: the only principal that pushes to the repositories staging and production deploy
-# from; pull requests and branches build into the preview twins with the preview role).
+# from; pull requests and branches build into the preview twins with the preview role) and
+# github-actions-review (app-update's review job: the dry run production's reviewers read).
 module "main_branch_roles" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/main-branch-roles?ref=v1.0.0"
 
