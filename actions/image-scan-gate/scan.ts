@@ -79,7 +79,7 @@ export async function scanResult(
   };
   const end = await watchUntil({ deadline, ...(signal && { signal }) }, look);
   if (end === 'cancelled') signal!.throwIfAborted();
-  if (end !== 'done')
-    throw new DeploymentFailure(`Timed out waiting for the image scan of ${image}: ${last}.`);
-  return result!;
+  // A last look at the deadline: a scan that finished during the final wait still counts.
+  if (end === 'done' || (await look()).done) return result!;
+  throw new DeploymentFailure(`Timed out waiting for the image scan of ${image}: ${last}.`);
 }

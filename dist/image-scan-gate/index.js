@@ -56743,9 +56743,10 @@ async function scanResult(ecr, ref, deadline, signal) {
     const end = await watchUntil({ deadline, ...(signal && { signal }) }, look);
     if (end === 'cancelled')
         signal.throwIfAborted();
-    if (end !== 'done')
-        throw new errors/* DeploymentFailure */.S(`Timed out waiting for the image scan of ${image}: ${last}.`);
-    return result;
+    // A last look at the deadline: a scan that finished during the final wait still counts.
+    if (end === 'done' || (await look()).done)
+        return result;
+    throw new errors/* DeploymentFailure */.S(`Timed out waiting for the image scan of ${image}: ${last}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/image-scan-gate/settings.ts

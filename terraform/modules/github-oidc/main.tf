@@ -623,12 +623,23 @@ resource "aws_iam_policy" "deploy" {
   }
 }
 
-resource "aws_iam_role_policy_attachment" "deploy" {
-  for_each = local.policy_documents
+# The denies first: while an apply attaches the policies one by one, the role never holds
+# its allows without them (one inline document was atomic; attachments are not).
+resource "aws_iam_role_policy_attachment" "denies" {
+  for_each = { for k, v in local.policy_documents : k => v if k == "denies" }
 
   role = aws_iam_role.this.name
   # Built from account, path and name (as IAM names it), so it is known at plan time.
   policy_arn = "arn:${local.partition}:iam::${local.account}:policy${var.role_path}${aws_iam_policy.deploy[each.key].name}"
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  for_each = { for k, v in local.policy_documents : k => v if k != "denies" }
+
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:${local.partition}:iam::${local.account}:policy${var.role_path}${aws_iam_policy.deploy[each.key].name}"
+
+  depends_on = [aws_iam_role_policy_attachment.denies]
 }
 
 resource "aws_iam_role_policy_attachment" "additional" {
