@@ -70,17 +70,13 @@ async function waitForStop(taskArn: string) {
 }
 
 describe('S3 objects', () => {
+  const s3As = (role: string | null) =>
+    new S3Client({ ...emulator.clientConfig({ role }), forcePathStyle: true, maxAttempts: 1 });
+
   test('each call is judged as the action IAM names for it, with its condition keys', async () => {
     const Bucket = 'acme-terraform-state';
     emulator.account.buckets.set(Bucket, { versioning: 'Enabled' });
-    const env = emulator.env({ role: 'github-actions-production' });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: env['AWS_ENDPOINT_URL_S3'],
-      forcePathStyle: true,
-      maxAttempts: 1,
-      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
-    });
+    const s3 = s3As('github-actions-production');
     const key = 'failure-reports/prod/1-1/r.json';
     const calls = async () => {
       await s3.send(new PutObjectCommand({ Bucket, Key: key, Body: '{}', IfNoneMatch: '*' })).catch(() => {});
@@ -107,14 +103,6 @@ describe('S3 objects', () => {
   test('a subresource is judged as its own action and changes nothing it does not implement', async () => {
     const Bucket = 'acme-terraform-state';
     emulator.account.buckets.set(Bucket, { versioning: 'Enabled' });
-    const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-      new S3Client({
-        region: 'us-east-1',
-        endpoint: emulator.url,
-        forcePathStyle: true,
-        maxAttempts: 1,
-        credentials,
-      });
     const calls = (s3: S3Client) =>
       Promise.all(
         [
@@ -136,7 +124,7 @@ describe('S3 objects', () => {
           ),
         ),
       );
-    const operator = client(OPERATOR_CREDENTIALS);
+    const operator = s3As(null);
     await operator.send(new PutObjectCommand({ Bucket, Key: 'r.json', Body: '{}' }));
     expect(await calls(operator)).toEqual([
       'NotImplemented',
@@ -147,8 +135,7 @@ describe('S3 objects', () => {
     expect(emulator.account.objects.get(`${Bucket}/r.json`)!.body).toBe('{}');
     operator.destroy();
 
-    const env = emulator.env({ role: 'github-actions-preview' });
-    const preview = client({ accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' });
+    const preview = s3As('github-actions-preview');
     await calls(preview);
     preview.destroy();
     expect(emulator.iam.decisions.map(({ request: { action, context } }) => [action, context ?? {}])).toEqual(
@@ -163,13 +150,7 @@ describe('S3 objects', () => {
 
   test('the operator reads, lists and deletes what it wrote; no version is kept', async () => {
     emulator.account.buckets.set('state', { versioning: '' });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: emulator.url,
-      forcePathStyle: true,
-      maxAttempts: 1,
-      credentials: OPERATOR_CREDENTIALS,
-    });
+    const s3 = s3As(null);
     await s3.send(new PutObjectCommand({ Bucket: 'state', Key: 'a/b.json', Body: 'x' }));
     expect(
       (await s3.send(new HeadObjectCommand({ Bucket: 'state', Key: 'a/b.json' }))).$metadata.httpStatusCode,

@@ -108,6 +108,16 @@ export class Emulator {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** An SDK client's config for this emulator, signed as `env` signs (same `role` rule). */
+  clientConfig(options: { role?: string | null } = {}) {
+    const env = this.env(options);
+    return {
+      region: this.state.region,
+      endpoint: this.url,
+      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
+    };
+  }
+
   /**
    * Environment for a process whose SDK clients talk to this emulator, signed as a session of
    * `role` (default: the preview role, github-actions-preview): every call it makes is judged by

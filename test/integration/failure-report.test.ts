@@ -196,15 +196,7 @@ describe('failure-report-location: a protected environment keeps its report in i
     );
 
   /** An S3 client signed as `role` (one of the roles rendered from terraform/examples/bootstrap). */
-  const s3As = (role: string) => {
-    const env = emulator.env({ role });
-    return new S3Client({
-      region: 'us-east-1',
-      endpoint: env['AWS_ENDPOINT_URL_S3'],
-      forcePathStyle: true,
-      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: 'emulator-secret' },
-    });
-  };
+  const s3As = (role: string) => new S3Client({ ...emulator.clientConfig({ role }), forcePathStyle: true });
 
   beforeEach(() => {
     emulator.account.buckets.set(BUCKET, { versioning: 'Enabled' });

@@ -93,14 +93,7 @@ function previewEcs() {
 }
 
 const tagsOf = async (arn: string) => {
-  const ecs = new ECSClient({
-    endpoint: emulator.env({ role: null })['AWS_ENDPOINT_URL_ECS']!,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: emulator.env({ role: null })['AWS_ACCESS_KEY_ID']!,
-      secretAccessKey: 'emulator-secret',
-    },
-  });
+  const ecs = new ECSClient(emulator.clientConfig({ role: null }));
   const { tags } = await ecs.send(
     new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
   );
