@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/terraform-offline.sh
 source scripts/terraform-offline.sh
 
-ROOTS=(bootstrap)
+ROOTS=(bootstrap bootstrap-two-accounts)
 out=simulator/aws/iam/roles.json
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

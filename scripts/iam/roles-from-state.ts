@@ -29,10 +29,13 @@ export interface RenderedRole {
   boundary: string | null;
 }
 export interface RenderedRoot {
-  account: string;
+  /** Every account the root applies into (one provider, or one per aliased provider). */
+  accounts: string[];
   roles: Record<string, RenderedRole>;
   policies: Record<string, unknown>;
   oidcProviders: string[];
+  /** Resource ARN → its resource-based policy (ECR repository policies, bucket policies). */
+  resourcePolicies: Record<string, unknown>;
 }
 
 function resources(module: StateModule): StateResource[] {
@@ -41,25 +44,103 @@ function resources(module: StateModule): StateResource[] {
 
 const json = (text: unknown) => JSON.parse(String(text)) as unknown;
 
-export function rootFromTestOutput(lines: string[]): RenderedRoot {
-  const state = lines
+/** `module.a.module.b.aws_x.y["k"]` → `module.a`: a root's module call, which one provider serves. */
+const moduleCall = (address: string) => /^module\.[^.[]+/.exec(address)?.[0] ?? '';
+
+interface PlannedChange {
+  address: string;
+  type: string;
+  change: { actions: string[]; after: Record<string, unknown> | null };
+}
+
+function messages(lines: string[]) {
+  return lines
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { type?: string; test_state?: { root_module: StateModule } })
-    .find((message) => message.type === 'test_state')?.test_state;
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          type?: string;
+          test_state?: { root_module: StateModule };
+          test_plan?: { resource_changes?: PlannedChange[] };
+        },
+    );
+}
+
+/**
+ * Which account each resource is in. A module call is served by one provider, so each is in
+ * the account its own data.aws_caller_identity read; a role without one (main-branch-roles) is
+ * in the account of the OIDC provider its trust federates (IAM takes only a provider of the
+ * role's own account). A root with one account needs neither.
+ */
+function accountsOf(all: StateResource[]) {
+  const identities = all.filter((r) => r.type === 'aws_caller_identity');
+  const accounts = [...new Set(identities.map((r) => String(r.values['account_id'])))];
+  if (accounts.length === 0 || !accounts.every((a) => /^\d{12}$/.test(a)))
+    throw new Error('the render needs a mocked data.aws_caller_identity (account_id) per provider');
+  const byModule = new Map<string, string>();
+  for (const r of identities) {
+    const call = moduleCall(r.address);
+    if (call) byModule.set(call, String(r.values['account_id']));
+  }
+  return {
+    accounts,
+    of(resource: StateResource | PlannedChange, trust?: unknown): string {
+      if (accounts.length === 1) return accounts[0]!;
+      const known = byModule.get(moduleCall(resource.address));
+      if (known) return known;
+      const federated = JSON.stringify(trust ?? '').match(/arn:aws:iam::(\d{12}):oidc-provider\//)?.[1];
+      if (federated) return federated;
+      throw new Error(`${resource.address}: the render cannot tell which account it is in`);
+    },
+  };
+}
+
+/**
+ * Resource-based policies, from the render's plan run (their modules are overridden in the
+ * apply, because the state bucket is prevent_destroy): an ECR repository policy applies to the
+ * repository of its name, in the account whose repository ARN the roles were given.
+ */
+function resourcePoliciesOf(
+  plan: PlannedChange[],
+  knownArns: string,
+  region: string,
+  account: (change: PlannedChange) => string | undefined,
+): Record<string, unknown> {
+  const policies: Record<string, unknown> = {};
+  for (const change of plan) {
+    const after = change.change.after;
+    if (!after || !change.change.actions.includes('create')) continue;
+    if (change.type === 'aws_ecr_repository_policy') {
+      const name = String(after['repository']);
+      const named = [
+        ...knownArns.matchAll(new RegExp(`arn:aws:ecr:${region}:(\\d{12}):repository/${name}"`, 'g')),
+      ];
+      const owner = account(change) ?? [...new Set(named.map((m) => m[1]))].join();
+      if (!/^\d{12}$/.test(owner))
+        throw new Error(`${change.address}: the render cannot tell the account of repository ${name}`);
+      policies[`arn:aws:ecr:${region}:${owner}:repository/${name}`] = json(after['policy']);
+    }
+  }
+  return policies;
+}
+
+export function rootFromTestOutput(lines: string[]): RenderedRoot {
+  const output = messages(lines);
+  const state = output.find((message) => message.type === 'test_state')?.test_state;
   if (!state)
     throw new Error('no test_state in the terraform test output: did the render run apply with -verbose?');
+  const plan = output.find((message) => message.type === 'test_plan')?.test_plan?.resource_changes ?? [];
   const all = resources(state.root_module).filter(
-    (r) => r.mode === 'managed' || r.type === 'aws_caller_identity',
+    (r) => r.mode === 'managed' || r.type === 'aws_caller_identity' || r.type === 'aws_region',
   );
   const of = (type: string) => all.filter((r) => r.type === type);
-  const account = String(of('aws_caller_identity')[0]?.values['account_id'] ?? '');
-  if (!/^\d{12}$/.test(account))
-    throw new Error('the render needs a mocked data.aws_caller_identity (account_id)');
+  const accounts = accountsOf(all);
+  const region = String(of('aws_region')[0]?.values['name'] ?? 'us-east-1');
 
   const policies: Record<string, unknown> = {};
   const policyArn = new Map<string, string>(); // invented ARN → real one
   for (const p of of('aws_iam_policy')) {
-    const arn = `arn:aws:iam::${account}:policy${String(p.values['path'] ?? '/')}${String(p.values['name'])}`;
+    const arn = `arn:aws:iam::${accounts.of(p)}:policy${String(p.values['path'] ?? '/')}${String(p.values['name'])}`;
     policyArn.set(String(p.values['arn']), arn);
     policies[arn] = json(p.values['policy']);
   }
@@ -76,7 +157,7 @@ export function rootFromTestOutput(lines: string[]): RenderedRoot {
       managed: [],
       boundary: r.values['permissions_boundary'] ? realPolicy(r.values['permissions_boundary']) : null,
     };
-    roles[`arn:aws:iam::${account}:role${role.path}${role.name}`] = role;
+    roles[`arn:aws:iam::${accounts.of(r, role.trust)}:role${role.path}${role.name}`] = role;
     roleByRef.set(String(r.values['id']), role).set(role.name, role);
   }
   const roleOf = (ref: unknown, address: string) => {
@@ -92,12 +173,21 @@ export function rootFromTestOutput(lines: string[]): RenderedRoot {
   }
   for (const role of Object.values(roles)) role.managed.sort();
   const oidcProviders = of('aws_iam_openid_connect_provider').map(
-    (p) => `arn:aws:iam::${account}:oidc-provider/${String(p.values['url']).replace(/^https:\/\//, '')}`,
+    (p) =>
+      `arn:aws:iam::${accounts.of(p)}:oidc-provider/${String(p.values['url']).replace(/^https:\/\//, '')}`,
   );
   // As AWS refuses the apply: a role that could not exist is never rendered.
   const problems = limitsExceeded({ roles, policies });
   if (problems.length > 0) throw new Error(`IAM would refuse this root:\n${problems.join('\n')}`);
-  return { account, roles, policies, oidcProviders };
+  const inModule = (change: PlannedChange) => {
+    try {
+      return accounts.of(change);
+    } catch {
+      return undefined;
+    }
+  };
+  const resourcePolicies = resourcePoliciesOf(plan, JSON.stringify({ roles, policies }), region, inModule);
+  return { accounts: accounts.accounts, roles, policies, oidcProviders, resourcePolicies };
 }
 
 /** `name=<terraform test output file>` per root → the roles document the emulator loads. */

@@ -39,3 +39,9 @@ run "render" {
     }
   }
 }
+
+# The module overridden above, planned in full: its resource policies (the release
+# repositories') are known at plan time.
+run "resource_policies" {
+  command = plan
+}
