@@ -107,7 +107,9 @@ export function handleIam(
   const requestId = `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>`;
   if (action === 'GetRole') {
     const name = params.get('RoleName') ?? '';
-    const roleArn = [...iam.directory.roles.keys()].find((arn) => arn.endsWith(`/${name}`));
+    const roleArn = [...iam.directory.roles.keys()].find(
+      (arn) => arn.startsWith(`arn:aws:iam::${account}:`) && arn.endsWith(`/${name}`),
+    );
     if (
       denied(iam, request, response, [
         { action: 'iam:GetRole', resource: roleArn ?? `arn:aws:iam::${account}:role/${name}` },
@@ -156,7 +158,12 @@ export function handleIam(
   }
   const results = actions.flatMap((actionName) =>
     (resources.length ? resources : ['*']).map((resource) => {
-      const evaluation = evaluate(principal, { action: actionName, resource, context });
+      // As IAM's simulator given no ResourcePolicy: the identity policies and boundary alone,
+      // wherever the resource is (another account's repository included).
+      const evaluation = evaluate(
+        { ...principal, account: undefined },
+        { action: actionName, resource, context },
+      );
       return `<member><EvalActionName>${actionName}</EvalActionName><EvalResourceName>${resource}</EvalResourceName><EvalDecision>${evaluation.decision}</EvalDecision><MatchedStatements>${evaluation.matched.map((m) => `<member><SourcePolicyId>${m.policy}</SourcePolicyId></member>`).join('')}</MatchedStatements></member>`;
     }),
   );

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clusterOperations, createCluster } from './ecs/clusters.ts';
 import { registerTaskDefinition, taskDefinitionOperations } from './ecs/task-definitions.ts';
@@ -32,6 +32,7 @@ import { jobClaims, type Claims } from './iam/trust.ts';
 import type { AuthRequest } from './iam/evaluate.ts';
 import {
   Dispatcher,
+  TARGET_PREFIXES,
   type Call,
   type FaultSettings,
   type FaultWindow,
@@ -47,7 +48,7 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
  * or over HTTP with `POST /_control/<method>` and a JSON array of arguments.
  */
 export class Emulator {
-  readonly state = new EmulatorState();
+  readonly state: EmulatorState;
   /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
   readonly ecr = new EcrRegistry();
   /** Buckets, hosted zones and certificates bootstrap and shared leave (what doctor reads). */
@@ -55,23 +56,76 @@ export class Emulator {
   /** Secrets Manager: secrets Terraform makes empty, values create-database puts and reads. */
   readonly secrets = new SecretsRegistry();
   /** IAM as the Terraform roots render it: every call signed by a role is judged (iam/). */
-  readonly iam = new Iam();
-  private readonly dispatcher = new Dispatcher(this.state, this.iam, this.secrets, {
-    ecs: {
-      ...clusterOperations,
-      ...taskDefinitionOperations,
-      ...taskOperations,
-      ...serviceOperations,
-      ...serviceDeploymentOperations,
-      ...tagOperations,
-    },
-    logs: logsOperations,
-    ecr: this.ecr.operations(),
-    secretsmanager: this.secrets.operations(),
-    acm: this.account.acmOperations(),
-  });
+  readonly iam: Iam;
+  private readonly dispatcher: Dispatcher;
+  /** The emulator whose server this account's calls arrive at (itself unless `inAccount` made it). */
+  private readonly home: Emulator;
+  /** The other accounts, each with its own resources (IAM, STS and the OIDC issuer are shared). */
+  private readonly others = new Map<string, Emulator>();
   private server?: Server;
-  url = '';
+  private ownUrl = '';
+
+  constructor(options: { account?: string; home?: Emulator } = {}) {
+    this.state = new EmulatorState(options.account);
+    this.home = options.home ?? this;
+    this.iam = options.home?.iam ?? new Iam();
+    this.dispatcher = new Dispatcher(this.state, this.iam, this.secrets, {
+      ecs: {
+        ...clusterOperations,
+        ...taskDefinitionOperations,
+        ...taskOperations,
+        ...serviceOperations,
+        ...serviceDeploymentOperations,
+        ...tagOperations,
+      },
+      logs: logsOperations,
+      ecr: this.ecr.operations(),
+      secretsmanager: this.secrets.operations(),
+      acm: this.account.acmOperations(),
+    });
+  }
+
+  get url(): string {
+    return this.home === this ? this.ownUrl : this.home.url;
+  }
+
+  /**
+   * The emulator as account `id` holds it (made on first use): its own clusters, task
+   * definitions, logs, images, secrets and buckets, served on the same endpoint. A call is
+   * answered from the account of whoever signed it, as in AWS; ECR's `registryId` names another
+   * account's registry, judged by that repository's policy (cross-account: both must allow).
+   */
+  inAccount(id: string): Emulator {
+    const home = this.home;
+    if (id === home.state.account) return home;
+    let other = home.others.get(id);
+    if (!other) {
+      other = new Emulator({ account: id, home });
+      home.others.set(id, other);
+    }
+    return other;
+  }
+
+  /** The account a request is for: the signer's, or the registry's an ECR call names. */
+  private partitionFor(accessKey: string | undefined, body: string, target: string): Emulator {
+    const signer = this.inAccount(this.iam.accountOf(accessKey ?? '') ?? this.state.account);
+    if (!target.startsWith(`${TARGET_PREFIXES.ecr}.`)) return signer;
+    try {
+      const registry = (JSON.parse(body || '{}') as Json)['registryId'];
+      return typeof registry === 'string' && /^\d{12}$/.test(registry) ? this.inAccount(registry) : signer;
+    } catch {
+      return signer;
+    }
+  }
+
+  /**
+   * S3's namespace is global: a bucket's calls go to the account that owns it (the signer's own
+   * first, where a test gave two accounts the same name).
+   */
+  private bucketOwner(request: IncomingMessage, signer: Emulator): Emulator | undefined {
+    const bucket = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.split('/')[1] ?? '');
+    return [signer, this, ...this.others.values()].find((e) => e.account.buckets.has(bucket));
+  }
 
   async start(port = 0): Promise<this> {
     this.server = createServer((request, response) => {
@@ -79,30 +133,56 @@ export class Emulator {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
+        const accessKey = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+        const signer = this.inAccount(this.iam.accountOf(accessKey ?? '') ?? this.state.account);
         const handled = request.url?.startsWith('/_control/')
-          ? this.control(request.url.slice('/_control/'.length), body, response)
+          ? this.routeControl(request.url.slice('/_control/'.length), body, response)
           : request.url?.startsWith('/_oidc/')
             ? Promise.resolve(oidcToken(this.state, request, response))
             : isStsRequest(request, body) && isIamRequest(new URLSearchParams(body))
-              ? Promise.resolve(handleIam(this.state, this.iam, new URLSearchParams(body), request, response))
+              ? Promise.resolve(
+                  handleIam(signer.state, this.iam, new URLSearchParams(body), request, response),
+                )
               : isStsRequest(request, body)
                 ? Promise.resolve(handleSts(this.state, this.iam, body, request, response))
                 : rejectExpired(this.state, this.iam, request, response)
                   ? Promise.resolve()
                   : isRestRequest(request)
-                    ? Promise.resolve(handleRest(this.state, this.iam, this.account, request, response, body))
-                    : this.dispatcher.handle(request, response, body);
+                    ? Promise.resolve(this.rest(signer, request, response, body))
+                    : this.partitionFor(
+                        accessKey,
+                        body,
+                        String(request.headers['x-amz-target'] ?? ''),
+                      ).dispatcher.handle(request, response, body);
         handled.catch((error: unknown) => {
           response.writeHead(500).end(String(error));
         });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.ownUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
+  /** S3 in the bucket owner's account; no bucket policy grants another account, so S3 refuses it. */
+  private rest(signer: Emulator, request: IncomingMessage, response: ServerResponse, body: string): void {
+    const owner = this.bucketOwner(request, signer) ?? signer;
+    if (owner !== signer && /\bs3\//.test(String(request.headers.authorization ?? ''))) {
+      response
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end(
+          `<Error><Code>AccessDenied</Code><Message>User: ${this.iam.callerArn(
+            /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? '',
+            signer.state.account,
+          )} is not authorized to perform this operation on a bucket of account ${owner.state.account} because no resource-based policy allows it</Message></Error>`,
+        );
+      return;
+    }
+    handleRest(owner.state, this.iam, owner.account, request, response, body);
+  }
+
   async stop(): Promise<void> {
+    for (const other of this.others.values()) other.state.shutdown();
     this.state.shutdown();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -128,7 +208,9 @@ export class Emulator {
     const role = options.role === undefined ? 'github-actions-preview' : options.role;
     const key =
       role === null
-        ? OPERATOR_KEY
+        ? this.state.account === this.home.state.account
+          ? OPERATOR_KEY
+          : `${OPERATOR_KEY}${this.state.account}`
         : this.iam.startSession(this.iam.directory.roleArn(role), 'test', undefined, 'AKIA');
     return {
       AWS_ENDPOINT_URL_ECS: this.url,
@@ -160,13 +242,13 @@ export class Emulator {
   ): Record<string, string> {
     return {
       ACTIONS_ID_TOKEN_REQUEST_URL: `${this.url}/_oidc/token?api-version=2.0`,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: registerJob(this.state, claims),
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: registerJob(this.home.state, claims),
     };
   }
 
   /** STS sessions last `seconds` (AWS: 3600 for an OIDC role); session keys past it are refused. */
   setSessionSeconds(seconds: number): void {
-    sts(this.state).sessionSeconds = seconds;
+    sts(this.home.state).sessionSeconds = seconds;
   }
 
   /** The stand-in's record: OIDC tokens issued, roles assumed, requests refused as expired. */
@@ -176,7 +258,7 @@ export class Emulator {
     refused: { roleArn: string; sub: string; at: number }[];
     expiredRequests: number;
   } {
-    const record = sts(this.state);
+    const record = sts(this.home.state);
     return {
       tokens: record.tokens.size,
       assumed: record.assumed.map(({ roleArn, sub, at }) => ({ roleArn, sub, at })),
@@ -369,22 +451,22 @@ export class Emulator {
 
   /** An ID token with these claims, as a job's getIDToken(audience) would receive it. */
   idToken(claims: Claims, audience?: string): string {
-    return issueIdToken(this.state, claims, audience);
+    return issueIdToken(this.home.state, claims, audience);
   }
 
   /** An attestation of `digest` signed with `token`, which must be one this issuer gave out. */
   attest(subjectName: string, digest: string, token: string): number | { error: string } {
-    const claims = sts(this.state).tokens.get(token);
+    const claims = sts(this.home.state).tokens.get(token);
     if (!claims) return { error: 'the signing token was not issued by the OIDC issuer' };
-    return this.attestationStore.add({ subjectName, digest, claims });
+    return this.home.attestationStore.add({ subjectName, digest, claims });
   }
 
   attestations(digest: string): Attestation[] {
-    return this.attestationStore.forDigest(digest);
+    return this.home.attestationStore.forDigest(digest);
   }
 
   registerJob(claims: Claims): string {
-    return registerJob(this.state, claims);
+    return registerJob(this.home.state, claims);
   }
 
   private static readonly CONTROL = new Set([
@@ -406,11 +488,18 @@ export class Emulator {
     'pushImage',
   ]);
 
-  private async control(
-    method: string,
-    body: string,
-    response: import('node:http').ServerResponse,
-  ): Promise<void> {
+  /** `/_control/<method>?account=<id>` (or `?signer=<access key>`): that account's emulator answers. */
+  private routeControl(path: string, body: string, response: ServerResponse): Promise<void> {
+    const url = new URL(path, 'http://x');
+    const signer = url.searchParams.get('signer');
+    const account =
+      url.searchParams.get('account') ??
+      (signer ? this.iam.accountOf(signer) : undefined) ??
+      this.state.account;
+    return this.inAccount(account).control(url.pathname.slice(1), body, response);
+  }
+
+  private async control(method: string, body: string, response: ServerResponse): Promise<void> {
     if (!Emulator.CONTROL.has(method)) {
       response.writeHead(404).end(`unknown control method ${method}`);
       return;

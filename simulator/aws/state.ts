@@ -82,12 +82,16 @@ export interface TaskRecord extends Json {
   containers: ContainerRecord[];
 }
 
+/** The account of a one-account emulator (what the one-account bootstrap render mocks). */
+export const DEFAULT_ACCOUNT = '123456789012';
+
 export class EmulatorState {
   /** Pending timers and child processes, so stopping the emulator leaves nothing running. */
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly cleanups = new Set<() => void>();
 
-  readonly account = '123456789012';
+  /** The account these resources are in (the emulator holds one state per account). */
+  readonly account: string;
   region = 'us-east-1';
   /** family → revisions in order; index i holds revision i + 1. */
   readonly taskDefinitions = new Map<string, TaskDefinitionRecord[]>();
@@ -100,6 +104,10 @@ export class EmulatorState {
   timing: Timing = { provisionMs: 20, startMs: 100, stopMs: 50 };
   /** log group → log stream → events in order. */
   readonly logGroups = new Map<string, Map<string, LogEvent[]>>();
+
+  constructor(account = DEFAULT_ACCOUNT) {
+    this.account = account;
+  }
 
   arn(service: string, resource: string): string {
     return `arn:aws:${service}:${this.region}:${this.account}:${resource}`;

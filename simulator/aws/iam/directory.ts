@@ -17,6 +17,7 @@ interface RenderedRoot {
   roles: Record<string, RoleRecord>;
   policies: Record<string, PolicyDocument>;
   oidcProviders: string[];
+  resourcePolicies?: Record<string, PolicyDocument>;
 }
 
 export const RENDERED_ROLES = new URL('./roles.json', import.meta.url).pathname;
@@ -30,6 +31,8 @@ export class IamDirectory {
   readonly roles = new Map<string, RoleRecord>();
   readonly policies = new Map<string, PolicyDocument>(Object.entries(AWS_MANAGED));
   readonly oidcProviders = new Set<string>();
+  /** Resource ARN → its resource-based policy (the release repositories'). */
+  readonly resourcePolicies = new Map<string, PolicyDocument>();
 
   static fromRendered(file = RENDERED_ROLES): IamDirectory {
     const document = JSON.parse(readFileSync(file, 'utf8')) as { roots: Record<string, RenderedRoot> };
@@ -38,6 +41,8 @@ export class IamDirectory {
       for (const [arn, policy] of Object.entries(root.policies)) directory.policies.set(arn, policy);
       for (const [arn, role] of Object.entries(root.roles)) directory.roles.set(arn, structuredClone(role));
       for (const provider of root.oidcProviders) directory.oidcProviders.add(provider);
+      for (const [arn, policy] of Object.entries(root.resourcePolicies ?? {}))
+        directory.resourcePolicies.set(arn, policy);
     }
     for (const [arn, role] of directory.roles) {
       for (const policy of [...role.managed, ...(role.boundary ? [role.boundary] : [])]) {
@@ -70,7 +75,19 @@ export class IamDirectory {
       ? { name: role.boundary, document: this.policies.get(role.boundary)! }
       : undefined;
     const arn = roleArn.replace(':iam::', ':sts::').replace(/:role\/(?:.*\/)?([^/]+)$/, ':assumed-role/$1');
-    return { arn: `${arn}/${sessionName}`, identityPolicies, boundary };
+    return {
+      arn: `${arn}/${sessionName}`,
+      roleArn,
+      account: roleArn.split(':')[4],
+      identityPolicies,
+      boundary,
+    };
+  }
+
+  /** The resource policy that judges a request on `resource`, named as AWS names it in errors. */
+  resourcePolicy(resource: string): NamedPolicy | undefined {
+    const document = this.resourcePolicies.get(resource);
+    return document && { name: resource, document };
   }
 
   /**

@@ -317,3 +317,68 @@ describe('evaluate', () => {
     );
   });
 });
+
+describe('resource-based policies', () => {
+  const REPO = 'arn:aws:ecr:us-east-1:222222222222:repository/backend';
+  const pull = { action: 'ecr:BatchGetImage', resource: REPO };
+  const allowPull: Statement = { Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: REPO };
+  const caller = (account: string, statements: Statement[]): Principal => ({
+    ...principal(statements),
+    arn: `arn:aws:sts::${account}:assumed-role/deploy/s`,
+    roleArn: `arn:aws:iam::${account}:role/deploy`,
+    account,
+  });
+  const repositoryPolicy = (...statements: Statement[]) => ({
+    name: REPO,
+    document: { Statement: statements },
+  });
+  const productionPulls: Statement = {
+    Effect: 'Allow',
+    Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+    Action: ['ecr:BatchGetImage'],
+  };
+
+  it('across accounts both must allow: the caller’s identity policy and the resource’s policy', () => {
+    expect(
+      evaluate(caller('111111111111', [allowPull]), pull, repositoryPolicy(productionPulls)).decision,
+    ).toBe('allowed');
+    expect(evaluate(caller('111111111111', [allowPull]), pull)).toMatchObject({
+      decision: 'implicitDeny',
+      deniedBy: 'resource',
+    });
+    expect(evaluate(caller('111111111111', []), pull, repositoryPolicy(productionPulls))).toMatchObject({
+      decision: 'implicitDeny',
+      deniedBy: 'identity',
+    });
+    // A statement naming another account grants this one nothing.
+    expect(
+      evaluate(caller('333333333333', [allowPull]), pull, repositoryPolicy(productionPulls)).decision,
+    ).toBe('implicitDeny');
+  });
+
+  it('within an account either allows, and a Deny naming everyone but one role wins over any allow', () => {
+    expect(
+      evaluate(
+        caller('222222222222', []),
+        pull,
+        repositoryPolicy({ ...productionPulls, Principal: { AWS: '222222222222' } }),
+      ).decision,
+    ).toBe('allowed');
+    const onlyBuildPushes: Statement = {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'ecr:PutImage',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/build'] } },
+    };
+    const push = { action: 'ecr:PutImage', resource: REPO };
+    const allowPush: Statement = { Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' };
+    expect(
+      evaluate(caller('222222222222', [allowPush]), push, repositoryPolicy(onlyBuildPushes)),
+    ).toMatchObject({
+      decision: 'explicitDeny',
+      deniedBy: 'resource',
+    });
+    const build = { ...caller('222222222222', [allowPush]), roleArn: 'arn:aws:iam::222222222222:role/build' };
+    expect(evaluate(build, push, repositoryPolicy(onlyBuildPushes)).decision).toBe('allowed');
+  });
+});

@@ -1,8 +1,10 @@
 /**
- * IAM policy evaluation, as AWS documents it for one account: an explicit Deny in any policy
- * wins; otherwise the request is allowed only if an identity-based policy allows it and, when
- * the principal has a permissions boundary, the boundary allows it too; anything else is an
- * implicit deny. Pure: no I/O, no state.
+ * IAM policy evaluation, as AWS documents it: an explicit Deny in any policy (identity-based,
+ * boundary, or the resource's own policy where it names the caller) wins. Otherwise, within one
+ * account, an identity-based policy or the resource's policy must allow the request; across
+ * accounts both must. A permissions boundary, when the principal has one, must allow it too
+ * (AWS exempts a resource policy naming a role session itself; the product's names roles and
+ * accounts). Anything else is an implicit deny. Pure: no I/O, no state.
  */
 
 export type Effect = 'Allow' | 'Deny';
@@ -44,6 +46,9 @@ export interface AuthRequest {
 export interface Principal {
   /** The caller, as it appears in an AccessDenied message (an assumed-role ARN). */
   arn: string;
+  /** The role the session is of (aws:PrincipalArn) and its account (aws:PrincipalAccount). */
+  roleArn?: string;
+  account?: string;
   identityPolicies: NamedPolicy[];
   boundary?: NamedPolicy;
 }
@@ -59,7 +64,7 @@ export interface MatchedStatement {
 export interface Evaluation {
   decision: Decision;
   /** Which kind of policy decided a deny: AWS says so in the message. */
-  deniedBy?: 'identity' | 'boundary';
+  deniedBy?: 'identity' | 'boundary' | 'resource';
   matched: MatchedStatement[];
 }
 
@@ -197,20 +202,66 @@ function matchingStatements(
   return matched;
 }
 
-export function evaluate(principal: Principal, request: AuthRequest): Evaluation {
-  const context = lowerKeys(request.context);
+/** Does a resource policy statement's Principal name this caller? */
+function namesPrincipal(statement: Statement, principal: Principal): boolean {
+  const named = statement.Principal;
+  if (named === '*') return true;
+  const aws = asList((named as { AWS?: OneOrMany<string> } | undefined)?.AWS);
+  return aws.some(
+    (p) =>
+      p === '*' ||
+      p === principal.account ||
+      p === `arn:aws:iam::${principal.account}:root` ||
+      p === principal.roleArn ||
+      p === principal.arn,
+  );
+}
+
+/** The account in a resource ARN (none for S3 buckets and `*`). */
+const accountOf = (resource: string) => resource.split(':')[4] ?? '';
+
+export function evaluate(
+  principal: Principal,
+  request: AuthRequest,
+  resourcePolicy?: NamedPolicy,
+): Evaluation {
+  const context = lowerKeys({
+    ...(principal.roleArn && { 'aws:PrincipalArn': principal.roleArn }),
+    ...(principal.account && { 'aws:PrincipalAccount': principal.account }),
+    ...request.context,
+  });
   const identity = matchingStatements(principal.identityPolicies, request, context);
   const boundary = principal.boundary
     ? matchingStatements([principal.boundary], request, context)
     : undefined;
-  const matched = [...identity, ...(boundary ?? [])];
-  if (identity.some((s) => s.effect === 'Deny'))
-    return { decision: 'explicitDeny', deniedBy: 'identity', matched };
-  if (boundary?.some((s) => s.effect === 'Deny'))
-    return { decision: 'explicitDeny', deniedBy: 'boundary', matched };
-  if (!identity.some((s) => s.effect === 'Allow'))
+  const resource = resourcePolicy
+    ? matchingStatements(
+        [
+          {
+            ...resourcePolicy,
+            document: {
+              Statement: asList(resourcePolicy.document.Statement).filter((s) =>
+                namesPrincipal(s, principal),
+              ),
+            },
+          },
+        ],
+        request,
+        context,
+      )
+    : [];
+  const matched = [...identity, ...(boundary ?? []), ...resource];
+  const denied = (s: MatchedStatement[]) => s.some((m) => m.effect === 'Deny');
+  const allows = (s: MatchedStatement[]) => s.some((m) => m.effect === 'Allow');
+  if (denied(identity)) return { decision: 'explicitDeny', deniedBy: 'identity', matched };
+  if (boundary && denied(boundary)) return { decision: 'explicitDeny', deniedBy: 'boundary', matched };
+  if (denied(resource)) return { decision: 'explicitDeny', deniedBy: 'resource', matched };
+  const owner = accountOf(request.resource);
+  const crossAccount = owner !== '' && principal.account !== undefined && owner !== principal.account;
+  if (crossAccount ? !allows(identity) : !allows(identity) && !allows(resource))
     return { decision: 'implicitDeny', deniedBy: 'identity', matched };
-  if (boundary && !boundary.some((s) => s.effect === 'Allow')) {
+  if (crossAccount && !allows(resource)) return { decision: 'implicitDeny', deniedBy: 'resource', matched };
+  if (boundary && !allows(boundary)) {
     return { decision: 'implicitDeny', deniedBy: 'boundary', matched };
   }
   return { decision: 'allowed', matched };
@@ -218,10 +269,14 @@ export function evaluate(principal: Principal, request: AuthRequest): Evaluation
 
 /** The message AWS gives an AccessDenied answer for this evaluation. */
 export function accessDeniedMessage(principal: string, request: AuthRequest, evaluation: Evaluation): string {
-  const where = evaluation.deniedBy === 'boundary' ? 'a permissions boundary' : 'an identity-based policy';
+  const kind = {
+    identity: 'identity-based policy',
+    boundary: 'permissions boundary',
+    resource: 'resource-based policy',
+  }[evaluation.deniedBy ?? 'identity'];
   const why =
     evaluation.decision === 'explicitDeny'
-      ? `with an explicit deny in ${where}`
-      : `because no ${evaluation.deniedBy === 'boundary' ? 'permissions boundary' : 'identity-based policy'} allows the ${request.action} action`;
+      ? `with an explicit deny in ${kind.startsWith('identity') ? 'an' : 'a'} ${kind}`
+      : `because no ${kind} allows the ${request.action} action`;
   return `User: ${principal} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`;
 }

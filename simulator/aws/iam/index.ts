@@ -59,12 +59,24 @@ export class Iam {
     return this.sessions.get(accessKey);
   }
 
+  /**
+   * The account `accessKey` acts in: its role's, or the one an operator key names
+   * (`AKIAEMULATOR<account>`; the bare key is the emulator's first account: undefined).
+   */
+  accountOf(accessKey: string): string | undefined {
+    const session = this.sessions.get(accessKey);
+    if (session) return session.roleArn.split(':')[4];
+    return accessKey.startsWith(OPERATOR_KEY) && accessKey.length > OPERATOR_KEY.length
+      ? accessKey.slice(OPERATOR_KEY.length)
+      : undefined;
+  }
+
   /** Who signed with `accessKey`, as GetCallerIdentity and ECS's registeredBy name it. */
   callerArn(accessKey: string, account: string): string {
     const session = this.sessions.get(accessKey);
     return session
       ? assumedRoleArn(session.roleArn, session.sessionName)
-      : `arn:aws:iam::${account}:user/operator`;
+      : `arn:aws:iam::${this.accountOf(accessKey) ?? account}:user/operator`;
   }
 
   principal(accessKey: string): Principal | undefined {
@@ -78,7 +90,7 @@ export class Iam {
    * an unknown key.
    */
   authorize(accessKey: string | undefined, requests: AuthRequest[]): Denial | undefined {
-    if (accessKey === OPERATOR_KEY) return undefined;
+    if (accessKey?.startsWith(OPERATOR_KEY)) return undefined;
     const session = accessKey ? this.sessions.get(accessKey) : undefined;
     const principal = session && this.directory.principal(session.roleArn, session.sessionName);
     if (!session || !principal) {
@@ -88,7 +100,7 @@ export class Iam {
       );
     }
     for (const request of requests) {
-      const evaluation = evaluate(principal, request);
+      const evaluation = evaluate(principal, request, this.directory.resourcePolicy(request.resource));
       this.decisions.push({ roleArn: session.roleArn, request, decision: evaluation.decision });
       if (evaluation.decision !== 'allowed') return { request, evaluation, principal: principal.arn };
     }
