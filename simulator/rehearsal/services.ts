@@ -56,7 +56,7 @@ export const SHARED_STACK = 'adhoc';
  * task definition (psql; here its command runs as a local process against PGlite, with the
  * credentials ECS would read from the RDS-managed master secret) and Django's key secret.
  */
-function seedSharedStack(emulator: Emulator, adminUrl: string): void {
+export function seedSharedStack(emulator: Emulator, adminUrl: string): void {
   const url = new URL(adminUrl);
   emulator.registerTaskDefinition({
     family: `${SHARED_STACK}-db-admin`,
@@ -64,7 +64,7 @@ function seedSharedStack(emulator: Emulator, adminUrl: string): void {
     networkMode: 'awsvpc',
     cpu: '256',
     memory: '512',
-    executionRoleArn: `arn:aws:iam::123456789012:role/adhoc-actions/${SHARED_STACK}-ecs-task-execution`,
+    executionRoleArn: `arn:aws:iam::${emulator.state.account}:role/adhoc-actions/${SHARED_STACK}-ecs-task-execution`,
     containerDefinitions: [
       {
         name: 'psql',

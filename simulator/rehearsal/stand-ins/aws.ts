@@ -1,3 +1,4 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { appendKeyValues } from './files.ts';
 import type { StandIn } from './index.ts';
 
@@ -90,13 +91,31 @@ export const configureAwsCredentials: StandIn = {
   },
 };
 
-/** aws-actions/amazon-ecr-login: the registry of the account, no docker login. */
+/** The account the job's credentials act in, as GetCallerIdentity answers it. */
+export async function callerAccount(env: Record<string, string | undefined>): Promise<string> {
+  const sts = new STSClient({
+    region: env['AWS_REGION'] ?? 'us-east-1',
+    endpoint: env['AWS_ENDPOINT_URL_STS'],
+    credentials: {
+      accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
+      secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
+      sessionToken: env['AWS_SESSION_TOKEN'],
+    },
+  });
+  return (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+}
+
+/**
+ * aws-actions/amazon-ecr-login: the registry of `registries` (another account's, as the action
+ * takes them) or of the job's own account; no docker login.
+ */
 export const ecrLogin: StandIn = {
   describe: 'answers the registry URI; nothing logs in',
-  async run({ env }) {
+  async run({ with: inputs, env }) {
     const region = env['AWS_REGION'] ?? 'us-east-1';
+    const account = inputs['registries']?.split(',')[0]?.trim() || (await callerAccount(env));
     await appendKeyValues(env['GITHUB_OUTPUT']!, {
-      registry: `123456789012.dkr.ecr.${region}.amazonaws.com`,
+      registry: `${account}.dkr.ecr.${region}.amazonaws.com`,
     });
     return true;
   },

@@ -45,10 +45,16 @@ export const dockerBuildPush: StandIn = {
     );
     if (inputs['push'] === 'true') {
       for (const tag of tags) {
-        const match = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+):(.+)$/.exec(tag);
+        const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+):(.+)$/.exec(tag);
         if (!match || !env['AWS_ENDPOINT_URL_ECR']) continue;
-        const [, region, repository, name] = match as unknown as [string, string, string, string];
-        const resource = `arn:aws:ecr:${region}:123456789012:repository/${repository}`;
+        const [, account, region, repository, name] = match as unknown as [
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        const resource = `arn:aws:ecr:${region}:${account}:repository/${repository}`;
         const denied = await emulatorControl(
           env,
           'authorize',
@@ -59,7 +65,14 @@ export const dockerBuildPush: StandIn = {
           print(`::error::denied: ${String(denied)}`);
           return false;
         }
-        const refused = await emulatorControl(env, 'putImage', repository, digest, name);
+        // Into the registry the tag names (its account's), whoever pushes.
+        const refused = await emulatorControl(
+          { ...env, EMULATOR_ACCOUNT: account },
+          'putImage',
+          repository,
+          digest,
+          name,
+        );
         if (refused) {
           print(`::error::failed to push ${tag}: ${String(refused)}`);
           return false;

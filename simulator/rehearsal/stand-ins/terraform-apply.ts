@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { callerAccount } from './aws.ts';
 import {
   DeleteClusterCommand,
   DeleteServiceCommand,
@@ -81,9 +82,13 @@ function redisSecrets(component: string, isBackend: boolean, arn: string) {
   return isBackend ? [{ name: 'REDIS_URL', valueFrom: `${arn}:url::` }] : [];
 }
 
-/** As the example roots write it: a digest pins repo@sha256:…, anything else is a tag. */
+/**
+ * As the example roots write it: a repository with a host of its own (another account's
+ * registry) is kept, a bare name is in `registry`; a digest pins repo@sha256:…, anything else
+ * is a tag.
+ */
 export const imageReference = (registry: string, repository: string, tag: string) =>
-  `${registry}/${repository}${tag.startsWith('sha256:') ? '@' : ':'}${tag}`;
+  `${repository.split('/')[0]!.includes('.') ? repository : `${registry}/${repository}`}${tag.startsWith('sha256:') ? '@' : ':'}${tag}`;
 
 /** The shared stack's name and secrets prefix as the example shared root sets them. */
 const SHARED_STACK = 'adhoc';
@@ -102,10 +107,14 @@ async function describeSecret(name: string): Promise<string | undefined> {
 
 async function control(method: string, ...params: unknown[]): Promise<unknown> {
   if (!emulator) fail('AWS_ENDPOINT_URL_ECS is not set (configure-aws-credentials did not run)');
-  const response = await fetch(`${emulator}/_control/${method}`, {
-    method: 'POST',
-    body: JSON.stringify(params),
-  });
+  // In the account the apply's credentials act in, as Terraform's provider does.
+  const response = await fetch(
+    `${emulator}/_control/${method}?signer=${process.env['AWS_ACCESS_KEY_ID'] ?? ''}`,
+    {
+      method: 'POST',
+      body: JSON.stringify(params),
+    },
+  );
   if (!response.ok) fail(`emulator ${method}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -193,7 +202,7 @@ async function main(): Promise<void> {
     ...(variables['keep_until'] && { 'adhoc-actions:keep-until': variables['keep_until'] }),
   };
   const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name], include: ['TAGS'] }));
-  const clusterArn = `arn:aws:ecs:${variables['region'] ?? 'us-east-1'}:123456789012:cluster/${name}`;
+  const clusterArn = `arn:aws:ecs:${variables['region'] ?? 'us-east-1'}:${await callerAccount(process.env)}:cluster/${name}`;
   if (cluster.clusters?.[0]?.status !== 'ACTIVE')
     changes.push({ line: `aws_ecs_cluster.this  ${name}`, make: () => control('createCluster', name) });
   const haveTags = Object.fromEntries(
