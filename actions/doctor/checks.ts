@@ -25,12 +25,15 @@ export interface Names {
   zone: string;
   /** The state bucket (doctor's state-bucket input): protected environments' failure reports. */
   stateBucket?: string;
+  /** The account of the registry the images are in (release-registry; default: `account`). */
+  registry?: string;
 }
 
 /** A recorded call's ARN and context for this account, region and environment. */
 export function fill(call: ProductCall, names: Names): ProductCall {
   const text = (value: string) =>
     value
+      .replace(/\{registry\}/g, names.registry ?? names.account)
       .replace(/\{account\}/g, names.account)
       .replace(/\{region\}/g, names.region)
       .replace(/\{environment\}/g, names.environment)

@@ -211,10 +211,22 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
     region: settings.region,
     zone: settings.hostedZoneId ?? 'Z0000000000000000000',
     ...(settings.stateBucket && { stateBucket: settings.stateBucket }),
+    ...(settings.registryAccount && { registry: settings.registryAccount }),
   };
+  const elsewhere: string[] = [];
   for (const kind of ['preview', 'production', 'plan', 'build', 'review'] as const) {
     const arn = settings.roles[kind];
-    if (arn) rows.push(...(await roleRows(iam, kind, arn, settings, names)));
+    // IAM simulates only its own account's roles: another account's are checked from there.
+    if (arn && arn.split(':')[4] !== account) elsewhere.push(arn);
+    else if (arn) rows.push(...(await roleRows(iam, kind, arn, settings, names)));
+  }
+  for (const other of new Set(elsewhere.map((arn) => arn.split(':')[4]!))) {
+    const roles = elsewhere.filter((arn) => arn.split(':')[4] === other).map((arn) => arn.split('/').pop());
+    rows.push({
+      check: `roles in account ${other}`,
+      ok: true,
+      detail: `not checked from account ${account} (${roles.join(', ')}): run doctor with that account's credentials and those roles`,
+    });
   }
   iam.destroy();
   if (settings.stateBucket) {
@@ -318,7 +330,8 @@ async function accountRows(settings: Settings, account: string): Promise<Row[]> 
 
 export async function main(): Promise<void> {
   const settings = getSettings();
-  const account = Object.values(settings.roles).find(Boolean)?.split(':')[4];
+  // The account doctor checks: the preview role's (where doctor.yml runs), else the first given.
+  const account = (settings.roles.preview ?? Object.values(settings.roles).find(Boolean))?.split(':')[4];
   const rows = [
     ...(account
       ? await accountRows(settings, account)

@@ -9,6 +9,8 @@ export interface Settings {
   roles: { preview?: string; production?: string; plan?: string; build?: string; review?: string };
   github?: { token: string; apiUrl: string };
   stateBucket?: string;
+  /** The account of the release registry (release-registry: its host or account id). */
+  registryAccount?: string;
   hostedZoneId?: string;
   domain?: string;
   secretsPrefix: string;
@@ -45,6 +47,13 @@ export function getSettings(): Settings {
   if (zone !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(zone)) {
     throw new ConfigurationError(`Input "hosted-zone-id": ${quote(zone)} is not a Route 53 hosted zone id.`);
   }
+  const registry = optionalInput('release-registry');
+  const registryAccount = registry?.split('.')[0];
+  if (registry !== undefined && !/^\d{12}$/.test(registryAccount ?? '')) {
+    throw new ConfigurationError(
+      `Input "release-registry": ${quote(registry)} is not a registry (<account>.dkr.ecr.<region>.amazonaws.com) or an account id.`,
+    );
+  }
   const failOnMissing = optionalInput('fail-on-missing') ?? 'true';
   if (failOnMissing !== 'true' && failOnMissing !== 'false') {
     throw new ConfigurationError(
@@ -68,6 +77,7 @@ export function getSettings(): Settings {
       },
     }),
     stateBucket: optionalInput('state-bucket'),
+    registryAccount,
     hostedZoneId: zone,
     domain: optionalInput('domain'),
     secretsPrefix: optionalInput('secrets-prefix') ?? 'adhoc',

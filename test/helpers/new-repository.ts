@@ -103,18 +103,22 @@ export type { ProductCall };
 
 /** A recorded ARN made generic: account, region, environment names and ids as doctor fills them. */
 function template(text: string): string {
-  return text
-    .replace(/(secret:[\w/+=.@-]+)-(?:[A-Za-z0-9]{6}|\?{6})\b/g, '$1-{suffix}')
-    .replace(/(task-definition\/[\w-]+):\d+/g, '$1:{revision}')
-    .replace(/123456789012/g, '{account}')
-    .replace(/us-east-1/g, '{region}')
-    .replace(/\bpr-\d+\b/g, '{environment}')
-    .replace(/\bpr_\d+\b/g, '{database}')
-    .replace(/\b[0-9a-f]{32}\b/g, '{task}')
-    .replace(/(service-deployment\/[^/]+\/[^/]+\/)\d+/g, '$1{deployment}')
-    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}')
-    .replace(/(failure-reports\/[^/]+\/)\d+-\d+\/[^/]+$/, '$1{run}/{report}')
-    .replace(new RegExp(`:::${VARS.STATE_BUCKET}/`), ':::{state-bucket}/');
+  return (
+    text
+      .replace(/(secret:[\w/+=.@-]+)-(?:[A-Za-z0-9]{6}|\?{6})\b/g, '$1-{suffix}')
+      .replace(/(task-definition\/[\w-]+):\d+/g, '$1:{revision}')
+      // The images are in the release registry's account (the build account, with two).
+      .replace(/(arn:aws:ecr:[^:]+:)123456789012:/g, '$1{registry}:')
+      .replace(/123456789012/g, '{account}')
+      .replace(/us-east-1/g, '{region}')
+      .replace(/\bpr-\d+\b/g, '{environment}')
+      .replace(/\bpr_\d+\b/g, '{database}')
+      .replace(/\b[0-9a-f]{32}\b/g, '{task}')
+      .replace(/(service-deployment\/[^/]+\/[^/]+\/)\d+/g, '$1{deployment}')
+      .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}')
+      .replace(/(failure-reports\/[^/]+\/)\d+-\d+\/[^/]+$/, '$1{run}/{report}')
+      .replace(new RegExp(`:::${VARS.STATE_BUCKET}/`), ':::{state-bucket}/')
+  );
 }
 
 /** The condition keys the roles' policies test; the rest (dates, request tags) vary per run. */

@@ -124,3 +124,74 @@ test('a permission taken from a role is one line naming the role, the action and
     /^3 thing\(s\) missing before the first deploy: permissions of github-actions-preview, GitHub environment staging, label keep-preview\.$/,
   );
 });
+
+/**
+ * Two accounts (the default layout, terraform/examples/bootstrap-two-accounts): doctor checks
+ * the account it runs in, the preview/build account for doctor.yml, and names the roles of the
+ * production account as checked from there, with that account's credentials.
+ */
+test('two accounts: the preview account all green, the production account checked from its own credentials', async () => {
+  const [production, preview] = ['111111111111', '222222222222'];
+  const inAccount = (account: string, name: string) => `arn:aws:iam::${account}:role/github-actions/${name}`;
+  const there = emulator.inAccount(preview);
+  there.account.buckets.set('acme-terraform-state', { versioning: 'Enabled' });
+  there.account.zones.set('Z0123456789ABCDEFGHIJ', { name: 'dev.example.com' });
+  there.account.addCertificate(there.state, '*.dev.example.com');
+  there.createSecret('adhoc/django-secret-key', 'x'.repeat(64));
+  const inputs = {
+    repository: 'acme/webapp',
+    'hosted-zone-id': 'Z0123456789ABCDEFGHIJ',
+    domain: 'dev.example.com',
+    'github-token': 'ghs_doctor',
+    'github-api-url': githubUrl,
+  };
+  const fromPreview = await runAction(
+    'doctor',
+    {
+      ...inputs,
+      'preview-role': inAccount(preview, 'github-actions-preview'),
+      'build-role': inAccount(preview, 'github-actions-build'),
+      'production-role': inAccount(production, 'github-actions-production'),
+      'plan-role': inAccount(production, 'github-actions-plan'),
+      'review-role': inAccount(production, 'github-actions-review'),
+      'state-bucket': 'acme-terraform-state',
+    },
+    { env: there.env({ role: inAccount(preview, 'github-actions-preview') }) },
+  );
+  // (GitHub's settings are the first test's; the one before took some away.)
+  const awsFailures = (lines: string[]) =>
+    lines.filter((l) => l.startsWith('✗') && !/^✗ (GitHub environment|label|variable) /.test(l));
+  expect(awsFailures(fromPreview.lines)).toEqual([]);
+  for (const name of ['github-actions-preview', 'github-actions-build'])
+    expect(fromPreview.lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^✓ permissions of ${name}: all \\d+ calls allowed$`)),
+    );
+  expect(fromPreview.lines).toContainEqual(
+    `✓ roles in account ${production}: not checked from account ${preview} (github-actions-production, github-actions-plan, github-actions-review): run doctor with that account's credentials and those roles`,
+  );
+
+  const home = emulator.inAccount(production);
+  home.account.buckets.set('acme-prod-terraform-state', { versioning: 'Enabled' });
+  home.account.zones.set('Z0123456789ABCDEFGHIJ', { name: 'dev.example.com' });
+  home.account.addCertificate(home.state, '*.dev.example.com');
+  home.createSecret('adhoc/django-secret-key', 'x'.repeat(64));
+  const fromProduction = await runAction(
+    'doctor',
+    {
+      ...inputs,
+      'production-role': inAccount(production, 'github-actions-production'),
+      'plan-role': inAccount(production, 'github-actions-plan'),
+      'review-role': inAccount(production, 'github-actions-review'),
+      'state-bucket': 'acme-prod-terraform-state',
+      // The images production reads are the build account's.
+      'release-registry': `${preview}.dkr.ecr.us-east-1.amazonaws.com`,
+    },
+    // An administrator of the production account, as `npm run doctor` runs.
+    { env: home.env({ role: null }) },
+  );
+  expect(awsFailures(fromProduction.lines)).toEqual([]);
+  for (const name of ['github-actions-production', 'github-actions-plan', 'github-actions-review'])
+    expect(fromProduction.lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^✓ permissions of ${name}: all \\d+ calls allowed$`)),
+    );
+});
