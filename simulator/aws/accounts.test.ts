@@ -88,9 +88,23 @@ describe('the release repositories, across accounts', () => {
     expect(found.imageDetails?.[0]?.imageDigest).toBe(`sha256:${'a'.repeat(64)}`);
   });
 
-  test('production cannot read the preview twins: no resource policy lets another account in', async () => {
+  test("production cannot read the preview twins: its own policy does not allow it, and were it given that, the twins' account still does not let it in", async () => {
     await expect(describe(PRODUCTION_ROLE, 'backend-preview')).rejects.toThrow(
-      /because no (identity-based|resource-based) policy allows the ecr:DescribeImages action/,
+      /because no identity-based policy allows the ecr:DescribeImages action$/,
+    );
+    // An administrator widens the production role's own policy to the twins, as a mistake
+    // would: the preview account's side (no repository policy on the twins) still refuses.
+    emulator.iam.directory.roles.get(PRODUCTION_ROLE)!.inline['widened'] = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ecr:DescribeImages',
+          Resource: `arn:aws:ecr:us-east-1:${PREVIEW}:repository/backend-preview`,
+        },
+      ],
+    };
+    await expect(describe(PRODUCTION_ROLE, 'backend-preview')).rejects.toThrow(
+      /because no resource-based policy allows the ecr:DescribeImages action$/,
     );
   });
 

@@ -356,14 +356,19 @@ describe('resource-based policies', () => {
     ).toBe('implicitDeny');
   });
 
-  it('within an account either allows, and a Deny naming everyone but one role wins over any allow', () => {
-    expect(
-      evaluate(
-        caller('222222222222', []),
-        pull,
-        repositoryPolicy({ ...productionPulls, Principal: { AWS: '222222222222' } }),
-      ).decision,
-    ).toBe('allowed');
+  it('within an account a grant to the role itself allows, one to the account does not on its own', () => {
+    const toAccount = { ...productionPulls, Principal: { AWS: 'arn:aws:iam::222222222222:root' } };
+    expect(evaluate(caller('222222222222', []), pull, repositoryPolicy(toAccount)).decision).toBe(
+      'implicitDeny',
+    );
+    expect(evaluate(caller('222222222222', [allowPull]), pull, repositoryPolicy(toAccount)).decision).toBe(
+      'allowed',
+    );
+    const toRole = { ...productionPulls, Principal: { AWS: 'arn:aws:iam::222222222222:role/deploy' } };
+    expect(evaluate(caller('222222222222', []), pull, repositoryPolicy(toRole)).decision).toBe('allowed');
+  });
+
+  it('a Deny naming everyone but one role wins over any allow', () => {
     const onlyBuildPushes: Statement = {
       Effect: 'Deny',
       Principal: '*',

@@ -202,19 +202,21 @@ function matchingStatements(
   return matched;
 }
 
-/** Does a resource policy statement's Principal name this caller? */
-function namesPrincipal(statement: Statement, principal: Principal): boolean {
+/**
+ * How a resource policy statement's Principal names this caller: `direct` (everyone, its role,
+ * its session), `account` (its account, `…:root` or the id: a grant to the account, which
+ * still needs the caller's own identity policy to allow it), or not at all. `NotPrincipal` is
+ * refused, as a policy this evaluator cannot judge.
+ */
+function principalMatch(statement: Statement, principal: Principal): 'direct' | 'account' | undefined {
+  if ('NotPrincipal' in statement) throw new UnsupportedCondition('NotPrincipal');
   const named = statement.Principal;
-  if (named === '*') return true;
+  if (named === '*') return 'direct';
   const aws = asList((named as { AWS?: OneOrMany<string> } | undefined)?.AWS);
-  return aws.some(
-    (p) =>
-      p === '*' ||
-      p === principal.account ||
-      p === `arn:aws:iam::${principal.account}:root` ||
-      p === principal.roleArn ||
-      p === principal.arn,
-  );
+  if (aws.some((p) => p === '*' || p === principal.roleArn || p === principal.arn)) return 'direct';
+  if (aws.some((p) => p === principal.account || p === `arn:aws:iam::${principal.account}:root`))
+    return 'account';
+  return undefined;
 }
 
 /** The account in a resource ARN (none for S3 buckets and `*`). */
@@ -234,22 +236,26 @@ export function evaluate(
   const boundary = principal.boundary
     ? matchingStatements([principal.boundary], request, context)
     : undefined;
-  const resource = resourcePolicy
-    ? matchingStatements(
-        [
-          {
-            ...resourcePolicy,
-            document: {
-              Statement: asList(resourcePolicy.document.Statement).filter((s) =>
-                namesPrincipal(s, principal),
-              ),
+  const resourceStatements = (kind: 'direct' | 'account') =>
+    resourcePolicy
+      ? matchingStatements(
+          [
+            {
+              ...resourcePolicy,
+              document: {
+                Statement: asList(resourcePolicy.document.Statement).filter(
+                  (s) => principalMatch(s, principal) === kind,
+                ),
+              },
             },
-          },
-        ],
-        request,
-        context,
-      )
-    : [];
+          ],
+          request,
+          context,
+        )
+      : [];
+  const direct = resourceStatements('direct');
+  const toAccount = resourceStatements('account');
+  const resource = [...direct, ...toAccount];
   const matched = [...identity, ...(boundary ?? []), ...resource];
   const denied = (s: MatchedStatement[]) => s.some((m) => m.effect === 'Deny');
   const allows = (s: MatchedStatement[]) => s.some((m) => m.effect === 'Allow');
@@ -258,7 +264,8 @@ export function evaluate(
   if (denied(resource)) return { decision: 'explicitDeny', deniedBy: 'resource', matched };
   const owner = accountOf(request.resource);
   const crossAccount = owner !== '' && principal.account !== undefined && owner !== principal.account;
-  if (crossAccount ? !allows(identity) : !allows(identity) && !allows(resource))
+  // Within an account a grant to the caller itself suffices; one to the account does not.
+  if (crossAccount ? !allows(identity) : !allows(identity) && !allows(direct))
     return { decision: 'implicitDeny', deniedBy: 'identity', matched };
   if (crossAccount && !allows(resource)) return { decision: 'implicitDeny', deniedBy: 'resource', matched };
   if (boundary && !allows(boundary)) {
