@@ -98,7 +98,8 @@ function accountsOf(all: StateResource[]) {
 /**
  * Resource-based policies, from the render's plan run (their modules are overridden in the
  * apply, because the state bucket is prevent_destroy): an ECR repository policy applies to the
- * repository of its name, in the account whose repository ARN the roles were given.
+ * repository of its name, in the account whose repository ARN the roles were given; a bucket
+ * policy to the bucket its statements name.
  */
 function resourcePoliciesOf(
   plan: PlannedChange[],
@@ -119,6 +120,16 @@ function resourcePoliciesOf(
       if (!/^\d{12}$/.test(owner))
         throw new Error(`${change.address}: the render cannot tell the account of repository ${name}`);
       policies[`arn:aws:ecr:${region}:${owner}:repository/${name}`] = json(after['policy']);
+    }
+    if (change.type === 'aws_s3_bucket_policy') {
+      // The bucket is unknown until apply; the policy names it in its own Resource.
+      const document = json(after['policy']) as { Statement: { Resource?: string | string[] }[] };
+      const named = document.Statement.flatMap((st) => st.Resource ?? [])
+        .map((r) => /^arn:aws:s3:::([^/*]+)$/.exec(r)?.[1])
+        .filter(Boolean);
+      const bucket = after['bucket'] ? String(after['bucket']) : named[0];
+      if (!bucket) throw new Error(`${change.address}: the render cannot tell which bucket the policy is on`);
+      policies[`arn:aws:s3:::${bucket}`] = document;
     }
   }
   return policies;

@@ -31,7 +31,7 @@ export class IamDirectory {
   readonly roles = new Map<string, RoleRecord>();
   readonly policies = new Map<string, PolicyDocument>(Object.entries(AWS_MANAGED));
   readonly oidcProviders = new Set<string>();
-  /** Resource ARN → its resource-based policy (the release repositories'). */
+  /** Resource ARN → its resource-based policy (the release repositories', the state buckets'). */
   readonly resourcePolicies = new Map<string, PolicyDocument>();
 
   static fromRendered(file = RENDERED_ROLES): IamDirectory {
@@ -41,8 +41,12 @@ export class IamDirectory {
       for (const [arn, policy] of Object.entries(root.policies)) directory.policies.set(arn, policy);
       for (const [arn, role] of Object.entries(root.roles)) directory.roles.set(arn, structuredClone(role));
       for (const provider of root.oidcProviders) directory.oidcProviders.add(provider);
-      for (const [arn, policy] of Object.entries(root.resourcePolicies ?? {}))
+      for (const [arn, policy] of Object.entries(root.resourcePolicies ?? {})) {
+        // Bucket names are global: two roots rendering one bucket would judge it by either.
+        if (directory.resourcePolicies.has(arn))
+          throw new Error(`${arn} has a policy in two rendered roots: give each its own name`);
         directory.resourcePolicies.set(arn, policy);
+      }
     }
     for (const [arn, role] of directory.roles) {
       for (const policy of [...role.managed, ...(role.boundary ? [role.boundary] : [])]) {
@@ -57,8 +61,11 @@ export class IamDirectory {
     return this.roles.get(ref) ?? [...this.roles.values()].find((r) => r.name === ref);
   }
 
-  roleArn(ref: string): string {
-    const found = [...this.roles.entries()].find(([arn, r]) => arn === ref || r.name === ref);
+  /** A role by ARN, or by name in `account` (default: the first account that has one so named). */
+  roleArn(ref: string, account?: string): string {
+    const found = [...this.roles.entries()].find(
+      ([arn, r]) => arn === ref || (r.name === ref && (!account || arn.split(':')[4] === account)),
+    );
     if (!found) throw new Error(`no role ${ref} in the rendered roles`);
     return found[0];
   }
@@ -86,7 +93,8 @@ export class IamDirectory {
 
   /** The resource policy that judges a request on `resource`, named as AWS names it in errors. */
   resourcePolicy(resource: string): NamedPolicy | undefined {
-    const document = this.resourcePolicies.get(resource);
+    // An object is judged by its bucket's policy.
+    const document = this.resourcePolicies.get(resource.replace(/^(arn:aws:s3:::[^/]+)\/.*$/, '$1'));
     return document && { name: resource, document };
   }
 

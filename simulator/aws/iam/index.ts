@@ -99,10 +99,12 @@ export class Iam {
         'The security token included in the request is invalid.',
       );
     }
-    for (const request of requests) {
+    for (const asked of requests) {
+      // Every request reaches AWS over TLS: the emulator stands for its https endpoints.
+      const request = { ...asked, context: { 'aws:SecureTransport': true, ...asked.context } };
       const evaluation = evaluate(principal, request, this.directory.resourcePolicy(request.resource));
-      this.decisions.push({ roleArn: session.roleArn, request, decision: evaluation.decision });
-      if (evaluation.decision !== 'allowed') return { request, evaluation, principal: principal.arn };
+      this.decisions.push({ roleArn: session.roleArn, request: asked, decision: evaluation.decision });
+      if (evaluation.decision !== 'allowed') return { request: asked, evaluation, principal: principal.arn };
     }
     return undefined;
   }

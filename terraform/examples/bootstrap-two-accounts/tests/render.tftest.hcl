@@ -33,7 +33,7 @@ variables {
   production_account_role_arn  = "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"
   preview_account_role_arn     = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"
   production_state_bucket_name = "acme-prod-terraform-state"
-  preview_state_bucket_name    = "acme-terraform-state"
+  preview_state_bucket_name    = "acme-preview-terraform-state"
   # The shared stacks' zones (what actions/doctor/terraform-calls.json's {zone} stands for).
   preview_hosted_zone_ids    = ["Z0123456789ABCDEFGHIJ"]
   production_hosted_zone_ids = ["Z0123456789ABCDEFGHIJ"]
@@ -56,8 +56,8 @@ run "render" {
   override_module {
     target = module.preview_account
     outputs = {
-      state_bucket_name           = "acme-terraform-state"
-      state_bucket_arn            = "arn:aws:s3:::acme-terraform-state"
+      state_bucket_name           = "acme-preview-terraform-state"
+      state_bucket_arn            = "arn:aws:s3:::acme-preview-terraform-state"
       lock_table_name             = null
       lock_table_arn              = null
       ecr_repository_urls         = { backend = "222222222222.dkr.ecr.us-east-1.amazonaws.com/backend", frontend = "222222222222.dkr.ecr.us-east-1.amazonaws.com/frontend" }
