@@ -29,10 +29,14 @@ interface ImageRecord {
   scan: ScriptedScan;
 }
 
-export const REGISTRY_ID = '123456789012';
-
 export class EcrRegistry {
   readonly repositories = new Map<string, Map<string, ImageRecord>>();
+  /** The registry's id: its account's. */
+  private readonly registryId: string;
+
+  constructor(account: string) {
+    this.registryId = account;
+  }
 
   createRepository(name: string): void {
     if (!this.repositories.has(name)) this.repositories.set(name, new Map());
@@ -65,7 +69,7 @@ export class EcrRegistry {
 
   private image(input: Json, digest: string): ImageRecord {
     const name = String(input['repositoryName'] ?? '');
-    const registry = String(input['registryId'] ?? REGISTRY_ID);
+    const registry = String(input['registryId'] ?? this.registryId);
     const images = this.repositories.get(name);
     if (!images) {
       throw new AwsError(
@@ -99,12 +103,12 @@ export class EcrRegistry {
         if (image.scan.none) {
           throw new AwsError(
             'ScanNotFoundException',
-            `Image scan does not exist for the image with '{imageDigest:'${digest}', imageTag:'null'}' in the repository with name '${name}' in the registry with id '${REGISTRY_ID}'`,
+            `Image scan does not exist for the image with '{imageDigest:'${digest}', imageTag:'null'}' in the repository with name '${name}' in the registry with id '${this.registryId}'`,
           );
         }
         const status = this.status(image);
         const base = {
-          registryId: REGISTRY_ID,
+          registryId: this.registryId,
           repositoryName: name,
           imageId: { imageDigest: digest },
           imageScanStatus: {
@@ -143,7 +147,7 @@ export class EcrRegistry {
           : [...this.repositories.get(name)!.values()];
         return {
           imageDetails: images.map((image) => ({
-            registryId: REGISTRY_ID,
+            registryId: this.registryId,
             repositoryName: name,
             imageDigest: image.digest,
             imagePushedAt: image.pushedAt / 1000,

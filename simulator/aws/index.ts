@@ -50,7 +50,7 @@ import { EmulatorState, type Json, type TaskBehavior, type TaskRecord, type Timi
 export class Emulator {
   readonly state: EmulatorState;
   /** ECR images and their scripted scans: `emulator.ecr.pushImage(repo, digest, scan)`. */
-  readonly ecr = new EcrRegistry();
+  readonly ecr: EcrRegistry;
   /** Buckets, hosted zones and certificates bootstrap and shared leave (what doctor reads). */
   readonly account = new AccountRecords();
   /** Secrets Manager: secrets Terraform makes empty, values create-database puts and reads. */
@@ -67,6 +67,7 @@ export class Emulator {
 
   constructor(options: { account?: string; home?: Emulator } = {}) {
     this.state = new EmulatorState(options.account);
+    this.ecr = new EcrRegistry(this.state.account);
     this.home = options.home ?? this;
     this.iam = options.home?.iam ?? new Iam();
     this.dispatcher = new Dispatcher(this.state, this.iam, this.secrets, {
@@ -118,13 +119,10 @@ export class Emulator {
     }
   }
 
-  /**
-   * S3's namespace is global: a bucket's calls go to the account that owns it (the signer's own
-   * first, where a test gave two accounts the same name).
-   */
-  private bucketOwner(request: IncomingMessage, signer: Emulator): Emulator | undefined {
+  /** S3's namespace is global: a bucket's calls go to the account that owns it. */
+  private bucketOwner(request: IncomingMessage): Emulator | undefined {
     const bucket = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.split('/')[1] ?? '');
-    return [signer, this, ...this.others.values()].find((e) => e.account.buckets.has(bucket));
+    return [this, ...this.others.values()].find((e) => e.account.buckets.has(bucket));
   }
 
   async start(port = 0): Promise<this> {
@@ -166,7 +164,7 @@ export class Emulator {
 
   /** S3 in the bucket owner's account; no bucket policy grants another account, so S3 refuses it. */
   private rest(signer: Emulator, request: IncomingMessage, response: ServerResponse, body: string): void {
-    const owner = this.bucketOwner(request, signer) ?? signer;
+    const owner = this.bucketOwner(request) ?? signer;
     if (owner !== signer && /\bs3\//.test(String(request.headers.authorization ?? ''))) {
       response
         .writeHead(403, { 'content-type': 'application/xml' })
@@ -211,7 +209,12 @@ export class Emulator {
         ? this.state.account === this.home.state.account
           ? OPERATOR_KEY
           : `${OPERATOR_KEY}${this.state.account}`
-        : this.iam.startSession(this.iam.directory.roleArn(role), 'test', undefined, 'AKIA');
+        : this.iam.startSession(
+            this.iam.directory.roleArn(role, this.state.account),
+            'test',
+            undefined,
+            'AKIA',
+          );
     return {
       AWS_ENDPOINT_URL_ECS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
@@ -274,16 +277,27 @@ export class Emulator {
   }
 
   /**
-   * A revision as Terraform's apply registers it: by default signed by the preview role, the role
-   * that applies ad hoc environments and that `env()` hands the actions (`registeredBy` to say
-   * another principal, e.g. another tier's role forging a revision).
+   * A revision as Terraform's apply registers it: by default signed by the account's preview
+   * role, the role that applies ad hoc environments and that `env()` hands the actions (in a
+   * production account of its own, its production role; `registeredBy` to say another
+   * principal, e.g. another tier's role forging a revision).
    */
   registerTaskDefinition(
     definition: Json,
     tags: { key: string; value: string }[] = [],
-    registeredBy = assumedRoleArn(this.iam.directory.roleArn('github-actions-preview'), 'terraform'),
+    registeredBy = assumedRoleArn(this.applyingRole(), 'terraform'),
   ): Json {
     return registerTaskDefinition(this.state, { ...definition, tags }, registeredBy).definition;
+  }
+
+  private applyingRole(): string {
+    const inThisAccount = (name: string) =>
+      [...this.iam.directory.roles.keys()].find(
+        (arn) => arn.split(':')[4] === this.state.account && arn.endsWith(`/${name}`),
+      );
+    const arn = inThisAccount('github-actions-preview') ?? inThisAccount('github-actions-production');
+    if (!arn) throw new Error(`no rendered role applies Terraform in account ${this.state.account}`);
+    return arn;
   }
 
   /** How tasks of a family (`web`) or one revision (`web:3`) start, log and exit. */
