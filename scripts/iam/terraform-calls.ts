@@ -72,7 +72,7 @@ const tagsOf = (action: string, tags: unknown): Record<string, string | string[]
     ? { ...tagContext('aws:RequestTag', tags), 'aws:TagKeys': Object.keys((tags ?? {}) as object) }
     : tagContext('aws:ResourceTag', tags);
 
-function judge(call: Call, byAddress: Map<string, StateResource>, stateBucket: string): FixtureCall[] {
+function judge(call: Call, byAddress: Map<string, StateResource>): FixtureCall[] {
   const { iam_action: action } = call;
   const type = call.tf_resource_type ?? '(provider)';
   const r = call.address ? byAddress.get(call.address) : undefined;
@@ -93,9 +93,10 @@ function judge(call: Call, byAddress: Map<string, StateResource>, stateBucket: s
     case 'terraform_remote_state':
       // The shared root's state, read from the state bucket. Terraform's S3 backend lists only
       // "<workspace_key_prefix>/" (Workspaces(), internal/backend/remote-state/s3/backend_state.go).
+      // The bucket as {state-bucket}: doctor fills in the user's (not the recording's name).
       return action === 's3:ListBucket'
-        ? one(`arn:aws:s3:::${stateBucket}`, { 's3:prefix': 'env:/' })
-        : one(`arn:aws:s3:::${stateBucket}/shared/terraform.tfstate`);
+        ? one(`arn:aws:s3:::{state-bucket}`, { 's3:prefix': 'env:/' })
+        : one(`arn:aws:s3:::{state-bucket}/shared/terraform.tfstate`);
     case 'aws_ecs_cluster_capacity_providers':
       return one(`arn:aws:ecs:{region}:{account}:cluster/${str(v['cluster_name'])}`);
     case 'aws_ecs_service':
@@ -188,7 +189,7 @@ function normalize(text: string): string {
   return text.replace(/123456789012/g, '{account}').replace(/us-east-1/g, '{region}');
 }
 
-export function fixtureFor(dir: string, root: string, stateBucket: string): FixtureCall[] {
+export function fixtureFor(dir: string, root: string): FixtureCall[] {
   const { calls } = JSON.parse(readFileSync(join(dir, `${root}.json`), 'utf8')) as { calls: Call[] };
   const state = JSON.parse(readFileSync(join(dir, `${root}.state.json`), 'utf8')) as {
     values: { root_module: never };
@@ -201,7 +202,7 @@ export function fixtureFor(dir: string, root: string, stateBucket: string): Fixt
     if (call.tf_kind === 'provider' || call.iam_action.startsWith('sts:GetCallerIdentity')) continue;
     // CloudWatch's signing name is monitoring; its IAM actions are cloudwatch:.
     call.iam_action = call.iam_action.replace(/^monitoring:/, 'cloudwatch:');
-    for (const judged of judge(call, byAddress, stateBucket)) {
+    for (const judged of judge(call, byAddress)) {
       const entry = JSON.parse(normalize(JSON.stringify(judged))) as FixtureCall;
       const key = JSON.stringify([entry.type, entry.action, entry.resource, entry.context]);
       const seen = merged.get(key);
@@ -232,8 +233,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "moto's retries and waiters, not AWS's, decide how often a read is made; every call is listed once",
     ],
     roots: {
-      'ad-hoc': fixtureFor(dir, 'ad-hoc', 'acme-terraform-state'),
-      prod: fixtureFor(dir, 'prod', 'acme-terraform-state'),
+      'ad-hoc': fixtureFor(dir, 'ad-hoc'),
+      prod: fixtureFor(dir, 'prod'),
     },
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -30,7 +30,8 @@ function requests(root: string, name?: string): (AuthRequest & { type: string; p
     const filled = text
       .replace(/\{account\}/g, ACCOUNT)
       .replace(/\{region\}/g, 'us-east-1')
-      .replace(/\{zone\}/g, ZONE);
+      .replace(/\{zone\}/g, ZONE)
+      .replace(/\{state-bucket\}/g, 'acme-terraform-state');
     return name
       ? filled.replace(/feature-abc/g, name).replace(/feature_abc/g, name.replace(/-/g, '_'))
       : filled;
