@@ -101,6 +101,9 @@ export const PRODUCT_CALLS = join(ROOT, 'actions/doctor/product-calls.json');
 
 export type { ProductCall };
 
+/** The state buckets of the tests' layouts: one account's, and the production and preview accounts'. */
+const STATE_BUCKETS = [VARS.STATE_BUCKET, 'acme-prod-terraform-state', 'acme-preview-terraform-state'];
+
 /** A recorded ARN made generic: account, region, environment names and ids as doctor fills them. */
 function template(text: string): string {
   return (
@@ -108,8 +111,9 @@ function template(text: string): string {
       .replace(/(secret:[\w/+=.@-]+)-(?:[A-Za-z0-9]{6}|\?{6})\b/g, '$1-{suffix}')
       .replace(/(task-definition\/[\w-]+):\d+/g, '$1:{revision}')
       // The images are in the release registry's account (the build account, with two).
-      .replace(/(arn:aws:ecr:[^:]+:)123456789012:/g, '$1{registry}:')
-      .replace(/123456789012/g, '{account}')
+      .replace(/(arn:aws:ecr:[^:]+:)\d{12}:/g, '$1{registry}:')
+      // The one account, or either of the two (a role's calls are in its own account).
+      .replace(/\b(?:123456789012|111111111111|222222222222)\b/g, '{account}')
       .replace(/us-east-1/g, '{region}')
       .replace(/\bpr-\d+\b/g, '{environment}')
       .replace(/\bpr_\d+\b/g, '{database}')
@@ -117,7 +121,7 @@ function template(text: string): string {
       .replace(/(service-deployment\/[^/]+\/[^/]+\/)\d+/g, '$1{deployment}')
       .replace(/sha256:[0-9a-f]{64}/g, 'sha256:{digest}')
       .replace(/(failure-reports\/[^/]+\/)\d+-\d+\/[^/]+$/, '$1{run}/{report}')
-      .replace(new RegExp(`:::${VARS.STATE_BUCKET}/`), ':::{state-bucket}/')
+      .replace(new RegExp(`:::(?:${STATE_BUCKETS.join('|')})/`), ':::{state-bucket}/')
   );
 }
 

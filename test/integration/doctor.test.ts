@@ -134,7 +134,7 @@ test('two accounts: the preview account all green, the production account checke
   const [production, preview] = ['111111111111', '222222222222'];
   const inAccount = (account: string, name: string) => `arn:aws:iam::${account}:role/github-actions/${name}`;
   const there = emulator.inAccount(preview);
-  there.account.buckets.set('acme-terraform-state', { versioning: 'Enabled' });
+  there.account.buckets.set('acme-preview-terraform-state', { versioning: 'Enabled' });
   there.account.zones.set('Z0123456789ABCDEFGHIJ', { name: 'dev.example.com' });
   there.account.addCertificate(there.state, '*.dev.example.com');
   there.createSecret('adhoc/django-secret-key', 'x'.repeat(64));
@@ -154,7 +154,7 @@ test('two accounts: the preview account all green, the production account checke
       'production-role': inAccount(production, 'github-actions-production'),
       'plan-role': inAccount(production, 'github-actions-plan'),
       'review-role': inAccount(production, 'github-actions-review'),
-      'state-bucket': 'acme-terraform-state',
+      'state-bucket': 'acme-preview-terraform-state',
     },
     { env: there.env({ role: inAccount(preview, 'github-actions-preview') }) },
   );

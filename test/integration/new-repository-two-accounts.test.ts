@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../simulator/runner/run-action.ts';
@@ -10,6 +10,7 @@ import { oneOffTasksSucceed, seedSharedStack } from '../../simulator/rehearsal/s
 import {
   CALLERS,
   errors,
+  missingFromProductCalls,
   newRepository,
   pullRequest,
   run,
@@ -34,7 +35,7 @@ const role = (account: string, name: string) => `arn:aws:iam::${account}:role/gi
 const REGISTRY = `${PREVIEW}.dkr.ecr.us-east-1.amazonaws.com`;
 const TWO_ACCOUNTS = {
   ...VARS,
-  STATE_BUCKET: 'acme-terraform-state',
+  STATE_BUCKET: 'acme-preview-terraform-state',
   PRODUCTION_STATE_BUCKET: 'acme-prod-terraform-state',
   RELEASE_REGISTRY: REGISTRY,
   PREVIEW_ROLE_ARN: role(PREVIEW, 'github-actions-preview'),
@@ -61,7 +62,17 @@ beforeAll(async () => {
   await cp(join(ROOT, 'terraform/examples/ad-hoc'), join(roots, 'ad-hoc'), { recursive: true });
   await cp(join(ROOT, 'terraform/examples/prod'), join(roots, 'prod'), { recursive: true });
   await appendFile(join(roots, 'prod/prod.tfvars'), `ecr_registry = "${REGISTRY}"\n`);
-  await appendFile(join(roots, 'ad-hoc/envs/staging.tfvars'), `ecr_registry = "${REGISTRY}"\n`);
+  // The previews' state bucket in terraform/variables.tf (step 5: "if yours differ").
+  const variablesTf = join(roots, 'ad-hoc/variables.tf');
+  await writeFile(
+    variablesTf,
+    (await readFile(variablesTf, 'utf8')).replace('"acme-terraform-state"', `"${TWO_ACCOUNTS.STATE_BUCKET}"`),
+  );
+  // Staging is of the production account: its shared stack's state and its bucket are there.
+  await appendFile(
+    join(roots, 'ad-hoc/envs/staging.tfvars'),
+    `ecr_registry = "${REGISTRY}"\nshared_state_bucket = "${TWO_ACCOUNTS.PRODUCTION_STATE_BUCKET}"\ns3_bucket_prefix = "acme-"\n`,
+  );
 });
 afterAll(async () => {
   await repo.stop();
@@ -162,7 +173,19 @@ describe('two accounts, the default layout', () => {
     expect(servicesIn(PRODUCTION)).toEqual(before);
     // Built as the preview role into the preview twin of the build account.
     expect(preview.ecr.repositories.get('backend-preview')?.size).toBe(1);
+    const gunicorn = preview.services().find((s) => s.serviceName === 'pr-42-gunicorn')!;
+    const revision = [...preview.state.taskDefinitions.values()]
+      .flat()
+      .find((r) => r.definition.taskDefinitionArn === gunicorn.taskDefinition)!;
+    expect((revision.definition['containerDefinitions'] as { image: string }[])[0]!.image).toMatch(
+      new RegExp(`^${PREVIEW}\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/backend-preview@sha256:`),
+    );
     expect(open.lines.join('\n')).toContain('Created database "pr_42".');
+  });
+
+  // Before the attacks below, whose calls are not the product's.
+  test("every call these flows made as a role is in doctor's list of what the product calls", () => {
+    expect(missingFromProductCalls(repo)).toEqual([]);
   });
 
   /**
@@ -204,7 +227,9 @@ describe('two accounts, the default layout', () => {
             },
           }),
         ),
-      ).rejects.toThrow(/not authorized|Unable to describe task definition|ClientException|not found/i);
+      ).rejects.toThrow(
+        /not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:111111111111:task-definition\/prod-gunicorn:\d+ /,
+      );
     });
 
     test("cannot read production's state or failure reports", async () => {

@@ -162,9 +162,20 @@ async function main(): Promise<void> {
     sources.join('\n'),
   )?.[1];
   const secretsPrefix = platform ?? SHARED_SECRETS_PREFIX;
+  // A real refresh reads the shared stack's state (terraform_remote_state) as the job's role:
+  // a bucket of another account, or one the role may not read, fails the plan there.
+  if (variables['shared_state_bucket']) {
+    const resource = `arn:aws:s3:::${variables['shared_state_bucket']}/${variables['shared_state_key'] ?? 'shared/terraform.tfstate'}`;
+    const denied = await control('authorize', process.env['AWS_ACCESS_KEY_ID'] ?? '', [
+      { action: 's3:GetObject', resource },
+    ]);
+    if (denied) fail(`reading data.terraform_remote_state.shared: ${String(denied)}`);
+  }
   if (command === 'destroy') return destroy(name, services, families, outputsFile, secretsPrefix);
-  const registry = variables['ecr_registry'] ?? '123456789012.dkr.ecr.us-east-1.amazonaws.com';
   const region = variables['region'] ?? 'us-east-1';
+  // As the roots: the registry of the account the apply runs in unless ecr_registry names one.
+  const account = await callerAccount(process.env);
+  const registry = variables['ecr_registry'] ?? `${account}.dkr.ecr.${region}.amazonaws.com`;
   const network = {
     subnets: ['subnet-0a1', 'subnet-0b2'],
     security_groups: ['sg-0app'],
@@ -202,7 +213,7 @@ async function main(): Promise<void> {
     ...(variables['keep_until'] && { 'adhoc-actions:keep-until': variables['keep_until'] }),
   };
   const cluster = await ecs.send(new DescribeClustersCommand({ clusters: [name], include: ['TAGS'] }));
-  const clusterArn = `arn:aws:ecs:${variables['region'] ?? 'us-east-1'}:${await callerAccount(process.env)}:cluster/${name}`;
+  const clusterArn = `arn:aws:ecs:${region}:${account}:cluster/${name}`;
   if (cluster.clusters?.[0]?.status !== 'ACTIVE')
     changes.push({ line: `aws_ecs_cluster.this  ${name}`, make: () => control('createCluster', name) });
   const haveTags = Object.fromEntries(
