@@ -82,15 +82,18 @@ function accountsOf(all: StateResource[]) {
     const call = moduleCall(r.address);
     if (call) byModule.set(call, String(r.values['account_id']));
   }
+  const find = (resource: StateResource | PlannedChange, trust?: unknown): string | undefined =>
+    accounts.length === 1
+      ? accounts[0]
+      : (byModule.get(moduleCall(resource.address)) ??
+        JSON.stringify(trust ?? '').match(/arn:aws:iam::(\d{12}):oidc-provider\//)?.[1]);
   return {
     accounts,
+    find,
     of(resource: StateResource | PlannedChange, trust?: unknown): string {
-      if (accounts.length === 1) return accounts[0]!;
-      const known = byModule.get(moduleCall(resource.address));
-      if (known) return known;
-      const federated = JSON.stringify(trust ?? '').match(/arn:aws:iam::(\d{12}):oidc-provider\//)?.[1];
-      if (federated) return federated;
-      throw new Error(`${resource.address}: the render cannot tell which account it is in`);
+      const account = find(resource, trust);
+      if (!account) throw new Error(`${resource.address}: the render cannot tell which account it is in`);
+      return account;
     },
   };
 }
@@ -190,14 +193,9 @@ export function rootFromTestOutput(lines: string[]): RenderedRoot {
   // As AWS refuses the apply: a role that could not exist is never rendered.
   const problems = limitsExceeded({ roles, policies });
   if (problems.length > 0) throw new Error(`IAM would refuse this root:\n${problems.join('\n')}`);
-  const inModule = (change: PlannedChange) => {
-    try {
-      return accounts.of(change);
-    } catch {
-      return undefined;
-    }
-  };
-  const resourcePolicies = resourcePoliciesOf(plan, JSON.stringify({ roles, policies }), region, inModule);
+  const resourcePolicies = resourcePoliciesOf(plan, JSON.stringify({ roles, policies }), region, (change) =>
+    accounts.find(change),
+  );
   return { accounts: accounts.accounts, roles, policies, oidcProviders, resourcePolicies };
 }
 

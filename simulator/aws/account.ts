@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Iam } from './iam/index.ts';
+import { accessKeyOf, Iam } from './iam/index.ts';
 import { evaluate, type AuthRequest } from './iam/evaluate.ts';
 import { AwsError } from './errors.ts';
 import type { Operations } from './protocol.ts';
@@ -56,14 +56,11 @@ export class AccountRecords {
   }
 }
 
-const accessKeyOf = (request: IncomingMessage) =>
-  /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
-
 const xml = (response: ServerResponse, status: number, body: string): void => {
   response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
 };
 
-function xmlError(
+export function xmlError(
   response: ServerResponse,
   status: number,
   code: string,

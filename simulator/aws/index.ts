@@ -23,11 +23,11 @@ import {
 import { EcrRegistry, type ScriptedScan } from './ecr.ts';
 import { SecretsRegistry } from './secretsmanager.ts';
 import { AttestationStore, type Attestation } from './attestations.ts';
-import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest } from './account.ts';
+import { AccountRecords, handleIam, handleRest, isIamRequest, isRestRequest, xmlError } from './account.ts';
 import { appendLogEvents, logsOperations } from './logs.ts';
 import { ECS_RATE_LIMITS, RateLimiter } from './rate-limits.ts';
 import { handleSts, issueIdToken, isStsRequest, oidcToken, registerJob, rejectExpired, sts } from './sts.ts';
-import { assumedRoleArn, Iam, OPERATOR_KEY } from './iam/index.ts';
+import { accessKeyOf, assumedRoleArn, Iam, OPERATOR_KEY } from './iam/index.ts';
 import { jobClaims, type Claims } from './iam/trust.ts';
 import type { AuthRequest } from './iam/evaluate.ts';
 import {
@@ -107,9 +107,8 @@ export class Emulator {
     return other;
   }
 
-  /** The account a request is for: the signer's, or the registry's an ECR call names. */
-  private partitionFor(accessKey: string | undefined, body: string, target: string): Emulator {
-    const signer = this.inAccount(this.iam.accountOf(accessKey ?? '') ?? this.state.account);
+  /** The account a JSON call is for: the signer's, or the registry's an ECR call names. */
+  private partitionFor(signer: Emulator, body: string, target: string): Emulator {
     if (!target.startsWith(`${TARGET_PREFIXES.ecr}.`)) return signer;
     try {
       const registry = (JSON.parse(body || '{}') as Json)['registryId'];
@@ -131,7 +130,7 @@ export class Emulator {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        const accessKey = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+        const accessKey = accessKeyOf(request);
         const signer = this.inAccount(this.iam.accountOf(accessKey ?? '') ?? this.state.account);
         const handled = request.url?.startsWith('/_control/')
           ? this.routeControl(request.url.slice('/_control/'.length), body, response)
@@ -148,7 +147,7 @@ export class Emulator {
                   : isRestRequest(request)
                     ? Promise.resolve(this.rest(signer, request, response, body))
                     : this.partitionFor(
-                        accessKey,
+                        signer,
                         body,
                         String(request.headers['x-amz-target'] ?? ''),
                       ).dispatcher.handle(request, response, body);
@@ -166,15 +165,14 @@ export class Emulator {
   private rest(signer: Emulator, request: IncomingMessage, response: ServerResponse, body: string): void {
     const owner = this.bucketOwner(request) ?? signer;
     if (owner !== signer && /\bs3\//.test(String(request.headers.authorization ?? ''))) {
-      response
-        .writeHead(403, { 'content-type': 'application/xml' })
-        .end(
-          `<Error><Code>AccessDenied</Code><Message>User: ${this.iam.callerArn(
-            /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? '',
-            signer.state.account,
-          )} is not authorized to perform this operation on a bucket of account ${owner.state.account} because no resource-based policy allows it</Message></Error>`,
-        );
-      return;
+      const caller = this.iam.callerArn(accessKeyOf(request) ?? '', signer.state.account);
+      return xmlError(
+        response,
+        403,
+        'AccessDenied',
+        `User: ${caller} is not authorized to perform this operation on a bucket of account ${owner.state.account} because no resource-based policy allows it`,
+        's3',
+      );
     }
     handleRest(owner.state, this.iam, owner.account, request, response, body);
   }
@@ -291,11 +289,10 @@ export class Emulator {
   }
 
   private applyingRole(): string {
-    const inThisAccount = (name: string) =>
-      [...this.iam.directory.roles.keys()].find(
-        (arn) => arn.split(':')[4] === this.state.account && arn.endsWith(`/${name}`),
-      );
-    const arn = inThisAccount('github-actions-preview') ?? inThisAccount('github-actions-production');
+    const { directory } = this.iam;
+    const arn =
+      directory.findRoleArn('github-actions-preview', this.state.account) ??
+      directory.findRoleArn('github-actions-production', this.state.account);
     if (!arn) throw new Error(`no rendered role applies Terraform in account ${this.state.account}`);
     return arn;
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError } from './errors.ts';
 import type { EmulatorState, Json } from './state.ts';
-import { Iam } from './iam/index.ts';
+import { accessKeyOf, Iam } from './iam/index.ts';
 import { authorizationsFor } from './iam/requests.ts';
 import type { SecretsRegistry } from './secretsmanager.ts';
 import type { RateLimiter } from './rate-limits.ts';
@@ -137,7 +137,7 @@ export class Dispatcher {
     } catch {
       return send(response, new AwsError('SerializationException', 'Request body is not JSON.'));
     }
-    const accessKey = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const accessKey = accessKeyOf(request);
     const call: Call = {
       service,
       operation,

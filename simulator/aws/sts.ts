@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { assumedRoleArn, type Iam } from './iam/index.ts';
+import { accessKeyOf, assumedRoleArn, type Iam } from './iam/index.ts';
 import { evaluateTrust, type Claims } from './iam/trust.ts';
 import type { EmulatorState } from './state.ts';
 
@@ -107,7 +107,7 @@ export function handleSts(
   const action = params.get('Action');
   if (action === 'GetCallerIdentity') {
     // Needs no permission (the STS reference): answers who signed the request.
-    const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
+    const key = accessKeyOf(request) ?? '';
     const session = iam.session(key);
     const arn = iam.callerArn(key, state.account);
     response
@@ -174,7 +174,7 @@ export function rejectExpired(
   request: IncomingMessage,
   response: ServerResponse,
 ): boolean {
-  const key = /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+  const key = accessKeyOf(request);
   if (!key?.startsWith('ASIA')) return false;
   const expires = iam.session(key)?.expires;
   if (expires !== undefined && Date.now() < expires) return false;

@@ -62,12 +62,16 @@ export class IamDirectory {
   }
 
   /** A role by ARN, or by name in `account` (default: the first account that has one so named). */
-  roleArn(ref: string, account?: string): string {
-    const found = [...this.roles.entries()].find(
+  findRoleArn(ref: string, account?: string): string | undefined {
+    return [...this.roles.entries()].find(
       ([arn, r]) => arn === ref || (r.name === ref && (!account || arn.split(':')[4] === account)),
-    );
+    )?.[0];
+  }
+
+  roleArn(ref: string, account?: string): string {
+    const found = this.findRoleArn(ref, account);
     if (!found) throw new Error(`no role ${ref} in the rendered roles`);
-    return found[0];
+    return found;
   }
 
   /** The principal a session of `roleArn` is, as IAM evaluates it. */

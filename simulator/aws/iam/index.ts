@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { AwsError } from '../errors.ts';
 import { IamDirectory } from './directory.ts';
 import {
@@ -10,6 +11,10 @@ import {
 } from './evaluate.ts';
 
 export { IamDirectory } from './directory.ts';
+
+/** The access key a SigV4-signed request names (its Authorization header's Credential). */
+export const accessKeyOf = (request: IncomingMessage): string | undefined =>
+  /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
 
 /** The operator's keys: what a test uses to seed and inspect, never what a workflow gets. */
 export const OPERATOR_KEY = 'AKIAEMULATOR';

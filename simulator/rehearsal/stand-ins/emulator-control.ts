@@ -19,5 +19,6 @@ export async function emulatorControl(
     method: 'POST',
     body: JSON.stringify(params),
   });
+  if (!response.ok) throw new Error(`emulator ${method}: ${response.status} ${await response.text()}`);
   return response.json();
 }

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { callerAccount } from './aws.ts';
+import { emulatorControl } from './emulator-control.ts';
 import {
   DeleteClusterCommand,
   DeleteServiceCommand,
@@ -105,18 +106,10 @@ async function describeSecret(name: string): Promise<string | undefined> {
   }
 }
 
+/** In the account the apply's credentials act in, as Terraform's provider does. */
 async function control(method: string, ...params: unknown[]): Promise<unknown> {
   if (!emulator) fail('AWS_ENDPOINT_URL_ECS is not set (configure-aws-credentials did not run)');
-  // In the account the apply's credentials act in, as Terraform's provider does.
-  const response = await fetch(
-    `${emulator}/_control/${method}?signer=${process.env['AWS_ACCESS_KEY_ID'] ?? ''}`,
-    {
-      method: 'POST',
-      body: JSON.stringify(params),
-    },
-  );
-  if (!response.ok) fail(`emulator ${method}: ${response.status} ${await response.text()}`);
-  return response.json();
+  return emulatorControl(process.env, method, ...params).catch((error: Error) => fail(error.message));
 }
 
 async function main(): Promise<void> {
