@@ -432,7 +432,6 @@ export class Emulator {
     this.dispatcher.calls.length = 0;
   }
 
-  /** A secret as Terraform's aws_secretsmanager_secret makes it (no value unless given). */
   /** A secret as Terraform makes one (`value` null or absent: none yet), with its tags. */
   createSecret(name: string, value?: string | null, tags: { Key: string; Value: string }[] = []): string {
     return this.secrets.create(this.state, name, tags, value ?? undefined).arn;

@@ -33,13 +33,28 @@ module "bootstrap" {
 module "boundaries" {
   source = "git::https://github.com/adhoc-actions/adhoc-actions.git//terraform/modules/permissions-boundaries?ref=v1.0.0"
 
+  # Production's and the previews' task roles share this account and its boundary: a role a
+  # preview's apply writes may name any secret, so the boundary keeps each protected tier's
+  # secrets to that tier's own roles (prod's under its IAM path, staging's named staging-*,
+  # which the preview role may not create). The RDS master secrets (rds!…, both stacks') are
+  # read by prod's roles and the shared stack's execution role (the db-admin task), which the
+  # preview role may pass but not change (deny.fixed_role_arns).
+  protected_secrets = concat([
+    { secret_arns = ["${local.secret_arn}${var.prod_secrets_prefix}/*"], reader_arns = ["${local.role_arn}${var.prod_iam_role_path}*"] },
+    { secret_arns = ["${local.secret_arn}rds!*"], reader_arns = ["${local.role_arn}${var.prod_iam_role_path}*", local.shared_execution_role_arn] },
+    ], [for e in local.protected : {
+      secret_arns = ["${local.secret_arn}${var.adhoc_secrets_prefix}/${e}/*"], reader_arns = ["${local.role_arn}${var.adhoc_iam_role_path}${e}-*"]
+  }])
   tags = var.tags
 }
 
 locals {
-  account   = data.aws_caller_identity.current.account_id
-  role_arn  = "arn:aws:iam::${local.account}:role"
-  workflows = "${var.workflows_repository}/.github/workflows"
+  account  = data.aws_caller_identity.current.account_id
+  role_arn = "arn:aws:iam::${local.account}:role"
+  # Built from names, so the boundary is known at plan time.
+  secret_arn                = "arn:aws:secretsmanager:${var.region}:${local.account}:secret:"
+  shared_execution_role_arn = "${local.role_arn}${var.adhoc_iam_role_path}${var.adhoc_shared_name}-ecs-task-execution"
+  workflows                 = "${var.workflows_repository}/.github/workflows"
   # Terraform's S3 lockfile is <key>.tflock, hence the trailing *.
   prod_state_keys    = ["${var.prod_state_key}", "${var.prod_state_key}.tflock"]
   preview_state_keys = ["env:/*/${var.adhoc_state_key}", "env:/*/${var.adhoc_state_key}.tflock"]
@@ -132,6 +147,9 @@ module "github_oidc" {
     ecs_cluster_names = local.protected
     # Built from name and path (the module's defaults) so the policy is known at plan time.
     role_arns = ["${local.role_arn}${var.prod_iam_role_path}*", "${local.role_arn}/github-actions/${module.github_oidc_production.role_name}", "${local.role_arn}/github-actions/github-actions-plan", "${local.role_arn}/github-actions/github-actions-review"]
+    # The shared stack's execution role reads the previews' RDS master secret for the db-admin
+    # task a preview's deploy runs: passed, never given another policy.
+    fixed_role_arns = [local.shared_execution_role_arn]
     # Protected environments' failure reports too: a preview's own are workflow artifacts.
     state_object_keys = concat(local.prod_state_keys, local.staging_state_keys, ["failure-reports/*"])
     # Terraform lists only env:/ (the workspaces); the report keys (which run of prod failed)

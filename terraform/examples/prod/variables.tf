@@ -70,7 +70,7 @@ variable "environment_variables" {
 }
 
 variable "secrets" {
-  description = "Backend secrets: variable name => SSM/Secrets Manager ARN."
+  description = "Backend secrets: variable name => SSM/Secrets Manager ARN. In one account, name Secrets Manager secrets under prod/ (secrets_prefix): the workload boundary keeps only that prefix from the previews' roles."
   type        = map(string)
   default     = {}
 }

@@ -235,6 +235,15 @@ locals {
     ] : s if length(var.deny.role_arns) > 0],
     [for s in [
       {
+        # Roles the apply may pass but never rewrite (they match its role names).
+        Sid      = "DenyFixedRoleChanges"
+        Effect   = "Deny"
+        Action   = local.role_write_actions
+        Resource = var.deny.fixed_role_arns
+      },
+    ] : s if length(var.deny.fixed_role_arns) > 0],
+    [for s in [
+      {
         # Every version, ACL, tag and attribute of the object too.
         Sid      = "DenyProtectedState"
         Effect   = "Deny"
@@ -385,7 +394,8 @@ locals {
     bucket_prefix   = "unset", iam_role_path = "/unset/", permissions_boundary_arn = "unset", secrets_prefix = "unset",
     hosted_zone_ids = [], listener_arns = [], log_group_prefix = "/unset/"
   } : var.environment_apply
-  names = local.family_patterns == ["*"] ? ["*"] : [for c in var.ecs_cluster_names : c]
+  names              = local.family_patterns == ["*"] ? ["*"] : [for c in var.ecs_cluster_names : c]
+  role_write_actions = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy"]
   # Each environment's task role and its own execution role.
   apply_role_arns = flatten([for n in local.names : [for r in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role${local.apply.iam_role_path}${n}-${r}"]])
 
@@ -441,7 +451,7 @@ locals {
       # so no role this one makes can do more than the boundary allows.
       Sid       = "ApplyTaskRoleWithBoundary"
       Effect    = "Allow"
-      Action    = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy"]
+      Action    = local.role_write_actions
       Resource  = local.apply_role_arns
       Condition = { StringEquals = { "iam:PermissionsBoundary" = local.apply.permissions_boundary_arn } }
     },

@@ -147,6 +147,9 @@ variable "deny" {
   type = object({
     ecs_cluster_names = optional(list(string), [])
     role_arns         = optional(list(string), [])
+    # Roles the environment apply may pass but not change, though their names match its own
+    # (the shared stack's execution role, <shared>-ecs-task-execution).
+    fixed_role_arns   = optional(list(string), [])
     state_object_keys = optional(list(string), [])
     # The only prefixes the role may list in the state bucket (Terraform lists
     # "<workspace_key_prefix>/"), e.g. ["env:/"]: the keys of other tiers' objects, such as

@@ -23,7 +23,7 @@ resource "aws_iam_policy" "workload_boundary" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Sid    = "Workloads"
       Effect = "Allow"
       Action = [
@@ -36,7 +36,16 @@ resource "aws_iam_policy" "workload_boundary" {
         "sqs:*", "sns:Publish", "ses:SendEmail", "ses:SendRawEmail",
       ]
       Resource = "*"
-    }]
+      }], [for i, p in var.protected_secrets : {
+      # Every environment's roles carry this one boundary, so a role a preview's apply makes
+      # (with a policy of its choosing, or a `secrets` entry naming another tier's secret) is
+      # refused another tier's secrets here, whatever its own policy says.
+      Sid       = "OnlyTheirTiersSecrets${i}"
+      Effect    = "Deny"
+      Action    = ["secretsmanager:GetSecretValue"]
+      Resource  = p.secret_arns
+      Condition = { ArnNotLike = { "aws:PrincipalArn" = p.reader_arns } }
+    }])
   })
 }
 

@@ -12,3 +12,8 @@ output "path" {
   description = "IAM path of the boundary policies."
   value       = var.path
 }
+
+output "workload_boundary_policy_json" {
+  description = "The workload boundary's policy document (what its tests and reviews read)."
+  value       = aws_iam_policy.workload_boundary.policy
+}

@@ -61,6 +61,33 @@ run "production_role_trusts_only_production_jobs_of_the_reusable_workflows" {
   }
 }
 
+# Old: the workload boundary allowed secretsmanager:GetSecretValue on every secret, and every
+# environment's roles carry it, so a task role a preview's apply wrote read prod's secrets.
+run "one_accounts_workload_boundary_keeps_secrets_in_their_tier" {
+  command = plan
+
+  assert {
+    condition = {
+      for s in jsondecode(module.boundaries.workload_boundary_policy_json).Statement : s.Resource[0] => s.Condition.ArnNotLike["aws:PrincipalArn"]
+      if s.Effect == "Deny" && s.Action == ["secretsmanager:GetSecretValue"]
+      } == {
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/*"          = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!*"           = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*", "arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"]
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:adhoc/prod/*"    = ["arn:aws:iam::123456789012:role/adhoc-actions/prod-*"]
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:adhoc/staging/*" = ["arn:aws:iam::123456789012:role/adhoc-actions/staging-*"]
+    }
+    error_message = "Prod's secrets, the RDS master secrets and each protected environment's secrets are read only by that tier's roles."
+  }
+
+  # The one reader outside a protected tier is the shared execution role: the preview role
+  # passes it (the db-admin task) but may not give it another policy.
+  assert {
+    condition = [for s in jsondecode(module.github_oidc.policy_json).Statement : s.Resource if s.Sid == "DenyFixedRoleChanges" &&
+    contains(try(s.Action, []), "iam:PutRolePolicy") && contains(try(s.Action, []), "iam:AttachRolePolicy")] == [["arn:aws:iam::123456789012:role/adhoc-actions/adhoc-ecs-task-execution"]]
+    error_message = "The preview role must not rewrite the shared execution role."
+  }
+}
+
 run "preview_role_cannot_touch_production" {
   command = plan
 

@@ -33,3 +33,35 @@ run "boundaries_allow_workloads_and_deny_escape" {
     error_message = "The deploy boundary must deny making credentials, new policy versions and lifting a boundary."
   }
 }
+
+run "protected_secrets_are_denied_to_every_other_role_with_the_boundary" {
+  command = plan
+
+  variables {
+    protected_secrets = [{
+      secret_arns = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/*"]
+      reader_arns = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"]
+    }]
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.workload_boundary.policy).Statement : s if s.Effect == "Deny"] == [{
+      Sid       = "OnlyTheirTiersSecrets0"
+      Effect    = "Deny"
+      Action    = ["secretsmanager:GetSecretValue"]
+      Resource  = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/*"]
+      Condition = { ArnNotLike = { "aws:PrincipalArn" = ["arn:aws:iam::123456789012:role/adhoc-actions-prod/*"] } }
+    }]
+    error_message = "A protected secret is denied to every role with the boundary but its readers."
+  }
+}
+
+run "a_protected_secret_without_readers_is_refused" {
+  command = plan
+
+  variables {
+    protected_secrets = [{ secret_arns = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/*"], reader_arns = [] }]
+  }
+
+  expect_failures = [var.protected_secrets]
+}
